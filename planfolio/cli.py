@@ -1,0 +1,81 @@
+"""The command line: `python build.py [build|...] [options]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import ConfigError, load_config
+from .model import Problem
+from .output import OutputError
+from .pipeline import build
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every command."""
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build a static website from a folder of action learning plans.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    build_parser = commands.add_parser("build", help="build the site (the default command)")
+    build_parser.description = "Build the site from a folder of plans into an output folder."
+    _add_build_options(build_parser)
+    return parser
+
+
+def _add_build_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--source", type=Path, default=Path("seeds"), help="folder of plan files (default: seeds)"
+    )
+    parser.add_argument(
+        "--output", type=Path, default=Path("output"), help="folder to build into (default: output)"
+    )
+    parser.add_argument(
+        "--config", type=Path, default=None, help="site configuration file (default: site.yml if present)"
+    )
+    parser.add_argument("--strict", action="store_true", help="fail (exit 1) when any problem is found")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv = ["build", *argv]
+    args = make_parser().parse_args(argv)
+    if args.command == "build":
+        return run_build(args)
+    make_parser().print_help()
+    return 2
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """Build the site and print its problems and a summary line."""
+    try:
+        config = load_config(args.config or Path("site.yml"))
+        if args.config is not None and not args.config.exists():
+            raise ConfigError(str(args.config), ["file not found"])
+        result = build(args.source, args.output, config)
+    except (ConfigError, OutputError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print_problems(result.problems, result.plans_read)
+    sys.stderr.flush()
+    print(
+        f"{result.plans_read} plans read, {result.pages_written} pages written to {args.output}, "
+        f"{len(result.problems)} problems ({result.errors} errors), {result.seconds:.2f} s"
+    )
+    if result.plans_read == 0:
+        print(f"error: no plans found in {args.source}", file=sys.stderr)
+        return 1
+    return 1 if args.strict and result.problems else 0
+
+
+def print_problems(problems: tuple[Problem, ...], plans: int) -> None:
+    """Print the numbered list of problems, one per line."""
+    if not problems:
+        return
+    print(f"{len(problems)} problems in {plans} plans:", file=sys.stderr)
+    for number, problem in enumerate(problems, 1):
+        print(f"{number}. {problem}", file=sys.stderr)

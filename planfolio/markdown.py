@@ -1,0 +1,147 @@
+"""Render answers from markdown to safe HTML: an allow-list sanitiser and link repair."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import mistune
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "del", "em", "h3", "h4",
+    "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+_URL_ATTRIBUTES = {"href", "src"}
+_WWW_LINK = r"(?<![\w/.:@-])www\.[^\s<()\[\]]*[^\s<?!.,:;*_~()\[\]\"']"
+# A markdown link whose text or address holds pasted HTML (`[u<div>v](u<div>v)`).
+_TAGGED_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*<[^)]*)\)")
+_TAG = re.compile(r"<[^>]*>")
+_SCHEME_ATTRIBUTE = re.compile(r"""\b(?:href|src)\s*=\s*["']?\s*([A-Za-z][\w+.-]*):""")
+_REMOTE_IMAGE = re.compile(r'<img\b([^>]*?)\ssrc="(https?://[^"]*)"([^>]*)>')
+_IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+_ALT = re.compile(r'\salt="([^"]*)"')
+# Characters a URL may hold as they are (RFC 3986 reserved and unreserved, and '%').
+_URL_SAFE = "!$&'()*+,;=:@/?~-._%"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Safe HTML of one answer, and what had to be repaired or dropped in it."""
+
+    html: str
+    warnings: tuple[str, ...]
+
+
+class _AnswerRenderer(mistune.HTMLRenderer):
+    """Shift headings below the page's own and keep URLs for the sanitiser to check."""
+
+    def heading(self, text: str, level: int, **attrs: Any) -> str:
+        tag = f"h{min(level + 2, 6)}"
+        return f"<{tag}>{text}</{tag}>\n"
+
+    def safe_url(self, url: str) -> str:
+        return mistune.escape(url)
+
+    def sanitize_url(self, url: str) -> str:
+        # The sanitiser checks every URL once, for markdown and raw HTML alike.
+        return mistune.escape(url)
+
+
+def _parse_www_link(inline: Any, match: re.Match[str], state: Any) -> int:
+    text = match.group(0)
+    if state.in_link:
+        inline.process_text(text, state)
+        return match.end()
+    token = {"type": "link", "children": [{"type": "text", "raw": text}], "attrs": {"url": text}}
+    state.append_token(token)
+    return match.end()
+
+
+def _www_links(md: Any) -> None:
+    md.inline.register("www_link", _WWW_LINK, _parse_www_link)
+
+
+def make_markdown() -> mistune.Markdown:
+    """Return the markdown parser used for every answer."""
+    plugins: list[Any] = ["strikethrough", "table", "url", _www_links]
+    return mistune.create_markdown(
+        escape=False, hard_wrap=True, renderer=_AnswerRenderer(escape=False), plugins=plugins
+    )
+
+
+def render_answer(text: str, markdown: mistune.Markdown) -> Rendered:
+    """Render one answer's markdown (with any raw HTML) to sanitised HTML."""
+    warnings: list[str] = []
+
+    def check_attribute(tag: str, name: str, value: str) -> str | None:
+        if name not in _URL_ATTRIBUTES:
+            return value
+        repaired = repair_url(value)
+        if repaired is None and value.strip():
+            warnings.append(f"link {_short(value)!r} dropped: not a valid http, https or mailto address")
+        elif repaired and repaired != value.strip() and repaired != "https://" + value.strip():
+            warnings.append(f"link {_short(value)!r} repaired as {_short(repaired)!r}")
+        return repaired
+
+    text = _TAGGED_LINK.sub(lambda match: " " + _TAG.sub(" ", match.group(2)) + " ", text)
+    raw_html = str(markdown(text))
+    for scheme in sorted({m.group(1).lower() for m in _SCHEME_ATTRIBUTE.finditer(raw_html)}):
+        if scheme not in URL_SCHEMES:
+            warnings.append(f"link with a {scheme}: address dropped: only http, https and mailto are kept")
+    clean = nh3.clean(
+        raw_html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style", "template", "textarea", "title", "iframe", "object"},
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=check_attribute,
+        link_rel="noopener noreferrer",
+    )
+    clean = _IMAGE_WITHOUT_SOURCE.sub("", _REMOTE_IMAGE.sub(_image_as_link, clean))
+    return Rendered(clean, tuple(warnings))
+
+
+def repair_url(value: str) -> str | None:
+    """Return a URL the HTML standard accepts, repaired where possible, or None."""
+    url = value.strip()
+    url = url.split("<", 1)[0].strip()  # HTML pasted into a link ends it
+    if not url:
+        return None
+    if url.lower().startswith("www."):
+        url = "https://" + url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme and parts.scheme.lower() not in URL_SCHEMES:
+        return None
+    if parts.scheme.lower() in ("http", "https") and not parts.netloc:
+        return None
+    head, _, fragment = url.partition("#")
+    repaired = quote(head, safe=_URL_SAFE + "#[]" if parts.netloc.startswith("[") else _URL_SAFE + "#")
+    if fragment or url.endswith("#"):
+        repaired += "#" + quote(fragment, safe=_URL_SAFE)
+    return repaired
+
+
+def _image_as_link(match: re.Match[str]) -> str:
+    """Show a remote image as a link, so pages make no request to other sites."""
+    attributes = match.group(1) + match.group(3)
+    alt = _ALT.search(attributes)
+    label = f"Image: {alt.group(1)}" if alt and alt.group(1) else "Image (opens on another site)"
+    return f'<a class="remote-image" href="{match.group(2)}" rel="noopener noreferrer">{label}</a>'
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= 80 else url[:77] + "..."

@@ -1,0 +1,89 @@
+"""The plain data that flows through a build: problems, plans and their parts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Metadata keys that may repeat; each becomes a tuple on the plan.
+LIST_KEYS = ("methods", "datasources", "sdgs", "thematic_areas")
+#: Metadata keys that may appear once.
+SINGLE_KEYS = ("country", "year", "latlng", "focal_point", "type")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input file, found while reading it."""
+
+    path: str
+    line: int | None
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One question of a section with the markdown answer written under it."""
+
+    question: str
+    answer: str
+    line: int
+    in_group: bool = False
+
+
+@dataclass(frozen=True)
+class Partner:
+    """One partner record from the repeated groups of a partners section."""
+
+    name: str = ""
+    sector: str = ""
+    description: str = ""
+    is_new: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A `## ` section: its heading as written, a canonical key and its entries."""
+
+    heading: str
+    key: str
+    line: int
+    entries: tuple[Entry, ...] = ()
+    partners: tuple[Partner, ...] = ()
+
+    @property
+    def answered(self) -> tuple[Entry, ...]:
+        """Return the entries that have an answer."""
+        return tuple(entry for entry in self.entries if entry.answer.strip())
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One action learning plan, as read from its file."""
+
+    source_path: str  # relative to the source folder, with forward slashes
+    title: str
+    slug: str = ""
+    country: str = ""
+    year: int | None = None
+    latlng: tuple[float, float] | None = None
+    focal_point: str = ""
+    type: str = ""
+    methods: tuple[str, ...] = ()
+    datasources: tuple[str, ...] = ()
+    sdgs: tuple[str, ...] = ()
+    thematic_areas: tuple[str, ...] = ()
+    extra_metadata: tuple[tuple[str, str], ...] = ()
+    sections: tuple[Section, ...] = ()
+    template: str = "unknown"  # "plan", "report" or "unknown"
+    language: str = "en"
+    digest: str = ""  # content hash of the source bytes
+    problems: tuple[Problem, ...] = field(default=(), compare=False)
+
+    @property
+    def partners(self) -> tuple[Partner, ...]:
+        """Return every partner record of every section."""
+        return tuple(p for section in self.sections for p in section.partners)

@@ -1,0 +1,232 @@
+"""Read one plan file into a `Plan`, collecting every problem instead of raising."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field, replace
+
+from .metadata import read_metadata
+from .model import Entry, Partner, Plan, Problem, Section
+from .sections import (
+    PLAN_SECTIONS,
+    REPORT_SECTIONS,
+    heading_language,
+    partner_field,
+    section_key,
+)
+
+_GROUP_OPEN = re.compile(r'^\s*<div\s+class\s*=\s*"group"\s*>\s*$', re.I)
+_GROUP_CLOSE = re.compile(r"^\s*</div>\s*$", re.I)
+_RULE_ONLY = re.compile(r"^\s*\*{3,}\s*$")
+
+
+def decode_plan(data: bytes, source_path: str) -> tuple[str | None, list[Problem]]:
+    """Decode plan bytes as UTF-8 (BOM allowed), reporting where decoding fails."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        message = (
+            f"not UTF-8: byte 0x{data[error.start]:02x} in column {column} cannot be decoded;"
+            " save the file as UTF-8"
+        )
+        return None, [Problem(source_path, line, message)]
+    return text, []
+
+
+def parse_plan_bytes(data: bytes, source_path: str) -> tuple[Plan | None, list[Problem]]:
+    """Decode and parse one plan file's bytes."""
+    text, problems = decode_plan(data, source_path)
+    if text is None:
+        return None, problems
+    plan, more = parse_plan(text, source_path)
+    if plan is not None:
+        plan = replace(plan, digest=hashlib.sha1(data).hexdigest())
+    return plan, problems + more
+
+
+def parse_plan(text: str, source_path: str) -> tuple[Plan | None, list[Problem]]:
+    """Parse the text of one plan; return the plan (or None) and its problems."""
+    problems: list[Problem] = []
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        problems.append(Problem(source_path, line, "NUL bytes removed", "warning"))
+        text = text.replace("\x00", "")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not any(line.strip() for line in lines):
+        return None, [Problem(source_path, 1, "empty file: expected a '# Title' line")]
+    first_section = next((i for i, line in enumerate(lines) if _is_heading(line)), len(lines))
+    title, title_problems = _read_title(lines[:first_section], source_path)
+    problems += title_problems
+    meta, meta_problems = read_metadata(lines[:first_section], source_path)
+    problems += meta_problems
+    sections = _read_sections(lines, first_section)
+    keys = {section.key for section in sections}
+    languages = [heading_language(section.heading) for section in sections]
+    plan = Plan(
+        source_path=source_path,
+        title=title,
+        sections=sections,
+        template=_template(keys),
+        language=next((lang for lang in languages if lang), "en"),
+        problems=tuple(problems),
+        **meta,
+    )
+    return plan, problems
+
+
+def _is_heading(line: str) -> bool:
+    return line.startswith("## ") or line.rstrip() == "##"
+
+
+def _read_title(head: list[str], source_path: str) -> tuple[str, list[Problem]]:
+    for index, line in enumerate(head):
+        if line.startswith("# ") and line[2:].strip():
+            return " ".join(line[2:].split()), []
+        if line.rstrip() == "#" or (line.startswith("# ") and not line[2:].strip()):
+            return _title_below(head, index, source_path)
+    fallback = source_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    message = f"no title: expected a first line '# Title'; using the file name {fallback!r}"
+    return fallback, [Problem(source_path, 1, message)]
+
+
+def _title_below(head: list[str], index: int, source_path: str) -> tuple[str, list[Problem]]:
+    """Take the title from the line under an empty '# ' line, as some forms wrote it."""
+    below = head[index + 1].strip() if index + 1 < len(head) else ""
+    if below and not below.startswith("[["):
+        message = "title: '# ' line is empty; using the line below it as the title"
+        return " ".join(below.split()), [Problem(source_path, index + 1, message, "warning")]
+    fallback = source_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    message = f"no title: the '# ' line is empty; using the file name {fallback!r}"
+    return fallback, [Problem(source_path, index + 1, message)]
+
+
+def _template(keys: set[str]) -> str:
+    if keys & REPORT_SECTIONS:
+        return "report"
+    if keys & PLAN_SECTIONS:
+        return "plan"
+    return "unknown"
+
+
+@dataclass
+class _SectionBuilder:
+    """Collects the entries of one section while its lines are read."""
+
+    heading: str
+    line: int
+    entries: list[Entry] = field(default_factory=list)
+    question: list[str] = field(default_factory=list)
+    answer: list[str] = field(default_factory=list)
+    entry_line: int = 0
+    open_entry: bool = False
+    question_done: bool = False
+    in_group: bool = False
+    entry_in_group: bool = False
+
+    def quote_line(self, text: str, line: int) -> None:
+        """Add a '>' line: the next line of this question, or a new question."""
+        if self.open_entry and not self.question_done:
+            self.question.append(text)
+            return
+        self._start(line)
+        self.question.append(text)
+
+    def blank_line(self) -> None:
+        """Add a blank line: it ends a question, or is kept inside an answer."""
+        if self.open_entry and self.question_done:
+            self.answer.append("")
+        self.question_done = self.open_entry
+
+    def text_line(self, text: str, line: int) -> None:
+        """Add a line of answer text (text with no question gets an empty one)."""
+        if not self.open_entry:
+            self._start(line)
+        self.question_done = True
+        self.answer.append(text)
+
+    def set_group(self, in_group: bool) -> None:
+        """Open or close a repeated group; either ends the current entry."""
+        self.close_entry()
+        self.in_group = in_group
+
+    def close_entry(self) -> None:
+        """Store the entry being read, if any."""
+        if self.open_entry:
+            question = _clean_question(self.question)
+            answer = "\n".join(self.answer).strip("\n")
+            entry = Entry(question, answer, self.entry_line, self.entry_in_group)
+            self.entries.append(entry)
+        self.question, self.answer = [], []
+        self.open_entry = self.question_done = False
+
+    def build(self) -> Section:
+        """Return the finished section."""
+        self.close_entry()
+        key = section_key(self.heading)
+        entries, partners = tuple(self.entries), ()
+        if key == "partners":
+            entries, partners = _split_partners(entries)
+        return Section(self.heading, key, self.line, entries, partners)
+
+    def _start(self, line: int) -> None:
+        self.close_entry()
+        self.open_entry, self.entry_line = True, line
+        self.entry_in_group = self.in_group
+
+
+def _read_sections(lines: list[str], start: int) -> tuple[Section, ...]:
+    sections: list[Section] = []
+    builder: _SectionBuilder | None = None
+    for index in range(start, len(lines)):
+        line, number = lines[index], index + 1
+        if _is_heading(line):
+            if builder is not None:
+                sections.append(builder.build())
+            builder = _SectionBuilder(line[2:].strip(), number)
+        elif builder is not None:
+            _read_body_line(builder, line, number)
+    if builder is not None:
+        sections.append(builder.build())
+    return tuple(sections)
+
+
+def _read_body_line(builder: _SectionBuilder, line: str, number: int) -> None:
+    if _GROUP_OPEN.match(line):
+        builder.set_group(True)
+    elif builder.in_group and _GROUP_CLOSE.match(line):
+        builder.set_group(False)
+    elif line.startswith(">"):
+        builder.quote_line(line[1:].strip(), number)
+    elif not line.strip():
+        builder.blank_line()
+    elif _RULE_ONLY.match(line) and not builder.entries and not builder.open_entry:
+        return  # the forms put a '****' rule under some headings
+    else:
+        builder.text_line(line, number)
+
+
+def _clean_question(parts: list[str]) -> str:
+    text = " ".join(part for part in parts if part)
+    text = text.replace("\\n", " ")
+    return " ".join(html.unescape(text).split())
+
+
+def _split_partners(entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], tuple[Partner, ...]]:
+    kept: list[Entry] = []
+    records: list[dict[str, str]] = []
+    for entry in entries:
+        name = partner_field(entry.question) if entry.in_group else None
+        if name is None:
+            kept.append(entry)
+            continue
+        if not records or name == "name" or name in records[-1]:
+            records.append({})
+        records[-1][name] = " ".join(entry.answer.split())
+    partners = tuple(Partner(**record) for record in records if any(record.values()))
+    return tuple(kept), partners

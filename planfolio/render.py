@@ -1,0 +1,232 @@
+"""Turn the site model into HTML pages: one declared context per kind of page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import urls
+from .config import Config
+from .markdown import make_markdown, render_answer
+from .model import Plan, Problem
+from .site import TAXONOMIES, Site, TaxonomySpec, Term
+
+CARD_TAXONOMIES = ("country", "year", "methods", "datasources", "sdgs", "thematic_areas")
+NAV_TAXONOMIES = ("country", "methods", "thematic_areas", "year")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A labelled link to a page of the site, with an optional note."""
+
+    label: str
+    path: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """One row of a plan's metadata card."""
+
+    label: str
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class RenderedEntry:
+    """An answered question with its safe HTML answer."""
+
+    question: str
+    answer: Markup
+
+
+@dataclass(frozen=True)
+class RenderedSection:
+    """A section with its answered entries and partner records."""
+
+    heading: str
+    entries: tuple[RenderedEntry, ...]
+    partners: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    """What plan.html needs."""
+
+    plan: Plan
+    card: tuple[CardRow, ...]
+    sections: tuple[RenderedSection, ...]
+    focal_point: str
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """A plan in a list: its link and what to show beside it."""
+
+    link: Link
+    year: str
+    country: str
+    methods: str
+
+
+@dataclass(frozen=True)
+class TermPage:
+    """What term.html needs."""
+
+    spec: TaxonomySpec
+    term: Term
+    rows: tuple[PlanRow, ...]
+
+
+@dataclass(frozen=True)
+class TaxonomyIndexPage:
+    """What taxonomy_index.html needs."""
+
+    spec: TaxonomySpec
+    rows: tuple[Link, ...]
+    by_count: bool
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """What home.html needs."""
+
+    counts: tuple[Link, ...]
+    ways_in: tuple[tuple[TaxonomySpec, tuple[Link, ...]], ...]
+    newest: tuple[PlanRow, ...]
+
+
+class Renderer:
+    """One Jinja environment and one markdown parser, made once per process."""
+
+    def __init__(self, templates: Path, config: Config, site: Site) -> None:
+        self.config = config
+        self.site = site
+        self.markdown = make_markdown()
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["url"] = _url_filter
+        self.nav = tuple(
+            Link(spec.plural, urls.taxonomy_index_path(spec.folder))
+            for spec in TAXONOMIES
+            if spec.key in NAV_TAXONOMIES
+        )
+
+    def page(self, template: str, page_path: str, title: str, **context: Any) -> bytes:
+        """Render one template to bytes for the page at page_path."""
+        html = self.env.get_template(template).render(
+            page_path=page_path, page_title=title, config=self.config, nav=self.nav, **context
+        )
+        return html.encode("utf-8")
+
+    def plan_page(self, plan: Plan) -> tuple[bytes, list[Problem]]:
+        """Render a plan's page, with the problems found in its answers."""
+        problems: list[Problem] = []
+        sections = tuple(self._section(plan, section, problems) for section in plan.sections)
+        shown = tuple(section for section in sections if section.entries or section.partners)
+        page = PlanPage(plan, self._card(plan), shown, self._focal_point(plan))
+        return self.page("plan.html", urls.plan_path(plan.slug), plan.title, page=page), problems
+
+    def term_page(self, spec: TaxonomySpec, term: Term) -> bytes:
+        """Render the page of one term with every plan it holds."""
+        rows = tuple(self.plan_row(plan) for plan in sorted(term.plans, key=_newest_first))
+        page = TermPage(spec, term, rows)
+        path = urls.term_path(spec.folder, term.slug)
+        return self.page("term.html", path, f"{term.name} — {spec.singular}", page=page)
+
+    def taxonomy_index(self, spec: TaxonomySpec, by_count: bool) -> bytes:
+        """Render the list of every term of a taxonomy, by name or by count."""
+        terms = list(self.site.taxonomies[spec.key].terms.values())
+        if by_count:
+            terms.sort(key=lambda term: (-len(term.plans), term.name.lower(), term.slug))
+        else:
+            terms.sort(key=lambda term: (term.name.lower(), term.slug))
+        rows = tuple(
+            Link(term.name, urls.term_path(spec.folder, term.slug), str(len(term.plans))) for term in terms
+        )
+        page = TaxonomyIndexPage(spec, rows, by_count)
+        path = urls.taxonomy_index_path(spec.folder, by_count)
+        return self.page("taxonomy_index.html", path, spec.plural, page=page)
+
+    def home(self) -> bytes:
+        """Render the home page: what the portfolio holds and ways in."""
+        site = self.site
+        counts = [Link("plans", urls.SEARCH, str(len(site.plans)))]
+        ways_in = []
+        for spec in TAXONOMIES:
+            terms = sorted(site.taxonomies[spec.key].terms.values(), key=lambda t: (-len(t.plans), t.slug))
+            if spec.key in ("country", "methods", "year"):
+                index = urls.taxonomy_index_path(spec.folder)
+                counts.append(Link(spec.plural.lower(), index, str(len(terms))))
+            top = tuple(
+                Link(t.name, urls.term_path(spec.folder, t.slug), str(len(t.plans))) for t in terms[:12]
+            )
+            ways_in.append((spec, top))
+        newest = tuple(self.plan_row(plan) for plan in sorted(site.plans, key=_newest_first)[:10])
+        page = HomePage(tuple(counts), tuple(ways_in), newest)
+        return self.page("home.html", urls.HOME, self.config.title, page=page)
+
+    def plan_row(self, plan: Plan) -> PlanRow:
+        """Return how a plan shows in a list."""
+        return PlanRow(
+            Link(plan.title, urls.plan_path(plan.slug)),
+            str(plan.year or ""),
+            plan.country,
+            ", ".join(plan.methods),
+        )
+
+    def _card(self, plan: Plan) -> tuple[CardRow, ...]:
+        rows = []
+        for spec in TAXONOMIES:
+            if spec.key in CARD_TAXONOMIES:
+                terms = self.site.terms_of(plan, spec.key)
+                links = tuple(Link(t.name, urls.term_path(spec.folder, t.slug)) for t in terms)
+                if links:
+                    label = spec.plural if len(links) > 1 else spec.singular
+                    rows.append(CardRow(label, links))
+        return tuple(rows)
+
+    def _section(self, plan: Plan, section: Any, problems: list[Problem]) -> RenderedSection:
+        entries = []
+        for entry in section.answered:
+            if section.key == "title" and " ".join(entry.answer.split()) == plan.title:
+                continue  # the title is already the page's heading
+            rendered = render_answer(entry.answer, self.markdown)
+            problems += [Problem(plan.source_path, entry.line, w, "warning") for w in rendered.warnings]
+            entries.append(RenderedEntry(entry.question, Markup(rendered.html)))
+        heading = section.heading or "Other"
+        return RenderedSection(heading, tuple(entries), section.partners)
+
+    def _focal_point(self, plan: Plan) -> str:
+        policy = self.config.focal_points
+        if policy == "show" or not plan.focal_point:
+            return plan.focal_point if policy == "show" else ""
+        if policy == "obfuscate":
+            return obfuscate_email(plan.focal_point)
+        return ""
+
+
+def obfuscate_email(address: str) -> str:
+    """Return an address written so that harvesters do not read it as one."""
+    user, _, domain = address.partition("@")
+    return f"{user} (at) {domain.replace('.', ' (dot) ')}" if domain else address
+
+
+def _newest_first(plan: Plan) -> tuple[int, str, str]:
+    return (-(plan.year or 0), plan.title.lower(), plan.slug)
+
+
+@jinja2.pass_context
+def _url_filter(context: jinja2.runtime.Context, path: str) -> str:
+    """Return the link from the page being rendered to a page given from the site root."""
+    return urls.relative_url(context["page_path"], path)

@@ -1,0 +1,127 @@
+"""The site model: every plan with a unique slug, and the terms of every taxonomy."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from .model import Plan, Problem
+from .slugs import slugify, unique_slugs
+
+
+@dataclass(frozen=True)
+class TaxonomySpec:
+    """How one kind of term is read from plans and where its pages go."""
+
+    key: str  # the Plan attribute
+    folder: str
+    singular: str
+    plural: str
+
+
+TAXONOMIES: tuple[TaxonomySpec, ...] = (
+    TaxonomySpec("country", "countries", "Country", "Countries"),
+    TaxonomySpec("methods", "methods", "Method", "Methods"),
+    TaxonomySpec("datasources", "data-sources", "Data source", "Data sources"),
+    TaxonomySpec("sdgs", "sdgs", "SDG", "SDGs"),
+    TaxonomySpec("thematic_areas", "themes", "Thematic area", "Thematic areas"),
+    TaxonomySpec("year", "years", "Year", "Years"),
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a taxonomy: its slug, the name shown, and its plans."""
+
+    slug: str
+    name: str
+    plans: tuple[Plan, ...]
+    spellings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """All the terms of one taxonomy, keyed by slug."""
+
+    spec: TaxonomySpec
+    terms: dict[str, Term]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything a build writes: plans sorted by slug, taxonomies, problems."""
+
+    plans: tuple[Plan, ...]
+    taxonomies: dict[str, Taxonomy]
+    problems: tuple[Problem, ...]
+
+    def terms_of(self, plan: Plan, key: str) -> list[Term]:
+        """Return the terms of one taxonomy that a plan carries, in its order."""
+        taxonomy = self.taxonomies[key]
+        slugs = [slugify(value) for value in plan_values(plan, key)]
+        return [taxonomy.terms[slug] for slug in slugs if slug in taxonomy.terms]
+
+
+def plan_values(plan: Plan, key: str) -> tuple[str, ...]:
+    """Return a plan's values for one taxonomy key, as a tuple of strings."""
+    value = getattr(plan, key)
+    if isinstance(value, tuple):
+        return value
+    return (str(value),) if value not in ("", None) else ()
+
+
+def build_site(plans: list[Plan], problems: list[Problem]) -> Site:
+    """Give plans unique slugs and gather the terms of every taxonomy."""
+    problems = list(problems)
+    named = _assign_plan_slugs(plans, problems)
+    taxonomies = {spec.key: _gather_terms(spec, named, problems) for spec in TAXONOMIES}
+    return Site(named, taxonomies, tuple(problems))
+
+
+def _assign_plan_slugs(plans: list[Plan], problems: list[Problem]) -> tuple[Plan, ...]:
+    bases = {plan.source_path: slugify(plan.title) or slugify(_stem(plan)) or "plan" for plan in plans}
+    slugs = unique_slugs(list(bases.items()))
+    owners = {slug: path for path, slug in slugs.items()}
+    for plan in plans:
+        base, slug = bases[plan.source_path], slugs[plan.source_path]
+        if slug != base:
+            message = (
+                f"page name plans/{base}.html is already {owners[base]}'s (same or similar"
+                f" title); this plan's page is plans/{slug}.html"
+            )
+            problems.append(Problem(plan.source_path, 1, message, "warning"))
+    named = (replace(plan, slug=slugs[plan.source_path]) for plan in plans)
+    return tuple(sorted(named, key=lambda plan: plan.slug))
+
+
+def _stem(plan: Plan) -> str:
+    return plan.source_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
+def _gather_terms(spec: TaxonomySpec, plans: tuple[Plan, ...], problems: list[Problem]) -> Taxonomy:
+    members: dict[str, dict[str, Plan]] = {}
+    spellings: dict[str, Counter[str]] = {}
+    first_use: dict[str, str] = {}
+    for plan in plans:
+        for value in plan_values(plan, spec.key):
+            slug = slugify(value)
+            if not slug:
+                message = f"{spec.key}: {value!r} has no letters or digits to name a page; left out"
+                problems.append(Problem(plan.source_path, None, message))
+                continue
+            spellings.setdefault(slug, Counter())[value] += 1
+            first_use.setdefault(value, plan.source_path)
+            members.setdefault(slug, {})[plan.source_path] = plan
+    terms = {}
+    for slug in sorted(members):
+        counts = spellings[slug]
+        # The most used spelling names the term; ties go to the first in sort order.
+        name = sorted(counts, key=lambda value: (-counts[value], value))[0]
+        for variant in sorted(set(counts) - {name}):
+            message = (
+                f"{spec.key}: {variant!r} is listed under {name!r}, the spelling most plans use"
+                f" (page {spec.folder}/{slug}.html)"
+            )
+            problems.append(Problem(first_use[variant], None, message, "warning"))
+        terms[slug] = Term(slug, name, tuple(members[slug].values()), tuple(sorted(counts)))
+    return Taxonomy(spec, terms)

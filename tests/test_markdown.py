@@ -1,0 +1,114 @@
+from html.parser import HTMLParser
+
+import pytest
+
+from planfolio.markdown import make_markdown, render_answer, repair_url
+
+
+def render(text):
+    return render_answer(text, make_markdown())
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<svg onload=alert(1)>",
+        "<iframe src='https://example.org'></iframe>",
+        "<style>body{display:none}</style>",
+        '<a href="javascript:alert(1)">x</a>',
+        "[x](javascript:alert(1))",
+        "[x](data:text/html,<script>alert(1)</script>)",
+        "<a href='vbscript:msgbox'>x</a>",
+        '<p style="color:red" onclick="alert(1)">x</p>',
+    ],
+)
+def test_dangerous_html_is_removed(hostile):
+    assert unsafe_parts(render(hostile).html) == []
+
+
+class _Inspector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.unsafe = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "iframe", "style", "svg", "object", "embed"):
+            self.unsafe.append(tag)
+        for name, value in attrs:
+            scheme = (value or "").strip().lower().split(":", 1)[0]
+            if name.startswith("on") or name == "style":
+                self.unsafe.append(name)
+            elif (
+                name in ("href", "src") and ":" in (value or "") and scheme not in ("http", "https", "mailto")
+            ):
+                self.unsafe.append(value)
+
+
+def unsafe_parts(html):
+    """Return every tag, attribute or URL in html that could run code."""
+    inspector = _Inspector()
+    inspector.feed(html)
+    return inspector.unsafe
+
+
+def test_allowed_markup_is_kept():
+    html = render("**bold** *em*<br>line\n\n- a\n- b\n\n[link](https://example.org)").html
+    assert "<strong>bold</strong>" in html and "<em>em</em>" in html and "<br>" in html
+    assert "<ul>" in html and '<a href="https://example.org"' in html
+
+
+def test_bare_www_address_becomes_an_external_link():
+    assert '<a href="https://www.example.org"' in render("see www.example.org today").html
+    assert '<a href="https://www.example.org/x"' in render("[site](www.example.org/x)").html
+
+
+def test_two_hashes_are_repaired_with_a_warning():
+    rendered = render("[x](https://example.org/a#b#c)")
+    assert 'href="https://example.org/a#b%23c"' in rendered.html
+    assert rendered.warnings == (
+        "link 'https://example.org/a#b#c' repaired as 'https://example.org/a#b%23c'",
+    )
+
+
+def test_dropped_link_is_reported():
+    assert render("[x](javascript:alert(1))").warnings == (
+        "link with a javascript: address dropped: only http, https and mailto are kept",
+    )
+
+
+def test_pasted_html_inside_a_link_is_split_into_links():
+    text = "[https://a.org/x<div><br></div>https://b.org/y](https://a.org/x<div><br></div>https://b.org/y)"
+    html = render(text).html
+    assert 'href="https://a.org/x"' in html and 'href="https://b.org/y"' in html
+    assert "<div" not in html
+
+
+def test_remote_image_becomes_a_link():
+    html = render("![a chart](https://example.org/c.png)").html
+    assert "<img" not in html
+    assert '<a class="remote-image" href="https://example.org/c.png"' in html and "Image: a chart" in html
+
+
+def test_headings_in_answers_sit_below_the_page_headings():
+    html = render("# Big\n\n## Less").html
+    assert "<h3>Big</h3>" in html and "<h4>Less</h4>" in html and "<h1" not in html
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.org/a b", "https://example.org/a%20b"),
+        ("www.example.org", "https://www.example.org"),
+        ("  https://example.org  ", "https://example.org"),
+        ("docs/report.pdf", "docs/report.pdf"),
+        ("mailto:a@example.org", "mailto:a@example.org"),
+        ("https://example.org/a#b#c", "https://example.org/a#b%23c"),
+        ("javascript:alert(1)", None),
+        ("https://", None),
+        ("", None),
+    ],
+)
+def test_repair_url(url, expected):
+    assert repair_url(url) == expected

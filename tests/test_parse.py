@@ -1,0 +1,286 @@
+from planfolio.model import Partner
+from planfolio.parse import parse_plan, parse_plan_bytes
+
+REPORT = """# Strengthening a community
+
+[[focal_point:someone@example.org]]
+
+[[year:2023]]
+
+[[type:learningplan]]
+
+[[datasources:crowd source]]
+[[methods:Design Thinking]]
+[[methods:Co-creation]]
+[[country:Kyrgyzstan]]
+[[latlng:41.46,74.54]]
+## Learnings on your challenge
+
+> What are the top key insights?
+
+1. First insight;
+2. Second insight.
+
+> Can you provide more detail on your handover process?
+
+## Data and Methods
+## Partners
+
+> Please indicate what partners you have actually worked with.
+
+
+<div class="group">
+
+
+> Please state the name of the partner:
+
+Association of Creative Industries
+
+
+</div>
+
+
+
+<div class="group">
+
+
+> What sector does your partner belong to?
+
+Private sector
+
+</div>
+
+<div class="group">
+
+
+> Please provide a brief description of the partnership.
+
+Co-implementation of the platform
+
+
+</div>
+
+<div class="group">
+
+
+> Is this a new and unusual partner for UNDP?
+
+Yes
+
+</div>
+
+<div class="group">
+
+
+> Please state the name of the partner:
+
+Osh Mayor's office
+
+
+</div>
+## End
+
+> Please upload any further supporting evidence.
+
+
+<div class="group">
+
+
+> 
+Create4 – April 2022
+
+
+</div>
+"""
+
+PLAN = """# Water for all
+[[country:Kenya]]
+[[year:2022]]
+## Title
+****
+
+> Please provide a name for your action learning plan.
+
+
+
+Water for all
+## Challenge statement
+****
+
+> Challenge statement: What is your challenge? (Please answer in specific terms: "Our challenge is that...”.)
+
+Our challenge is water.
+## Learning questions
+
+> Usage of methods: how will you use your methods &amp; tools?
+
+By mapping.
+"""
+
+
+def test_report_template_sections_and_answers():
+    plan, problems = parse_plan(REPORT, "seed.md")
+    assert problems == []
+    assert plan.template == "report"
+    assert [s.key for s in plan.sections] == ["learnings", "data_methods", "partners", "end"]
+    learnings = plan.sections[0]
+    assert [e.question for e in learnings.entries] == [
+        "What are the top key insights?",
+        "Can you provide more detail on your handover process?",
+    ]
+    assert learnings.entries[0].answer == "1. First insight;\n2. Second insight."
+    assert [e.question for e in learnings.answered] == ["What are the top key insights?"]
+
+
+def test_metadata_single_and_repeated_keys():
+    plan, _ = parse_plan(REPORT, "seed.md")
+    assert plan.title == "Strengthening a community"
+    assert plan.country == "Kyrgyzstan"
+    assert plan.year == 2023
+    assert plan.latlng == (41.46, 74.54)
+    assert plan.methods == ("Design Thinking", "Co-creation")
+    assert plan.datasources == ("crowd source",)
+    assert plan.focal_point == "someone@example.org"
+    assert plan.type == "learningplan"
+
+
+def test_partner_groups_become_records():
+    plan, _ = parse_plan(REPORT, "seed.md")
+    partners = plan.sections[2].partners
+    assert partners == (
+        Partner(
+            "Association of Creative Industries", "Private sector", "Co-implementation of the platform", "Yes"
+        ),
+        Partner("Osh Mayor's office"),
+    )
+    assert [e.question for e in plan.sections[2].entries] == [
+        "Please indicate what partners you have actually worked with."
+    ]
+
+
+def test_group_with_an_empty_question_keeps_its_answer():
+    plan, _ = parse_plan(REPORT, "seed.md")
+    end = plan.sections[3]
+    assert [(e.question, e.answer, e.in_group) for e in end.answered] == [("", "Create4 – April 2022", True)]
+
+
+def test_plan_template_skips_rules_and_unescapes_questions():
+    plan, problems = parse_plan(PLAN, "plan.md")
+    assert problems == []
+    assert plan.template == "plan"
+    assert plan.sections[0].entries[0].answer == "Water for all"
+    assert plan.sections[2].entries[0].question == "Usage of methods: how will you use your methods & tools?"
+
+
+def test_french_sections_are_recognised():
+    text = PLAN.replace("## Title", "## Titre").replace("## Challenge statement", "## Énoncé du défi")
+    text = text.replace("## Learning questions", "## Questions d'apprentissage")
+    plan, _ = parse_plan(text, "fr.md")
+    assert plan.language == "fr"
+    assert [s.key for s in plan.sections] == ["title", "challenge_statement", "learning_questions"]
+
+
+def test_spanish_partners_section():
+    plan, _ = parse_plan("# T\n## Socios\n\n> Q\n\nA\n", "es.md")
+    assert plan.language == "es" and plan.sections[0].key == "partners"
+
+
+def test_crlf_and_bom_are_read():
+    data = ("\ufeff" + REPORT).replace("\n", "\r\n").encode("utf-8")
+    plan, problems = parse_plan_bytes(data, "crlf.md")
+    expected, _ = parse_plan(REPORT, "crlf.md")
+    assert problems == []
+    assert plan.title == expected.title
+    assert plan.sections == expected.sections
+
+
+def test_values_keep_every_character():
+    values = [
+        "Congo (Democratic Republic of the)",
+        "Côte d'Ivoire",
+        "data & analytics / AI, ML",
+        "micro-, small- and medium enterprises",
+    ]
+    text = "# T\n" + "".join(f"[[thematic_areas:{v}]]\n" for v in values) + "[[country:Côte d'Ivoire]]\n"
+    plan, problems = parse_plan(text, "odd.md")
+    assert plan.thematic_areas == tuple(values)
+    assert plan.country == "Côte d'Ivoire"
+    assert problems == []
+
+
+def test_unknown_key_is_kept_with_a_warning():
+    plan, problems = parse_plan("# T\n[[colour:blue]]\n", "x.md")
+    assert plan.extra_metadata == (("colour", "blue"),)
+    assert [str(p) for p in problems] == [
+        "x.md:2: warning: unknown metadata key 'colour' (kept as extra metadata)"
+    ]
+
+
+def test_repeated_single_key_keeps_the_first():
+    plan, problems = parse_plan("# T\n[[country:Kenya]]\n\n[[country:Chad]]\n", "x.md")
+    assert plan.country == "Kenya"
+    assert [str(p) for p in problems] == [
+        "x.md:4: error: country: given more than once (first on line 2); keeping 'Kenya', ignoring 'Chad'"
+    ]
+
+
+def test_bad_year_and_latlng():
+    plan, problems = parse_plan("# T\n[[year:1850]]\n[[latlng:91,200]]\n", "x.md")
+    assert plan.year is None and plan.latlng is None
+    assert [str(p) for p in problems] == [
+        "x.md:2: error: year: expected a year from 2000 to 2100, found '1850'",
+        "x.md:3: error: latlng: expected 'latitude,longitude' (from -90 to 90, -180 to 180), found '91,200'",
+    ]
+
+
+def test_latlng_that_is_not_numbers():
+    _, problems = parse_plan("# T\n[[latlng:north]]\n", "x.md")
+    assert [p.message for p in problems] == [
+        "latlng: expected 'latitude,longitude' (from -90 to 90, -180 to 180), found 'north'"
+    ]
+
+
+def test_empty_file():
+    plan, problems = parse_plan_bytes(b"  \n\n", "empty.md")
+    assert plan is None
+    assert [str(p) for p in problems] == ["empty.md:1: error: empty file: expected a '# Title' line"]
+
+
+def test_not_utf8_names_byte_and_line():
+    plan, problems = parse_plan_bytes(b"# Title\n[[country:C\xf4te]]\n", "latin1.md")
+    assert plan is None
+    assert [str(p) for p in problems] == [
+        "latin1.md:2: error: not UTF-8: byte 0xf4 in column 12 cannot be decoded; save the file as UTF-8"
+    ]
+
+
+def test_no_title_uses_the_file_name():
+    plan, problems = parse_plan("[[country:Kenya]]\n## Partners\n", "plans/no_title.md")
+    assert plan.title == "no_title"
+    assert [str(p) for p in problems] == [
+        "plans/no_title.md:1: error: no title: expected a first line '# Title'; using the file name 'no_title'"
+    ]
+
+
+def test_title_on_the_line_below_an_empty_hash():
+    plan, problems = parse_plan("# \nThe real title\n\n[[year:2022]]\n", "x.md")
+    assert plan.title == "The real title" and plan.year == 2022
+    assert [p.severity for p in problems] == ["warning"]
+
+
+def test_nul_bytes_are_removed_with_a_warning():
+    plan, problems = parse_plan("# Ti\x00tle\n", "x.md")
+    assert plan.title == "Title"
+    assert [str(p) for p in problems] == ["x.md:1: warning: NUL bytes removed"]
+
+
+def test_consecutive_quote_lines_are_one_question():
+    plan, _ = parse_plan("# T\n## End\n> first line\n> second line\n\nanswer\n", "x.md")
+    assert [(e.question, e.answer) for e in plan.sections[0].entries] == [
+        ("first line second line", "answer")
+    ]
+
+
+def test_empty_heading_is_kept_as_other():
+    plan, _ = parse_plan("# T\n## \n> Q\n\nA\n", "x.md")
+    assert plan.sections[0].key == "other" and plan.sections[0].heading == ""

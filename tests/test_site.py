@@ -1,0 +1,53 @@
+from planfolio.parse import parse_plan
+from planfolio.site import build_site
+
+
+def plans_of(texts):
+    return [parse_plan(text, path)[0] for path, text in texts.items()]
+
+
+def test_same_title_gets_distinct_slugs_whatever_the_order():
+    texts = {"b.md": "# Water\n[[country:Chad]]\n", "a.md": "# Water\n[[country:Mali]]\n"}
+    site = build_site(plans_of(texts), [])
+    reversed_site = build_site(list(reversed(plans_of(texts))), [])
+    assert {p.source_path: p.slug for p in site.plans} == {"a.md": "water", "b.md": "water-2"}
+    assert [p.slug for p in reversed_site.plans] == [p.slug for p in site.plans]
+    assert [str(p) for p in site.problems] == [
+        "b.md:1: warning: page name plans/water.html is already a.md's (same or similar title);"
+        " this plan's page is plans/water-2.html"
+    ]
+
+
+def test_spellings_of_one_term_share_one_page():
+    texts = {
+        "a.md": "# A\n[[methods:Co-creation]]\n",
+        "b.md": "# B\n[[methods:co creation]]\n",
+        "c.md": "# C\n[[methods:Co-creation]]\n",
+    }
+    site = build_site(plans_of(texts), [])
+    terms = site.taxonomies["methods"].terms
+    assert list(terms) == ["co-creation"]
+    assert terms["co-creation"].name == "Co-creation"
+    assert [p.source_path for p in terms["co-creation"].plans] == ["a.md", "b.md", "c.md"]
+    assert [str(p) for p in site.problems] == [
+        "b.md: warning: methods: 'co creation' is listed under 'Co-creation', the spelling most plans use"
+        " (page methods/co-creation.html)"
+    ]
+
+
+def test_a_term_without_letters_is_reported_and_left_out():
+    site = build_site(plans_of({"a.md": "# A\n[[methods:?#]]\n"}), [])
+    assert site.taxonomies["methods"].terms == {}
+    assert [p.message for p in site.problems] == [
+        "methods: '?#' has no letters or digits to name a page; left out"
+    ]
+
+
+def test_terms_of_a_plan_keep_its_order():
+    site = build_site(plans_of({"a.md": "# A\n[[methods:Zeta]]\n[[methods:Alpha]]\n"}), [])
+    assert [t.name for t in site.terms_of(site.plans[0], "methods")] == ["Zeta", "Alpha"]
+
+
+def test_years_are_a_taxonomy():
+    site = build_site(plans_of({"a.md": "# A\n[[year:2022]]\n", "b.md": "# B\n[[year:2022]]\n"}), [])
+    assert list(site.taxonomies["year"].terms) == ["2022"]
