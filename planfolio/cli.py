@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .cache import CACHE_FOLDER
 from .config import ConfigError, load_config
 from .model import Problem
 from .output import OutputError
@@ -36,6 +37,11 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
         "--config", type=Path, default=None, help="site configuration file (default: site.yml if present)"
     )
     parser.add_argument("--strict", action="store_true", help="fail (exit 1) when any problem is found")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=f"render every page again, without reading or writing {CACHE_FOLDER}/",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,14 +62,16 @@ def run_build(args: argparse.Namespace) -> int:
         config = load_config(args.config or Path("site.yml"))
         if args.config is not None and not args.config.exists():
             raise ConfigError(str(args.config), ["file not found"])
-        result = build(args.source, args.output, config)
+        cache = None if args.no_cache else Path(CACHE_FOLDER)
+        result = build(args.source, args.output, config, cache)
     except (ConfigError, OutputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print_problems(result.problems, result.plans_read)
     sys.stderr.flush()
     print(
-        f"{result.plans_read} plans read, {result.pages_written} pages written to {args.output}, "
+        f"{result.plans_read} plans read, {result.pages_written} pages written to {args.output}"
+        f" ({result.pages_reused} unchanged), "
         f"{len(result.problems)} problems ({result.errors} errors), {result.seconds:.2f} s"
     )
     if result.plans_read == 0:

@@ -1,4 +1,4 @@
-"""The build, as a list of stages: discover, parse, model, render, write."""
+"""The build, as a list of stages: discover, parse, model, route, render, write, swap."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import urls
+from .cache import Manifest, fingerprint, load_manifest, save_manifest
 from .config import Config
 from .model import Plan, Problem
 from .output import check_output_folder, copy_tree, write_file
+from .parallel import run_parallel, share, worker_count
 from .parse import parse_plan_bytes
 from .render import Renderer
-from .site import TAXONOMIES, Site, build_site
+from .routes import Route, site_routes
+from .site import Site, build_site
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT_ROOT / "templates"
@@ -28,7 +30,7 @@ class BuildResult:
 
     plans_read: int
     pages_written: int
-    files_written: int
+    pages_reused: int
     problems: tuple[Problem, ...]
     seconds: float
 
@@ -38,24 +40,35 @@ class BuildResult:
         return sum(problem.severity == "error" for problem in self.problems)
 
 
-def build(source: Path, output: Path, config: Config) -> BuildResult:
+def build(
+    source: Path,
+    output: Path,
+    config: Config,
+    cache: Path | None = None,
+    templates: Path = TEMPLATES,
+    assets: Path = ASSETS,
+) -> BuildResult:
     """Build the site from a folder of plans into the output folder, atomically."""
     started = time.perf_counter()
     check_output_folder(output, source, PROJECT_ROOT)
     site = read_site(source)
-    files, render_problems = render_site(site, config)
-    problems = tuple(sorted(site.problems + tuple(render_problems), key=_problem_order))
+    routes = site_routes(site, fingerprint(config, templates))
+    manifest = load_manifest(cache)
     staging = _staging_folder(output)
     try:
-        for path in sorted(files):
-            write_file(staging, path, files[path])
-        assets = copy_tree(ASSETS, staging, "assets")
+        reused = _reuse_pages(routes, manifest, output, staging)
+        fresh = [route for route in routes if route.path not in reused]
+        page_problems = {path: manifest.problems.get(path, ()) for path in reused}
+        page_problems.update(render_pages(site, config, fresh, staging, templates))
+        copy_tree(assets, staging, "assets")
         _swap_in(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    pages = sum(path.endswith(".html") for path in files)
+    save_manifest(cache, output, {route.path: route.key for route in routes}, page_problems)
+    rendering_problems = {problem for found in page_problems.values() for problem in found}
+    all_problems = tuple(sorted(set(site.problems) | rendering_problems))
     seconds = time.perf_counter() - started
-    return BuildResult(len(site.plans), pages, len(files) + len(assets), problems, seconds)
+    return BuildResult(len(site.plans), len(fresh), len(reused), all_problems, seconds)
 
 
 def read_site(source: Path) -> Site:
@@ -99,29 +112,61 @@ def read_plan(source: Path, path: Path) -> tuple[Plan | None, list[Problem]]:
     return parse_plan_bytes(data, relative)
 
 
-def render_site(site: Site, config: Config) -> tuple[dict[str, bytes], list[Problem]]:
-    """Render every page of the site; return the files by path and the problems."""
-    renderer = Renderer(TEMPLATES, config, site)
-    files: dict[str, bytes] = {}
-    problems: list[Problem] = []
-    for plan in site.plans:
+def render_pages(
+    site: Site, config: Config, routes: list[Route], staging: Path, templates: Path = TEMPLATES
+) -> dict[str, tuple[Problem, ...]]:
+    """Render the pages of the given routes into staging, on every core.
+
+    Return the problems found in each page that has any.
+    """
+    renderer = Renderer(templates, config, site)
+
+    def render_chunk(chunk: list[Route]) -> dict[str, tuple[Problem, ...]]:
+        problems = {}
+        for route in chunk:
+            data, found = _render_route(renderer, site, route)
+            write_file(staging, route.path, data)
+            if found:
+                problems[route.path] = tuple(found)
+        return problems
+
+    workers = worker_count() if len(routes) > 50 else 1
+    chunks = share(routes, [route.cost for route in routes], workers)
+    return {path: found for result in run_parallel(render_chunk, chunks) for path, found in result.items()}
+
+
+def _render_route(renderer: Renderer, site: Site, route: Route) -> tuple[bytes, list[Problem]]:
+    if route.kind == "plan":
+        plan = site.plans[int(route.subject[0])]
         try:
-            files[urls.plan_path(plan.slug)], found = renderer.plan_page(plan)
+            return renderer.plan_page(plan)
         except Exception as error:
             raise RuntimeError(f"while rendering {plan.source_path}: {error}") from error
-        problems += found
-    for spec in TAXONOMIES:
-        for term in site.taxonomies[spec.key].terms.values():
-            files[urls.term_path(spec.folder, term.slug)] = renderer.term_page(spec, term)
-        for by_count in (False, True):
-            files[urls.taxonomy_index_path(spec.folder, by_count)] = renderer.taxonomy_index(spec, by_count)
-    files[urls.HOME] = renderer.home()
-    files[urls.SEARCH] = renderer.page("search.html", urls.SEARCH, "Search")
-    return files, problems
+    if route.kind == "term":
+        key, slug = route.subject
+        taxonomy = site.taxonomies[key]
+        return renderer.term_page(taxonomy.spec, taxonomy.terms[slug]), []
+    if route.kind == "index":
+        key, by_count = route.subject
+        return renderer.taxonomy_index(site.taxonomies[key].spec, by_count == "True"), []
+    if route.kind == "home":
+        return renderer.home(), []
+    return renderer.page("search.html", route.path, "Search"), []
 
 
-def _problem_order(problem: Problem) -> tuple[str, int, str]:
-    return (problem.path, problem.line or 0, problem.message)
+def _reuse_pages(routes: list[Route], manifest: Manifest, output: Path, staging: Path) -> set[str]:
+    """Link the unchanged pages of the last build into staging; return their paths."""
+    reused = set()
+    for route in routes:
+        if manifest.reusable(output, route.path, route.key):
+            target = staging / route.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(output / route.path, target)
+            except OSError:  # a file system without hard links
+                shutil.copyfile(output / route.path, target)
+            reused.add(route.path)
+    return reused
 
 
 def _staging_folder(output: Path) -> Path:

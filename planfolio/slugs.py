@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -11,6 +12,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 MAX_SLUG_LENGTH = 80
 
 
+@functools.lru_cache(maxsize=65536)
 def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
     """Return a lower-case ASCII slug of `text`, or "" when nothing is left."""
     ascii_text = unidecode(unicodedata.normalize("NFKC", text)).lower()

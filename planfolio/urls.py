@@ -7,8 +7,6 @@ file://, under any sub-path and at a domain root.
 
 from __future__ import annotations
 
-import posixpath
-
 HOME = "index.html"
 SEARCH = "search.html"
 PLANS_FOLDER = "plans"
@@ -37,11 +35,15 @@ def asset_path(name: str) -> str:
 
 def relative_url(from_page: str, to_page: str) -> str:
     """Return the relative URL from one page to another, both given from the site root."""
-    fragment = ""
-    if "#" in to_page:
-        to_page, fragment = to_page.split("#", 1)
-        fragment = "#" + fragment
-    from_folder = posixpath.dirname(from_page)
+    to_page, hash_mark, fragment = to_page.partition("#")
     if not to_page:
-        return fragment or posixpath.basename(from_page)
-    return posixpath.relpath(to_page, from_folder or ".") + fragment
+        return hash_mark + fragment if hash_mark else from_page.rsplit("/", 1)[-1]
+    from_folders = from_page.split("/")[:-1]
+    to_parts = to_page.split("/")
+    shared = 0
+    while (
+        shared < len(from_folders) and shared < len(to_parts) - 1 and from_folders[shared] == to_parts[shared]
+    ):
+        shared += 1
+    up = "../" * (len(from_folders) - shared)
+    return up + "/".join(to_parts[shared:]) + hash_mark + fragment

@@ -5,9 +5,10 @@ from conftest import PROJECT_ROOT, plan_text, write_plans
 from sitecheck import broken_links, foreign_scripts, read_page
 
 
-def run_build(*args, cwd=None):
+def run_build(*args, cwd):
+    """Run build.py from cwd, where its cache folder goes, never from the project."""
     command = [sys.executable, str(PROJECT_ROOT / "build.py"), *map(str, args)]
-    return subprocess.run(command, capture_output=True, text=True, cwd=cwd or PROJECT_ROOT)
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd)
 
 
 def small_site(tmp_path):
@@ -32,7 +33,7 @@ def small_site(tmp_path):
 
 def test_build_writes_every_kind_of_page(tmp_path):
     source, output = small_site(tmp_path), tmp_path / "site"
-    result = run_build("build", "--source", source, "--output", output)
+    result = run_build("build", "--source", source, "--output", output, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].startswith("2 plans read, ")
     for page in [
@@ -57,7 +58,7 @@ def test_build_writes_every_kind_of_page(tmp_path):
 
 def test_term_page_links_its_plans(tmp_path):
     output = tmp_path / "site"
-    run_build("build", "--source", small_site(tmp_path), "--output", output)
+    run_build("build", "--source", small_site(tmp_path), "--output", output, cwd=tmp_path)
     links = read_page(output / "methods/co-creation.html").links
     assert "../plans/water-for-all.html" in links and "../plans/clean-air.html" in links
     assert "../plans/water-for-all.html" not in read_page(output / "methods/data-and-analytics.html").links
@@ -65,7 +66,7 @@ def test_term_page_links_its_plans(tmp_path):
 
 def test_focal_points_are_not_published_by_default(tmp_path):
     output = tmp_path / "site"
-    run_build("build", "--source", small_site(tmp_path), "--output", output)
+    run_build("build", "--source", small_site(tmp_path), "--output", output, cwd=tmp_path)
     for page in output.rglob("*.html"):
         assert "private.person" not in page.read_text(encoding="utf-8")
 
@@ -73,7 +74,7 @@ def test_focal_points_are_not_published_by_default(tmp_path):
 def test_bad_files_are_reported_and_the_rest_is_built(tmp_path):
     source = small_site(tmp_path)
     write_plans(source, {"broken.md": b"# Bad\n[[country:C\xf4te]]\n", "empty.md": ""})
-    result = run_build("build", "--source", source, "--output", tmp_path / "site")
+    result = run_build("build", "--source", source, "--output", tmp_path / "site", cwd=tmp_path)
     assert result.returncode == 0
     assert "broken.md:2: error: not UTF-8: byte 0xf4 in column 12 cannot be decoded" in result.stderr
     assert "empty.md:1: error: empty file: expected a '# Title' line" in result.stderr
@@ -84,27 +85,27 @@ def test_bad_files_are_reported_and_the_rest_is_built(tmp_path):
 def test_strict_fails_on_any_problem(tmp_path):
     source = small_site(tmp_path)
     write_plans(source, {"odd.md": plan_text("Odd", {"colour": "blue"})})
-    result = run_build("build", "--source", source, "--output", tmp_path / "site", "--strict")
+    result = run_build("build", "--source", source, "--output", tmp_path / "site", "--strict", cwd=tmp_path)
     assert result.returncode == 1
     assert "odd.md:3: warning: unknown metadata key 'colour'" in result.stderr
 
 
 def test_refuses_an_output_that_holds_the_plans(tmp_path):
     source = small_site(tmp_path)
-    result = run_build("build", "--source", source, "--output", tmp_path)
+    result = run_build("build", "--source", source, "--output", tmp_path, cwd=tmp_path)
     assert result.returncode == 1
     assert f"refusing to build into {tmp_path.resolve()}: it holds the plans folder" in result.stderr
     assert not (tmp_path / "index.html").exists()
 
 
 def test_refuses_the_project_folder(tmp_path):
-    result = run_build("build", "--source", small_site(tmp_path), "--output", PROJECT_ROOT)
+    result = run_build("build", "--source", small_site(tmp_path), "--output", PROJECT_ROOT, cwd=tmp_path)
     assert result.returncode == 1 and "refusing to build into" in result.stderr
 
 
 def test_no_plans_is_an_error(tmp_path):
     (tmp_path / "plans").mkdir()
-    result = run_build("build", "--source", tmp_path / "plans", "--output", tmp_path / "site")
+    result = run_build("build", "--source", tmp_path / "plans", "--output", tmp_path / "site", cwd=tmp_path)
     assert result.returncode == 1
     assert f"error: no plans found in {tmp_path / 'plans'}" in result.stderr
 
@@ -112,9 +113,9 @@ def test_no_plans_is_an_error(tmp_path):
 def test_nothing_is_written_beside_the_output(tmp_path):
     source = small_site(tmp_path)
     before = sorted(p for p in tmp_path.rglob("*"))
-    run_build("build", "--source", source, "--output", tmp_path / "site")
-    after = sorted(p for p in tmp_path.rglob("*") if "site" not in p.relative_to(tmp_path).parts)
-    assert after == before
+    run_build("build", "--source", source, "--output", tmp_path / "site", cwd=tmp_path)
+    written = {p.relative_to(tmp_path).parts[0] for p in tmp_path.rglob("*") if p not in before}
+    assert written == {"site", ".planfolio-cache"}
 
 
 def test_default_command_builds_seeds_into_output(tmp_path):
@@ -126,5 +127,5 @@ def test_default_command_builds_seeds_into_output(tmp_path):
 
 def test_help_on_every_command():
     for args in (["--help"], ["build", "--help"]):
-        result = run_build(*args)
+        result = run_build(*args, cwd=PROJECT_ROOT)
         assert result.returncode == 0 and "usage: build.py" in result.stdout

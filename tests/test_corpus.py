@@ -40,7 +40,7 @@ def corpus_site(tmp_path_factory):
     if not CORPUS.is_dir():
         pytest.skip(f"the real corpus is not at {CORPUS}")
     output = tmp_path_factory.mktemp("corpus") / "site"
-    result = run_build("build", "--source", CORPUS, "--output", output)
+    result = run_build("build", "--source", CORPUS, "--output", output, cwd=output.parent)
     assert result.returncode == 0, result.stderr
     return output
 

@@ -24,3 +24,20 @@ def test_relative_url(from_page, to_page, expected):
 def test_paths_are_explicit_html_files():
     assert plan_path("water") == "plans/water.html"
     assert term_path("countries", "kenya") == "countries/kenya.html"
+
+
+@pytest.mark.parametrize(
+    ("from_page", "to_page"),
+    [
+        ("plans/a.html", "plans/sub/b.html"),
+        ("a/b/c.html", "a/x/y.html"),
+        ("a/b/c.html", "a/b/d/e.html"),
+        ("x.html", "a/b/c.html"),
+        ("a/b.html", "b.html"),
+    ],
+)
+def test_relative_url_agrees_with_posixpath(from_page, to_page):
+    import posixpath
+
+    expected = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    assert relative_url(from_page, to_page) == expected

@@ -1,0 +1,92 @@
+"""The build cache: what each page of the last build was made from.
+
+It lives in a folder the user may delete at any time (`.planfolio-cache/`). A page
+is reused only when its key is the same and the file in the output folder is still
+the one the last build wrote (same size and modification time); anything else is
+rendered again, so a stale or damaged cache can only cost time, never correctness.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import astuple, dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .model import Problem
+
+CACHE_FOLDER = ".planfolio-cache"
+_MANIFEST = "manifest.json"
+_FORMAT = 1
+#: The code's own version: a new one makes every page be rendered again.
+CODE_VERSION = "1"
+
+
+@dataclass
+class Manifest:
+    """For each output path: the key it was built from, the file's size and mtime,
+    and the problems found while rendering it."""
+
+    output: str = ""
+    entries: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    problems: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
+
+    def reusable(self, output: Path, path: str, key: str) -> bool:
+        """Return whether the file at path in output was built from the same key."""
+        entry = self.entries.get(path)
+        if entry is None or entry[0] != key or self.output != str(output.resolve()):
+            return False
+        try:
+            stat = os.stat(output / path)
+        except OSError:
+            return False
+        return (stat.st_size, stat.st_mtime_ns) == (entry[1], entry[2])
+
+
+def load_manifest(cache: Path | None) -> Manifest:
+    """Read the manifest of the last build, or an empty one."""
+    if cache is None:
+        return Manifest()
+    try:
+        data = json.loads((cache / _MANIFEST).read_text(encoding="utf-8"))
+        if data.get("format") != _FORMAT:
+            return Manifest()
+        entries = {path: (key, size, mtime) for path, (key, size, mtime, _) in data["entries"].items()}
+        problems = {
+            path: tuple(Problem(*problem) for problem in found)
+            for path, (_, _, _, found) in data["entries"].items()
+        }
+        return Manifest(data["output"], entries, problems)
+    except (OSError, ValueError, KeyError, TypeError):
+        return Manifest()
+
+
+def save_manifest(
+    cache: Path | None, output: Path, keys: dict[str, str], problems: dict[str, tuple[Problem, ...]]
+) -> None:
+    """Record the key, the file stat and the problems of every page just written to output."""
+    if cache is None:
+        return
+    entries = {}
+    for path, key in sorted(keys.items()):
+        stat = os.stat(output / path)
+        found = [list(astuple(problem)) for problem in problems.get(path, ())]
+        entries[path] = (key, stat.st_size, stat.st_mtime_ns, found)
+    data = {"format": _FORMAT, "output": str(output.resolve()), "entries": entries}
+    cache.mkdir(parents=True, exist_ok=True)
+    temporary = cache / f"{_MANIFEST}.{os.getpid()}"
+    temporary.write_text(json.dumps(data), encoding="utf-8")
+    temporary.replace(cache / _MANIFEST)
+
+
+def fingerprint(config: Config, *folders: Path) -> str:
+    """Hash the code, the templates and the config: what every page depends on."""
+    digest = hashlib.sha1(repr((CODE_VERSION, config)).encode("utf-8"))
+    for folder in (Path(__file__).parent, *folders):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".html", ".xml", ".txt"):
+                digest.update(path.relative_to(folder).as_posix().encode("utf-8"))
+                digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,64 @@
+"""A route for every page: its output path, what it shows, and a key of its inputs.
+
+The key hashes everything the page's bytes depend on, so a build can reuse the
+page from the previous build when its key is unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from . import urls
+from .site import TAXONOMIES, Site
+
+
+@dataclass(frozen=True)
+class Route:
+    """One page to write: where, which renderer, for what subject, with which key."""
+
+    path: str
+    kind: str  # "plan", "term", "index", "home" or "search"
+    subject: tuple[str, ...]
+    key: str
+    cost: int = 1  # a rough measure of rendering work, to share it between processes
+
+
+def site_routes(site: Site, fingerprint: str) -> list[Route]:
+    """Return the route of every page of the site, in output-path order."""
+    routes = [_plan_route(site, index, fingerprint) for index in range(len(site.plans))]
+    for spec in TAXONOMIES:
+        terms = site.taxonomies[spec.key].terms
+        for term in terms.values():
+            members = tuple(_plan_summary(plan) for plan in term.plans)
+            key = _hash(fingerprint, spec.key, term.slug, term.name, members)
+            routes.append(Route(urls.term_path(spec.folder, term.slug), "term", (spec.key, term.slug), key))
+        listing = tuple((term.slug, term.name, len(term.plans)) for term in terms.values())
+        for by_count in (False, True):
+            path = urls.taxonomy_index_path(spec.folder, by_count)
+            routes.append(Route(path, "index", (spec.key, str(by_count)), _hash(fingerprint, path, listing)))
+    everything = tuple(_plan_summary(plan) for plan in site.plans)
+    counts = tuple((key, len(taxonomy.terms)) for key, taxonomy in site.taxonomies.items())
+    home_key = _hash(fingerprint, "home", everything, counts)
+    routes.append(Route(urls.HOME, "home", (), home_key))
+    routes.append(Route(urls.SEARCH, "search", (), _hash(fingerprint, "search")))
+    return sorted(routes, key=lambda route: route.path)
+
+
+def _plan_route(site: Site, index: int, fingerprint: str) -> Route:
+    plan = site.plans[index]
+    card = tuple(
+        (spec.key, tuple((term.slug, term.name) for term in site.terms_of(plan, spec.key)))
+        for spec in TAXONOMIES
+    )
+    key = _hash(fingerprint, plan.source_path, plan.digest, plan.slug, card)
+    cost = 1 + sum(len(entry.answer) for section in plan.sections for entry in section.entries) // 2000
+    return Route(urls.plan_path(plan.slug), "plan", (str(index),), key, cost)
+
+
+def _plan_summary(plan: object) -> tuple[object, ...]:
+    return tuple(getattr(plan, name) for name in ("slug", "title", "year", "country", "methods"))
+
+
+def _hash(*parts: object) -> str:
+    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()

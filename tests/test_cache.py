@@ -1,0 +1,131 @@
+"""A rebuild with the cache gives the same site as a clean build, whatever changed."""
+
+import filecmp
+import shutil
+
+import pytest
+
+from planfolio import cache as cache_module
+from planfolio.config import Config
+from planfolio.pipeline import build
+
+from conftest import PROJECT_ROOT, plan_text, write_plans
+
+
+def tree(folder):
+    """Return every file below folder with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture
+def project(tmp_path):
+    """Return a copy of the theme and a small plans folder, built once with a cache."""
+    shutil.copytree(PROJECT_ROOT / "templates", tmp_path / "templates")
+    shutil.copytree(PROJECT_ROOT / "assets", tmp_path / "assets")
+    write_plans(
+        tmp_path / "plans",
+        {
+            "a.md": plan_text("Alpha", {"country": "Kenya", "methods": ["Co-creation"], "year": "2022"}),
+            "b.md": plan_text("Beta", {"country": "Chad", "methods": ["Co-creation"], "year": "2023"}),
+        },
+    )
+    return tmp_path
+
+
+def build_both(project, config=None):
+    """Build with the cache into site/ and without it into clean/; return both trees."""
+    config = config or Config()
+    options = dict(templates=project / "templates", assets=project / "assets")
+    cached = build(project / "plans", project / "site", config, project / "cache", **options)
+    build(project / "plans", project / "clean", config, None, **options)
+    return cached, tree(project / "site"), tree(project / "clean")
+
+
+def test_no_change_reuses_every_page(project):
+    build_both(project)
+    result, cached, clean = build_both(project)
+    assert result.pages_written == 0 and result.pages_reused > 0
+    assert cached == clean
+
+
+def test_edited_plan(project):
+    build_both(project)
+    (project / "plans/a.md").write_text(plan_text("Alpha renamed", {"country": "Chad"}), encoding="utf-8")
+    result, cached, clean = build_both(project)
+    assert cached == clean
+    assert "countries/kenya.html" not in cached
+    assert 0 < result.pages_written < result.pages_reused + result.pages_written
+
+
+def test_added_and_deleted_plans(project):
+    build_both(project)
+    (project / "plans/b.md").unlink()
+    write_plans(project / "plans", {"c.md": plan_text("Gamma", {"country": "Peru"})})
+    _, cached, clean = build_both(project)
+    assert cached == clean and "plans/gamma.html" in cached and "plans/beta.html" not in cached
+
+
+def test_template_change(project):
+    build_both(project)
+    base = project / "templates/base.html"
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("Skip to content", "Skip ahead"), encoding="utf-8"
+    )
+    _, cached, clean = build_both(project)
+    assert cached == clean and b"Skip ahead" in cached["plans/alpha.html"]
+
+
+def test_asset_change(project):
+    build_both(project)
+    (project / "assets/style.css").write_text("body { color: red }", encoding="utf-8")
+    _, cached, clean = build_both(project)
+    assert cached == clean and cached["assets/style.css"] == b"body { color: red }"
+
+
+def test_config_change(project):
+    build_both(project)
+    _, cached, clean = build_both(project, Config(title="Another title"))
+    assert cached == clean and b"Another title" in cached["plans/alpha.html"]
+
+
+def test_code_version_change(project, monkeypatch):
+    build_both(project)
+    monkeypatch.setattr(cache_module, "CODE_VERSION", "another")
+    result, cached, clean = build_both(project)
+    assert cached == clean and result.pages_reused == 0
+
+
+def test_output_changed_by_hand_is_rendered_again(project):
+    build_both(project)
+    page = project / "site/plans/alpha.html"
+    page.write_bytes(b"edited by hand")
+    result, cached, clean = build_both(project)
+    assert cached == clean and result.pages_written == 1
+
+
+def test_damaged_cache_is_ignored(project):
+    build_both(project)
+    for path in (project / "cache").iterdir():
+        path.write_text("{not json", encoding="utf-8")
+    result, cached, clean = build_both(project)
+    assert cached == clean and result.pages_reused == 0
+
+
+def test_problems_of_reused_pages_are_still_reported(project):
+    write_plans(
+        project / "plans", {"c.md": plan_text("Gamma", body="## End\n\n> Q\n\n[x](javascript:alert(1))\n")}
+    )
+    first, _, _ = build_both(project)
+    second, _, _ = build_both(project)
+    assert second.pages_written == 0
+    assert second.problems == first.problems and any("javascript" in p.message for p in second.problems)
+
+
+def test_unchanged_files_keep_their_inode(project):
+    build_both(project)
+    before = (project / "site/plans/beta.html").stat().st_ino
+    build_both(project)
+    assert (project / "site/plans/beta.html").stat().st_ino == before
+    assert filecmp.cmp(project / "site/plans/beta.html", project / "clean/plans/beta.html", shallow=False)
