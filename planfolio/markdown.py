@@ -51,6 +51,11 @@ class _AnswerRenderer(mistune.HTMLRenderer):
         tag = f"h{min(level + 2, 6)}"
         return f"<{tag}>{text}</{tag}>\n"
 
+    def link(self, text: str, url: str, title: str | None = None) -> str:
+        # A link that shows its own address is marked, so print does not repeat it.
+        html = super().link(text, url, title)
+        return html.replace("<a ", '<a class="bare" ', 1) if text == url else html
+
     def safe_url(self, url: str) -> str:
         return mistune.escape(url)
 
@@ -107,6 +112,7 @@ def render_answer(text: str, markdown: mistune.Markdown) -> Rendered:
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=check_attribute,
         link_rel="noopener noreferrer",
+        allowed_classes={"a": {"bare"}},
     )
     clean = _IMAGE_WITHOUT_SOURCE.sub("", _REMOTE_IMAGE.sub(_image_as_link, clean))
     return Rendered(clean, tuple(warnings))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from typing import Any
@@ -23,7 +24,7 @@ def read_metadata(head: list[str], source_path: str) -> tuple[dict[str, Any], li
         if not match:
             continue
         number, key = index + 1, match.group(1).lower()
-        value = " ".join(match.group(2).split())
+        value = " ".join(html.unescape(match.group(2)).split())
         if not value:
             problems.append(Problem(source_path, number, f"{key}: empty value ignored", "warning"))
         elif key in LIST_KEYS:

@@ -87,7 +87,7 @@ def _is_heading(line: str) -> bool:
 def _read_title(head: list[str], source_path: str) -> tuple[str, list[Problem]]:
     for index, line in enumerate(head):
         if line.startswith("# ") and line[2:].strip():
-            return " ".join(line[2:].split()), []
+            return _clean_text(line[2:]), []
         if line.rstrip() == "#" or (line.startswith("# ") and not line[2:].strip()):
             return _title_below(head, index, source_path)
     fallback = source_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -100,7 +100,7 @@ def _title_below(head: list[str], index: int, source_path: str) -> tuple[str, li
     below = head[index + 1].strip() if index + 1 < len(head) else ""
     if below and not below.startswith("[["):
         message = "title: '# ' line is empty; using the line below it as the title"
-        return " ".join(below.split()), [Problem(source_path, index + 1, message, "warning")]
+        return _clean_text(below), [Problem(source_path, index + 1, message, "warning")]
     fallback = source_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     message = f"no title: the '# ' line is empty; using the file name {fallback!r}"
     return fallback, [Problem(source_path, index + 1, message)]
@@ -212,8 +212,11 @@ def _read_body_line(builder: _SectionBuilder, line: str, number: int) -> None:
 
 
 def _clean_question(parts: list[str]) -> str:
-    text = " ".join(part for part in parts if part)
-    text = text.replace("\\n", " ")
+    return _clean_text(" ".join(part for part in parts if part).replace("\\n", " "))
+
+
+def _clean_text(text: str) -> str:
+    """Return plain text with the forms' HTML entities decoded and spaces folded."""
     return " ".join(html.unescape(text).split())
 
 

@@ -1,5 +1,6 @@
 """One build of the real corpus, checked against an independent reading of its files."""
 
+import html
 import re
 import shutil
 import subprocess
@@ -15,7 +16,8 @@ _META = re.compile(r"^\[\[(country|methods):(.*)\]\]\s*$", re.M)
 
 
 def _normal(text):
-    return " ".join(text.split())
+    """Return text as a reader sees it: entities decoded, spaces folded."""
+    return " ".join(html.unescape(text).split())
 
 
 def read_corpus_independently():

@@ -284,3 +284,9 @@ def test_consecutive_quote_lines_are_one_question():
 def test_empty_heading_is_kept_as_other():
     plan, _ = parse_plan("# T\n## \n> Q\n\nA\n", "x.md")
     assert plan.sections[0].key == "other" and plan.sections[0].heading == ""
+
+
+def test_entities_in_titles_and_values_are_decoded_once():
+    plan, _ = parse_plan("# Blue &amp; green <b>\n[[methods:Data &amp; analytics]]\n", "x.md")
+    assert plan.title == "Blue & green <b>"
+    assert plan.methods == ("Data & analytics",)
