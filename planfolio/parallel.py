@@ -10,7 +10,7 @@ import os
 import pickle
 import traceback
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -48,20 +48,22 @@ def run_parallel(function: Callable[[list[Item]], Result], chunks: list[list[Ite
             _child(function, chunk, write_end)
         os.close(write_end)
         children.append((pid, read_end))
-    results = [function(chunks[0])]
-    failures = []
-    for pid, read_end in children:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        os.waitpid(pid, 0)
-        status, value = pickle.loads(data) if data else ("error", "a worker process died")
-        if status == "error":
-            failures.append(value)
-        else:
-            results.append(value)
+    try:
+        results = [function(chunks[0])]
+    finally:  # even when the parent's own share fails: no child is left a zombie
+        outcomes = [_collect(pid, read_end) for pid, read_end in children]
+    failures = [value for status, value in outcomes if status == "error"]
     if failures:
         raise RuntimeError(failures[0])
-    return results
+    return results + [value for _, value in outcomes]
+
+
+def _collect(pid: int, read_end: int) -> tuple[str, Any]:
+    """Read a child's result from its pipe and wait for it to end."""
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    return pickle.loads(data) if data else ("error", "a worker process died")
 
 
 def _child(function: Callable[[list[Item]], Result], chunk: list[Item], write_end: int) -> None:

@@ -1,0 +1,42 @@
+"""Work shared between forked processes comes back in order, and failures are not lost."""
+
+import os
+
+import pytest
+
+from planfolio.parallel import run_parallel, share
+
+
+def double(chunk):
+    return [2 * item for item in chunk]
+
+
+def test_results_come_back_in_chunk_order():
+    assert run_parallel(double, [[1, 2], [3], [4, 5]]) == [[2, 4], [6], [8, 10]]
+
+
+def test_share_keeps_each_part_in_order():
+    assert share([1, 2, 3, 4], [5, 1, 1, 5], 2) == [[1, 2], [3, 4]]
+
+
+def test_a_child_failure_is_raised_in_the_parent():
+    def work(chunk):
+        if chunk == [2]:
+            raise ValueError("no twos")
+        return chunk
+
+    with pytest.raises(RuntimeError, match="ValueError: no twos"):
+        run_parallel(work, [[1], [2]])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_failing_parent_share_leaves_no_child_behind():
+    def work(chunk):
+        if chunk == [1]:  # the first chunk is the parent's own
+            raise ValueError("the parent's share failed")
+        return chunk
+
+    with pytest.raises(ValueError, match="the parent's share failed"):
+        run_parallel(work, [[1], [2], [3]])
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every child has been waited for
