@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import Manifest, fingerprint, load_manifest, save_manifest
+from .cache import Manifest, ParsedPlans, fingerprint, load_manifest, save_manifest
 from .config import Config
 from .model import Plan, Problem
 from .output import check_output_folder, copy_tree, write_file
@@ -22,6 +23,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT_ROOT / "templates"
 ASSETS = PROJECT_ROOT / "assets"
 PLAN_SUFFIXES = (".md", ".markdown")
+
+ParseResult = tuple[Plan | None, list[Problem]]
 
 
 @dataclass(frozen=True)
@@ -47,13 +50,17 @@ def build(
     cache: Path | None = None,
     templates: Path = TEMPLATES,
     assets: Path = ASSETS,
+    parsed: ParsedPlans | None = None,
 ) -> BuildResult:
-    """Build the site from a folder of plans into the output folder, atomically."""
+    """Build the site from a folder of plans into the output folder, atomically.
+
+    With `parsed`, plans whose bytes have not changed since an earlier build are not parsed again.
+    """
     started = time.perf_counter()
     check_output_folder(output, source, PROJECT_ROOT)
-    site = read_site(source)
+    site = read_site(source, parsed)
     routes = site_routes(site, fingerprint(config, templates))
-    manifest = load_manifest(cache)
+    manifest = load_manifest(cache, output)
     staging = _staging_folder(output)
     try:
         reused = _reuse_pages(routes, manifest, output, staging)
@@ -71,15 +78,18 @@ def build(
     return BuildResult(len(site.plans), len(fresh), len(reused), all_problems, seconds)
 
 
-def read_site(source: Path) -> Site:
+def read_site(source: Path, parsed: ParsedPlans | None = None) -> Site:
     """Discover and parse every plan of a folder into the site model."""
     paths, problems = discover(source)
+    parse = parse_plan_bytes if parsed is None else parsed.parse
     plans: list[Plan] = []
     for path in paths:
-        plan, found = read_plan(source, path)
+        plan, found = read_plan(source, path, parse)
         problems += found
         if plan is not None:
             plans.append(plan)
+    if parsed is not None:
+        parsed.keep_only({path.relative_to(source).as_posix() for path in paths})
     return build_site(plans, problems)
 
 
@@ -102,14 +112,16 @@ def discover(source: Path) -> tuple[list[Path], list[Problem]]:
     return found, problems
 
 
-def read_plan(source: Path, path: Path) -> tuple[Plan | None, list[Problem]]:
+def read_plan(
+    source: Path, path: Path, parse: Callable[[bytes, str], ParseResult] = parse_plan_bytes
+) -> ParseResult:
     """Read and parse one plan file, turning a read failure into a problem."""
     relative = path.relative_to(source).as_posix()
     try:
         data = path.read_bytes()
     except OSError as error:
         return None, [Problem(relative, None, f"cannot be read: {error.strerror}")]
-    return parse_plan_bytes(data, relative)
+    return parse(data, relative)
 
 
 def render_pages(
@@ -157,10 +169,13 @@ def _render_route(renderer: Renderer, site: Site, route: Route) -> tuple[bytes, 
 def _reuse_pages(routes: list[Route], manifest: Manifest, output: Path, staging: Path) -> set[str]:
     """Link the unchanged pages of the last build into staging; return their paths."""
     reused = set()
+    folders = set()
     for route in routes:
         if manifest.reusable(output, route.path, route.key):
             target = staging / route.path
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
             try:
                 os.link(output / route.path, target)
             except OSError:  # a file system without hard links

@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from planfolio import cache as cache_module
+from planfolio.cache import ParsedPlans
 from planfolio.config import Config
 from planfolio.pipeline import build
 
@@ -129,3 +130,34 @@ def test_unchanged_files_keep_their_inode(project):
     build_both(project)
     assert (project / "site/plans/beta.html").stat().st_ino == before
     assert filecmp.cmp(project / "site/plans/beta.html", project / "clean/plans/beta.html", shallow=False)
+
+
+def test_kept_parsed_plans_give_the_same_site(project):
+    parsed = ParsedPlans()
+    options = dict(templates=project / "templates", assets=project / "assets", parsed=parsed)
+    build(project / "plans", project / "site", Config(), project / "cache", **options)
+    (project / "plans/a.md").write_text(plan_text("Alpha renamed", {"country": "Chad"}), encoding="utf-8")
+    (project / "plans/b.md").unlink()
+    write_plans(project / "plans", {"c.md": plan_text("Gamma", {"country": "Peru"})})
+    build(project / "plans", project / "site", Config(), project / "cache", **options)
+    build(
+        project / "plans",
+        project / "clean",
+        Config(),
+        None,
+        templates=project / "templates",
+        assets=project / "assets",
+    )
+    assert tree(project / "site") == tree(project / "clean")
+
+
+def test_parsed_plans_parse_only_new_bytes(monkeypatch):
+    calls = []
+    monkeypatch.setattr(cache_module, "parse_plan_bytes", lambda data, path: calls.append(path) or (None, []))
+    parsed = ParsedPlans()
+    parsed.parse(b"# A\n", "a.md")
+    parsed.parse(b"# A\n", "a.md")
+    parsed.parse(b"# A, edited\n", "a.md")
+    parsed.keep_only(set())
+    parsed.parse(b"# A, edited\n", "a.md")
+    assert calls == ["a.md", "a.md", "a.md"]
