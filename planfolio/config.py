@@ -25,10 +25,12 @@ class Config:
 class ConfigError(Exception):
     """The configuration file is wrong; `problems` lists every reason."""
 
-    def __init__(self, path: str, problems: list[str]) -> None:
+    def __init__(self, path: str, problems: list[str], line: int | None = None) -> None:
         self.path = path
         self.problems = problems
-        lines = "\n".join(f"  {path}: {problem}" for problem in problems)
+        self.line = line
+        where = path if line is None else f"{path}:{line}"
+        lines = "\n".join(f"  {where}: {problem}" for problem in problems)
         super().__init__(f"{len(problems)} problem(s) in {path}:\n{lines}")
 
 
@@ -39,6 +41,9 @@ def load_config(path: Path | None) -> Config:
     name = path.name
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else None
+        raise ConfigError(name, [f"not valid YAML: {error.problem}"], line) from error
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise ConfigError(name, [f"not valid YAML: {error}"]) from error
     if data is None:
