@@ -10,7 +10,9 @@ from .cache import CACHE_FOLDER
 from .config import ConfigError, load_config
 from .model import Problem
 from .output import OutputError
-from .pipeline import build
+from .pipeline import ASSETS, TEMPLATES, build
+from .preview import Inputs
+from .serve import ServeOptions, serve
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -23,6 +25,12 @@ def make_parser() -> argparse.ArgumentParser:
     build_parser = commands.add_parser("build", help="build the site (the default command)")
     build_parser.description = "Build the site from a folder of plans into an output folder."
     _add_build_options(build_parser)
+    serve_parser = commands.add_parser("serve", help="preview the site, rebuilt and reloaded on every save")
+    serve_parser.description = (
+        "Build the site into a temporary folder and serve it; on every save rebuild what changed"
+        " and reload the pages open in the browser."
+    )
+    _add_serve_options(serve_parser)
     return parser
 
 
@@ -44,6 +52,23 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_serve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--source", type=Path, default=Path("seeds"), help="folder of plan files (default: seeds)"
+    )
+    parser.add_argument(
+        "--config", type=Path, default=None, help="site configuration file (default: site.yml if present)"
+    )
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0: any)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
+    )
+    parser.add_argument("--open", action="store_true", help="open the site in the web browser")
+    # The theme to build with: tests point these at copies.
+    parser.add_argument("--templates", type=Path, default=TEMPLATES, help=argparse.SUPPRESS)
+    parser.add_argument("--assets", type=Path, default=ASSETS, help=argparse.SUPPRESS)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     argv = sys.argv[1:] if argv is None else argv
@@ -52,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command == "build":
         return run_build(args)
+    if args.command == "serve":
+        return run_serve(args)
     make_parser().print_help()
     return 2
 
@@ -78,6 +105,18 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"error: no plans found in {args.source}", file=sys.stderr)
         return 1
     return 1 if args.strict and result.problems else 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve the site and rebuild it on every change, until interrupted."""
+    if args.config is not None and not args.config.exists():
+        print(f"error: {ConfigError(str(args.config), ['file not found'])}", file=sys.stderr)
+        return 1
+    if not args.source.is_dir():
+        print(f"error: no plans folder at {args.source}", file=sys.stderr)
+        return 1
+    inputs = Inputs(args.source, args.config or Path("site.yml"), args.templates, args.assets)
+    return serve(ServeOptions(inputs, args.host, args.port, args.open))
 
 
 def print_problems(problems: tuple[Problem, ...], plans: int) -> None:

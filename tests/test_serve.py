@@ -1,0 +1,359 @@
+"""The preview server: safe paths, debounced numbered builds, and a served site equal to a clean build."""
+
+import os
+import time
+
+import jinja2
+import pytest
+
+from planfolio.config import Config
+from planfolio.model import Problem
+from planfolio.pipeline import BuildResult, build
+from planfolio.preview import BuildState, Inputs, Outcome, Watcher, explain_failure, mount_path
+from planfolio.serve import LiveSite, Redirect, inject_script, locate
+
+from conftest import PROJECT_ROOT, plan_text, write_plans
+from serving import ServeProcess, copy_theme, without_reload_script
+
+
+@pytest.fixture
+def built(tmp_path):
+    """Return a folder laid out like a built site, with a secret file beside it."""
+    root = tmp_path / "site"
+    write_plans(root, {"index.html": "home", "plans/a.html": "a", "countries/index.html": "countries"})
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    os.symlink(tmp_path / "secret.txt", root / "plans/leak.html")
+    os.symlink(tmp_path, root / "outside")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("mount", "request_path", "expected"),
+    [
+        ("/", "/", "index.html"),
+        ("/", "/plans/a.html", "plans/a.html"),
+        ("/", "/countries/", "countries/index.html"),
+        ("/", "/countries", Redirect("/countries/")),
+        ("/", "/plans/%61.html", "plans/a.html"),  # an encoded letter is that letter
+        ("/", "/missing.html", None),
+        ("/", "/../secret.txt", None),
+        ("/", "/plans/../../secret.txt", None),
+        ("/", "/plans/..%2f..%2fsecret.txt", None),
+        ("/", "/%2e%2e/secret.txt", None),
+        ("/", "/%2E%2E/%2E%2E/etc/passwd", None),
+        ("/", "/%252e%252e/secret.txt", None),  # encoded twice: a name, not a step up
+        ("/", "//etc/passwd", None),
+        ("/", "/%2fetc%2fpasswd", None),
+        ("/", "/plans/a.html%00.txt", None),
+        ("/", "/plans\\..\\..\\secret.txt", None),
+        ("/", "/%ff.html", None),  # not UTF-8
+        ("/", "/plans/leak.html", None),  # a link to a file outside
+        ("/", "/outside/secret.txt", None),  # a link to a folder outside
+        ("/", "/outside/", None),
+        ("/", "/.hidden", None),
+        ("/portfolio/", "/portfolio/", "index.html"),
+        ("/portfolio/", "/portfolio/plans/a.html", "plans/a.html"),
+        ("/portfolio/", "/portfolio", Redirect("/portfolio/")),
+        ("/portfolio/", "/", Redirect("/portfolio/")),
+        ("/portfolio/", "/index.html", None),
+        ("/portfolio/", "/portfolio/../secret.txt", None),
+        ("/portfolio/", "/portfolio-old/index.html", None),
+    ],
+)
+def test_locate(built, mount, request_path, expected):
+    found = locate(built, mount, request_path)
+    if isinstance(expected, str):
+        assert found == (built / expected).resolve()
+    else:
+        assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("base_url", "mount"),
+    [
+        ("", "/"),
+        ("https://example.org/", "/"),
+        ("https://example.github.io/portfolio/", "/portfolio/"),
+        ("https://example.org/a/b/", "/a/b/"),
+    ],
+)
+def test_mount_path(base_url, mount):
+    assert mount_path(Config(base_url=base_url)) == mount
+
+
+def test_the_script_goes_before_the_end_of_the_body():
+    page = b"<html><body><p>x</p></body></html>\n"
+    assert inject_script(page, 7) == (
+        b'<html><body><p>x</p><script src="/.planfolio/livereload.js" data-build="7"></script>\n'
+        b"</body></html>\n"
+    )
+    assert inject_script(b"<p>no body</p>", 1).endswith(b'data-build="1"></script>\n')
+
+
+def watched(tmp_path):
+    """Return the inputs of a small site, written long enough ago for their stat to be settled."""
+    templates, assets = copy_theme(tmp_path)
+    source = write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    time.sleep(0.03)
+    return Inputs(source, tmp_path / "site.yml", templates, assets)
+
+
+def settled(watcher):
+    """Return whether the watcher saw a change, once the files' clock ticks are past."""
+    time.sleep(0.03)
+    return watcher.changed()
+
+
+def test_watcher_sees_each_kind_of_change(tmp_path):
+    inputs = watched(tmp_path)
+    watcher = Watcher(inputs)
+    assert not settled(watcher)
+    (inputs.source / "a.md").write_text(plan_text("Alpha, edited"), encoding="utf-8")
+    assert settled(watcher) and not settled(watcher)
+    (tmp_path / "old.md").write_text(plan_text("Old"), encoding="utf-8")
+    os.utime(tmp_path / "old.md", (0, 0))
+    os.rename(tmp_path / "old.md", inputs.source / "old.md")  # moved in, with its old time
+    assert settled(watcher)
+    (inputs.source / "a.md").unlink()
+    assert settled(watcher)
+    (tmp_path / "site.yml").write_text("title: X\n", encoding="utf-8")
+    assert settled(watcher)
+    (inputs.templates / "base.html").write_text("changed", encoding="utf-8")
+    assert settled(watcher)
+    (inputs.assets / "new.css").write_text("p {}", encoding="utf-8")
+    assert settled(watcher)
+
+
+def test_watcher_ignores_what_a_build_does_not_read(tmp_path):
+    inputs = watched(tmp_path)
+    watcher = Watcher(inputs)
+    write_plans(inputs.source, {".a.md.swp": "x", "a.md~": "x", "notes.txt": "x", ".drafts/b.md": "x"})
+    assert not settled(watcher)
+
+
+def test_a_file_saved_just_now_counts_as_changed_at_the_next_look_too(tmp_path):
+    inputs = watched(tmp_path)
+    watcher = Watcher(inputs)
+    (inputs.source / "a.md").write_text(plan_text("Alpha, edited"), encoding="utf-8")
+    assert watcher.changed() and watcher.changed()  # a second save could be in the same tick
+    settled(watcher)
+    assert not settled(watcher)
+
+
+class FakeWatcher:
+    def __init__(self, looks):
+        self.looks = list(looks)
+
+    def changed(self):
+        return self.looks.pop(0)
+
+
+class FakePreview:
+    def __init__(self):
+        self.builds = 0
+        self.state = BuildState()
+
+    def rebuild(self):
+        self.builds += 1
+        self.state = BuildState(self.builds, self.builds)
+        return Outcome(self.state, BuildResult(1, 1, 0, (), 0.1), ())
+
+
+def test_many_quick_saves_make_one_build(capsys):
+    preview = FakePreview()
+    live = LiveSite(preview, FakeWatcher([True, True, True, False, False, True, False]))
+    builds = []
+    for _ in range(7):
+        live.poll()
+        builds.append(preview.builds)
+    assert builds == [0, 0, 0, 1, 1, 1, 2]
+    assert "Build 2: 1 plans read" in capsys.readouterr().out
+
+
+def test_a_failure_in_a_template_names_its_file_and_line(tmp_path):
+    templates, _ = copy_theme(tmp_path)
+    (templates / "home.html").write_text(
+        "{% extends 'base.html' %}\n{% block content %}\n{{ no_such_thing }}\n{% endblock %}\n",
+        encoding="utf-8",
+    )
+    source = write_plans(tmp_path / "plans", {"a.md": plan_text()})
+    with pytest.raises(jinja2.UndefinedError) as caught:
+        build(source, tmp_path / "site", Config(), None, templates)
+    assert explain_failure(caught.value, templates) == (
+        Problem("templates/home.html", 3, "UndefinedError: 'no_such_thing' is undefined"),
+    )
+
+
+# The real server, in a process of its own.
+
+
+@pytest.fixture
+def project(tmp_path):
+    """Return a folder with a copy of the theme and three plans."""
+    copy_theme(tmp_path)
+    write_plans(
+        tmp_path / "plans",
+        {
+            "a.md": plan_text("Alpha", {"country": "Kenya", "methods": ["Co-creation"], "year": "2022"}),
+            "b.md": plan_text(
+                "Beta", {"country": "Chad", "methods": ["Co-creation", "Surveys"], "year": "2023"}
+            ),
+            "c.md": plan_text("Gamma", {"country": "Peru", "methods": ["Mapping"], "year": "2021"}),
+        },
+    )
+    return tmp_path
+
+
+def tree(folder):
+    """Return every file below folder with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_pages_get_the_reload_script_only_when_served(project):
+    with ServeProcess(project) as server:
+        status, headers, page = server.request("/plans/alpha.html")
+        assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+        assert b'<script src="/.planfolio/livereload.js" data-build="1"></script>\n</body>' in page
+        assert b"livereload" not in (server.site_folder / "plans/alpha.html").read_bytes()
+        status, headers, css = server.request("/assets/style.css")
+        assert status == 200 and css == (project / "assets/style.css").read_bytes()
+        status, _, script = server.request("/.planfolio/livereload.js")
+        assert status == 200 and b"location.reload()" in script
+        assert server.state() == {"build": 1, "version": 1, "failed": False, "errors": []}
+    assert not list((project / "tmp").iterdir()), "the build folder is removed on stop"
+    assert not (project / "output").exists()
+
+
+def test_served_site_equals_a_clean_build_after_edits(project):
+    plans = project / "plans"
+    with ServeProcess(project) as server:
+        version = server.state()["version"]
+
+        def step(*changes, until=None):
+            nonlocal version
+            for change in changes:
+                change()
+            state = server.state(after=version, until=until)
+            version = state["version"]
+            return state
+
+        step(lambda: write_plans(plans, {"a.md": plan_text("Alpha renamed", {"country": "Kenya"})}))
+        step(
+            lambda: write_plans(
+                plans, {"d.md": plan_text("Delta", {"country": "Fiji", "methods": "Mapping"})}
+            )
+        )
+        step(lambda: (plans / "c.md").unlink())
+        step(lambda: write_plans(plans, {"b.md": plan_text("Beta", {"country": "Kenya", "year": "2023"})}))
+        step(
+            *[
+                lambda n=n: write_plans(plans, {"d.md": plan_text("Delta " + "x" * n, {"country": "Fiji"})})
+                for n in range(8)
+            ]
+        )
+        state = step(
+            lambda: write_plans(plans, {"e.md": ""}), until=lambda state: state["errors"]
+        )  # half-written
+        assert state["errors"] == ["e.md:1: error: empty file: expected a '# Title' line"]
+        base = project / "templates/base.html"
+        good_base = base.read_text(encoding="utf-8")
+        state = step(
+            lambda: base.write_text(good_base.replace("{% endfor %}", "{% endfr %}", 1), encoding="utf-8"),
+            until=lambda state: state["failed"],
+        )
+        assert state["failed"] and state["errors"][0].startswith("templates/base.html:")
+        step(lambda: base.write_text(good_base.replace("Skip to content", "Skip ahead"), encoding="utf-8"))
+        step(lambda: (project / "site.yml").write_text("title: Another title\n", encoding="utf-8"))
+        step(lambda: (project / "assets/style.css").write_text("body { color: red }\n", encoding="utf-8"))
+        step(lambda: write_plans(plans, {"e.md": plan_text("Epsilon", {"country": "Chad"})}))
+        while True:  # until no build follows for a while
+            try:
+                version = server.state(after=version, timeout=1)["version"]
+            except TimeoutError:
+                break
+
+        clean = project / "clean"
+        config = Config(title="Another title")
+        build(plans, clean, config, None, project / "templates", project / "assets")
+        expected = tree(clean)
+        assert tree(server.site_folder) == expected
+        for path, data in expected.items():
+            status, _, served = server.request("/" + path)
+            assert status == 200 and without_reload_script(served) == data, path
+        assert "countries/peru.html" not in expected and "countries/fiji.html" in expected
+        for gone in ("/plans/gamma.html", "/countries/peru.html", "/methods/surveys.html"):
+            assert server.request(gone)[0] == 404
+        assert b"Skip ahead" in expected["plans/alpha-renamed.html"]
+        assert not server.state()["failed"]
+
+
+def test_mistakes_keep_the_last_good_site(project):
+    with ServeProcess(project) as server:
+        _, _, good_page = server.request("/plans/alpha.html")
+        (project / "templates/plan.html").write_text("{% block %}\n", encoding="utf-8")
+        state = server.state(after=1)
+        assert state == {
+            "build": 1,
+            "version": 2,
+            "failed": True,
+            "errors": [
+                "templates/plan.html:1: error: template syntax: expected token 'name', got 'end of statement block'"
+            ],
+        }
+        assert server.request("/plans/alpha.html")[2] == good_page
+        (project / "site.yml").write_text("title: [unclosed\n", encoding="utf-8")
+        state = server.state(after=2)
+        assert state["failed"] and state["errors"][0].startswith("site.yml:2: error: not valid YAML:")
+        (project / "site.yml").write_text("titel: x\n", encoding="utf-8")
+        state = server.state(after=3)
+        assert state["errors"] == [
+            "site.yml: error: unknown key 'titel'; expected one of base_url, description, focal_points, language, title"
+        ]
+        assert server.request("/plans/alpha.html")[2] == good_page
+        (project / "site.yml").unlink()
+        (project / "templates/plan.html").write_bytes((PROJECT_ROOT / "templates/plan.html").read_bytes())
+        state = server.state(after=4, until=lambda state: not state["failed"])
+        assert state["build"] == 2 and state["errors"] == []
+        assert server.request("/plans/alpha.html")[2] == good_page.replace(
+            b'data-build="1"', b'data-build="2"'
+        )
+    assert "templates/plan.html:1: error: template syntax:" in server.output
+    assert "Build failed; still serving build 1:" in server.output
+
+
+def test_path_traversal_gets_404(project):
+    (project / "secret.txt").write_text("SECRET-VALUE", encoding="utf-8")
+    with ServeProcess(project) as server:
+        os.symlink(project / "secret.txt", server.site_folder / "leak.html")
+        os.symlink(project, server.site_folder / "up")
+        for path in [
+            "/../secret.txt",
+            "/../../../../etc/passwd",
+            "/plans/../../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/%2E%2E%2Fsecret.txt",
+            "/plans/..%2F..%2Fsecret.txt",
+            "/.%2e/secret.txt",
+            "//etc/passwd",
+            "/%2Fetc%2Fpasswd",
+            "/leak.html",
+            "/up/secret.txt",
+            "/up/plans/a.md",
+            str(project / "secret.txt"),
+            "http://127.0.0.1/../secret.txt",
+        ]:
+            status, _, body = server.request(path)
+            assert status in (403, 404), path
+            assert b"SECRET" not in body and b"root:" not in body, path
+
+
+def test_the_site_is_served_under_the_path_of_base_url(project):
+    (project / "site.yml").write_text("base_url: https://example.github.io/portfolio/\n", encoding="utf-8")
+    with ServeProcess(project) as server:
+        assert server.url.endswith("/portfolio/") and server.url.startswith("http://127.0.0.1:")
+        assert server.request("/portfolio/plans/alpha.html")[0] == 200
+        status, headers, _ = server.request("/")
+        assert status in (301, 302) and headers["Location"] == "/portfolio/"
+        assert server.request("/plans/alpha.html")[0] == 404
