@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import urls
 from .cache import Manifest, ParsedPlans, fingerprint, load_manifest, save_manifest
 from .config import Config
 from .model import Plan, Problem
@@ -36,6 +37,7 @@ class BuildResult:
     pages_reused: int
     problems: tuple[Problem, ...]
     seconds: float
+    plan_pages: tuple[tuple[str, str], ...] = ()  # (source path, output path) of every plan
 
     @property
     def errors(self) -> int:
@@ -75,7 +77,8 @@ def build(
     rendering_problems = {problem for found in page_problems.values() for problem in found}
     all_problems = tuple(sorted(set(site.problems) | rendering_problems))
     seconds = time.perf_counter() - started
-    return BuildResult(len(site.plans), len(fresh), len(reused), all_problems, seconds)
+    plan_pages = tuple((plan.source_path, urls.plan_path(plan.slug)) for plan in site.plans)
+    return BuildResult(len(site.plans), len(fresh), len(reused), all_problems, seconds, plan_pages)
 
 
 def read_site(source: Path, parsed: ParsedPlans | None = None) -> Site:

@@ -65,6 +65,8 @@ class Preview:
         self.cache = folder / "cache"
         self.parsed = ParsedPlans()
         self.state = BuildState()
+        self.plan_pages: dict[str, str] = {}  # output path of each plan, by source path
+        self.moved: dict[str, str] = {}  # where the page of a renamed plan went, by its old path
 
     def rebuild(self) -> Outcome:
         """Build the site; on failure keep the last good one and say what went wrong."""
@@ -83,11 +85,28 @@ class Preview:
             return self._failed(explain_failure(error, inputs.templates))
         finally:
             gc.enable()
+        self._follow_renamed_plans(dict(result.plan_pages))
         errors = tuple(str(problem) for problem in result.problems if problem.severity == "error")
         self.state = BuildState(
             self.state.build + 1, self.state.version + 1, False, errors, mount_path(config)
         )
         return Outcome(self.state, result, result.problems)
+
+    def _follow_renamed_plans(self, plan_pages: dict[str, str]) -> None:
+        """Remember the new page of each plan whose title, and so whose page, changed.
+
+        A page open in the browser reloads at its old address, and is sent on to the new one.
+        """
+        renamed = {
+            old: plan_pages[source]
+            for source, old in self.plan_pages.items()
+            if source in plan_pages and plan_pages[source] != old
+        }
+        moved = {old: renamed.get(new, new) for old, new in self.moved.items()}
+        moved.update(renamed)
+        pages = set(plan_pages.values())
+        self.moved = {old: new for old, new in moved.items() if old not in pages and new in pages}
+        self.plan_pages = plan_pages
 
     def _failed(self, problems: tuple[Problem, ...]) -> Outcome:
         errors = tuple(str(problem) for problem in problems)

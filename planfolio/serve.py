@@ -212,6 +212,8 @@ class _SiteHandler(web.RequestHandler):
             message = "<p>The first build failed; it will be tried again when you save a change.</p>"
             return self._page(503, "The site is not built yet", message, state)
         found = locate(self.live.preview.site, state.mount, self.request.path)
+        if found is None:
+            found = self._renamed_plan(state.mount)
         if isinstance(found, Redirect):
             return self.redirect(found.location)
         if found is None:
@@ -228,6 +230,12 @@ class _SiteHandler(web.RequestHandler):
         self.finish(body)
 
     head = get
+
+    def _renamed_plan(self, mount: str) -> Redirect | None:
+        """Return a redirect to the new page of a plan whose title changed, if this was its page."""
+        path = unquote(self.request.path)
+        new = self.live.preview.moved.get(path[len(mount) :]) if path.startswith(mount) else None
+        return Redirect(mount + new) if new else None
 
     def _page(self, status: int, title: str, message: str, state: BuildState) -> None:
         page = (

@@ -1,6 +1,7 @@
 """The preview server: safe paths, debounced numbered builds, and a served site equal to a clean build."""
 
 import os
+import socket
 import time
 
 import jinja2
@@ -9,11 +10,12 @@ import pytest
 from planfolio.config import Config
 from planfolio.model import Problem
 from planfolio.pipeline import BuildResult, build
-from planfolio.preview import BuildState, Inputs, Outcome, Watcher, explain_failure, mount_path
+from planfolio.preview import BuildState, Inputs, Outcome, Preview, Watcher, explain_failure, mount_path
 from planfolio.serve import LiveSite, Redirect, inject_script, locate
 
 from conftest import PROJECT_ROOT, plan_text, write_plans
 from serving import ServeProcess, copy_theme, without_reload_script
+from test_build import run_build
 
 
 @pytest.fixture
@@ -184,6 +186,28 @@ def test_a_failure_in_a_template_names_its_file_and_line(tmp_path):
     )
 
 
+def test_the_old_page_of_a_renamed_plan_leads_to_its_new_page(tmp_path):
+    inputs = watched(tmp_path)
+    preview = Preview(inputs, tmp_path / "preview")
+    preview.rebuild()
+    for title in ("Alpha 1", "Alpha 2"):
+        write_plans(inputs.source, {"a.md": plan_text(title)})
+        preview.rebuild()
+    assert preview.moved == {
+        "plans/alpha.html": "plans/alpha-2.html",
+        "plans/alpha-1.html": "plans/alpha-2.html",
+    }
+    write_plans(inputs.source, {"a.md": plan_text("Alpha")})
+    preview.rebuild()
+    assert preview.moved == {
+        "plans/alpha-1.html": "plans/alpha.html",
+        "plans/alpha-2.html": "plans/alpha.html",
+    }
+    (inputs.source / "a.md").unlink()
+    preview.rebuild()
+    assert preview.moved == {}
+
+
 # The real server, in a process of its own.
 
 
@@ -323,6 +347,14 @@ def test_mistakes_keep_the_last_good_site(project):
     assert "Build failed; still serving build 1:" in server.output
 
 
+def test_a_renamed_plan_is_followed_to_its_new_page(project):
+    with ServeProcess(project) as server:
+        write_plans(project / "plans", {"a.md": plan_text("Alpha renamed", {"country": "Kenya"})})
+        server.state(after=1)
+        status, headers, _ = server.request("/plans/alpha.html")
+        assert status == 302 and headers["Location"] == "/plans/alpha-renamed.html"
+
+
 def test_path_traversal_gets_404(project):
     (project / "secret.txt").write_text("SECRET-VALUE", encoding="utf-8")
     with ServeProcess(project) as server:
@@ -357,3 +389,22 @@ def test_the_site_is_served_under_the_path_of_base_url(project):
         status, headers, _ = server.request("/")
         assert status in (301, 302) and headers["Location"] == "/portfolio/"
         assert server.request("/plans/alpha.html")[0] == 404
+
+
+def test_serve_refuses_a_missing_plans_folder_or_config(tmp_path):
+    result = run_build("serve", "--source", tmp_path / "nowhere", cwd=tmp_path)
+    assert result.returncode == 1 and f"error: no plans folder at {tmp_path / 'nowhere'}" in result.stderr
+    write_plans(tmp_path / "plans", {"a.md": plan_text()})
+    result = run_build("serve", "--source", "plans", "--config", "missing.yml", cwd=tmp_path)
+    assert result.returncode == 1 and "missing.yml: file not found" in result.stderr
+
+
+def test_serve_says_when_the_port_is_taken(tmp_path):
+    write_plans(tmp_path / "plans", {"a.md": plan_text()})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_build("serve", "--source", "plans", "--port", port, cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"error: cannot listen on 127.0.0.1 port {port}: Address already in use" in result.stderr
