@@ -16,6 +16,7 @@ from .parallel import run_parallel, share, worker_count
 from .parse import parse_plan_bytes
 from .render import Renderer
 from .routes import Route, site_routes
+from .search import build_search_files
 from .site import Site, build_site
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +65,8 @@ def build(
         _swap_in(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    save_manifest(cache, output, {route.path: route.key for route in routes}, page_problems)
+    keys = {path: route.key for route in routes for path in route.outputs}
+    save_manifest(cache, output, keys, page_problems)
     rendering_problems = {problem for found in page_problems.values() for problem in found}
     all_problems = tuple(sorted(set(site.problems) | rendering_problems))
     seconds = time.perf_counter() - started
@@ -124,8 +126,9 @@ def render_pages(
     def render_chunk(chunk: list[Route]) -> dict[str, tuple[Problem, ...]]:
         problems = {}
         for route in chunk:
-            data, found = _render_route(renderer, site, route)
-            write_file(staging, route.path, data)
+            files, found = _render_route(renderer, site, route)
+            for path, data in files.items():
+                write_file(staging, path, data)
             if found:
                 problems[route.path] = tuple(found)
         return problems
@@ -135,36 +138,45 @@ def render_pages(
     return {path: found for result in run_parallel(render_chunk, chunks) for path, found in result.items()}
 
 
-def _render_route(renderer: Renderer, site: Site, route: Route) -> tuple[bytes, list[Problem]]:
+def _render_route(renderer: Renderer, site: Site, route: Route) -> tuple[dict[str, bytes], list[Problem]]:
+    """Return the files of one route by path, and the problems found making them."""
     if route.kind == "plan":
         plan = site.plans[int(route.subject[0])]
         try:
-            return renderer.plan_page(plan)
+            data, problems = renderer.plan_page(plan)
         except Exception as error:
             raise RuntimeError(f"while rendering {plan.source_path}: {error}") from error
+        return {route.path: data}, problems
+    if route.kind == "search-index":
+        return build_search_files(site.plans), []
+    return {route.path: _render_listing(renderer, site, route)}, []
+
+
+def _render_listing(renderer: Renderer, site: Site, route: Route) -> bytes:
     if route.kind == "term":
         key, slug = route.subject
         taxonomy = site.taxonomies[key]
-        return renderer.term_page(taxonomy.spec, taxonomy.terms[slug]), []
+        return renderer.term_page(taxonomy.spec, taxonomy.terms[slug])
     if route.kind == "index":
         key, by_count = route.subject
-        return renderer.taxonomy_index(site.taxonomies[key].spec, by_count == "True"), []
+        return renderer.taxonomy_index(site.taxonomies[key].spec, by_count == "True")
     if route.kind == "home":
-        return renderer.home(), []
-    return renderer.page("search.html", route.path, "Search"), []
+        return renderer.home()
+    return renderer.page("search.html", route.path, "Search")
 
 
 def _reuse_pages(routes: list[Route], manifest: Manifest, output: Path, staging: Path) -> set[str]:
-    """Link the unchanged pages of the last build into staging; return their paths."""
+    """Link the unchanged files of the last build into staging; return their routes' paths."""
     reused = set()
     for route in routes:
-        if manifest.reusable(output, route.path, route.key):
-            target = staging / route.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(output / route.path, target)
-            except OSError:  # a file system without hard links
-                shutil.copyfile(output / route.path, target)
+        if all(manifest.reusable(output, path, route.key) for path in route.outputs):
+            for path in route.outputs:
+                target = staging / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(output / path, target)
+                except OSError:  # a file system without hard links
+                    shutil.copyfile(output / path, target)
             reused.add(route.path)
     return reused
 

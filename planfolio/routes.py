@@ -22,6 +22,12 @@ class Route:
     subject: tuple[str, ...]
     key: str
     cost: int = 1  # a rough measure of rendering work, to share it between processes
+    also: tuple[str, ...] = ()  # further files written with the page, for the same key
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """Return every file this route writes."""
+        return (self.path, *self.also)
 
 
 def site_routes(site: Site, fingerprint: str) -> list[Route]:
@@ -42,6 +48,11 @@ def site_routes(site: Site, fingerprint: str) -> list[Route]:
     home_key = _hash(fingerprint, "home", everything, counts)
     routes.append(Route(urls.HOME, "home", (), home_key))
     routes.append(Route(urls.SEARCH, "search", (), _hash(fingerprint, "search")))
+    indexed = tuple((plan.slug, plan.source_path, plan.digest) for plan in site.plans)
+    # The indexes take about as long as rendering three plans each: see bench/.
+    cost = 3 * len(site.plans)
+    also = (urls.SEARCH_FULLTEXT, urls.SEARCH_JSON)
+    routes.append(Route(urls.SEARCH_INDEX, "search-index", (), _hash(fingerprint, indexed), cost, also))
     return sorted(routes, key=lambda route: route.path)
 
 

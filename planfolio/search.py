@@ -16,7 +16,7 @@ from typing import Any
 
 from .lunr_index import SearchField, analyse, dumps, lunr_index_json, packed_index
 from .model import Plan
-from .urls import plan_path
+from .urls import SEARCH_FULLTEXT, SEARCH_INDEX, SEARCH_JSON, plan_path
 
 #: Global variable that the page's script files fill in.
 GLOBAL_NAME = "PLANFOLIO_SEARCH"
@@ -54,9 +54,9 @@ def build_search_files(plans: Sequence[Plan]) -> dict[str, bytes]:
     corpus = analyse(documents, FULL_FIELDS)
     results = [result_entry(plan, doc["summary"]) for plan, doc in zip(ordered, documents, strict=True)]
     return {
-        "search-index.js": _script({"index": packed_index(corpus, BRIEF_FIELDS), "documents": results}),
-        "search-fulltext.js": _script({"fulltext": packed_index(corpus, FULL_FIELDS)}),
-        "search-index.json": lunr_index_json(corpus, {"documents": results}).encode(),
+        SEARCH_INDEX: _script({"index": packed_index(corpus, BRIEF_FIELDS), "documents": results}),
+        SEARCH_FULLTEXT: _script({"fulltext": packed_index(corpus, FULL_FIELDS)}),
+        SEARCH_JSON: lunr_index_json(corpus, {"documents": results}).encode(),
     }
 
 

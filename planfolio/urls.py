@@ -9,6 +9,9 @@ from __future__ import annotations
 
 HOME = "index.html"
 SEARCH = "search.html"
+SEARCH_INDEX = "search-index.js"
+SEARCH_FULLTEXT = "search-fulltext.js"
+SEARCH_JSON = "search-index.json"
 PLANS_FOLDER = "plans"
 STYLESHEET = "assets/style.css"
 
