@@ -10,6 +10,8 @@ from pathlib import Path
 
 from . import urls
 from .config import Config
+from .data import data_files
+from .feeds import publishing_files
 from .model import Plan, Problem
 from .output import check_output_folder, copy_tree, write_file
 from .parse import parse_plan_bytes
@@ -117,6 +119,8 @@ def render_site(site: Site, config: Config) -> tuple[dict[str, bytes], list[Prob
             files[urls.taxonomy_index_path(spec.folder, by_count)] = renderer.taxonomy_index(spec, by_count)
     files[urls.HOME] = renderer.home()
     files[urls.SEARCH] = renderer.page("search.html", urls.SEARCH, "Search")
+    files[urls.NOT_FOUND] = renderer.not_found()
+    files |= data_files(site, config) | publishing_files(site, config, files)
     return files, problems
 
 

@@ -11,6 +11,13 @@ import posixpath
 
 HOME = "index.html"
 SEARCH = "search.html"
+NOT_FOUND = "404.html"
+SITEMAP = "sitemap.xml"
+FEED = "feed.xml"
+ROBOTS = "robots.txt"
+NO_JEKYLL = ".nojekyll"
+PLANS_JSON = "plans.json"
+PLANS_CSV = "plans.csv"
 PLANS_FOLDER = "plans"
 STYLESHEET = "assets/style.css"
 
@@ -45,3 +52,8 @@ def relative_url(from_page: str, to_page: str) -> str:
     if not to_page:
         return fragment or posixpath.basename(from_page)
     return posixpath.relpath(to_page, from_folder or ".") + fragment
+
+
+def absolute_url(base_url: str, path: str) -> str:
+    """Return the public address of a page given from the site root ("" without a base_url)."""
+    return base_url + path if base_url else ""
