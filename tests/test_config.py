@@ -135,3 +135,31 @@ def test_a_missing_config_option_file_is_an_error(tmp_path):
 
 def test_the_projects_own_site_yml_is_valid():
     assert load_config(PROJECT_ROOT / "site.yml", required=True).focal_points == "hide"
+
+
+def test_base_url_option_overrides_site_yml(tmp_path):
+    write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    (tmp_path / "site.yml").write_text("base_url: https://old.example.org/\n", encoding="utf-8")
+    result = run_build(
+        "build",
+        "--source",
+        "plans",
+        "--output",
+        "site",
+        "--base-url",
+        "https://new.example.org/plans",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site/plans/alpha.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://new.example.org/plans/plans/alpha.html">' in page
+
+
+def test_a_bad_base_url_option_is_reported_as_the_option(tmp_path):
+    write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    result = run_build("build", "--source", "plans", "--base-url", "localhost", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "error: 1 problem in --base-url:\n  --base-url: base_url: expected an address starting with"
+        " https:// or http:// and a host name, found 'localhost'\n"
+    )
