@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import urls
 from .config import Config, ConfigError, load_config, with_overrides
 from .deploy import DeployError, check_repository, deploy
 from .model import Problem
@@ -84,7 +85,8 @@ def run_build(args: argparse.Namespace) -> int:
         return 1
     if args.zip is not None:
         try:
-            count = zip_folder(args.output, args.zip)
+            # The 404 page is for web servers: its links use the public address.
+            count = zip_folder(args.output, args.zip, leave_out=frozenset({urls.NOT_FOUND}))
         except (OSError, OutputError) as error:
             print(f"error: {error}", file=sys.stderr)
             return 1

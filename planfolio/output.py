@@ -47,8 +47,8 @@ def check_output_folder(output: Path, source: Path, project: Path) -> None:
         raise OutputError(f"refusing to build into {output}: it holds the plans folder {source}")
 
 
-def zip_folder(folder: Path, zip_path: Path) -> int:
-    """Write every file below folder into one zip, under a folder named after the zip.
+def zip_folder(folder: Path, zip_path: Path, leave_out: frozenset[str] = frozenset()) -> int:
+    """Write every file below folder, but those left out, into one zip under a folder named after it.
 
     Entries are sorted and carry one fixed date and mode, so the same site always gives
     the same bytes. Return how many files were written.
@@ -56,9 +56,8 @@ def zip_folder(folder: Path, zip_path: Path) -> int:
     if zip_path.resolve().is_relative_to(folder.resolve()):
         raise OutputError(f"refusing to write the zip {zip_path} inside the folder it archives")
     top = zip_path.name.removesuffix(".zip") or "site"
-    files = sorted(
-        (path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()),
-    )
+    files = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
+    files = [name for name in files if name not in leave_out]
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     partial = zip_path.with_name(f".{zip_path.name}.partial")
     try:
