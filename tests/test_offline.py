@@ -88,6 +88,7 @@ def test_a_plan_prints_without_navigation_and_with_its_links(unpacked, offline_p
         if 'href="http' in path.read_text(encoding="utf-8").split("<article", 1)[1]
     )
     page.goto(plan.as_uri())
+    assert not page.locator(".print-only").is_visible()
     page.emulate_media(media="print")
     for hidden in (".site-header nav", ".search-box", ".site-footer"):
         assert page.locator(hidden).evaluate("e => getComputedStyle(e).display") == "none", hidden
@@ -95,5 +96,7 @@ def test_a_plan_prints_without_navigation_and_with_its_links(unpacked, offline_p
         "e => getComputedStyle(e, '::after').content"
     )
     assert "http" in shown
+    printed_from = page.locator(".print-only")
+    assert printed_from.is_visible() and BASE_URL in printed_from.inner_text()
     assert page.pdf()[:4] == b"%PDF"
     assert seen.problems == []
