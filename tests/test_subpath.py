@@ -7,6 +7,7 @@ import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections import deque
+from contextlib import contextmanager
 from functools import partial
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,7 +17,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 import pytest
 
 from browser import chromium, watch
-from conftest import PROJECT_ROOT
+from conftest import CORPUS, PROJECT_ROOT
 from test_build import run_build
 
 PREFIX = "/portfolio/"
@@ -69,10 +70,9 @@ class LinkReader(HTMLParser):
                 self.urls.append(values[name])
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """Build the sample plans for their address under /portfolio/ and serve them; return the root URL."""
-    folder = tmp_path_factory.mktemp("served")
+@contextmanager
+def serve_build(folder, source):
+    """Build plans for their address under /portfolio/ of a local server; yield the root URL and site."""
     site = folder / "site"
     site.mkdir()
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SubPathHandler, site=site))
@@ -80,12 +80,19 @@ def served(tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        result = run_build("build", "--source", PROJECT_ROOT / "seeds", "--output", site, "--base-url", root)
+        result = run_build("build", "--source", source, "--output", site, "--base-url", root)
         assert result.returncode == 0, result.stderr
         yield root, site
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """Serve the sample plans under /portfolio/; return the root URL and the site folder."""
+    with serve_build(tmp_path_factory.mktemp("served"), PROJECT_ROOT / "seeds") as served:
+        yield served
 
 
 # No proxy: the test server is on this machine, whatever the environment says.
@@ -126,8 +133,7 @@ def crawl(root):
     return statuses, html_pages
 
 
-def test_every_link_on_every_page_resolves_under_the_sub_path(served):
-    root, site = served
+def assert_every_page_is_reached_and_every_address_gives_200(root, site):
     statuses, html_pages = crawl(root)
     failing = {url: status for url, status in statuses.items() if status != 200}
     assert failing == {}
@@ -135,9 +141,16 @@ def test_every_link_on_every_page_resolves_under_the_sub_path(served):
     reached = {url.removeprefix(root) or "index.html" for url in html_pages}
     every_page = {p.relative_to(site).as_posix() for p in site.rglob("*.html")} - {"404.html"}
     assert reached == every_page
-    print(
-        f"crawled {len(html_pages)} pages, {len(statuses)} addresses, {len(statuses) - len(failing)} gave 200"
-    )
+    print(f"crawled {len(reached)} pages, {len(statuses)} addresses, {len(statuses) - len(failing)} gave 200")
+
+
+def test_every_link_on_every_page_resolves_under_the_sub_path(served):
+    assert_every_page_is_reached_and_every_address_gives_200(*served)
+
+
+def test_every_link_of_the_real_corpus_resolves_under_the_sub_path(tmp_path, corpus):
+    with serve_build(tmp_path, CORPUS) as (root, site):
+        assert_every_page_is_reached_and_every_address_gives_200(root, site)
 
 
 def test_every_sitemap_address_exists(served):
