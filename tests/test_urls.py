@@ -1,6 +1,6 @@
 import pytest
 
-from planfolio.urls import plan_path, relative_url, term_path
+from planfolio.urls import absolute_url, plan_path, relative_url, term_path
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,19 @@ def test_relative_url(from_page, to_page, expected):
 def test_paths_are_explicit_html_files():
     assert plan_path("water") == "plans/water.html"
     assert term_path("countries", "kenya") == "countries/kenya.html"
+
+
+@pytest.mark.parametrize(
+    ("base_url", "path", "expected"),
+    [
+        (
+            "https://example.github.io/portfolio/",
+            "plans/a.html",
+            "https://example.github.io/portfolio/plans/a.html",
+        ),
+        ("https://plans.example.org/", "index.html", "https://plans.example.org/index.html"),
+        ("", "plans/a.html", ""),  # no public address known
+    ],
+)
+def test_absolute_url(base_url, path, expected):
+    assert absolute_url(base_url, path) == expected
