@@ -10,6 +10,8 @@ from pathlib import Path
 
 from .cache import Manifest, fingerprint, load_manifest, save_manifest
 from .config import Config
+from .data import data_files
+from .feeds import publishing_files
 from .model import Plan, Problem
 from .output import check_output_folder, copy_tree, write_file
 from .parallel import run_parallel, share, worker_count
@@ -53,7 +55,7 @@ def build(
     started = time.perf_counter()
     check_output_folder(output, source, PROJECT_ROOT)
     site = read_site(source)
-    routes = site_routes(site, fingerprint(config, templates))
+    routes = site_routes(site, fingerprint(config, templates), config.base_url)
     manifest = load_manifest(cache)
     staging = _staging_folder(output)
     try:
@@ -149,6 +151,10 @@ def _render_route(renderer: Renderer, site: Site, route: Route) -> tuple[dict[st
         return {route.path: data}, problems
     if route.kind == "search-index":
         return build_search_files(site.plans), []
+    if route.kind == "data":
+        return data_files(site, renderer.config), []
+    if route.kind == "publishing":
+        return publishing_files(site, renderer.config, route.subject), []
     return {route.path: _render_listing(renderer, site, route)}, []
 
 
@@ -162,6 +168,8 @@ def _render_listing(renderer: Renderer, site: Site, route: Route) -> bytes:
         return renderer.taxonomy_index(site.taxonomies[key].spec, by_count == "True")
     if route.kind == "home":
         return renderer.home()
+    if route.kind == "not-found":
+        return renderer.not_found()
     return renderer.page("search.html", route.path, "Search")
 
 
