@@ -150,7 +150,7 @@ def _render_route(renderer: Renderer, site: Site, route: Route) -> tuple[dict[st
             raise RuntimeError(f"while rendering {plan.source_path}: {error}") from error
         return {route.path: data}, problems
     if route.kind == "search-index":
-        return build_search_files(site.plans), []
+        return build_search_files(site.plans, renderer.config.focal_points), []
     if route.kind == "data":
         return data_files(site, renderer.config), []
     if route.kind == "publishing":

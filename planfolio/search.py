@@ -16,6 +16,7 @@ from typing import Any
 
 from .lunr_index import SearchField, analyse, dumps, lunr_index_json, packed_index
 from .model import Plan
+from .privacy import publish_text
 from .urls import SEARCH_FULLTEXT, SEARCH_INDEX, SEARCH_JSON, plan_path
 
 #: Global variable that the page's script files fill in.
@@ -47,10 +48,13 @@ BRIEF_FIELDS = (
 FULL_FIELDS = BRIEF_FIELDS + (SearchField("year"), SearchField("text"))
 
 
-def build_search_files(plans: Sequence[Plan]) -> dict[str, bytes]:
-    """Return the search files by site-relative path: two page scripts and the JSON index."""
+def build_search_files(plans: Sequence[Plan], policy: str = "hide") -> dict[str, bytes]:
+    """Return the search files by site-relative path: two page scripts and the JSON index.
+
+    E-mail addresses in answers are indexed and summarised as `policy` publishes them.
+    """
     ordered = sorted(plans, key=lambda plan: (plan.slug, plan.source_path))
-    documents = [plan_document(plan) for plan in ordered]
+    documents = [plan_document(plan, policy) for plan in ordered]
     corpus = analyse(documents, FULL_FIELDS)
     results = [result_entry(plan, doc["summary"]) for plan, doc in zip(ordered, documents, strict=True)]
     return {
@@ -60,10 +64,12 @@ def build_search_files(plans: Sequence[Plan]) -> dict[str, bytes]:
     }
 
 
-def plan_document(plan: Plan) -> dict[str, str]:
-    """Return the text of every search field of one plan."""
-    answers = [entry.answer for section in plan.sections for entry in section.answered]
-    partners = [text for p in plan.partners for text in (p.sector, p.description) if text]
+def plan_document(plan: Plan, policy: str = "hide") -> dict[str, str]:
+    """Return the text of every search field of one plan, addresses published by policy."""
+    answers = [publish_text(entry.answer, policy) for section in plan.sections for entry in section.answered]
+    partners = [
+        publish_text(text, policy) for p in plan.partners for text in (p.sector, p.description) if text
+    ]
     return {
         "title": plan.title,
         "country": plan.country,
@@ -72,7 +78,7 @@ def plan_document(plan: Plan) -> dict[str, str]:
         "sdgs": "\n".join(plan.sdgs),
         "themes": "\n".join(plan.thematic_areas),
         "partners": "\n".join(p.name for p in plan.partners),
-        "summary": plan_summary(plan),
+        "summary": publish_text(plan_summary(plan), policy),
         "year": "" if plan.year is None else str(plan.year),
         "text": "\n".join([plain_text(answer) for answer in answers] + partners),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -276,3 +277,14 @@ def test_the_real_corpus_index_is_lunr_js_s_and_fits_the_budget(corpus: Path) ->
     assert lunr_js_search(index, queries) == built["results"]
     assert gzipped_size(files["search-index.js"]) <= 600_000
     assert sum(gzipped_size(files[name]) for name in ("search-index.js", "search-fulltext.js")) <= 2_400_000
+
+
+def test_addresses_in_answers_follow_the_focal_point_policy():
+    from planfolio.parse import parse_plan
+
+    text = "# Reach us\n## End\n\n> Contact?\n\nWrite to someone.private@example.org today.\n"
+    plan = replace(parse_plan(text, "a.md")[0], slug="reach-us")
+    hidden = build_search_files([plan], "hide")
+    shown = build_search_files([plan], "show")
+    assert all(b"someone.private" not in data for data in hidden.values())
+    assert any(b"someone.private" in data for data in shown.values())
