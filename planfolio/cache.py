@@ -1,6 +1,7 @@
 """The build cache: what each page of the last build was made from.
 
-It lives in a folder the user may delete at any time (`.planfolio-cache/`). A page
+It lives in a folder beside the output that the user may delete at any time
+(`.planfolio-cache/`). A page
 is reused only when its key is the same and the file in the output folder is still
 the one the last build wrote (same size and modification time); anything else is
 rendered again, so a stale or damaged cache can only cost time, never correctness.
@@ -44,6 +45,11 @@ class Manifest:
         except OSError:
             return False
         return (stat.st_size, stat.st_mtime_ns) == (entry[1], entry[2])
+
+
+def cache_folder(output: Path) -> Path:
+    """Return the cache folder of an output folder: beside it, never inside what is published."""
+    return output.absolute().parent / CACHE_FOLDER / output.absolute().name
 
 
 def load_manifest(cache: Path | None, output: Path) -> Manifest:

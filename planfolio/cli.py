@@ -1,4 +1,4 @@
-"""The command line: `python build.py [build|...] [options]`."""
+"""The command line: `python build.py [build|deploy|serve] [options]`."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from .cache import CACHE_FOLDER
-from .config import ConfigError, load_config
+from . import urls
+from .cache import CACHE_FOLDER, cache_folder
+from .config import Config, ConfigError, load_config, with_overrides
+from .deploy import DeployError, check_repository, deploy
 from .model import Problem
-from .output import OutputError
-from .pipeline import ASSETS, TEMPLATES, build
+from .output import OutputError, zip_folder
+from .pipeline import ASSETS, TEMPLATES, BuildResult, build
 from .preview import Inputs
 from .serve import ServeOptions, serve
 
@@ -25,6 +27,27 @@ def make_parser() -> argparse.ArgumentParser:
     build_parser = commands.add_parser("build", help="build the site (the default command)")
     build_parser.description = "Build the site from a folder of plans into an output folder."
     _add_build_options(build_parser)
+    build_parser.add_argument(
+        "--zip",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write the site as one zip, to read offline",
+    )
+    deploy_parser = commands.add_parser("deploy", help="build the site and publish it to a git branch")
+    deploy_parser.description = (
+        "Build the site, then publish the output folder as one new commit on a branch of a remote"
+        " of the git repository you run it in (for GitHub Pages). Your working tree and current"
+        " branch are not touched; a CNAME file on the branch is kept."
+    )
+    _add_build_options(deploy_parser)
+    deploy_parser.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
+    deploy_parser.add_argument(
+        "--branch", default="gh-pages", help="branch to publish to (default: gh-pages)"
+    )
+    deploy_parser.add_argument(
+        "--message", default="", help="commit message (default: names the source commit)"
+    )
     serve_parser = commands.add_parser("serve", help="preview the site, rebuilt and reloaded on every save")
     serve_parser.description = (
         "Build the site into a temporary folder and serve it; on every save rebuild what changed"
@@ -44,11 +67,14 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config", type=Path, default=None, help="site configuration file (default: site.yml if present)"
     )
+    parser.add_argument(
+        "--base-url", default=None, metavar="URL", help="the site's public address (overrides site.yml)"
+    )
     parser.add_argument("--strict", action="store_true", help="fail (exit 1) when any problem is found")
     parser.add_argument(
         "--no-cache",
         action="store_true",
-        help=f"render every page again, without reading or writing {CACHE_FOLDER}/",
+        help=f"render every page again, without reading or writing the {CACHE_FOLDER}/ beside the output",
     )
 
 
@@ -77,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command == "build":
         return run_build(args)
+    if args.command == "deploy":
+        return run_deploy(args)
     if args.command == "serve":
         return run_serve(args)
     make_parser().print_help()
@@ -84,16 +112,60 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    """Build the site and print its problems and a summary line."""
+    """Build the site, and its zip when asked; print its problems and a summary line."""
+    result = _build(args)
+    if result is None or _failed(args, result):
+        return 1
+    if args.zip is not None:
+        try:
+            # The 404 page is for web servers: its links use the public address.
+            count = zip_folder(args.output, args.zip, leave_out=frozenset({urls.NOT_FOUND}))
+        except (OSError, OutputError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        print(f"{count} files zipped into {args.zip}")
+    return 0
+
+
+def run_deploy(args: argparse.Namespace) -> int:
+    """Build the site and publish it to a branch of a git remote."""
     try:
-        config = load_config(args.config or Path("site.yml"))
-        if args.config is not None and not args.config.exists():
-            raise ConfigError(str(args.config), ["file not found"])
-        cache = None if args.no_cache else Path(CACHE_FOLDER)
-        result = build(args.source, args.output, config, cache)
-    except (ConfigError, OutputError) as error:
+        check_repository(Path.cwd())
+    except DeployError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    result = _build(args)
+    if result is None or _failed(args, result):
+        return 1
+    try:
+        published = deploy(args.output, Path.cwd(), args.remote, args.branch, args.message)
+    except DeployError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    kept = f" (kept {', '.join(published.kept)})" if published.kept else ""
+    print(
+        f"published {published.files} files to {args.branch} on {args.remote}{kept}:"
+        f" commit {published.commit[:12]}"
+    )
+    return 0
+
+
+def load_site_config(args: argparse.Namespace) -> Config:
+    """Return the config from --config (or site.yml if present) and --base-url."""
+    config = load_config(args.config or Path("site.yml"), required=args.config is not None)
+    if args.base_url is not None:
+        config = with_overrides(config, "--base-url", base_url=args.base_url)
+    return config
+
+
+def _build(args: argparse.Namespace) -> BuildResult | None:
+    """Build the site and print what was found; return None when nothing could be built."""
+    try:
+        cache = None if args.no_cache else cache_folder(args.output)
+        result = build(args.source, args.output, load_site_config(args), cache)
+    except (ConfigError, OutputError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
     print_problems(result.problems, result.plans_read)
     sys.stderr.flush()
     print(
@@ -101,10 +173,14 @@ def run_build(args: argparse.Namespace) -> int:
         f" ({result.pages_reused} unchanged), "
         f"{len(result.problems)} problems ({result.errors} errors), {result.seconds:.2f} s"
     )
+    return result
+
+
+def _failed(args: argparse.Namespace, result: BuildResult) -> bool:
     if result.plans_read == 0:
         print(f"error: no plans found in {args.source}", file=sys.stderr)
-        return 1
-    return 1 if args.strict and result.problems else 0
+        return True
+    return bool(args.strict and result.problems)
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
 FOCAL_POINT_POLICIES = ("hide", "obfuscate", "show")
+# A BCP 47 tag as people write them: a language, then optional script, region or variant.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 
 @dataclass(frozen=True)
@@ -18,63 +22,104 @@ class Config:
     title: str = "Action Learning Plans"
     description: str = "A portfolio of the action learning plans of the UNDP Accelerator Labs."
     language: str = "en"
-    base_url: str = ""
+    base_url: str = ""  # the public address, ending in "/", or "" when unknown
     focal_points: str = "hide"
 
 
 class ConfigError(Exception):
-    """The configuration file is wrong; `problems` lists every reason."""
+    """The configuration is wrong; `problems` lists every reason."""
 
-    def __init__(self, path: str, problems: list[str], line: int | None = None) -> None:
-        self.path = path
+    def __init__(self, source: str, problems: list[str], line: int | None = None) -> None:
+        self.source = source
         self.problems = problems
         self.line = line
-        where = path if line is None else f"{path}:{line}"
+        count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+        where = source if line is None else f"{source}:{line}"
         lines = "\n".join(f"  {where}: {problem}" for problem in problems)
-        super().__init__(f"{len(problems)} problem(s) in {path}:\n{lines}")
+        super().__init__(f"{count} in {source}:\n{lines}")
 
 
-def load_config(path: Path | None) -> Config:
-    """Read a config file (absent means defaults), or raise ConfigError."""
-    if path is None or not path.exists():
+def load_config(path: Path, required: bool = False) -> Config:
+    """Read a config file (absent means defaults, unless required), or raise ConfigError."""
+    if not path.exists():
+        if required:
+            raise ConfigError(str(path), ["file not found"])
         return Config()
-    name = path.name
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
-        raise ConfigError(name, [f"not valid YAML: {error.problem}"], line) from error
+        raise ConfigError(str(path), [f"not valid YAML: {error.problem}"], line) from error
     except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise ConfigError(name, [f"not valid YAML: {error}"]) from error
+        raise ConfigError(str(path), [f"not valid YAML: {error}"]) from error
     if data is None:
         return Config()
     if not isinstance(data, dict):
-        raise ConfigError(name, [f"expected a mapping of keys to values, found {type(data).__name__}"])
-    return _check(name, data)
+        raise ConfigError(str(path), [f"expected a mapping of keys to values, found {_describe(data)}"])
+    return config_from(str(path), data)
 
 
-def _check(name: str, data: dict[Any, Any]) -> Config:
-    known = {field.name for field in fields(Config)}
-    problems: list[str] = []
-    for key in sorted(map(str, data)):
-        if key not in known:
-            problems.append(f"unknown key {key!r}; expected one of {', '.join(sorted(known))}")
-    for key in sorted(known & set(data)):
-        value = data[key]
-        if not isinstance(value, str):
-            problems.append(f"{key}: expected text, found {type(value).__name__} {value!r}")
-    policy = data.get("focal_points", "hide")
-    if isinstance(policy, str) and policy not in FOCAL_POINT_POLICIES:
-        choices = ", ".join(FOCAL_POINT_POLICIES)
-        problems.append(f"focal_points: expected one of {choices}, found {policy!r}")
-    base_url = data.get("base_url", "")
-    if isinstance(base_url, str) and base_url and not base_url.startswith(("http://", "https://")):
-        problems.append(
-            f"base_url: expected an address starting with https:// or http://, found {base_url!r}"
-        )
+def with_overrides(config: Config, source: str, **values: Any) -> Config:
+    """Return the config with some values replaced, checked as a file's would be."""
+    data = {field.name: getattr(config, field.name) for field in fields(Config)}
+    return config_from(source, data | values)
+
+
+def config_from(source: str, data: dict[Any, Any]) -> Config:
+    """Check every key and value of a mapping and return the config, or raise ConfigError."""
+    known = [field.name for field in fields(Config)]
+    problems = [
+        f"{key}: not a known key; expected one of {', '.join(known)}"
+        for key in sorted(map(str, data))
+        if key not in known
+    ]
+    for key in known:
+        if key in data:
+            problems += _check_value(key, data[key])
     if problems:
-        raise ConfigError(name, problems)
-    values = {key: data[key] for key in known & set(data)}
+        raise ConfigError(source, problems)
+    values = {key: data[key] for key in known if key in data}
     if values.get("base_url"):
         values["base_url"] = values["base_url"].rstrip("/") + "/"
     return Config(**values)
+
+
+def _check_value(key: str, value: Any) -> list[str]:
+    if not isinstance(value, str):
+        return [f"{key}: expected text, found {_describe(value)}"]
+    if key in ("title", "language") and not value.strip():
+        return [f"{key}: expected some text, found an empty value"]
+    if key == "language" and not _LANGUAGE_TAG.fullmatch(value):
+        return [f"language: expected a language tag such as en, fr or es-419, found {value!r}"]
+    if key == "focal_points" and value not in FOCAL_POINT_POLICIES:
+        return [f"focal_points: expected one of {', '.join(FOCAL_POINT_POLICIES)}, found {value!r}"]
+    if key == "base_url" and value:
+        return _check_base_url(value)
+    return []
+
+
+def _check_base_url(value: str) -> list[str]:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        return [
+            "base_url: expected an address starting with https:// or http:// and a host name,"
+            f" found {value!r}"
+        ]
+    if parts.query or parts.fragment or value.endswith(("?", "#")):
+        return [f"base_url: expected an address without a ?query or #fragment, found {value!r}"]
+    return []
+
+
+def _describe(value: Any) -> str:
+    """Return how a YAML value reads to the person who wrote it."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"the true/false value {str(value).lower()} (put text in quotes)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"the {type(value).__name__} {value}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,10 @@ _WWW_LINK = r"(?<![\w/.:@-])www\.[^\s<()\[\]]*[^\s<?!.,:;*_~()\[\]\"']"
 _TAGGED_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*<[^)]*)\)")
 _TAG = re.compile(r"<[^>]*>")
 _SCHEME_ATTRIBUTE = re.compile(r"""\b(?:href|src)\s*=\s*["']?\s*([A-Za-z][\w+.-]*):""")
+# Text with none of these is plain paragraphs, which need no markdown parser: any
+# markdown or HTML syntax, a link, a list or code marker, or unusual white space.
+_MARKUP = re.compile(r"[*_\[\]<>#`!|\\&~=+\t\r]|https?:|mailto:|www\.|^ *(?:-|\d+[.)]|[^\S\n ])", re.M)
+_PARAGRAPH_BREAK = re.compile(r"\n *\n")
 _REMOTE_IMAGE = re.compile(r'<img\b([^>]*?)\ssrc="(https?://[^"]*)"([^>]*)>')
 _IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 _ALT = re.compile(r'\salt="([^"]*)"')
@@ -100,8 +105,11 @@ def render_answer(text: str, markdown: mistune.Markdown) -> Rendered:
             warnings.append(f"link {_short(value)!r} repaired as {_short(repaired)!r}")
         return repaired
 
-    text = _TAGGED_LINK.sub(lambda match: " " + _TAG.sub(" ", match.group(2)) + " ", text)
-    raw_html = str(markdown(text))
+    if _MARKUP.search(text):
+        text = _TAGGED_LINK.sub(lambda match: " " + _TAG.sub(" ", match.group(2)) + " ", text)
+        raw_html = str(markdown(text))
+    else:
+        raw_html = plain_paragraphs(text)
     for scheme in sorted({m.group(1).lower() for m in _SCHEME_ATTRIBUTE.finditer(raw_html)}):
         if scheme not in URL_SCHEMES:
             warnings.append(f"link with a {scheme}: address dropped: only http, https and mailto are kept")
@@ -116,6 +124,17 @@ def render_answer(text: str, markdown: mistune.Markdown) -> Rendered:
     )
     clean = _IMAGE_WITHOUT_SOURCE.sub("", _REMOTE_IMAGE.sub(_image_as_link, clean))
     return Rendered(clean, tuple(warnings))
+
+
+def plain_paragraphs(text: str) -> str:
+    """Render text without markup as the markdown parser would, many times faster."""
+    paragraphs = []
+    for block in _PARAGRAPH_BREAK.split(text.strip("\n")):
+        lines = [line.strip(" ") for line in block.split("\n")]
+        if any(lines):
+            escaped = (html.escape(line, quote=False) for line in lines if line)
+            paragraphs.append("<p>" + "<br />\n".join(escaped) + "</p>\n")
+    return "".join(paragraphs)
 
 
 def repair_url(value: str) -> str | None:

@@ -17,8 +17,14 @@ from .sections import (
     section_key,
 )
 
-_GROUP_OPEN = re.compile(r'^\s*<div\s+class\s*=\s*"group"\s*>\s*$', re.I)
-_GROUP_CLOSE = re.compile(r"^\s*</div>\s*$", re.I)
+# The lines that give a plan body its structure: headings, questions, group bounds.
+_STRUCTURE = re.compile(
+    r"^(?:(?P<heading>##(?: .*|[ \t]*))|>(?P<quote>.*)"
+    r'|(?P<open>[ \t]*<div[ \t]+class[ \t]*=[ \t]*"group"[ \t]*>[ \t]*)'
+    r"|(?P<close>[ \t]*</div>[ \t]*))$",
+    re.M | re.I,
+)
+_FIRST_HEADING = re.compile(r"^##(?: |[ \t]*$)", re.M)
 _RULE_ONLY = re.compile(r"^\s*\*{3,}\s*$")
 
 
@@ -57,15 +63,16 @@ def parse_plan(text: str, source_path: str) -> tuple[Plan | None, list[Problem]]
         line = text.count("\n", 0, text.index("\x00")) + 1
         problems.append(Problem(source_path, line, "NUL bytes removed", "warning"))
         text = text.replace("\x00", "")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if not any(line.strip() for line in lines):
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
         return None, [Problem(source_path, 1, "empty file: expected a '# Title' line")]
-    first_section = next((i for i, line in enumerate(lines) if _is_heading(line)), len(lines))
-    title, title_problems = _read_title(lines[:first_section], source_path)
+    first_heading = _FIRST_HEADING.search(text)
+    head = text[: first_heading.start() if first_heading else len(text)].split("\n")
+    title, title_problems = _read_title(head, source_path)
     problems += title_problems
-    meta, meta_problems = read_metadata(lines[:first_section], source_path)
+    meta, meta_problems = read_metadata(head, source_path)
     problems += meta_problems
-    sections = _read_sections(lines, first_section)
+    sections = _read_sections(text)
     keys = {section.key for section in sections}
     languages = [heading_language(section.heading) for section in sections]
     plan = Plan(
@@ -78,10 +85,6 @@ def parse_plan(text: str, source_path: str) -> tuple[Plan | None, list[Problem]]
         **meta,
     )
     return plan, problems
-
-
-def _is_heading(line: str) -> bool:
-    return line.startswith("## ") or line.rstrip() == "##"
 
 
 def _read_title(head: list[str], source_path: str) -> tuple[str, list[Problem]]:
@@ -137,18 +140,24 @@ class _SectionBuilder:
         self._start(line)
         self.question.append(text)
 
-    def blank_line(self) -> None:
-        """Add a blank line: it ends a question, or is kept inside an answer."""
-        if self.open_entry and self.question_done:
-            self.answer.append("")
-        self.question_done = self.open_entry
-
-    def text_line(self, text: str, line: int) -> None:
-        """Add a line of answer text (text with no question gets an empty one)."""
+    def text_block(self, lines: list[str], line: int) -> None:
+        """Add the lines between two structural lines: blank lines and answer text."""
+        first = 0
+        while first < len(lines) and (not lines[first].strip() or self._is_rule(lines[first])):
+            if self.open_entry and self.question_done:
+                self.answer.append("")
+            self.question_done = self.open_entry
+            first += 1
+        if first == len(lines):
+            return
         if not self.open_entry:
-            self._start(line)
+            self._start(line + first)
         self.question_done = True
-        self.answer.append(text)
+        self.answer.extend(text if text.strip() else "" for text in lines[first:])
+
+    def _is_rule(self, text: str) -> bool:
+        # The forms put a '****' rule under some headings, before any question.
+        return not self.entries and not self.open_entry and _RULE_ONLY.match(text) is not None
 
     def set_group(self, in_group: bool) -> None:
         """Open or close a repeated group; either ends the current entry."""
@@ -169,7 +178,8 @@ class _SectionBuilder:
         """Return the finished section."""
         self.close_entry()
         key = section_key(self.heading)
-        entries, partners = tuple(self.entries), ()
+        entries: tuple[Entry, ...] = tuple(self.entries)
+        partners: tuple[Partner, ...] = ()
         if key == "partners":
             entries, partners = _split_partners(entries)
         return Section(self.heading, key, self.line, entries, partners)
@@ -180,35 +190,40 @@ class _SectionBuilder:
         self.entry_in_group = self.in_group
 
 
-def _read_sections(lines: list[str], start: int) -> tuple[Section, ...]:
+def _read_sections(text: str) -> tuple[Section, ...]:
+    """Read the sections of a plan body, jumping from one structural line to the next."""
     sections: list[Section] = []
     builder: _SectionBuilder | None = None
-    for index in range(start, len(lines)):
-        line, number = lines[index], index + 1
-        if _is_heading(line):
+    position, line = 0, 1
+    for match in _STRUCTURE.finditer(text):
+        gap = text[position : match.start()]
+        if builder is not None and gap:
+            builder.text_block(gap[:-1].split("\n"), line)
+        line += gap.count("\n")
+        position = match.end() + 1
+        if match.group("heading") is not None:
             if builder is not None:
                 sections.append(builder.build())
-            builder = _SectionBuilder(line[2:].strip(), number)
+            builder = _SectionBuilder(match.group("heading")[2:].strip(), line)
         elif builder is not None:
-            _read_body_line(builder, line, number)
+            _read_structure(builder, match, line)
+        line += 1
     if builder is not None:
+        if position < len(text):
+            builder.text_block(text[position:].split("\n"), line)
         sections.append(builder.build())
     return tuple(sections)
 
 
-def _read_body_line(builder: _SectionBuilder, line: str, number: int) -> None:
-    if _GROUP_OPEN.match(line):
+def _read_structure(builder: _SectionBuilder, match: re.Match[str], line: int) -> None:
+    if match.group("quote") is not None:
+        builder.quote_line(match.group("quote").strip(), line)
+    elif match.group("open") is not None:
         builder.set_group(True)
-    elif builder.in_group and _GROUP_CLOSE.match(line):
+    elif builder.in_group:
         builder.set_group(False)
-    elif line.startswith(">"):
-        builder.quote_line(line[1:].strip(), number)
-    elif not line.strip():
-        builder.blank_line()
-    elif _RULE_ONLY.match(line) and not builder.entries and not builder.open_entry:
-        return  # the forms put a '****' rule under some headings
-    else:
-        builder.text_line(line, number)
+    else:  # a '</div>' outside any group is text of the answer
+        builder.text_block([match.group(0)], line)
 
 
 def _clean_question(parts: list[str]) -> str:

@@ -12,12 +12,15 @@ from pathlib import Path
 from . import urls
 from .cache import Manifest, ParsedPlans, fingerprint, load_manifest, save_manifest
 from .config import Config
+from .data import data_files
+from .feeds import publishing_files
 from .model import Plan, Problem
 from .output import check_output_folder, copy_tree, write_file
 from .parallel import run_parallel, share, worker_count
 from .parse import parse_plan_bytes
 from .render import Renderer
 from .routes import Route, site_routes
+from .search import build_search_files
 from .site import Site, build_site
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +64,7 @@ def build(
     started = time.perf_counter()
     check_output_folder(output, source, PROJECT_ROOT)
     site = read_site(source, parsed)
-    routes = site_routes(site, fingerprint(config, templates))
+    routes = site_routes(site, fingerprint(config, templates), config.base_url)
     manifest = load_manifest(cache, output)
     staging = _staging_folder(output)
     try:
@@ -73,7 +76,8 @@ def build(
         _swap_in(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    save_manifest(cache, output, {route.path: route.key for route in routes}, page_problems)
+    keys = {path: route.key for route in routes for path in route.outputs}
+    save_manifest(cache, output, keys, page_problems)
     rendering_problems = {problem for found in page_problems.values() for problem in found}
     all_problems = tuple(sorted(set(site.problems) | rendering_problems))
     seconds = time.perf_counter() - started
@@ -139,8 +143,9 @@ def render_pages(
     def render_chunk(chunk: list[Route]) -> dict[str, tuple[Problem, ...]]:
         problems = {}
         for route in chunk:
-            data, found = _render_route(renderer, site, route)
-            write_file(staging, route.path, data)
+            files, found = _render_route(renderer, site, route)
+            for path, data in files.items():
+                write_file(staging, path, data)
             if found:
                 problems[route.path] = tuple(found)
         return problems
@@ -150,39 +155,54 @@ def render_pages(
     return {path: found for result in run_parallel(render_chunk, chunks) for path, found in result.items()}
 
 
-def _render_route(renderer: Renderer, site: Site, route: Route) -> tuple[bytes, list[Problem]]:
+def _render_route(renderer: Renderer, site: Site, route: Route) -> tuple[dict[str, bytes], list[Problem]]:
+    """Return the files of one route by path, and the problems found making them."""
     if route.kind == "plan":
         plan = site.plans[int(route.subject[0])]
         try:
-            return renderer.plan_page(plan)
+            data, problems = renderer.plan_page(plan)
         except Exception as error:
             raise RuntimeError(f"while rendering {plan.source_path}: {error}") from error
+        return {route.path: data}, problems
+    if route.kind == "search-index":
+        return build_search_files(site.plans, renderer.config.focal_points), []
+    if route.kind == "data":
+        return data_files(site, renderer.config), []
+    if route.kind == "publishing":
+        return publishing_files(site, renderer.config, route.subject), []
+    return {route.path: _render_listing(renderer, site, route)}, []
+
+
+def _render_listing(renderer: Renderer, site: Site, route: Route) -> bytes:
     if route.kind == "term":
         key, slug = route.subject
         taxonomy = site.taxonomies[key]
-        return renderer.term_page(taxonomy.spec, taxonomy.terms[slug]), []
+        return renderer.term_page(taxonomy.spec, taxonomy.terms[slug])
     if route.kind == "index":
         key, by_count = route.subject
-        return renderer.taxonomy_index(site.taxonomies[key].spec, by_count == "True"), []
+        return renderer.taxonomy_index(site.taxonomies[key].spec, by_count == "True")
     if route.kind == "home":
-        return renderer.home(), []
-    return renderer.page("search.html", route.path, "Search"), []
+        return renderer.home()
+    if route.kind == "not-found":
+        return renderer.not_found()
+    return renderer.page("search.html", route.path, "Search")
 
 
 def _reuse_pages(routes: list[Route], manifest: Manifest, output: Path, staging: Path) -> set[str]:
-    """Link the unchanged pages of the last build into staging; return their paths."""
+    """Link the unchanged files of the last build into staging; return their routes' paths."""
     reused = set()
     folders = set()
     for route in routes:
-        if manifest.reusable(output, route.path, route.key):
-            target = staging / route.path
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            try:
-                os.link(output / route.path, target)
-            except OSError:  # a file system without hard links
-                shutil.copyfile(output / route.path, target)
+        if all(manifest.reusable(output, path, route.key) for path in route.outputs):
+            for path in route.outputs:
+                target = staging / path
+                if target.parent not in folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(target.parent)
+                try:
+                    os.link(output / path, target)
+                except OSError:  # a file system without hard links
+                    shutil.copyfile(output / path, target)
             reused.add(route.path)
     return reused
 

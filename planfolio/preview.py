@@ -80,7 +80,7 @@ class Preview:
                 inputs.source, self.site, config, self.cache, inputs.templates, inputs.assets, self.parsed
             )
         except ConfigError as error:
-            return self._failed(tuple(Problem(error.path, error.line, text) for text in error.problems))
+            return self._failed(tuple(Problem(error.source, error.line, text) for text in error.problems))
         except Exception as error:  # whatever it is, the server keeps serving the last good build
             return self._failed(explain_failure(error, inputs.templates))
         finally:

@@ -13,7 +13,8 @@ from . import urls
 from .config import Config
 from .markdown import make_markdown, render_answer
 from .model import Plan, Problem
-from .site import TAXONOMIES, Site, TaxonomySpec, Term
+from .privacy import publish_focal_point, publish_partner, publish_text
+from .site import TAXONOMIES, Site, TaxonomySpec, Term, newest_first
 
 CARD_TAXONOMIES = ("country", "year", "methods", "datasources", "sdgs", "thematic_areas")
 NAV_TAXONOMIES = ("country", "methods", "thematic_areas", "year")
@@ -114,10 +115,23 @@ class Renderer:
             if spec.key in NAV_TAXONOMIES
         )
 
-    def page(self, template: str, page_path: str, title: str, **context: Any) -> bytes:
-        """Render one template to bytes for the page at page_path."""
+    def page(
+        self, template: str, page_path: str, title: str, absolute_links: bool = False, **context: Any
+    ) -> bytes:
+        """Render one template to bytes for the page at page_path.
+
+        Links are relative to the page, or, with absolute_links, start with the base_url:
+        the 404 page is served at every missing address, whatever its depth.
+        """
+        base_url = self.config.base_url
         html = self.env.get_template(template).render(
-            page_path=page_path, page_title=title, config=self.config, nav=self.nav, **context
+            page_path=page_path,
+            page_title=title,
+            config=self.config,
+            nav=self.nav,
+            link_base=base_url if absolute_links else "",
+            canonical_url="" if absolute_links else urls.absolute_url(base_url, page_path),
+            **context,
         )
         return html.encode("utf-8")
 
@@ -126,12 +140,13 @@ class Renderer:
         problems: list[Problem] = []
         sections = tuple(self._section(plan, section, problems) for section in plan.sections)
         shown = tuple(section for section in sections if section.entries or section.partners)
-        page = PlanPage(plan, self._card(plan), shown, self._focal_point(plan))
+        focal_point = publish_focal_point(plan.focal_point, self.config.focal_points)
+        page = PlanPage(plan, self._card(plan), shown, focal_point)
         return self.page("plan.html", urls.plan_path(plan.slug), plan.title, page=page), problems
 
     def term_page(self, spec: TaxonomySpec, term: Term) -> bytes:
         """Render the page of one term with every plan it holds."""
-        rows = tuple(self.plan_row(plan) for plan in sorted(term.plans, key=_newest_first))
+        rows = tuple(self.plan_row(plan) for plan in sorted(term.plans, key=newest_first))
         page = TermPage(spec, term, rows)
         path = urls.term_path(spec.folder, term.slug)
         return self.page("term.html", path, f"{term.name} — {spec.singular}", page=page)
@@ -164,9 +179,13 @@ class Renderer:
                 Link(t.name, urls.term_path(spec.folder, t.slug), str(len(t.plans))) for t in terms[:12]
             )
             ways_in.append((spec, top))
-        newest = tuple(self.plan_row(plan) for plan in sorted(site.plans, key=_newest_first)[:10])
+        newest = tuple(self.plan_row(plan) for plan in sorted(site.plans, key=newest_first)[:10])
         page = HomePage(tuple(counts), tuple(ways_in), newest)
         return self.page("home.html", urls.HOME, self.config.title, page=page)
+
+    def not_found(self) -> bytes:
+        """Render the page a web server shows for any missing address."""
+        return self.page("404.html", urls.NOT_FOUND, "Page not found", absolute_links=True)
 
     def plan_row(self, plan: Plan) -> PlanRow:
         """Return how a plan shows in a list."""
@@ -189,23 +208,17 @@ class Renderer:
         return tuple(rows)
 
     def _section(self, plan: Plan, section: Any, problems: list[Problem]) -> RenderedSection:
+        policy = self.config.focal_points
         entries = []
         for entry in section.answered:
             if section.key == "title" and " ".join(entry.answer.split()) == plan.title:
                 continue  # the title is already the page's heading
-            rendered = render_answer(entry.answer, self.markdown)
+            rendered = render_answer(publish_text(entry.answer, policy), self.markdown)
             problems += [Problem(plan.source_path, entry.line, w, "warning") for w in rendered.warnings]
             entries.append(RenderedEntry(entry.question, Markup(rendered.html)))
         heading = section.heading or "Other"
-        return RenderedSection(heading, tuple(entries), section.partners)
-
-    def _focal_point(self, plan: Plan) -> str:
-        policy = self.config.focal_points
-        if policy == "show" or not plan.focal_point:
-            return plan.focal_point if policy == "show" else ""
-        if policy == "obfuscate":
-            return obfuscate_email(plan.focal_point)
-        return ""
+        partners = tuple(publish_partner(partner, policy) for partner in section.partners)
+        return RenderedSection(heading, tuple(entries), partners)
 
 
 def make_environment(templates: Path) -> jinja2.Environment:
@@ -240,17 +253,9 @@ def template_problems(templates: Path) -> list[Problem]:
     return problems
 
 
-def obfuscate_email(address: str) -> str:
-    """Return an address written so that harvesters do not read it as one."""
-    user, _, domain = address.partition("@")
-    return f"{user} (at) {domain.replace('.', ' (dot) ')}" if domain else address
-
-
-def _newest_first(plan: Plan) -> tuple[int, str, str]:
-    return (-(plan.year or 0), plan.title.lower(), plan.slug)
-
-
 @jinja2.pass_context
 def _url_filter(context: jinja2.runtime.Context, path: str) -> str:
     """Return the link from the page being rendered to a page given from the site root."""
+    if context["link_base"]:
+        return urls.absolute_url(context["link_base"], path)
     return urls.relative_url(context["page_path"], path)

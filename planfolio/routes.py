@@ -22,10 +22,19 @@ class Route:
     subject: tuple[str, ...]
     key: str
     cost: int = 1  # a rough measure of rendering work, to share it between processes
+    also: tuple[str, ...] = ()  # further files written with the page, for the same key
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """Return every file this route writes."""
+        return (self.path, *self.also)
 
 
-def site_routes(site: Site, fingerprint: str) -> list[Route]:
-    """Return the route of every page of the site, in output-path order."""
+def site_routes(site: Site, fingerprint: str, base_url: str) -> list[Route]:
+    """Return the route of every file the build makes, in output-path order.
+
+    The fingerprint covers the code, the templates and the config, base_url included.
+    """
     routes = [_plan_route(site, index, fingerprint) for index in range(len(site.plans))]
     for spec in TAXONOMIES:
         terms = site.taxonomies[spec.key].terms
@@ -42,7 +51,21 @@ def site_routes(site: Site, fingerprint: str) -> list[Route]:
     home_key = _hash(fingerprint, "home", everything, counts)
     routes.append(Route(urls.HOME, "home", (), home_key))
     routes.append(Route(urls.SEARCH, "search", (), _hash(fingerprint, "search")))
+    routes.append(Route(urls.NOT_FOUND, "not-found", (), _hash(fingerprint, "404")))
+    indexed = _hash(fingerprint, tuple((plan.slug, plan.source_path, plan.digest) for plan in site.plans))
+    # The indexes take about as long as rendering three plans each: see bench/.
+    also = (urls.SEARCH_FULLTEXT, urls.SEARCH_JSON)
+    routes.append(Route(urls.SEARCH_INDEX, "search-index", (), indexed, 3 * len(site.plans), also))
+    routes.append(Route(urls.PLANS_JSON, "data", (), indexed, len(site.plans) // 2, (urls.PLANS_CSV,)))
+    routes.append(_publishing_route(routes, indexed, base_url))
     return sorted(routes, key=lambda route: route.path)
+
+
+def _publishing_route(routes: list[Route], indexed: str, base_url: str) -> Route:
+    """Return the route of the files web hosts read; the sitemap lists every page."""
+    pages = tuple(sorted(route.path for route in routes if route.path.endswith(".html")))
+    also = (urls.NO_JEKYLL, urls.SITEMAP, urls.FEED) if base_url else (urls.NO_JEKYLL,)
+    return Route(urls.ROBOTS, "publishing", pages, _hash(indexed, pages), 1, also)
 
 
 def _plan_route(site: Site, index: int, fingerprint: str) -> Route:

@@ -161,7 +161,7 @@ def locate(root: Path, mount: str, request_path: str) -> Path | Redirect | None:
     """Return the file of the built site that a request path names, a redirect, or None.
 
     Nothing outside root can be named: dot segments (encoded or not), empty segments,
-    hidden names and symbolic links that lead out are refused.
+    backslashes, NUL and symbolic links that lead out are refused.
     """
     if request_path in ("/", mount.rstrip("/")) and request_path != mount:
         return Redirect(mount)
@@ -175,7 +175,7 @@ def locate(root: Path, mount: str, request_path: str) -> Path | Redirect | None:
     folder = parts[-1] == ""
     if folder:
         parts.pop()
-    if any(part == "" or part.startswith(".") or "\\" in part or "\0" in part for part in parts):
+    if any(part in ("", ".", "..") or "\\" in part or "\0" in part for part in parts):
         return None
     path = root.joinpath(*parts)
     if not folder and path.is_dir() and not path.is_symlink():

@@ -62,6 +62,11 @@ class Site:
         return [taxonomy.terms[slug] for slug in slugs if slug in taxonomy.terms]
 
 
+def newest_first(plan: Plan) -> tuple[int, str, str]:
+    """Return the sort key that lists plans newest year first, then by title."""
+    return (-(plan.year or 0), plan.title.lower(), plan.slug)
+
+
 def plan_values(plan: Plan, key: str) -> tuple[str, ...]:
     """Return a plan's values for one taxonomy key, as a tuple of strings."""
     value = getattr(plan, key)

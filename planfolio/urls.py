@@ -9,6 +9,16 @@ from __future__ import annotations
 
 HOME = "index.html"
 SEARCH = "search.html"
+SEARCH_INDEX = "search-index.js"
+SEARCH_FULLTEXT = "search-fulltext.js"
+SEARCH_JSON = "search-index.json"
+NOT_FOUND = "404.html"
+SITEMAP = "sitemap.xml"
+FEED = "feed.xml"
+ROBOTS = "robots.txt"
+NO_JEKYLL = ".nojekyll"
+PLANS_JSON = "plans.json"
+PLANS_CSV = "plans.csv"
 PLANS_FOLDER = "plans"
 STYLESHEET = "assets/style.css"
 
@@ -47,3 +57,8 @@ def relative_url(from_page: str, to_page: str) -> str:
         shared += 1
     up = "../" * (len(from_folders) - shared)
     return up + "/".join(to_parts[shared:]) + hash_mark + fragment
+
+
+def absolute_url(base_url: str, path: str) -> str:
+    """Return the public address of a page given from the site root ("" without a base_url)."""
+    return base_url + path if base_url else ""

@@ -126,6 +126,6 @@ def test_default_command_builds_seeds_into_output(tmp_path):
 
 
 def test_help_on_every_command():
-    for args in (["--help"], ["build", "--help"]):
+    for args in (["--help"], ["build", "--help"], ["deploy", "--help"]):
         result = run_build(*args, cwd=PROJECT_ROOT)
         assert result.returncode == 0 and "usage: build.py" in result.stdout

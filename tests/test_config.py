@@ -1,38 +1,176 @@
-"""The site configuration: defaults, and every wrong key reported at once with its place."""
-
 import pytest
 
-from planfolio.config import Config, ConfigError, load_config
+from planfolio.config import Config, ConfigError, load_config, with_overrides
+
+from conftest import PROJECT_ROOT, plan_text, write_plans
+from test_build import run_build
 
 
-def write(tmp_path, text):
+def problems_of(tmp_path, text):
     path = tmp_path / "site.yml"
     path.write_text(text, encoding="utf-8")
-    return path
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    return caught.value.problems
 
 
 def test_no_file_means_defaults(tmp_path):
     assert load_config(tmp_path / "site.yml") == Config()
 
 
-def test_base_url_gets_one_trailing_slash(tmp_path):
-    config = load_config(write(tmp_path, "base_url: https://example.org/portfolio\n"))
-    assert config.base_url == "https://example.org/portfolio/"
+def test_an_empty_file_means_defaults(tmp_path):
+    (tmp_path / "site.yml").write_text("# nothing set yet\n", encoding="utf-8")
+    assert load_config(tmp_path / "site.yml") == Config()
 
 
-def test_every_wrong_key_is_listed(tmp_path):
+def test_a_missing_file_named_on_the_command_line_is_an_error(tmp_path):
     with pytest.raises(ConfigError) as caught:
-        load_config(write(tmp_path, "titel: X\nfocal_points: publish\n"))
-    assert caught.value.problems == [
-        "unknown key 'titel'; expected one of base_url, description, focal_points, language, title",
-        "focal_points: expected one of hide, obfuscate, show, found 'publish'",
+        load_config(tmp_path / "other.yml", required=True)
+    assert caught.value.problems == ["file not found"]
+
+
+def test_every_key_is_read(tmp_path):
+    (tmp_path / "site.yml").write_text(
+        "title: Plans of the Labs\ndescription: All of them.\nlanguage: fr\n"
+        "base_url: https://labs.example.org/plans\nfocal_points: obfuscate\n",
+        encoding="utf-8",
+    )
+    assert load_config(tmp_path / "site.yml") == Config(
+        "Plans of the Labs", "All of them.", "fr", "https://labs.example.org/plans/", "obfuscate"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "colour: blue\n",
+            "colour: not a known key; expected one of title, description, language, base_url, focal_points",
+        ),
+        ("title: 3\n", "title: expected text, found the number 3"),
+        ("title:\n", "title: expected text, found nothing"),
+        ("title: ''\n", "title: expected some text, found an empty value"),
+        ("language: no\n", "language: expected text, found the true/false value false (put text in quotes)"),
+        (
+            "language: English\n",
+            "language: expected a language tag such as en, fr or es-419, found 'English'",
+        ),
+        ("description: [a, b]\n", "description: expected text, found a list"),
+        ("description: 2024-01-31\n", "description: expected text, found the date 2024-01-31"),
+        ("focal_points: secret\n", "focal_points: expected one of hide, obfuscate, show, found 'secret'"),
+        ("focal_points: {a: 1}\n", "focal_points: expected text, found a mapping"),
+        (
+            "base_url: example.github.io/portfolio\n",
+            "base_url: expected an address starting with https:// or http:// and a host name,"
+            " found 'example.github.io/portfolio'",
+        ),
+        (
+            "base_url: https://example.org/?page=1\n",
+            "base_url: expected an address without a ?query or #fragment, found 'https://example.org/?page=1'",
+        ),
+    ],
+)
+def test_each_bad_value_is_reported_with_key_expectation_and_finding(tmp_path, text, expected):
+    assert problems_of(tmp_path, text) == [expected]
+
+
+def test_all_problems_are_reported_at_once(tmp_path):
+    text = "colour: blue\ntitle: 3\nfocal_points: secret\nbase_url: ftp://example.org/\n"
+    assert problems_of(tmp_path, text) == [
+        "colour: not a known key; expected one of title, description, language, base_url, focal_points",
+        "title: expected text, found the number 3",
+        "base_url: expected an address starting with https:// or http:// and a host name,"
+        " found 'ftp://example.org/'",
+        "focal_points: expected one of hide, obfuscate, show, found 'secret'",
     ]
 
 
-def test_yaml_syntax_errors_give_the_line(tmp_path):
+def test_a_file_that_is_not_a_mapping_is_refused(tmp_path):
+    assert problems_of(tmp_path, "- title\n") == ["expected a mapping of keys to values, found a list"]
+
+
+def test_base_url_gets_one_trailing_slash():
+    config = with_overrides(Config(), "--base-url", base_url="https://example.github.io/portfolio//")
+    assert config.base_url == "https://example.github.io/portfolio/"
+
+
+def test_an_override_is_checked_like_the_file():
     with pytest.raises(ConfigError) as caught:
-        load_config(write(tmp_path, "title: A\ndescription: B\n  language: en\n"))
-    assert (caught.value.path, caught.value.line) == ("site.yml", 3)
+        with_overrides(Config(), "--base-url", base_url="portfolio")
     assert str(caught.value) == (
-        "1 problem(s) in site.yml:\n  site.yml:3: not valid YAML: mapping values are not allowed here"
+        "1 problem in --base-url:\n  --base-url: base_url: expected an address starting with"
+        " https:// or http:// and a host name, found 'portfolio'"
+    )
+
+
+def test_a_bad_config_builds_nothing_and_lists_every_problem(tmp_path):
+    write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    (tmp_path / "site.yml").write_text("title: 3\nfocal_points: secret\n", encoding="utf-8")
+    result = run_build("build", "--source", "plans", "--output", "site", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "error: 2 problems in site.yml:\n"
+        "  site.yml: title: expected text, found the number 3\n"
+        "  site.yml: focal_points: expected one of hide, obfuscate, show, found 'secret'\n"
+    )
+    assert not (tmp_path / "site").exists()
+
+
+def test_config_option_picks_another_file(tmp_path):
+    write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    (tmp_path / "other.yml").write_text("title: Another portfolio\n", encoding="utf-8")
+    result = run_build(
+        "build", "--source", "plans", "--output", "site", "--config", "other.yml", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "<title>Another portfolio</title>" in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+
+
+def test_a_missing_config_option_file_is_an_error(tmp_path):
+    write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    result = run_build("build", "--source", "plans", "--config", "nowhere.yml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == "error: 1 problem in nowhere.yml:\n  nowhere.yml: file not found\n"
+
+
+def test_the_projects_own_site_yml_is_valid():
+    assert load_config(PROJECT_ROOT / "site.yml", required=True).focal_points == "hide"
+
+
+def test_base_url_option_overrides_site_yml(tmp_path):
+    write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    (tmp_path / "site.yml").write_text("base_url: https://old.example.org/\n", encoding="utf-8")
+    result = run_build(
+        "build",
+        "--source",
+        "plans",
+        "--output",
+        "site",
+        "--base-url",
+        "https://new.example.org/plans",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site/plans/alpha.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://new.example.org/plans/plans/alpha.html">' in page
+
+
+def test_a_bad_base_url_option_is_reported_as_the_option(tmp_path):
+    write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    result = run_build("build", "--source", "plans", "--base-url", "localhost", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "error: 1 problem in --base-url:\n  --base-url: base_url: expected an address starting with"
+        " https:// or http:// and a host name, found 'localhost'\n"
+    )
+
+
+def test_yaml_syntax_errors_give_the_line(tmp_path):
+    path = tmp_path / "site.yml"
+    path.write_text("title: A\ndescription: B\n  language: en\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert (caught.value.source, caught.value.line) == (str(path), 3)
+    assert str(caught.value) == (
+        f"1 problem in {path}:\n  {path}:3: not valid YAML: mapping values are not allowed here"
     )

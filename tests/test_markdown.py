@@ -112,3 +112,44 @@ def test_headings_in_answers_sit_below_the_page_headings():
 )
 def test_repair_url(url, expected):
     assert repair_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One line.",
+        "Two\nlines.",
+        "A paragraph.\n\nAnother one.\n  \nA third,  with  spaces.  ",
+        "  indented by two\ncontinued\n\n\n\nafter blank lines",
+        'Quotes "and" apostrophes \' and percent 50%; (brackets) / slashes.',
+        "Accents: déchets, Côte d'Ivoire — and dashes – here.",
+    ],
+)
+def test_plain_text_takes_the_fast_path_with_the_same_result(text):
+    from planfolio.markdown import _MARKUP, plain_paragraphs
+
+    assert not _MARKUP.search(text)
+    assert render(text).html == nh3_clean_of_mistune(text)
+    assert plain_paragraphs(text) != ""
+
+
+def nh3_clean_of_mistune(text):
+    """Return what the full markdown path makes of text, sanitised the same way."""
+    import nh3
+
+    from planfolio.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+
+    return nh3.clean(str(make_markdown()(text)), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES)
+
+
+def test_fast_path_agrees_with_the_parser_on_every_plain_corpus_answer(corpus):
+    from planfolio.markdown import _MARKUP
+    from planfolio.pipeline import read_site
+
+    site = read_site(corpus)
+    answers = [
+        e.answer for p in site.plans for s in p.sections for e in s.answered if not _MARKUP.search(e.answer)
+    ]
+    assert len(answers) > 5000
+    differ = [a[:80] for a in answers if render(a).html != nh3_clean_of_mistune(a)]
+    assert differ == []

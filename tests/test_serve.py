@@ -22,7 +22,9 @@ from test_build import run_build
 def built(tmp_path):
     """Return a folder laid out like a built site, with a secret file beside it."""
     root = tmp_path / "site"
-    write_plans(root, {"index.html": "home", "plans/a.html": "a", "countries/index.html": "countries"})
+    write_plans(
+        root, {"index.html": "home", "plans/a.html": "a", "countries/index.html": "c", ".nojekyll": ""}
+    )
     (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
     os.symlink(tmp_path / "secret.txt", root / "plans/leak.html")
     os.symlink(tmp_path, root / "outside")
@@ -52,7 +54,9 @@ def built(tmp_path):
         ("/", "/plans/leak.html", None),  # a link to a file outside
         ("/", "/outside/secret.txt", None),  # a link to a folder outside
         ("/", "/outside/", None),
-        ("/", "/.hidden", None),
+        ("/", "/.nojekyll", ".nojekyll"),
+        ("/", "/.missing", None),
+        ("/", "/plans/./a.html", None),
         ("/portfolio/", "/portfolio/", "index.html"),
         ("/portfolio/", "/portfolio/plans/a.html", "plans/a.html"),
         ("/portfolio/", "/portfolio", Redirect("/portfolio/")),
@@ -333,7 +337,7 @@ def test_mistakes_keep_the_last_good_site(project):
         (project / "site.yml").write_text("titel: x\n", encoding="utf-8")
         state = server.state(after=3)
         assert state["errors"] == [
-            "site.yml: error: unknown key 'titel'; expected one of base_url, description, focal_points, language, title"
+            "site.yml: error: titel: not a known key; expected one of title, description, language, base_url, focal_points"
         ]
         assert server.request("/plans/alpha.html")[2] == good_page
         (project / "site.yml").unlink()

@@ -1,6 +1,6 @@
 import pytest
 
-from planfolio.urls import plan_path, relative_url, term_path
+from planfolio.urls import absolute_url, plan_path, relative_url, term_path
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,19 @@ def test_relative_url_agrees_with_posixpath(from_page, to_page):
 
     expected = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
     assert relative_url(from_page, to_page) == expected
+
+
+@pytest.mark.parametrize(
+    ("base_url", "path", "expected"),
+    [
+        (
+            "https://example.github.io/portfolio/",
+            "plans/a.html",
+            "https://example.github.io/portfolio/plans/a.html",
+        ),
+        ("https://plans.example.org/", "index.html", "https://plans.example.org/index.html"),
+        ("", "plans/a.html", ""),  # no public address known
+    ],
+)
+def test_absolute_url(base_url, path, expected):
+    assert absolute_url(base_url, path) == expected

@@ -1,0 +1,133 @@
+/*
+ * planfolio search pipeline: the browser twin of planfolio/stemmer.py and search.py.
+ *
+ * Load after lunr.js 2.3.9 and before any index. It registers the accent folding
+ * function under the label 'planfolioFold' (the label the indexes' pipelines name,
+ * and the one planfolio/stemmer.py registers with lunr.py), and defines
+ * window.PlanfolioSearch with:
+ *   fold(token)        the folded form of one token ('' when nothing is left): accents
+ *                      folded, then non-word characters trimmed from both ends
+ *   foldAccents(text)  text with accents folded only; run a whole query through it
+ *                      before idx.search(), since lunr skips the pipeline for wildcards
+ *   foldFunction       the registered pipeline function
+ *   loadIndex(packed)  a lunr.Index from the packed index of search-index.js or
+ *                      search-fulltext.js (search-index.json needs only lunr.Index.load)
+ * lunr.js's own 'stemmer' is the stemmer the indexes were built with.
+ */
+;(function (global, lunr) {
+  'use strict'
+
+  // Keep these three in step with planfolio/stemmer.py (_MARKS, _LETTERS, _TRIM).
+  var MARKS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+/g
+  var LETTERS = {
+    '\u00df': 'ss', '\u00e6': 'ae', '\u0153': 'oe', '\u00f8': 'o', '\u0111': 'd',
+    '\u00f0': 'd', '\u00fe': 'th', '\u0142': 'l', '\u0127': 'h', '\u0131': 'i',
+    '\u0140': 'l', '\u0167': 't', '\u2018': "'", '\u2019': "'", '\u02bc': "'"
+  }
+  var LETTER = /[\u00df\u00e6\u0153\u00f8\u0111\u00f0\u00fe\u0142\u0127\u0131\u0140\u0167\u2018\u2019\u02bc]/g
+  var TRIM = /^[^A-Za-z0-9_]*([\s\S]*[A-Za-z0-9_])?/
+  // Every posting's metadata: lunr keeps none here (no metadata whitelist) and only
+  // reads it, so one frozen empty object serves them all and spares the allocations.
+  var NO_METADATA = Object.freeze({})
+  var K1 = 1.2
+  var B = 0.75
+
+  function foldAccents (text) {
+    if (!/[^\x00-\x7f]/.test(text)) return text
+    return text.normalize('NFKD').replace(MARKS, '').replace(LETTER, function (c) { return LETTERS[c] })
+  }
+
+  function fold (token) {
+    return TRIM.exec(foldAccents(token))[1] || ''
+  }
+
+  // A token that folds to nothing leaves the pipeline, so '' is never a term.
+  function planfolioFold (token) {
+    var folded = fold(token.toString())
+    return folded ? token.update(function () { return folded }) : undefined
+  }
+
+  lunr.Pipeline.registerFunction(planfolioFold, 'planfolioFold')
+
+  function decodePostings (packed) {
+    var fields = packed.fields
+    var n = packed.documentCount
+    var inverted = packed.terms.map(function (term, index) {
+      var posting = { _index: index }
+      fields.forEach(function (field) { posting[field] = {} })
+      return posting
+    })
+    var withTerm = packed.terms.map(function () { return 0 })
+    var vectors = fields.map(function () {
+      var perDoc = []
+      for (var d = 0; d < n; d++) perDoc.push([])
+      return perDoc
+    })
+    fields.forEach(function (field, f) {
+      var termIndex = 0
+      packed.postings[f].forEach(function (entry) {
+        termIndex += entry[0]
+        var doc = 0
+        for (var k = 1; k < entry.length; k++) {
+          var value = entry[k]
+          var docTerms = vectors[f][doc]
+          if (value < 0) {
+            docTerms[docTerms.length - 1] = -value
+            continue
+          }
+          doc += value
+          inverted[termIndex][field][doc] = NO_METADATA
+          withTerm[termIndex] += 1
+          vectors[f][doc].push(termIndex, 1)
+        }
+      })
+    })
+    return { inverted: inverted, withTerm: withTerm, termFrequencies: vectors }
+  }
+
+  // The weights lunr.Builder.createFieldVectors gives, in the same order of operations.
+  function fieldVector (pairs, idf, fieldLength, average, boost) {
+    var elements = []
+    for (var i = 0; i < pairs.length; i += 2) {
+      var tf = pairs[i + 1]
+      var score = idf[pairs[i]] * ((K1 + 1) * tf) / (K1 * (1 - B + B * (fieldLength / average)) + tf)
+      score *= boost
+      elements.push(pairs[i], Math.round(score * 1000) / 1000)
+    }
+    return elements
+  }
+
+  function loadIndex (packed) {
+    var decoded = decodePostings(packed)
+    var n = packed.documentCount
+    var idf = decoded.withTerm.map(function (count) {
+      var x = (n - count + 0.5) / (count + 0.5)
+      return Math.log(1 + Math.abs(x))
+    })
+    var averages = packed.lengths.map(function (lengths) {
+      return lengths.reduce(function (sum, length) { return sum + length }, 0) / n
+    })
+    var fieldVectors = []
+    for (var doc = 0; doc < n; doc++) {
+      packed.fields.forEach(function (field, f) {
+        var pairs = decoded.termFrequencies[f][doc]
+        var vector = fieldVector(pairs, idf, packed.lengths[f][doc], averages[f], packed.boosts[f])
+        fieldVectors.push([field + '/' + doc, vector])
+      })
+    }
+    return lunr.Index.load({
+      version: packed.version,
+      fields: packed.fields,
+      fieldVectors: fieldVectors,
+      invertedIndex: packed.terms.map(function (term, i) { return [term, decoded.inverted[i]] }),
+      pipeline: packed.pipeline
+    })
+  }
+
+  global.PlanfolioSearch = {
+    fold: fold,
+    foldAccents: foldAccents,
+    foldFunction: planfolioFold,
+    loadIndex: loadIndex
+  }
+})(typeof window !== 'undefined' ? window : globalThis, typeof lunr !== 'undefined' ? lunr : require('../vendor/lunr/lunr.js'))

@@ -1,0 +1,218 @@
+"""Benchmark planfolio's builds on the real corpus and on a synthetic 10,000-plan corpus.
+
+Run from the project root after the README's install:
+
+    python bench/run.py                 # both corpora, 5 runs each
+    python bench/run.py --runs 3 --skip-synthetic
+
+Every figure is the median of several runs with their min and max. The floor is
+a plain one-core `mistune` pass over the same files, measured in the same run, so
+results can be read as a ratio to it. Results go to bench/results/latest.json and
+the table printed at the end is the one the README shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+CORPUS = PROJECT.parent / "shared" / "corpus" / "plans"
+RESULTS = PROJECT / "bench" / "results" / "latest.json"
+_BUILD = """
+import resource, sys, time
+from pathlib import Path
+from planfolio.config import Config
+from planfolio.pipeline import build
+cache = None if sys.argv[3] == "-" else Path(sys.argv[3])
+result = build(Path(sys.argv[1]), Path(sys.argv[2]), Config(), cache)
+usage = resource.getrusage
+peak = max(usage(resource.RUSAGE_SELF).ru_maxrss, usage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(result.seconds, result.pages_written, peak)
+"""
+_FLOOR = """
+import sys, time
+from pathlib import Path
+import mistune
+texts = [p.read_text(encoding="utf-8-sig") for p in sorted(Path(sys.argv[1]).glob("*.md"))]
+markdown = mistune.create_markdown(escape=False)
+started = time.perf_counter()
+for text in texts:
+    markdown(text)
+print(time.perf_counter() - started)
+"""
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    """Return the median, min and max of some measurements."""
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def run_python(code: str, *args: object) -> list[str]:
+    """Run a snippet in a fresh interpreter from the project root; return its output words."""
+    output = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return output.split()
+
+
+def timed_build(source: Path, output: Path, cache: Path | None) -> tuple[float, int, float]:
+    """Build once in a fresh process; return seconds, pages rendered and peak memory in MB."""
+    seconds, pages, peak_kb = run_python(_BUILD, source, output, cache or "-")
+    return float(seconds), int(pages), int(peak_kb) / 1024
+
+
+def folder_size(folder: Path) -> tuple[int, int]:
+    """Return the bytes and the number of files below a folder."""
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files), len(files)
+
+
+def gzipped(path: Path) -> int:
+    """Return a file's size once gzipped, or 0 when it does not exist."""
+    return len(gzip.compress(path.read_bytes(), 9)) if path.is_file() else 0
+
+
+def bench_corpus(source: Path, runs: int, work: Path) -> dict[str, object]:
+    """Measure cold, no-change and one-edit builds of one folder of plans."""
+    plans = sorted(source.glob("*.md"))
+    floor = [float(run_python(_FLOOR, source)[0]) for _ in range(runs)]
+    cold, peaks = [], []
+    for run in range(runs):
+        output = work / f"cold-{run}"
+        seconds, _, peak = timed_build(source, output, None)
+        cold.append(seconds)
+        peaks.append(peak)
+        if run:
+            shutil.rmtree(output)
+    cache, output = work / "cache", work / "cached"
+    timed_build(source, output, cache)
+    unchanged = [timed_build(source, output, cache)[0] for _ in range(runs)]
+    edited_copy = work / "edited-source"
+    shutil.copytree(source, edited_copy)
+    victim = edited_copy / plans[len(plans) // 2].name
+    timed_build(edited_copy, output, cache)
+    one_edit = []
+    for run in range(runs):
+        text = victim.read_text(encoding="utf-8-sig")
+        victim.write_text(
+            text.replace("\n", f"\n\nEdited {run}.\n", 1) if run else text + "\nEdited.\n", encoding="utf-8"
+        )
+        one_edit.append(timed_build(edited_copy, output, cache)[0])
+    size, files = folder_size(work / "cold-0")
+    median_floor, median_cold = statistics.median(floor), statistics.median(cold)
+    return {
+        "plans": len(plans),
+        "mistune_floor_s": summary(floor),
+        "cold_build_s": summary(cold),
+        "cold_to_floor_ratio": median_cold / median_floor,
+        "cold_ms_per_plan": 1000 * median_cold / len(plans),
+        "no_change_rebuild_s": summary(unchanged),
+        "one_plan_edited_s": summary(one_edit),
+        "peak_memory_mb": summary(peaks),
+        "output_bytes": size,
+        "output_files": files,
+        "search_index_js_gzip_bytes": gzipped(work / "cold-0" / "search-index.js"),
+        "search_fulltext_js_gzip_bytes": gzipped(work / "cold-0" / "search-fulltext.js"),
+        "search_index_json_gzip_bytes": gzipped(work / "cold-0" / "search-index.json"),
+    }
+
+
+def make_synthetic(count: int, into: Path, seed: int = 2023) -> Path:
+    """Write count plans drawn from the real ones' shapes: sizes, sections and term counts.
+
+    Each synthetic plan copies a real plan's structure and metadata counts, with its
+    words shuffled and its title numbered, so sizes and shapes follow the corpus.
+    """
+    rng = random.Random(seed)
+    real = [p.read_text(encoding="utf-8-sig") for p in sorted(CORPUS.glob("*.md"))]
+    values = {
+        key: sorted(set(re.findall(rf"^\[\[{key}:(.*)\]\]", "\n".join(real), re.M)))
+        for key in ("country", "methods", "datasources", "sdgs", "thematic_areas")
+    }
+    into.mkdir(parents=True)
+    for number in range(count):
+        text = real[rng.randrange(len(real))]
+
+        def swap(match: re.Match[str]) -> str:
+            return f"[[{match.group(1)}:{rng.choice(values[match.group(1)])}]]"
+
+        text = re.sub(
+            r"^\[\[(country|methods|datasources|sdgs|thematic_areas):.*\]\]", swap, text, flags=re.M
+        )
+        lines = text.split("\n")
+        lines[0] = f"{lines[0]} {number}"
+        for index, line in enumerate(lines[1:], 1):
+            if line and not line.startswith(("#", ">", "[[", "<")):
+                words = line.split(" ")
+                rng.shuffle(words)
+                lines[index] = " ".join(words)
+        (into / f"synthetic_{number:05d}.md").write_text("\n".join(lines), encoding="utf-8")
+    return into
+
+
+def table(results: dict[str, dict[str, object]]) -> str:
+    """Return the results as the markdown table the README shows."""
+
+    def span(value: object, unit: str = "s") -> str:
+        assert isinstance(value, dict)
+        return f"{value['median']:.2f} {unit} ({value['min']:.2f}–{value['max']:.2f})"
+
+    rows = ["| measure | " + " | ".join(results) + " |", "| --- |" + " --- |" * len(results)]
+    measures = [
+        ("plans", lambda r: str(r["plans"])),
+        ("plain mistune pass, one core (floor)", lambda r: span(r["mistune_floor_s"])),
+        ("cold build, search included", lambda r: span(r["cold_build_s"])),
+        ("cold build ÷ floor", lambda r: f"{r['cold_to_floor_ratio']:.2f} ×"),
+        ("cold build per plan", lambda r: f"{r['cold_ms_per_plan']:.2f} ms"),
+        ("no-change rebuild", lambda r: span(r["no_change_rebuild_s"])),
+        ("one plan edited", lambda r: span(r["one_plan_edited_s"])),
+        ("peak memory (largest process)", lambda r: span(r["peak_memory_mb"], "MB")),
+        ("output", lambda r: f"{r['output_bytes'] / 1e6:.1f} MB in {r['output_files']} files"),
+        ("search-index.js, gzipped", lambda r: f"{r['search_index_js_gzip_bytes'] / 1000:.0f} kB"),
+        ("search-fulltext.js, gzipped", lambda r: f"{r['search_fulltext_js_gzip_bytes'] / 1000:.0f} kB"),
+    ]
+    for label, cell in measures:
+        rows.append(f"| {label} | " + " | ".join(cell(r) for r in results.values()) + " |")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    """Run the benchmarks and print and save the results."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs of each measurement (default 5)")
+    parser.add_argument("--synthetic", type=int, default=10_000, help="plans in the synthetic corpus")
+    parser.add_argument("--skip-synthetic", action="store_true", help="only the real corpus")
+    args = parser.parse_args()
+    if not CORPUS.is_dir():
+        sys.exit(f"the real corpus is not at {CORPUS}")
+    results: dict[str, dict[str, object]] = {}
+    with tempfile.TemporaryDirectory(prefix="planfolio-bench-") as temporary:
+        work = Path(temporary)
+        started = time.perf_counter()
+        results["real corpus"] = bench_corpus(CORPUS, args.runs, work / "real")
+        if not args.skip_synthetic:
+            synthetic = make_synthetic(args.synthetic, work / "synthetic-plans")
+            results[f"synthetic {args.synthetic:,}"] = bench_corpus(synthetic, args.runs, work / "synthetic")
+        print(f"benchmarked in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

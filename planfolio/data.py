@@ -1,0 +1,104 @@
+"""The plans as data for reuse: plans.json (everything) and plans.csv (metadata).
+
+Both follow the `focal_points` policy, as the pages do. Each plan's `url` is its page,
+relative to the site root (where both files are).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+from typing import Any
+
+from . import urls
+from .config import Config
+from .model import LIST_KEYS, Plan, Section
+from .privacy import publish_focal_point, publish_partner, publish_text
+from .site import Site
+
+CSV_COLUMNS = (
+    "url", "title", "country", "year", "latitude", "longitude", "type", "methods",
+    "datasources", "sdgs", "thematic_areas", "focal_point", "language", "template", "source_path",
+)  # fmt: skip
+LIST_SEPARATOR = ";"
+
+
+def data_files(site: Site, config: Config) -> dict[str, bytes]:
+    """Return plans.json and plans.csv for every plan of the site."""
+    return {urls.PLANS_JSON: plans_json(site, config), urls.PLANS_CSV: plans_csv(site, config)}
+
+
+def plans_json(site: Site, config: Config) -> bytes:
+    """Return every plan's metadata, sections and answers as one JSON document."""
+    document = {
+        "title": config.title,
+        "description": config.description,
+        "base_url": config.base_url,
+        "plans": [plan_record(plan, config.focal_points) for plan in site.plans],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def plans_csv(site: Site, config: Config) -> bytes:
+    """Return one row of metadata per plan, list values joined with ';' (UTF-8, with a BOM)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for plan in site.plans:
+        writer.writerow(_csv_row(plan, config.focal_points))
+    # The byte order mark makes spreadsheet programs read the file as UTF-8.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def plan_record(plan: Plan, policy: str) -> dict[str, Any]:
+    """Return everything published of one plan, as plain JSON values."""
+    record: dict[str, Any] = {
+        "url": urls.plan_path(plan.slug),
+        "slug": plan.slug,
+        "title": plan.title,
+        "country": plan.country,
+        "year": plan.year,
+        "latlng": list(plan.latlng) if plan.latlng else None,
+        "type": plan.type,
+        "focal_point": publish_focal_point(plan.focal_point, policy),
+        "language": plan.language,
+        "template": plan.template,
+        "source_path": plan.source_path,
+    }
+    record.update({key: list(getattr(plan, key)) for key in LIST_KEYS})
+    record["extra_metadata"] = [[key, value] for key, value in plan.extra_metadata]
+    record["sections"] = [_section_record(section, policy) for section in plan.sections]
+    return record
+
+
+def _section_record(section: Section, policy: str) -> dict[str, Any]:
+    return {
+        "heading": section.heading,
+        "key": section.key,
+        "entries": [
+            {"question": entry.question, "answer": publish_text(entry.answer, policy)}
+            for entry in section.entries
+        ],
+        "partners": [asdict(publish_partner(partner, policy)) for partner in section.partners],
+    }
+
+
+def _csv_row(plan: Plan, policy: str) -> list[str]:
+    latitude, longitude = (str(number) for number in plan.latlng) if plan.latlng else ("", "")
+    values = {
+        "url": urls.plan_path(plan.slug),
+        "title": plan.title,
+        "country": plan.country,
+        "year": str(plan.year or ""),
+        "latitude": latitude,
+        "longitude": longitude,
+        "type": plan.type,
+        "focal_point": publish_focal_point(plan.focal_point, policy),
+        "language": plan.language,
+        "template": plan.template,
+        "source_path": plan.source_path,
+    }
+    values.update({key: LIST_SEPARATOR.join(getattr(plan, key)) for key in LIST_KEYS})
+    return [values[column] for column in CSV_COLUMNS]

@@ -1,0 +1,158 @@
+"""Publish a built site to a branch of a git remote, as one new commit, like `mkdocs gh-deploy`.
+
+Only git plumbing is used: the site's files are hashed into the repository's object store,
+a tree is written from a temporary index, and a commit on top of the remote branch's tip
+is pushed. The working tree, the index and the checked-out branch are never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+#: A file GitHub Pages keeps on the branch for a custom domain; a deploy carries it over.
+KEPT_FILES = ("CNAME",)
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """What a deploy published: the new commit, the tip it follows, and how many files."""
+
+    commit: str
+    parent: str | None
+    files: int
+    kept: tuple[str, ...]
+
+
+class DeployError(Exception):
+    """Publishing failed or was refused; the message says why and what to do."""
+
+
+def check_repository(folder: Path) -> None:
+    """Raise DeployError unless git is installed and folder is in a git repository."""
+    if shutil.which("git") is None:
+        raise DeployError("git is not installed: deploy publishes the site with git")
+    if _run(folder, "rev-parse", "--git-dir").returncode != 0:
+        raise DeployError(
+            f"{folder} is not in a git repository: deploy publishes to a branch of the"
+            " repository it runs in (run it from your project's folder)"
+        )
+
+
+def deploy(site: Path, repository: Path, remote: str, branch: str, message: str = "") -> Deployment:
+    """Commit the site folder as the whole tree of a remote branch, on top of its tip, and push.
+
+    repository is a folder in the repository to publish from (its remotes and objects).
+    """
+    _check_names(repository, remote, branch)
+    parent = _remote_tip(repository, remote, branch)
+    entries = _hash_files(repository, site)
+    kept = _kept_entries(repository, parent, entries) if parent else {}
+    tree = _write_tree(repository, entries | kept)
+    commit = _commit(repository, tree, parent, message or _default_message(repository))
+    result = _run(repository, "push", "--quiet", "--", remote, f"{commit}:refs/heads/{branch}")
+    if result.returncode != 0:
+        raise DeployError(f"the remote {remote!r} rejected the push to {branch}: {_reason(result)}")
+    return Deployment(commit, parent, len(entries), tuple(sorted(kept)))
+
+
+def _check_names(repository: Path, remote: str, branch: str) -> None:
+    if remote.startswith("-") or not remote:
+        raise DeployError(f"expected the name or address of a git remote, found {remote!r}")
+    if _run(repository, "check-ref-format", f"refs/heads/{branch}").returncode != 0 or branch.startswith("-"):
+        raise DeployError(f"expected a branch name such as gh-pages, found {branch!r}")
+
+
+def _remote_tip(repository: Path, remote: str, branch: str) -> str | None:
+    """Return the commit the remote branch is at (fetched here), or None if it has none."""
+    ref = f"refs/heads/{branch}"
+    listed = _run(repository, "ls-remote", "--", remote, ref)
+    if listed.returncode != 0:
+        raise DeployError(f"cannot read the remote {remote!r}: {_reason(listed)}")
+    tips = [line.split("\t")[0] for line in listed.stdout.splitlines() if line.endswith(f"\t{ref}")]
+    if not tips:
+        return None
+    fetched = _run(repository, "fetch", "--quiet", "--no-tags", "--", remote, ref)
+    if fetched.returncode != 0:
+        raise DeployError(f"cannot fetch {branch} from the remote {remote!r}: {_reason(fetched)}")
+    return tips[0]
+
+
+def _hash_files(repository: Path, site: Path) -> dict[str, str]:
+    """Store every file of the site as a blob, byte for byte; return blob ids by path."""
+    files = sorted(
+        (path for path in site.rglob("*") if path.is_file() and not path.is_symlink()),
+        key=lambda path: path.relative_to(site).as_posix(),
+    )
+    if not files:
+        raise DeployError(f"nothing to publish: {site} holds no files")
+    if any("\n" in str(path) for path in files):
+        raise DeployError(f"cannot publish {site}: a file name holds a line break")
+    names = "".join(f"{path.resolve()}\n" for path in files)
+    blobs = _git(repository, "hash-object", "-w", "--no-filters", "--stdin-paths", stdin=names).split()
+    return {path.relative_to(site).as_posix(): blob for path, blob in zip(files, blobs, strict=True)}
+
+
+def _kept_entries(repository: Path, parent: str, entries: dict[str, str]) -> dict[str, str]:
+    """Return the files to carry over from the branch's tip that the site does not replace."""
+    kept = {}
+    for name in KEPT_FILES:
+        if name not in entries:
+            found = _run(repository, "rev-parse", "--verify", "--quiet", f"{parent}:{name}")
+            if found.returncode == 0:
+                kept[name] = found.stdout.strip()
+    return kept
+
+
+def _write_tree(repository: Path, entries: dict[str, str]) -> str:
+    """Write a tree of exactly these blobs through a temporary index, never the real one."""
+    with tempfile.TemporaryDirectory(prefix="planfolio-deploy-") as folder:
+        env = {**os.environ, "GIT_INDEX_FILE": str(Path(folder) / "index")}
+        records = "".join(f"100644 {blob}\t{path}\0" for path, blob in sorted(entries.items()))
+        _git(repository, "update-index", "-z", "--index-info", stdin=records, env=env)
+        return _git(repository, "write-tree", env=env).strip()
+
+
+def _commit(repository: Path, tree: str, parent: str | None, message: str) -> str:
+    parents = ["-p", parent] if parent else []
+    result = _run(repository, "commit-tree", tree, *parents, "-m", message)
+    if result.returncode != 0:
+        if "identity" in result.stderr or "tell me who you are" in result.stderr:
+            raise DeployError(
+                "git does not know who is publishing: set user.name and user.email"
+                ' (git config user.name "Your Name"; git config user.email you@example.org)'
+            )
+        raise DeployError(f"git commit-tree failed: {_reason(result)}")
+    return result.stdout.strip()
+
+
+def _default_message(repository: Path) -> str:
+    head = _run(repository, "rev-parse", "--short", "--verify", "--quiet", "HEAD")
+    source = f" built from {head.stdout.strip()}" if head.returncode == 0 else ""
+    return f"Publish the site{source}"
+
+
+def _git(repository: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
+    result = _run(repository, *args, stdin=stdin, env=env)
+    if result.returncode != 0:
+        raise DeployError(f"git {args[0]} failed: {_reason(result)}")
+    return result.stdout
+
+
+def _run(
+    folder: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", *args], cwd=folder, input=stdin, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def _reason(result: subprocess.CompletedProcess[str]) -> str:
+    """Return git's own words for a failure (the remote's included) on one line."""
+    lines = [line.strip() for line in result.stderr.splitlines()]
+    said = [line for line in lines if line and not line.startswith(("To ", "hint:"))]
+    return " / ".join(said[-6:]) or f"exit code {result.returncode}"

@@ -1,0 +1,140 @@
+"""The search files: what of each plan is searched, and the files the search page loads.
+
+The page loads `search-index.js` first (a small index and the table of results),
+then `search-fulltext.js` (every field and the text of every answer); both fill in
+`window.PLANFOLIO_SEARCH`. `search-index.json` is the full index in lunr.js 2.3.9's
+serialised form for other tools. The indexes themselves come from `lunr_index`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from .lunr_index import SearchField, analyse, dumps, lunr_index_json, packed_index
+from .model import Plan
+from .privacy import publish_text
+from .urls import SEARCH_FULLTEXT, SEARCH_INDEX, SEARCH_JSON, plan_path
+
+#: Global variable that the page's script files fill in.
+GLOBAL_NAME = "PLANFOLIO_SEARCH"
+SUMMARY_LENGTH = 200
+
+_TWEET = re.compile(r"short\W+tweet\W+summary", re.I)
+_CHALLENGE = re.compile(r"challenge statement\s*:", re.I)
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"<[^>]*>")
+_URL = re.compile(r"(?:\bhttps?://|\bwww\.)\S+", re.I)
+_EMPHASIS = re.compile(r"\*\*|__|\*|`")
+_LINE_MARK = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|>[ \t]?|[-+][ \t])", re.M)
+
+
+#: Fields of the small index the page loads first.
+BRIEF_FIELDS = (
+    SearchField("title", 10),
+    SearchField("country", 5),
+    SearchField("methods", 2),
+    SearchField("datasources", 2),
+    SearchField("sdgs", 2),
+    SearchField("themes", 2),
+    SearchField("partners"),
+    SearchField("summary"),
+)
+#: Fields of the full-text index: every field above, the year and every answer.
+FULL_FIELDS = BRIEF_FIELDS + (SearchField("year"), SearchField("text"))
+
+
+def build_search_files(plans: Sequence[Plan], policy: str = "hide") -> dict[str, bytes]:
+    """Return the search files by site-relative path: two page scripts and the JSON index.
+
+    E-mail addresses in answers are indexed and summarised as `policy` publishes them.
+    """
+    ordered = sorted(plans, key=lambda plan: (plan.slug, plan.source_path))
+    documents = [plan_document(plan, policy) for plan in ordered]
+    corpus = analyse(documents, FULL_FIELDS)
+    results = [result_entry(plan, doc["summary"]) for plan, doc in zip(ordered, documents, strict=True)]
+    return {
+        SEARCH_INDEX: _script({"index": packed_index(corpus, BRIEF_FIELDS), "documents": results}),
+        SEARCH_FULLTEXT: _script({"fulltext": packed_index(corpus, FULL_FIELDS)}),
+        SEARCH_JSON: lunr_index_json(corpus, {"documents": results}).encode(),
+    }
+
+
+def plan_document(plan: Plan, policy: str = "hide") -> dict[str, str]:
+    """Return the text of every search field of one plan, addresses published by policy."""
+    answers = [publish_text(entry.answer, policy) for section in plan.sections for entry in section.answered]
+    partners = [
+        publish_text(text, policy) for p in plan.partners for text in (p.sector, p.description) if text
+    ]
+    return {
+        "title": plan.title,
+        "country": plan.country,
+        "methods": "\n".join(plan.methods),
+        "datasources": "\n".join(plan.datasources),
+        "sdgs": "\n".join(plan.sdgs),
+        "themes": "\n".join(plan.thematic_areas),
+        "partners": "\n".join(p.name for p in plan.partners),
+        "summary": publish_text(plan_summary(plan), policy),
+        "year": "" if plan.year is None else str(plan.year),
+        "text": "\n".join([plain_text(answer) for answer in answers] + partners),
+    }
+
+
+def plan_summary(plan: Plan) -> str:
+    """Return a plan's short summary: its tweet, else its challenge, else its first answer."""
+    answered = [entry for section in plan.sections for entry in section.answered]
+    for pattern in (_TWEET, _CHALLENGE):
+        chosen = next((e for e in answered if pattern.match(e.question) and plain_text(e.answer)), None)
+        if chosen is not None:
+            return shorten(plain_text(chosen.answer))
+    texts = (plain_text(entry.answer) for entry in answered)
+    return shorten(next((text for text in texts if text), ""))
+
+
+def plain_text(markdown: str) -> str:
+    """Return the words of a markdown answer: no markup, tags, link targets or URLs."""
+    text = markdown
+    if "](" in text:
+        text = _LINK.sub(r"\1", _IMAGE.sub(r"\1", text))
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    text = html.unescape(text)
+    if "://" in text or "www." in text.lower():
+        text = _URL.sub(" ", text)
+    text = _EMPHASIS.sub("", text) if "*" in text or "_" in text or "`" in text else text
+    return " ".join(_LINE_MARK.sub("", text).split())
+
+
+def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
+    """Cut text at a word boundary to at most `limit` characters, marking the cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+def result_entry(plan: Plan, summary: str) -> dict[str, Any]:
+    """Return what the page shows of one search result; its url is relative to the site root."""
+    return {
+        "title": plan.title,
+        "url": plan_path(plan.slug),
+        "country": plan.country,
+        "year": plan.year,
+        "methods": list(plan.methods),
+        "summary": summary,
+    }
+
+
+def gzipped_size(data: bytes) -> int:
+    """Return the size of data once gzipped, as a server or a budget counts it."""
+    return len(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+def _script(value: dict[str, Any]) -> bytes:
+    """Return a script that merges value into the page's global search object."""
+    body = dumps(value)
+    return f"window.{GLOBAL_NAME}=Object.assign(window.{GLOBAL_NAME}||{{}},{body});\n".encode()

@@ -1,0 +1,121 @@
+import csv
+import io
+import json
+
+import pytest
+
+from planfolio.privacy import obfuscate_email, publish_text
+
+from conftest import plan_text, write_plans
+from sitecheck import read_page
+from test_build import run_build
+
+ANSWER = "## Challenge statement\n\n> What is your challenge?\n\nAsk jane.doe@example.org for the data.\n"
+
+
+def build_with(tmp_path, config_text=""):
+    source = write_plans(
+        tmp_path / "plans",
+        {
+            "water.md": plan_text(
+                "Water for all",
+                {
+                    "country": "Kenya",
+                    "year": "2023",
+                    "methods": ["Co-creation", "Ethnography"],
+                    "sdgs": ["6. Clean water"],
+                    "latlng": "-1.29,36.82",
+                    "focal_point": "private.person@undp.org",
+                },
+                ANSWER,
+            ),
+            "air.md": plan_text("Clean air", {"country": "Chad", "year": "2021"}),
+        },
+    )
+    (tmp_path / "site.yml").write_text(config_text, encoding="utf-8")
+    output = tmp_path / "site"
+    result = run_build(
+        "build", "--source", source, "--output", output, "--config", tmp_path / "site.yml", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+def read_json(output):
+    return json.loads((output / "plans.json").read_text(encoding="utf-8"))
+
+
+def read_csv(output):
+    text = (output / "plans.csv").read_bytes().decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_json_holds_every_plan_with_its_page_metadata_and_answers(tmp_path):
+    output = build_with(tmp_path)
+    plans = {plan["title"]: plan for plan in read_json(output)["plans"]}
+    assert set(plans) == {"Water for all", "Clean air"}
+    water = plans["Water for all"]
+    assert water["url"] == "plans/water-for-all.html" and (output / water["url"]).is_file()
+    assert water["country"] == "Kenya" and water["year"] == 2023
+    assert water["methods"] == ["Co-creation", "Ethnography"]
+    assert water["latlng"] == [-1.29, 36.82]
+    assert water["sections"][0]["heading"] == "Challenge statement"
+    assert water["sections"][0]["entries"] == [
+        {"question": "What is your challenge?", "answer": "Ask [e-mail address not published] for the data."}
+    ]
+
+
+def test_csv_has_one_row_of_metadata_per_plan_with_lists_joined(tmp_path):
+    rows = {row["title"]: row for row in read_csv(build_with(tmp_path))}
+    assert set(rows) == {"Water for all", "Clean air"}
+    water = rows["Water for all"]
+    assert water["url"] == "plans/water-for-all.html"
+    assert water["methods"] == "Co-creation;Ethnography"
+    assert water["sdgs"] == "6. Clean water"
+    assert (water["latitude"], water["longitude"]) == ("-1.29", "36.82")
+    assert rows["Clean air"]["methods"] == "" and rows["Clean air"]["year"] == "2021"
+
+
+def test_the_home_page_links_the_data(tmp_path):
+    links = read_page(build_with(tmp_path) / "index.html").links
+    assert "plans.json" in links and "plans.csv" in links
+
+
+@pytest.mark.parametrize(
+    ("policy", "focal_point", "in_answer"),
+    [
+        ("hide", "", "[e-mail address not published]"),
+        ("obfuscate", "private.person (at) undp (dot) org", "jane.doe (at) example (dot) org"),
+        ("show", "private.person@undp.org", "jane.doe@example.org"),
+    ],
+)
+def test_focal_points_policy_holds_in_pages_json_and_csv(tmp_path, policy, focal_point, in_answer):
+    output = build_with(tmp_path, f"focal_points: {policy}\n")
+    page = (output / "plans/water-for-all.html").read_text(encoding="utf-8")
+    water = next(plan for plan in read_json(output)["plans"] if plan["slug"] == "water-for-all")
+    row = next(row for row in read_csv(output) if row["title"] == "Water for all")
+    assert water["focal_point"] == row["focal_point"] == focal_point
+    assert in_answer in water["sections"][0]["entries"][0]["answer"]
+    assert in_answer in page
+    assert (f"<dd>{focal_point}</dd>" in page) == bool(focal_point)
+    if policy != "show":
+        published = page + (output / "plans.json").read_text(encoding="utf-8")
+        published += (output / "plans.csv").read_text(encoding="utf-8-sig")
+        assert "@undp.org" not in published and "@example.org" not in published
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Write to a.b+c@mail.example.org.", "Write to a.b+c (at) mail (dot) example (dot) org."),
+        ("<a.b@undp.org>", "<a.b (at) undp (dot) org>"),
+        ("no address @ here, nor user@host", "no address @ here, nor user@host"),
+        ("two: x@y.io, z@w.org", "two: x (at) y (dot) io, z (at) w (dot) org"),
+    ],
+)
+def test_addresses_in_text_are_obfuscated(text, expected):
+    assert publish_text(text, "obfuscate") == expected
+
+
+def test_obfuscated_address_keeps_its_parts():
+    assert obfuscate_email("first.last@undp.org") == "first.last (at) undp (dot) org"
