@@ -35,10 +35,10 @@ class Manifest:
     entries: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     problems: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
 
-    def reusable(self, output: Path, path: str, key: str) -> bool:
-        """Return whether the file at path in output was built from the same key."""
+    def reusable(self, output: Path, path: str, key: str | None) -> bool:
+        """Return whether the file at path in output was built from the same key (None: any key)."""
         entry = self.entries.get(path)
-        if entry is None or entry[0] != key:
+        if entry is None or key is not None and entry[0] != key:
             return False
         try:
             stat = os.stat(output / path)

@@ -29,6 +29,10 @@ ASSETS = PROJECT_ROOT / "assets"
 PLAN_SUFFIXES = (".md", ".markdown")
 
 ParseResult = tuple[Plan | None, list[Problem]]
+#: Files made for routes ahead of a build, by route path and key.
+Made = dict[tuple[str, str], dict[str, bytes]]
+#: The routes whose files gather every plan: slow to make, and a preview may let them lag.
+GATHERING_KINDS = frozenset({"search-index", "data"})
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class BuildResult:
     problems: tuple[Problem, ...]
     seconds: float
     plan_pages: tuple[tuple[str, str], ...] = ()  # (source path, output path) of every plan
+    deferred: tuple[str, ...] = ()  # routes whose files are still the last build's, though changed
 
     @property
     def errors(self) -> int:
@@ -56,33 +61,61 @@ def build(
     templates: Path = TEMPLATES,
     assets: Path = ASSETS,
     parsed: ParsedPlans | None = None,
+    defer: frozenset[str] = frozenset(),
+    made: Made | None = None,
 ) -> BuildResult:
     """Build the site from a folder of plans into the output folder, atomically.
 
-    With `parsed`, plans whose bytes have not changed since an earlier build are not parsed again.
+    With `parsed`, plans whose bytes have not changed since an earlier build are not parsed
+    again. Changed routes of the kinds in `defer` keep the last build's files, and stay
+    marked as changed in the cache, unless `made` holds their new files (see make_routes).
     """
     started = time.perf_counter()
     check_output_folder(output, source, PROJECT_ROOT)
     site = read_site(source, parsed)
     routes = site_routes(site, fingerprint(config, templates), config.base_url)
     manifest = load_manifest(cache, output)
+    made = made or {}
     staging = _staging_folder(output)
     try:
         reused = _reuse_pages(routes, manifest, output, staging)
-        fresh = [route for route in routes if route.path not in reused]
-        page_problems = {path: manifest.problems.get(path, ()) for path in reused}
-        page_problems.update(render_pages(site, config, fresh, staging, templates))
+        late = [r for r in routes if r.kind in defer and r.path not in reused and (r.path, r.key) not in made]
+        deferred = _reuse_pages(late, manifest, output, staging, any_key=True)
+        fresh = [route for route in routes if route.path not in reused | deferred]
+        page_problems = {path: manifest.problems.get(path, ()) for path in reused | deferred}
+        page_problems.update(render_pages(site, config, fresh, staging, templates, made))
         copy_tree(assets, staging, "assets")
         _swap_in(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     keys = {path: route.key for route in routes for path in route.outputs}
+    # A deferred route keeps its last key, so that the next build without defer makes it.
+    keys.update({path: manifest.entries[path][0] for r in late if r.path in deferred for path in r.outputs})
     save_manifest(cache, output, keys, page_problems)
     rendering_problems = {problem for found in page_problems.values() for problem in found}
     all_problems = tuple(sorted(set(site.problems) | rendering_problems))
     seconds = time.perf_counter() - started
     plan_pages = tuple((plan.source_path, urls.plan_path(plan.slug)) for plan in site.plans)
-    return BuildResult(len(site.plans), len(fresh), len(reused), all_problems, seconds, plan_pages)
+    return BuildResult(
+        len(site.plans), len(fresh), len(reused), all_problems, seconds, plan_pages, tuple(sorted(deferred))
+    )
+
+
+def make_routes(
+    source: Path,
+    config: Config,
+    kinds: frozenset[str],
+    templates: Path = TEMPLATES,
+    parsed: ParsedPlans | None = None,
+) -> Made:
+    """Make the files of the routes of some kinds, for the plans as they are now.
+
+    A later build writes them as they are, if its routes have the same keys.
+    """
+    site = read_site(source, parsed)
+    renderer = Renderer(templates, config, site)
+    routes = site_routes(site, fingerprint(config, templates), config.base_url)
+    return {(r.path, r.key): _render_route(renderer, site, r)[0] for r in routes if r.kind in kinds}
 
 
 def read_site(source: Path, parsed: ParsedPlans | None = None) -> Site:
@@ -132,18 +165,26 @@ def read_plan(
 
 
 def render_pages(
-    site: Site, config: Config, routes: list[Route], staging: Path, templates: Path = TEMPLATES
+    site: Site,
+    config: Config,
+    routes: list[Route],
+    staging: Path,
+    templates: Path = TEMPLATES,
+    made: Made | None = None,
 ) -> dict[str, tuple[Problem, ...]]:
     """Render the pages of the given routes into staging, on every core.
 
-    Return the problems found in each page that has any.
+    Routes whose files are in `made` are written from there. Return the problems found
+    in each page that has any.
     """
     renderer = Renderer(templates, config, site)
+    made = made or {}
 
     def render_chunk(chunk: list[Route]) -> dict[str, tuple[Problem, ...]]:
         problems = {}
         for route in chunk:
-            files, found = _render_route(renderer, site, route)
+            ahead = made.get((route.path, route.key))
+            files, found = (ahead, []) if ahead is not None else _render_route(renderer, site, route)
             for path, data in files.items():
                 write_file(staging, path, data)
             if found:
@@ -188,12 +229,18 @@ def _render_listing(renderer: Renderer, site: Site, route: Route) -> bytes:
     return renderer.page("search.html", route.path, "Search")
 
 
-def _reuse_pages(routes: list[Route], manifest: Manifest, output: Path, staging: Path) -> set[str]:
-    """Link the unchanged files of the last build into staging; return their routes' paths."""
+def _reuse_pages(
+    routes: list[Route], manifest: Manifest, output: Path, staging: Path, any_key: bool = False
+) -> set[str]:
+    """Link the unchanged files of the last build into staging; return their routes' paths.
+
+    With any_key, link the last build's files of the routes even when their inputs changed.
+    """
     reused = set()
     folders = set()
     for route in routes:
-        if all(manifest.reusable(output, path, route.key) for path in route.outputs):
+        key = None if any_key else route.key
+        if all(manifest.reusable(output, path, key) for path in route.outputs):
             for path in route.outputs:
                 target = staging / path
                 if target.parent not in folders:
