@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import gc
 import os
-import time
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from itertools import chain
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 from .cache import ParsedPlans
 from .config import Config, ConfigError, load_config
 from .model import Problem
-from .pipeline import PLAN_SUFFIXES, BuildResult, build
+from .parallel import Background
+from .pipeline import GATHERING_KINDS, PLAN_SUFFIXES, BuildResult, Made, build, make_routes
 from .render import template_problems
 
 
@@ -45,6 +46,7 @@ class BuildState:
     failed: bool = False  # whether the last build failed (the last good one is still served)
     errors: tuple[str, ...] = ()  # why it failed, or the errors found in the plans
     mount: str = "/"  # the URL path of the site: the path of base_url, as on GitHub Pages
+    complete: bool = True  # whether the files that gather every plan are up to date
 
 
 @dataclass(frozen=True)
@@ -54,30 +56,72 @@ class Outcome:
     state: BuildState
     result: BuildResult | None
     problems: tuple[Problem, ...]
+    catching_up: bool = False  # a build that only brought in the files that gather every plan
 
 
 class Preview:
-    """Build the site again and again into one folder, numbering the good builds."""
+    """Build the site again and again into one folder, numbering the good builds.
+
+    The files that gather every plan (the search indexes, plans.json and .csv) take
+    seconds to make for a thousand plans, so a build after a change leaves them as
+    they were; they are made in a background process and brought in by a build of
+    their own, which changes no page.
+    """
 
     def __init__(self, inputs: Inputs, folder: Path) -> None:
         self.inputs = inputs
+        self.folder = folder
         self.site = folder / "site"
         self.cache = folder / "cache"
         self.parsed = ParsedPlans()
         self.state = BuildState()
         self.plan_pages: dict[str, str] = {}  # output path of each plan, by source path
         self.moved: dict[str, str] = {}  # where the page of a renamed plan went, by its old path
+        self._config = Config()
+        self._background: Background[Made] | None = None
 
     def rebuild(self) -> Outcome:
         """Build the site; on failure keep the last good one and say what went wrong."""
+        self._stop_background()  # it works on plans as they were
+        return self._build({}, GATHERING_KINDS, reload=True)
+
+    def catch_up(self) -> Outcome | None:
+        """Bring the lagging files up to date: start making them, or build with them once made.
+
+        Return the outcome of that build, or None when there was none to do.
+        """
+        if self.state.complete or self.state.failed:
+            return None
+        if self._background is None:
+            inputs = self.inputs
+            work = partial(
+                make_routes, inputs.source, self._config, GATHERING_KINDS, inputs.templates, self.parsed
+            )
+            self._background = Background(work, self.folder)
+            return None
+        if not self._background.done():
+            return None
+        background, self._background = self._background, None
+        try:
+            made = background.result()
+        except RuntimeError:  # make them here, where the build reports what went wrong
+            return self._build({}, frozenset(), reload=False)
+        return self._build(made, GATHERING_KINDS, reload=False)
+
+    def close(self) -> None:
+        """Stop the background work."""
+        self._stop_background()
+
+    def _build(self, made: Made, defer: frozenset[str], reload: bool) -> Outcome:
         inputs = self.inputs
         # A collection in the middle of a build walks every parsed plan kept between builds;
         # without it a small rebuild takes half the time. Cycles are collected after.
         gc.disable()
         try:
             config = load_config(inputs.config)
+            site, cache, parsed = self.site, self.cache, self.parsed
             result = build(
-                inputs.source, self.site, config, self.cache, inputs.templates, inputs.assets, self.parsed
+                inputs.source, site, config, cache, inputs.templates, inputs.assets, parsed, defer, made
             )
         except ConfigError as error:
             return self._failed(tuple(Problem(error.source, error.line, text) for text in error.problems))
@@ -85,12 +129,18 @@ class Preview:
             return self._failed(explain_failure(error, inputs.templates))
         finally:
             gc.enable()
+        self._config = config
         self._follow_renamed_plans(dict(result.plan_pages))
         errors = tuple(str(problem) for problem in result.problems if problem.severity == "error")
-        self.state = BuildState(
-            self.state.build + 1, self.state.version + 1, False, errors, mount_path(config)
-        )
-        return Outcome(self.state, result, result.problems)
+        number = self.state.build + 1 if reload else self.state.build
+        complete = not result.deferred
+        self.state = BuildState(number, self.state.version + 1, False, errors, mount_path(config), complete)
+        return Outcome(self.state, result, result.problems, catching_up=not reload)
+
+    def _stop_background(self) -> None:
+        if self._background is not None:
+            self._background.stop()
+            self._background = None
 
     def _follow_renamed_plans(self, plan_pages: dict[str, str]) -> None:
         """Remember the new page of each plan whose title, and so whose page, changed.
@@ -139,14 +189,12 @@ class Watcher:
     """Notice added, changed and removed inputs by comparing their stat with the last look.
 
     Only the files a build reads count, so an editor's swap files do not cause builds.
-    A file modified in the last few milliseconds counts as changed at the next look
-    too: a second save within one tick of the file system's clock would leave its
-    stat as it was (the "racy" files of git).
+    Builds start only when two looks agree, at least a tick of the file system's clock
+    apart, so a second save within the tick of the first (same stat) is never missed.
     """
 
     def __init__(self, inputs: Inputs) -> None:
         self.inputs = inputs
-        self._looks = 0
         self._last = self.snapshot()
 
     def changed(self) -> bool:
@@ -157,9 +205,6 @@ class Watcher:
 
     def snapshot(self) -> dict[str, tuple[int, int, int]]:
         """Return the modification time, size and inode of every input file."""
-        self._looks += 1
-        now = time.time_ns()
-        found = {}
         inputs = self.inputs
         files = chain(
             _files(inputs.source, plans_only=True),
@@ -167,15 +212,7 @@ class Watcher:
             _files(inputs.assets),
             _file(inputs.config),
         )
-        for path, stat in files:
-            if 0 <= now - stat.st_mtime_ns < _RACY_NANOSECONDS:
-                found[path] = (-1, -1, self._looks)  # differs from every other look
-            else:
-                found[path] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-        return found
-
-
-_RACY_NANOSECONDS = 20_000_000
+        return {path: (stat.st_mtime_ns, stat.st_size, stat.st_ino) for path, stat in files}
 
 
 def _file(path: Path) -> Iterator[tuple[str, os.stat_result]]:

@@ -5,8 +5,9 @@ livereload's `Server`: that one waits 0.8 s between looks at the files, ignores 
 less than 3 s after a reload, reloads the browser even when a build failed, and cannot
 tell a page which build it shows. Here (as MkDocs does it):
 
-- every 0.1 s a watcher compares the inputs' stat with the last look; the build starts
-  at the first look that finds nothing new, so many quick saves make one build;
+- every 0.1 s a watcher compares the inputs' stat with the last look; after a change it
+  looks again 0.05 s later, and the build starts at the first look that finds nothing
+  new, so many quick saves make one build;
 - builds run on the server's only thread, so requests wait while one runs and never see
   a half-built or half-swapped folder;
 - each HTML response gets a script that knows its build's number and long-polls
@@ -31,12 +32,12 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from tornado import httpserver, netutil, web
-from tornado.ioloop import PeriodicCallback
 
 from .model import Problem
 from .preview import BuildState, Inputs, Outcome, Preview, Watcher
 
-POLL_SECONDS = 0.1
+POLL_SECONDS = 0.1  # how often the inputs are looked at
+QUIET_SECONDS = 0.05  # how long they must stay as they are after a change, before a build
 WAIT_SECONDS = 30  # a page's long poll is answered at the latest after this, and asks again
 SCRIPT_URL = "/.planfolio/livereload.js"
 WAIT_URL = "/.planfolio/wait"
@@ -73,8 +74,11 @@ def serve(options: ServeOptions) -> int:
         watcher = Watcher(options.inputs)  # before the first build, so edits during it count
         live = LiveSite(preview, watcher)
         live.report(preview.rebuild())
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_serve(live, sockets, options))
+        try:
+            with contextlib.suppress(KeyboardInterrupt):
+                asyncio.run(_serve(live, sockets, options))
+        finally:
+            preview.close()
     print("Stopped.")
     return 0
 
@@ -97,11 +101,18 @@ async def _serve(live: LiveSite, sockets: list, options: ServeOptions) -> None:
     print(f"Serving on {url} (press Ctrl+C to stop)", flush=True)
     if options.open_browser:
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-    watching = PeriodicCallback(live.poll, POLL_SECONDS * 1000)
-    watching.start()
+    _look(live)
     await stop.wait()
-    watching.stop()
     server.stop()
+
+
+def _look(live: LiveSite) -> None:
+    """Look at the inputs, and again soon: sooner while saves are coming."""
+    delay = POLL_SECONDS
+    try:
+        delay = live.poll()
+    finally:
+        asyncio.get_running_loop().call_later(delay, _look, live)
 
 
 class LiveSite:
@@ -114,15 +125,27 @@ class LiveSite:
         self._changed = asyncio.Event()
         self._problems: set[Problem] = set()
 
-    def poll(self) -> None:
-        """Look for changed inputs; build once they stop changing."""
+    def poll(self) -> float:
+        """Look for changed inputs; build once they stop changing, and catch up when idle.
+
+        Return how long to wait before the next look.
+        """
         if self.watcher.changed():
             self._pending = True
-        elif self._pending:
+            return QUIET_SECONDS
+        if self._pending:
             self._pending = False
-            self.report(self.preview.rebuild())
-            self._changed.set()  # answer every waiting page
-            self._changed = asyncio.Event()
+            self._announce(self.preview.rebuild())
+        else:
+            outcome = self.preview.catch_up()
+            if outcome is not None:
+                self._announce(outcome)
+        return POLL_SECONDS
+
+    def _announce(self, outcome: Outcome) -> None:
+        self.report(outcome)
+        self._changed.set()  # answer every waiting page
+        self._changed = asyncio.Event()
 
     async def wait(self, version: int) -> None:
         """Return once the builds are past version, or after WAIT_SECONDS."""
@@ -144,10 +167,17 @@ class LiveSite:
             _print_numbered(tuple(new))
         self._problems = set(outcome.problems)
         sys.stderr.flush()
+        if outcome.catching_up:
+            print(
+                f"Build {state.build}: search indexes and data files up to date, {result.seconds:.2f} s",
+                flush=True,
+            )
+            return
+        lagging = f"; {', '.join(result.deferred)} and the files with them follow" if result.deferred else ""
         print(
             f"Build {state.build}: {result.plans_read} plans read, {result.pages_written} pages written"
             f" ({result.pages_reused} unchanged), {len(result.problems)} problems"
-            f" ({result.errors} errors), {result.seconds:.2f} s",
+            f" ({result.errors} errors), {result.seconds:.2f} s{lagging}",
             flush=True,
         )
 
@@ -267,7 +297,13 @@ class _WaitHandler(web.RequestHandler):
         state = self.live.preview.state
         self.set_header("Cache-Control", "no-store")
         self.finish(
-            {"build": state.build, "version": state.version, "failed": state.failed, "errors": state.errors}
+            {
+                "build": state.build,
+                "version": state.version,
+                "failed": state.failed,
+                "errors": state.errors,
+                "complete": state.complete,
+            }
         )
 
 

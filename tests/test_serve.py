@@ -2,7 +2,6 @@
 
 import os
 import socket
-import time
 
 import jinja2
 import pytest
@@ -97,53 +96,37 @@ def test_the_script_goes_before_the_end_of_the_body():
 
 
 def watched(tmp_path):
-    """Return the inputs of a small site, written long enough ago for their stat to be settled."""
+    """Return the inputs of a small site."""
     templates, assets = copy_theme(tmp_path)
     source = write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
-    time.sleep(0.03)
     return Inputs(source, tmp_path / "site.yml", templates, assets)
-
-
-def settled(watcher):
-    """Return whether the watcher saw a change, once the files' clock ticks are past."""
-    time.sleep(0.03)
-    return watcher.changed()
 
 
 def test_watcher_sees_each_kind_of_change(tmp_path):
     inputs = watched(tmp_path)
     watcher = Watcher(inputs)
-    assert not settled(watcher)
+    assert not watcher.changed()
     (inputs.source / "a.md").write_text(plan_text("Alpha, edited"), encoding="utf-8")
-    assert settled(watcher) and not settled(watcher)
+    assert watcher.changed() and not watcher.changed()
     (tmp_path / "old.md").write_text(plan_text("Old"), encoding="utf-8")
     os.utime(tmp_path / "old.md", (0, 0))
     os.rename(tmp_path / "old.md", inputs.source / "old.md")  # moved in, with its old time
-    assert settled(watcher)
+    assert watcher.changed()
     (inputs.source / "a.md").unlink()
-    assert settled(watcher)
+    assert watcher.changed()
     (tmp_path / "site.yml").write_text("title: X\n", encoding="utf-8")
-    assert settled(watcher)
+    assert watcher.changed()
     (inputs.templates / "base.html").write_text("changed", encoding="utf-8")
-    assert settled(watcher)
+    assert watcher.changed()
     (inputs.assets / "new.css").write_text("p {}", encoding="utf-8")
-    assert settled(watcher)
+    assert watcher.changed()
 
 
 def test_watcher_ignores_what_a_build_does_not_read(tmp_path):
     inputs = watched(tmp_path)
     watcher = Watcher(inputs)
     write_plans(inputs.source, {".a.md.swp": "x", "a.md~": "x", "notes.txt": "x", ".drafts/b.md": "x"})
-    assert not settled(watcher)
-
-
-def test_a_file_saved_just_now_counts_as_changed_at_the_next_look_too(tmp_path):
-    inputs = watched(tmp_path)
-    watcher = Watcher(inputs)
-    (inputs.source / "a.md").write_text(plan_text("Alpha, edited"), encoding="utf-8")
-    assert watcher.changed() and watcher.changed()  # a second save could be in the same tick
-    settled(watcher)
-    assert not settled(watcher)
+    assert not watcher.changed()
 
 
 class FakeWatcher:
@@ -159,6 +142,9 @@ class FakePreview:
         self.builds = 0
         self.state = BuildState()
 
+    def catch_up(self):
+        return None
+
     def rebuild(self):
         self.builds += 1
         self.state = BuildState(self.builds, self.builds)
@@ -168,11 +154,12 @@ class FakePreview:
 def test_many_quick_saves_make_one_build(capsys):
     preview = FakePreview()
     live = LiveSite(preview, FakeWatcher([True, True, True, False, False, True, False]))
-    builds = []
+    builds, delays = [], []
     for _ in range(7):
-        live.poll()
+        delays.append(live.poll())
         builds.append(preview.builds)
     assert builds == [0, 0, 0, 1, 1, 1, 2]
+    assert delays == [0.05, 0.05, 0.05, 0.1, 0.1, 0.05, 0.1]  # sooner while saves are coming
     assert "Build 2: 1 plans read" in capsys.readouterr().out
 
 
@@ -249,7 +236,7 @@ def test_pages_get_the_reload_script_only_when_served(project):
         assert status == 200 and css == (project / "assets/style.css").read_bytes()
         status, _, script = server.request("/.planfolio/livereload.js")
         assert status == 200 and b"location.reload()" in script
-        assert server.state() == {"build": 1, "version": 1, "failed": False, "errors": []}
+        assert server.state() == {"build": 1, "version": 1, "failed": False, "errors": [], "complete": True}
     assert not list((project / "tmp").iterdir()), "the build folder is removed on stop"
     assert not (project / "output").exists()
 
@@ -257,17 +244,20 @@ def test_pages_get_the_reload_script_only_when_served(project):
 def test_served_site_equals_a_clean_build_after_edits(project):
     plans = project / "plans"
     with ServeProcess(project) as server:
-        version = server.state()["version"]
+        state = server.state()
 
         def step(*changes, until=None):
-            nonlocal version
+            """Make the changes; return the state of the first build after them that gives until."""
+            nonlocal state
+            build = state["build"]
             for change in changes:
                 change()
-            state = server.state(after=version, until=until)
-            version = state["version"]
+            until = until or (lambda state: state["build"] > build)  # not the catching up of the last
+            state = server.state(after=state["version"], until=until)
             return state
 
-        step(lambda: write_plans(plans, {"a.md": plan_text("Alpha renamed", {"country": "Kenya"})}))
+        state = step(lambda: write_plans(plans, {"a.md": plan_text("Alpha renamed", {"country": "Kenya"})}))
+        assert not state["complete"]  # the search indexes and data files follow
         step(
             lambda: write_plans(
                 plans, {"d.md": plan_text("Delta", {"country": "Fiji", "methods": "Mapping"})}
@@ -296,11 +286,10 @@ def test_served_site_equals_a_clean_build_after_edits(project):
         step(lambda: (project / "site.yml").write_text("title: Another title\n", encoding="utf-8"))
         step(lambda: (project / "assets/style.css").write_text("body { color: red }\n", encoding="utf-8"))
         step(lambda: write_plans(plans, {"e.md": plan_text("Epsilon", {"country": "Chad"})}))
-        while True:  # until no build follows for a while
-            try:
-                version = server.state(after=version, timeout=1)["version"]
-            except TimeoutError:
-                break
+        while not state["complete"]:
+            state = server.state(after=state["version"])
+        with pytest.raises(TimeoutError):  # and no build follows
+            server.state(after=state["version"], timeout=1)
 
         clean = project / "clean"
         config = Config(title="Another title")
@@ -326,6 +315,7 @@ def test_mistakes_keep_the_last_good_site(project):
             "build": 1,
             "version": 2,
             "failed": True,
+            "complete": True,
             "errors": [
                 "templates/plan.html:1: error: template syntax: expected token 'name', got 'end of statement block'"
             ],
