@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -25,6 +26,9 @@ from .model import Problem
 from .parallel import Background
 from .pipeline import GATHERING_KINDS, PLAN_SUFFIXES, BuildResult, Made, build, make_routes
 from .render import template_problems
+
+#: How long after a build the files it left lagging start being made in the background.
+CATCH_UP_AFTER_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -64,8 +68,9 @@ class Preview:
 
     The files that gather every plan (the search indexes, plans.json and .csv) take
     seconds to make for a thousand plans, so a build after a change leaves them as
-    they were; they are made in a background process and brought in by a build of
-    their own, which changes no page.
+    they were; a second later (once the browser has loaded the new pages) they are
+    made in a background process, and brought in by a build of their own, which
+    changes no page.
     """
 
     def __init__(self, inputs: Inputs, folder: Path) -> None:
@@ -79,6 +84,7 @@ class Preview:
         self.moved: dict[str, str] = {}  # where the page of a renamed plan went, by its old path
         self._config = Config()
         self._background: Background[Made] | None = None
+        self._built_at = 0.0
 
     def rebuild(self) -> Outcome:
         """Build the site; on failure keep the last good one and say what went wrong."""
@@ -93,6 +99,8 @@ class Preview:
         if self.state.complete or self.state.failed:
             return None
         if self._background is None:
+            if time.monotonic() - self._built_at < CATCH_UP_AFTER_SECONDS:
+                return None  # the browser is loading the new pages: leave it the processor
             inputs = self.inputs
             work = partial(
                 make_routes, inputs.source, self._config, GATHERING_KINDS, inputs.templates, self.parsed
@@ -130,6 +138,7 @@ class Preview:
         finally:
             gc.enable()
         self._config = config
+        self._built_at = time.monotonic()
         self._follow_renamed_plans(dict(result.plan_pages))
         errors = tuple(str(problem) for problem in result.problems if problem.severity == "error")
         number = self.state.build + 1 if reload else self.state.build
