@@ -69,13 +69,16 @@ def serve(options: ServeOptions) -> int:
         reason = getattr(error, "strerror", None) or error
         print(f"error: cannot listen on {options.host} port {options.port}: {reason}", file=sys.stderr)
         return 1
+    # Until the server's loop handles it, a stop (SIGTERM) ends the first build as Ctrl+C does,
+    # so the temporary folder is still removed.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with tempfile.TemporaryDirectory(prefix="planfolio-serve-") as folder:
         preview = Preview(options.inputs, Path(folder))
-        watcher = Watcher(options.inputs)  # before the first build, so edits during it count
-        live = LiveSite(preview, watcher)
-        live.report(preview.rebuild())
         try:
             with contextlib.suppress(KeyboardInterrupt):
+                watcher = Watcher(options.inputs)  # before the first build, so edits during it count
+                live = LiveSite(preview, watcher)
+                live.report(preview.rebuild())
                 asyncio.run(_serve(live, sockets, options))
         finally:
             preview.close()

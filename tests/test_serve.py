@@ -2,6 +2,9 @@
 
 import os
 import socket
+import subprocess
+import sys
+import time
 
 import jinja2
 import pytest
@@ -402,3 +405,29 @@ def test_serve_says_when_the_port_is_taken(tmp_path):
         result = run_build("serve", "--source", "plans", "--port", port, cwd=tmp_path)
     assert result.returncode == 1
     assert f"error: cannot listen on 127.0.0.1 port {port}: Address already in use" in result.stderr
+
+
+def test_a_stop_during_the_first_build_leaves_nothing_behind(corpus, tmp_path):
+    (tmp_path / "tmp").mkdir()
+    command = [
+        sys.executable,
+        str(PROJECT_ROOT / "build.py"),
+        "serve",
+        "--source",
+        str(corpus),
+        "--port",
+        "0",
+    ]
+    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
+    process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not list((tmp_path / "tmp").glob("planfolio-serve-*/.site.*-build")):  # building
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.01)
+        process.terminate()
+        output, _ = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0 and output.endswith("Stopped.\n") and "Serving on" not in output
+    assert list((tmp_path / "tmp").iterdir()) == []
