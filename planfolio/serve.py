@@ -14,6 +14,9 @@ tell a page which build it shows. Here (as MkDocs does it):
   /.planfolio/wait until the builds change: a newer good build reloads the page, a
   failed one shows its errors over the last good page;
 - a request path names a file inside the built site or nothing (404).
+
+livereload's watcher is not used either: it misses a plan moved into the folder with an
+older modification time than the server's start.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from urllib.parse import unquote
 from tornado import httpserver, netutil, web
 
 from .model import Problem
+from .pipeline import BuildResult
 from .preview import BuildState, Inputs, Outcome, Preview, Watcher
 
 POLL_SECONDS = 0.1  # how often the inputs are looked at
@@ -69,24 +73,26 @@ def serve(options: ServeOptions) -> int:
         reason = getattr(error, "strerror", None) or error
         print(f"error: cannot listen on {options.host} port {options.port}: {reason}", file=sys.stderr)
         return 1
-    # Until the server's loop handles it, a stop (SIGTERM) ends the first build as Ctrl+C does,
-    # so the temporary folder is still removed.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with tempfile.TemporaryDirectory(prefix="planfolio-serve-") as folder:
         preview = Preview(options.inputs, Path(folder))
         try:
             with contextlib.suppress(KeyboardInterrupt):
-                watcher = Watcher(options.inputs)  # before the first build, so edits during it count
-                live = LiveSite(preview, watcher)
-                live.report(preview.rebuild())
-                asyncio.run(_serve(live, sockets, options))
+                asyncio.run(_serve(preview, sockets, options))
         finally:
             preview.close()
     print("Stopped.")
     return 0
 
 
-async def _serve(live: LiveSite, sockets: list, options: ServeOptions) -> None:
+async def _serve(preview: Preview, sockets: list, options: ServeOptions) -> None:
+    # The loop notes a stop (SIGTERM) even during a build, and stops once the build is done.
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    live = LiveSite(preview, Watcher(options.inputs))  # it looks first, so edits during the build count
+    live.report(preview.rebuild())
+    await asyncio.sleep(0.01)  # let the loop note a stop asked for during the first build
+    if stop.is_set():
+        return
     application = web.Application(
         [
             (WAIT_URL, _WaitHandler, {"live": live}),
@@ -96,8 +102,6 @@ async def _serve(live: LiveSite, sockets: list, options: ServeOptions) -> None:
     )
     server = httpserver.HTTPServer(application)
     server.add_sockets(sockets)
-    stop = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     port = sockets[0].getsockname()[1]
     host = f"[{options.host}]" if ":" in options.host else options.host
     url = f"http://{host}:{port}{live.preview.state.mount}"
@@ -158,9 +162,11 @@ class LiveSite:
 
     def report(self, outcome: Outcome) -> None:
         """Print what a build found (only what is new, after the first) and a summary line."""
-        state, result = outcome.state, outcome.result
-        if result is None:
-            print(f"Build failed; still serving build {state.build}:", file=sys.stderr)
+        if outcome.result is None:
+            built = outcome.state.build
+            print(
+                f"Build failed; still serving build {built}:" if built else "Build failed:", file=sys.stderr
+            )
             _print_numbered(outcome.problems)
             sys.stderr.flush()
             return
@@ -170,19 +176,19 @@ class LiveSite:
             _print_numbered(tuple(new))
         self._problems = set(outcome.problems)
         sys.stderr.flush()
-        if outcome.catching_up:
-            print(
-                f"Build {state.build}: search indexes and data files up to date, {result.seconds:.2f} s",
-                flush=True,
-            )
-            return
-        lagging = f"; {', '.join(result.deferred)} and the files with them follow" if result.deferred else ""
-        print(
-            f"Build {state.build}: {result.plans_read} plans read, {result.pages_written} pages written"
-            f" ({result.pages_reused} unchanged), {len(result.problems)} problems"
-            f" ({result.errors} errors), {result.seconds:.2f} s{lagging}",
-            flush=True,
-        )
+        print(_summary(outcome.state, outcome.result, outcome.catching_up), flush=True)
+
+
+def _summary(state: BuildState, result: BuildResult, catching_up: bool) -> str:
+    """Return the line that says what a good build did."""
+    if catching_up:
+        return f"Build {state.build}: search indexes and data files up to date, {result.seconds:.2f} s"
+    lagging = f"; {', '.join(result.deferred)} and the files with them follow" if result.deferred else ""
+    return (
+        f"Build {state.build}: {result.plans_read} plans read, {result.pages_written} pages written"
+        f" ({result.pages_reused} unchanged), {len(result.problems)} problems"
+        f" ({result.errors} errors), {result.seconds:.2f} s{lagging}"
+    )
 
 
 def _print_numbered(problems: tuple[Problem, ...]) -> None:
