@@ -70,16 +70,18 @@ def _collect(pid: int, read_end: int) -> tuple[str, Any]:
 
 
 def _child(function: Callable[[list[Item]], Result], chunk: list[Item], write_end: int) -> None:
-    code = 0
+    code = 1
     try:
-        payload = pickle.dumps(("ok", function(chunk)), protocol=pickle.HIGHEST_PROTOCOL)
-    except BaseException as error:  # any failure must reach the parent, never vanish
-        detail = "".join(traceback.format_exception_only(type(error), error)).strip()
-        payload = pickle.dumps(("error", detail))
-        code = 1
-    with os.fdopen(write_end, "wb") as pipe:
-        pipe.write(payload)
-    os._exit(code)
+        try:
+            payload = pickle.dumps(("ok", function(chunk)), protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        except BaseException as error:  # any failure must reach the parent, never vanish
+            detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+            payload = pickle.dumps(("error", detail))
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(payload)
+    finally:  # even when the parent is gone: the child never returns into the parent's code
+        os._exit(code)
 
 
 class Background(Generic[Result]):
