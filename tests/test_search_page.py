@@ -332,6 +332,13 @@ def test_the_query_is_kept_in_the_address_and_the_header_box(tab):
     tab.page.wait_for_function("location.search === '?q=solar+energy'")
     assert tab.page.locator("#site-search").input_value() == "solar energy"
     assert tab.page.title().startswith("solar energy")
+    tab.page.evaluate("history.pushState(null, '', '?q=youth&year=2023')")
+    tab.page.go_back()
+    tab.page.go_forward()  # back to the pushed address: the page must read it
+    tab.page.wait_for_function("document.querySelector('#search-query').value === 'youth'")
+    assert tab.page.locator("#site-search").input_value() == "youth"
+    assert tab.page.locator('.filters input[name="year"][value="2023"]').is_checked()
+    assert tab.status().endswith("found for \u201cyouth\u201d with these filters.")
     assert tab.errors == []
 
 

@@ -367,7 +367,7 @@
     return node
   }
 
-  var form = element('form', { class: 'search-large', role: 'search', action: '' })
+  var form = element('form', { class: 'search-large', role: 'search' })
   var label = element('label', { for: 'search-query' }, 'Search every plan')
   var input = element('input', { id: 'search-query', type: 'search', name: 'q', autocomplete: 'off', placeholder: 'e.g. solutions mapping for waste' })
   var submit = element('button', { type: 'submit' }, 'Search')
