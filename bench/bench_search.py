@@ -33,7 +33,13 @@ from planfolio.stemmer import stem  # noqa: E402
 
 DEFAULT_PLANS = ROOT.parent / "shared" / "corpus" / "plans"
 #: Files the search page loads besides the generated ones, from the assets folder.
-PAGE_ASSETS = ("vendor/lunr/lunr.js", "js/search-pipeline.js", "js/search.js", "style.css")
+PAGE_ASSETS = (
+    "vendor/lunr/lunr.js",
+    "js/search-pipeline.js",
+    "js/search-query.js",
+    "js/search.js",
+    "style.css",
+)
 RESULTS = ROOT / "bench" / "results" / "search_build.json"
 BUDGET_FIRST = 600_000
 BUDGET_PAGE = 2_500_000

@@ -1,15 +1,12 @@
 """The search page in real Chromium, on a build of the real corpus, from file:// and a sub-path.
 
 What the page shows is checked against lunr.py searching search-index.json, the same
-index, with the rules the page documents (assets/js/search.js): accents folded,
-lone + and - dropped, unparsable queries read as plain words, stop words and bare
-wildcards left out, and every word required unless that finds nothing.
+index, with the rules of assets/js/search-query.js (`page_rules_search`).
 """
 
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,21 +14,16 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from lunr.exceptions import QueryParseError
 from lunr.index import Index
-from lunr.query import Clause, QueryPresence
-from lunr.query_parser import QueryParser
 from playwright.sync_api import Browser, sync_playwright
 from search_browser import LAUNCH_ARGS, SearchPage, find_chromium, serving
+from test_search_query import page_rules_search
 
-from planfolio.stemmer import STOP_WORDS, fold, fold_accents, register_with_lunr_py
+from planfolio.stemmer import fold_accents, register_with_lunr_py
 
 from conftest import CORPUS
 from test_build import run_build
 
-SYNTAX = re.compile(r"[+\-:*~^\\]")
-LONE_SIGNS = re.compile(r"(?<!\S)[+-]+(?!\S)")
-MAX_EDIT_DISTANCE = 2
 #: Queries a reader might type with lunr's syntax characters in them, on purpose or not.
 SYNTAX_QUERIES = [
     "+",
@@ -120,58 +112,6 @@ def lunr_py(site: Path) -> tuple[Index, list[dict[str, Any]]]:
     register_with_lunr_py()
     serialised = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
     return Index.load(serialised), serialised["documents"]
-
-
-def page_rules_search(index: Index, text: str) -> list[int] | None:
-    """Return the refs the page's rules give for a query with lunr.py, or None when it has no words."""
-    folded = LONE_SIGNS.sub(" ", fold_accents(text))
-    try:
-        clauses = _parse(index, folded)
-    except QueryParseError:
-        clauses = _parse(index, SYNTAX.sub(" ", folded))
-    kept = [clause for clause in clauses if _searchable(clause)]
-    if not kept:
-        return None
-    optional = sum(clause.presence == QueryPresence.OPTIONAL for clause in kept)
-    if any(clause.presence == QueryPresence.REQUIRED for clause in kept) or not optional:
-        return _run(index, kept, every_word=False)
-    found = _run(index, kept, every_word=True)
-    return found if found or optional < 2 else _run(index, kept, every_word=False)
-
-
-def _parse(index: Index, text: str) -> list[Clause]:
-    query = index.create_query()
-    QueryParser(text, query).parse()
-    return query.clauses
-
-
-def _searchable(clause: Clause) -> bool:
-    clause.edit_distance = min(clause.edit_distance, MAX_EDIT_DISTANCE)
-    if clause.use_pipeline:
-        word = fold(clause.term)
-        return bool(word) and word not in STOP_WORDS
-    clause.term = re.sub(r"[^A-Za-z0-9_*]+$", "", re.sub(r"^[^A-Za-z0-9_*]+", "", clause.term))
-    return bool(clause.term.strip("*"))
-
-
-def _run(index: Index, clauses: list[Clause], every_word: bool) -> list[int]:
-    query = index.create_query()
-    for clause in clauses:
-        presence = clause.presence
-        if every_word and presence == QueryPresence.OPTIONAL:
-            presence = QueryPresence.REQUIRED
-        query.clause(
-            Clause(
-                term=clause.term,
-                fields=list(clause.fields),
-                edit_distance=clause.edit_distance,
-                use_pipeline=clause.use_pipeline,
-                boost=clause.boost,
-                wildcard=clause.wildcard,
-                presence=presence,
-            )
-        )
-    return [int(result["ref"]) for result in index.query(query)]
 
 
 def title_queries(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:

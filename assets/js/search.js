@@ -1,23 +1,16 @@
 /*
  * planfolio search page: fills <div id="search-app"> on search.html.
  *
- * Load after lunr.js, search-pipeline.js and search-index.js. It searches the small
- * index at once, then loads search-fulltext.js (the URL in the app's data-fulltext
- * attribute), builds the full index when the browser is idle and searches again.
- * Everything lives in the page: no requests besides that script tag, so the page
- * works from file://.
+ * Load after lunr.js, search-pipeline.js, search-query.js (how a query is read)
+ * and search-index.js. It searches the small index at once, then loads
+ * search-fulltext.js (the URL in the app's data-fulltext attribute), builds the full
+ * index when the browser is idle and searches again. Everything lives in the page:
+ * no requests besides that script tag, so the page works from file://.
  *
  * The query and the filters live in the URL (?q=...&country=...&method=...&year=...),
  * read on load and on popstate, and written back with history.replaceState.
- *
- * A query is run in this order:
- *   1. accents folded and lone + and - signs (a dash between words) dropped, then
- *      parsed with lunr's query syntax; when it does not parse, the syntax
- *      characters are read as spaces and the words searched as plain terms;
- *   2. terms with nothing to search are left out: stop words, bare wildcards, and
- *      wildcards or typo tolerances that match too many words of the index;
- *   3. unless the query marks a term with + itself, every plain term is required;
- *      when no plan has them all, the plans with any of them are shown instead.
+ * Filters count from the results: values of one filter combine with OR, filters of
+ * different kinds with AND.
  *
  * The app's data-index attribute says which index the results come from: "brief",
  * then "full" (or "failed" when search-fulltext.js could not be loaded).
@@ -25,12 +18,11 @@
 ;(function (window, document) {
   'use strict'
 
-  var lunr = window.lunr
   var tools = window.PlanfolioSearch
   var data = window.PLANFOLIO_SEARCH
   var app = document.getElementById('search-app')
   if (!app) return
-  if (!lunr || !tools || !data) {
+  if (!window.lunr || !tools || !tools.find || !data) {
     app.textContent = 'The search index could not be loaded.'
     return
   }
@@ -38,14 +30,6 @@
   var PAGE_SIZE = 50
   var DEBOUNCE_MS = 200
   var FACET_SHOWN = 8 // values listed before "Show all"
-  var MAX_EXPANSION = 2000 // index words one wildcard or typo tolerance may stand for
-  var MAX_EDIT_DISTANCE = 2
-  var SYNTAX = /[+\-:*~^\\]/g
-  var LONE_SIGNS = /(^|\s)[+\-]+(?=\s|$)/g
-  var SEPARATOR = /([\s\-]+)/ // lunr.tokenizer.separator, kept in the split
-  var REQUIRED = lunr.Query.presence.REQUIRED
-  var OPTIONAL = lunr.Query.presence.OPTIONAL
-  var PROHIBITED = lunr.Query.presence.PROHIBITED
 
   var documents = data.documents
   var fullFields = data.fulltextFields || data.index.fields
@@ -132,117 +116,6 @@
     }
   }
 
-  // ---------- Queries ----------
-
-  function parse (text) {
-    var query = new lunr.Query(fullFields)
-    new lunr.QueryParser(text, query).parse()
-    return query.clauses
-  }
-
-  // Return the clauses worth searching for, and whether the query was read as plain words.
-  function plan (text) {
-    var folded = tools.foldAccents(text).replace(LONE_SIGNS, '$1')
-    var clauses
-    var sanitised = false
-    try {
-      clauses = parse(folded)
-    } catch (error) {
-      if (!(error instanceof lunr.QueryParseError)) throw error
-      clauses = parse(folded.replace(SYNTAX, ' '))
-      sanitised = true
-    }
-    var kept = []
-    clauses.forEach(function (clause) {
-      if (clause.editDistance > MAX_EDIT_DISTANCE) clause.editDistance = MAX_EDIT_DISTANCE
-      if (!clause.usePipeline) {
-        // Wildcards skip lunr's pipeline, so trim them here as the pipeline would.
-        clause.term = clause.term.replace(/^[^A-Za-z0-9_*]+/, '').replace(/[^A-Za-z0-9_*]+$/, '')
-        if (/^\**$/.test(clause.term)) return
-      } else {
-        var word = tools.fold(clause.term)
-        if (!word || !lunr.stopWordFilter(word)) return
-      }
-      kept.push(clause)
-    })
-    return { clauses: kept, sanitised: sanitised }
-  }
-
-  function copyClause (clause, fields, presence) {
-    var copy = {
-      term: clause.term,
-      fields: fields,
-      boost: clause.boost,
-      usePipeline: clause.usePipeline,
-      wildcard: clause.wildcard,
-      presence: presence
-    }
-    if ('editDistance' in clause) copy.editDistance = clause.editDistance
-    return copy
-  }
-
-  // How many words of the index a wildcard or a typo tolerance stands for.
-  function expansion (index, clause) {
-    if (clause.usePipeline && !('editDistance' in clause)) return 1
-    var terms = clause.usePipeline ? index.pipeline.runString(clause.term) : [clause.term]
-    return terms.reduce(function (total, term) {
-      var probe = copyClause(clause, clause.fields, clause.presence)
-      probe.term = term
-      return total + index.tokenSet.intersect(lunr.TokenSet.fromClause(probe)).toArray().length
-    }, 0)
-  }
-
-  function runClauses (index, clauses) {
-    return index.query(function (query) {
-      clauses.forEach(function (clause) { query.clause(clause) })
-    })
-  }
-
-  // Search one index: return its hits, the outcome and the terms left out as too broad.
-  function search (index, planned) {
-    var usable = []
-    var tooBroad = []
-    var elsewhere = false
-    planned.clauses.forEach(function (clause) {
-      // Field names come from the full index; the small one lacks some fields.
-      var fields = clause.fields.filter(function (field) { return index.fields.indexOf(field) !== -1 })
-      if (!fields.length) {
-        elsewhere = true
-      } else if (expansion(index, clause) > MAX_EXPANSION) {
-        tooBroad.push(clause.term)
-      } else {
-        usable.push({ clause: clause, fields: fields })
-      }
-    })
-    var found = { hits: [], outcome: 'found', tooBroad: tooBroad }
-    if (!usable.length) {
-      found.outcome = tooBroad.length ? 'too-broad' : elsewhere ? 'pending' : 'no-words'
-      return found
-    }
-    var explicit = usable.some(function (u) { return u.clause.presence === REQUIRED })
-    var optional = usable.filter(function (u) { return u.clause.presence === OPTIONAL }).length
-    var as = function (all) {
-      return usable.map(function (u) {
-        var presence = all && u.clause.presence === OPTIONAL ? REQUIRED : u.clause.presence
-        return copyClause(u.clause, u.fields, presence)
-      })
-    }
-    if (explicit || !optional) {
-      found.hits = runClauses(index, as(false))
-      return found
-    }
-    found.hits = runClauses(index, as(true))
-    if (!found.hits.length && optional > 1) {
-      found.hits = runClauses(index, as(false))
-      found.outcome = found.hits.length ? 'any-word' : 'found'
-    }
-    return found
-  }
-
-  function hasOnlyProhibited (planned) {
-    return planned.clauses.length > 0 && planned.clauses.every(function (c) { return c.presence === PROHIBITED })
-  }
-
   // Every plan, newest first: what an empty query lists.
   var everyPlan = documents.map(function (doc, ref) { return ref }).sort(function (a, b) {
     var x = documents[a]
@@ -256,19 +129,16 @@
     return a < b ? -1 : a > b ? 1 : 0
   }
 
-  // Return {refs, terms (per ref: the index words it matched), outcome} for the state.
+  // Return the refs of the query's results in order, each's matched words, and the outcome.
   function find (index, text) {
-    if (!text.trim()) return { refs: everyPlan, terms: {}, outcome: 'all' }
-    var planned = plan(text)
-    if (!planned.clauses.length) return { refs: [], terms: {}, outcome: 'no-words', tooBroad: [] }
-    var found = search(index, planned)
+    var found = tools.find(index, text, fullFields)
     var terms = {}
-    var refs = found.hits.map(function (hit) {
-      var ref = Number(hit.ref)
-      terms[ref] = hasOnlyProhibited(planned) ? [] : Object.keys(hit.matchData.metadata)
-      return ref
+    found.refs = found.outcome === 'all' ? everyPlan : found.hits.map(function (hit) {
+      terms[hit.ref] = hit.terms
+      return hit.ref
     })
-    return { refs: refs, terms: terms, outcome: found.outcome, sanitised: planned.sanitised, tooBroad: found.tooBroad }
+    found.terms = terms
+    return found
   }
 
   // ---------- Filters ----------
@@ -307,47 +177,17 @@
     return keys.map(function (key) { return { key: key, count: counts[key] } })
   }
 
-  // ---------- Highlighting ----------
-
-  var termCache = {}
-
-  // The index word a word of text becomes, as the index pipeline makes it.
-  function termOf (word) {
-    if (!(word in termCache)) {
-      var folded = tools.fold(word.toLowerCase())
-      termCache[word] = folded ? lunr.stemmer(new lunr.Token(folded)).toString() : ''
-    }
-    return termCache[word]
-  }
-
-  function isWordPart (character) {
-    return tools.fold(character) !== ''
-  }
-
-  // Append text to parent, wrapping in <mark> each word whose index word is in `terms`.
+  // Append text to parent, each word whose index word is in `terms` in a <mark>.
   function appendHighlighted (parent, text, terms) {
-    if (!terms || !terms.length) {
-      parent.appendChild(document.createTextNode(text))
-      return
-    }
-    var plain = ''
-    text.split(SEPARATOR).forEach(function (piece, i) {
-      if (i % 2 === 1 || !piece || terms.indexOf(termOf(piece)) === -1) {
-        plain += piece
+    tools.highlight(text, terms).forEach(function (piece) {
+      if (!piece[1]) {
+        parent.appendChild(document.createTextNode(piece[0]))
         return
       }
-      var start = 0
-      var end = piece.length
-      while (start < end && !isWordPart(piece.charAt(start))) start++
-      while (end > start && !isWordPart(piece.charAt(end - 1))) end--
-      plain += piece.slice(0, start)
-      parent.appendChild(document.createTextNode(plain))
       var mark = document.createElement('mark')
-      mark.textContent = piece.slice(start, end)
+      mark.textContent = piece[0]
       parent.appendChild(mark)
-      plain = piece.slice(end)
     })
-    if (plain) parent.appendChild(document.createTextNode(plain))
   }
 
   // ---------- The page ----------
