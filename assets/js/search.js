@@ -112,7 +112,8 @@
     try {
       window.history.replaceState(window.history.state, '', url)
     } catch (error) {
-      // Some browsers refuse to rewrite file:// addresses; the search still works.
+      // Some browsers refuse to rewrite file:// addresses: the search works on, unbookmarked.
+      if (error.name !== 'SecurityError') throw error
     }
   }
 
