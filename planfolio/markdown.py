@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -25,8 +26,9 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 _URL_ATTRIBUTES = {"href", "src"}
 _WWW_LINK = r"(?<![\w/.:@-])www\.[^\s<()\[\]]*[^\s<?!.,:;*_~()\[\]\"']"
-# A markdown link whose text or address holds pasted HTML (`[u<div>v](u<div>v)`).
-_TAGGED_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*<[^)]*)\)")
+# A markdown link whose text or address holds pasted HTML (`[u<div>v](u<div>v)`). No part
+# may hold its own delimiters, so a long run of brackets is scanned once, not once per bracket.
+_TAGGED_LINK = re.compile(r"\[([^\[\]]*)\]\(([^()<]*<[^()]*)\)")
 _TAG = re.compile(r"<[^>]*>")
 _SCHEME_ATTRIBUTE = re.compile(r"""\b(?:href|src)\s*=\s*["']?\s*([A-Za-z][\w+.-]*):""")
 _REMOTE_IMAGE = re.compile(r'<img\b([^>]*?)\ssrc="(https?://[^"]*)"([^>]*)>')
@@ -34,6 +36,14 @@ _IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 _ALT = re.compile(r'\salt="([^"]*)"')
 # Characters a URL may hold as they are (RFC 3986 reserved and unreserved, and '%').
 _URL_SAFE = "!$&'()*+,;=:@/?~-._%"
+# Beyond these, markdown and the HTML sanitiser slow down by seconds (the sanitiser's time
+# grows with the square of the nesting), so the answer is shown as plain text instead.
+MAX_ANSWER_CHARS = 1_000_000
+MAX_HTML_DEPTH = 100
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*?(/?)>")
+_VOID_TAGS = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,7 @@ class Rendered:
 
     html: str
     warnings: tuple[str, ...]
+    local_links: tuple[str, ...] = ()  # links with no scheme or host, as written
 
 
 class _AnswerRenderer(mistune.HTMLRenderer):
@@ -83,7 +94,11 @@ def make_markdown() -> mistune.Markdown:
 
 def render_answer(text: str, markdown: mistune.Markdown) -> Rendered:
     """Render one answer's markdown (with any raw HTML) to sanitised HTML."""
+    if len(text) > MAX_ANSWER_CHARS:
+        size = f"answer of {len(text):,} characters is longer than {MAX_ANSWER_CHARS:,}"
+        return _plain_text(text, f"{size}: shown as plain text")
     warnings: list[str] = []
+    local_links: list[str] = []
 
     def check_attribute(tag: str, name: str, value: str) -> str | None:
         if name not in _URL_ATTRIBUTES:
@@ -93,10 +108,17 @@ def render_answer(text: str, markdown: mistune.Markdown) -> Rendered:
             warnings.append(f"link {_short(value)!r} dropped: not a valid http, https or mailto address")
         elif repaired and repaired != value.strip() and repaired != "https://" + value.strip():
             warnings.append(f"link {_short(value)!r} repaired as {_short(repaired)!r}")
+        if repaired and is_local_url(repaired):
+            local_links.append(value.strip())
         return repaired
 
     text = _TAGGED_LINK.sub(lambda match: " " + _TAG.sub(" ", match.group(2)) + " ", text)
     raw_html = str(markdown(text))
+    depth = html_depth(raw_html) if raw_html.count("<") > MAX_HTML_DEPTH else 0
+    if depth > MAX_HTML_DEPTH:
+        return _plain_text(
+            text, f"HTML nested {depth} levels deep (at most {MAX_HTML_DEPTH}): shown as plain text"
+        )
     for scheme in sorted({m.group(1).lower() for m in _SCHEME_ATTRIBUTE.finditer(raw_html)}):
         if scheme not in URL_SCHEMES:
             warnings.append(f"link with a {scheme}: address dropped: only http, https and mailto are kept")
@@ -109,7 +131,32 @@ def render_answer(text: str, markdown: mistune.Markdown) -> Rendered:
         link_rel="noopener noreferrer",
     )
     clean = _IMAGE_WITHOUT_SOURCE.sub("", _REMOTE_IMAGE.sub(_image_as_link, clean))
-    return Rendered(clean, tuple(warnings))
+    return Rendered(clean, tuple(warnings), tuple(local_links))
+
+
+def html_depth(markup: str) -> int:
+    """Return how deep the elements of an HTML fragment nest, counting unclosed ones."""
+    depth = deepest = 0
+    for match in _HTML_TAG.finditer(markup):
+        closing, name, self_closing = match.groups()
+        if closing:
+            depth = max(depth - 1, 0)
+        elif not self_closing and name.lower() not in _VOID_TAGS:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def is_local_url(url: str) -> bool:
+    """Return whether a URL names a file beside the page: no scheme, no host, a path."""
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc and bool(parts.path)
+
+
+def _plain_text(text: str, warning: str) -> Rendered:
+    """Return an answer shown as escaped text, line by line, with why."""
+    body = html.escape(text).replace("\n", "<br>\n")
+    return Rendered(f"<p>{body}</p>\n", (warning,))
 
 
 def repair_url(value: str) -> str | None:

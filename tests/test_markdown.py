@@ -2,7 +2,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from planfolio.markdown import make_markdown, render_answer, repair_url
+from planfolio.markdown import html_depth, make_markdown, render_answer, repair_url
 
 
 def render(text):
@@ -112,3 +112,53 @@ def test_headings_in_answers_sit_below_the_page_headings():
 )
 def test_repair_url(url, expected):
     assert repair_url(url) == expected
+
+
+def test_local_links_are_listed_as_written():
+    text = (
+        "[report](docs/my%20report.pdf) [site](https://example.org) [top](#top) [q](?page=2)"
+        " [mail](mailto:a@example.org) [host](//example.org/x) ![chart](img/chart.png)"
+        ' <a href="notes.txt">notes</a>'
+    )
+    assert render(text).local_links == ("docs/my%20report.pdf", "img/chart.png", "notes.txt")
+
+
+def test_an_answer_too_long_is_shown_as_plain_text():
+    rendered = render("<script>alert(1)</script>\n" + "x" * 1_000_000)
+    assert rendered.html.startswith("<p>&lt;script&gt;alert(1)&lt;/script&gt;<br>\nxxx")
+    assert rendered.warnings == (
+        "answer of 1,000,026 characters is longer than 1,000,000: shown as plain text",
+    )
+
+
+def test_html_nested_too_deep_is_shown_as_plain_text():
+    rendered = render("<div>" * 101 + "deep <b onclick='alert(1)'>x</b>")
+    assert rendered.html.startswith("<p>&lt;div&gt;&lt;div&gt;")
+    assert "<b" not in rendered.html
+    assert rendered.warnings == ("HTML nested 102 levels deep (at most 100): shown as plain text",)
+
+
+def test_html_nested_up_to_the_limit_is_rendered():
+    rendered = render("<div>" * 99 + "<b>deep</b>" + "</div>" * 99)
+    assert rendered.warnings == () and "<b>deep</b>" in rendered.html
+
+
+@pytest.mark.parametrize(
+    ("markup", "depth"),
+    [
+        ("<p>a</p><p>b</p>", 1),
+        ("<ul><li>a<br><img src=x></li></ul>", 2),
+        ("<div><div/><span>x</span></div>", 2),
+        ("</div></div><b>", 1),
+        ("<b><i><u>", 3),
+        ("a < b and c > d", 0),
+    ],
+)
+def test_html_depth(markup, depth):
+    assert html_depth(markup) == depth
+
+
+def test_long_runs_of_link_brackets_render_in_one_pass():
+    # Each of these once took time growing with the square of the run's length.
+    for text in ("[" * 100_000, "[](<" * 25_000, "[a](" * 25_000):
+        assert render(text).warnings == ()
