@@ -4,69 +4,105 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
+from .countries import closest_country, is_known_country
 from .model import LIST_KEYS, SINGLE_KEYS, Problem
+from .slugs import slugify
 
 _META_LINE = re.compile(r"^\s*\[\[\s*([A-Za-z_][\w-]*)\s*:(.*)\]\]\s*$")
 YEAR_RANGE = (2000, 2100)
 
 
+@dataclass
+class _Found:
+    """The metadata of one plan as its lines are read, with their problems."""
+
+    source_path: str
+    singles: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # Each list key's values in order, as dict keys: a repeated value is kept once.
+    lists: dict[str, dict[str, None]] = field(default_factory=lambda: {key: {} for key in LIST_KEYS})
+    extra: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def report(self, line: int, message: str, kind: str, severity: str = "error") -> None:
+        """Add a problem found on one line."""
+        self.problems.append(Problem(self.source_path, line, message, severity, kind))
+
+
 def read_metadata(head: list[str], source_path: str) -> tuple[dict[str, Any], list[Problem]]:
     """Return Plan keyword arguments from metadata lines, with their problems."""
-    problems: list[Problem] = []
-    singles: dict[str, tuple[str, int]] = {}
-    lists: dict[str, list[str]] = {key: [] for key in LIST_KEYS}
-    extra: list[tuple[str, str]] = []
+    found = _Found(source_path)
     for index, line in enumerate(head):
         match = _META_LINE.match(line)
-        if not match:
-            continue
-        number, key = index + 1, match.group(1).lower()
-        value = " ".join(match.group(2).split())
-        if not value:
-            problems.append(Problem(source_path, number, f"{key}: empty value ignored", "warning"))
-        elif key in LIST_KEYS:
-            if value not in lists[key]:
-                lists[key].append(value)
-        elif key in SINGLE_KEYS:
-            if key in singles:
-                first = singles[key][1]
-                message = (
-                    f"{key}: given more than once (first on line {first});"
-                    f" keeping {singles[key][0]!r}, ignoring {value!r}"
-                )
-                problems.append(Problem(source_path, number, message))
-            else:
-                singles[key] = (value, number)
+        if match:
+            _read_line(found, match.group(1).lower(), " ".join(match.group(2).split()), index + 1)
+    fields: dict[str, Any] = {key: tuple(values) for key, values in found.lists.items()}
+    fields["extra_metadata"] = tuple(found.extra)
+    for key in ("focal_point", "type"):
+        fields[key] = found.singles.get(key, ("", 0))[0]
+    fields["country"] = _country(found)
+    fields["year"] = _year(found)
+    fields["latlng"] = _latlng(found)
+    return fields, found.problems
+
+
+def _read_line(found: _Found, key: str, value: str, line: int) -> None:
+    if not value:
+        found.report(line, f"{key}: empty value ignored", "empty-value", "warning")
+    elif key in LIST_KEYS:
+        if not slugify(value):
+            _report_unnamed(found, key, value, line)
+        found.lists[key][value] = None
+    elif key in SINGLE_KEYS:
+        if key in found.singles:
+            kept, first = found.singles[key]
+            message = (
+                f"{key}: given more than once (first on line {first}); keeping {kept!r}, ignoring {value!r}"
+            )
+            found.report(line, message, "repeated-key")
         else:
-            extra.append((key, value))
-            message = f"unknown metadata key {key!r} (kept as extra metadata)"
-            problems.append(Problem(source_path, number, message, "warning"))
-    fields: dict[str, Any] = {key: tuple(values) for key, values in lists.items()}
-    fields["extra_metadata"] = tuple(extra)
-    for key in ("country", "focal_point", "type"):
-        fields[key] = singles.get(key, ("", 0))[0]
-    fields["year"] = _year(singles.get("year"), source_path, problems)
-    fields["latlng"] = _latlng(singles.get("latlng"), source_path, problems)
-    return fields, problems
+            found.singles[key] = (value, line)
+    else:
+        found.extra.append((key, value))
+        message = f"unknown metadata key {key!r} (kept as extra metadata)"
+        found.report(line, message, "unknown-key", "warning")
 
 
-def _year(found: tuple[str, int] | None, path: str, problems: list[Problem]) -> int | None:
-    if found is None:
+def _report_unnamed(found: _Found, key: str, value: str, line: int) -> None:
+    message = f"{key}: {value!r} has no letters or digits to name a page; left out"
+    found.report(line, message, "unnamed-term")
+
+
+def _country(found: _Found) -> str:
+    value, line = found.singles.get("country", ("", 0))
+    if not value:
+        return ""
+    if not slugify(value):
+        _report_unnamed(found, "country", value, line)
+    elif not is_known_country(value):
+        closest = closest_country(value)
+        hint = f"; did you mean {closest!r}?" if closest else ""
+        found.report(line, f"country: {value!r} is not a known country name{hint}", "country", "warning")
+    return value
+
+
+def _year(found: _Found) -> int | None:
+    if "year" not in found.singles:
         return None
-    value, line = found
+    value, line = found.singles["year"]
     low, high = YEAR_RANGE
-    if value.isdigit() and low <= int(value) <= high:
+    if value.isascii() and value.isdigit() and low <= int(value) <= high:
         return int(value)
-    problems.append(Problem(path, line, f"year: expected a year from {low} to {high}, found {value!r}"))
+    found.report(line, f"year: expected a year from {low} to {high}, found {value!r}", "year")
     return None
 
 
-def _latlng(found: tuple[str, int] | None, path: str, problems: list[Problem]) -> tuple[float, float] | None:
-    if found is None:
+def _latlng(found: _Found) -> tuple[float, float] | None:
+    if "latlng" not in found.singles:
         return None
-    value, line = found
+    value, line = found.singles["latlng"]
     parts = value.split(",")
     try:
         lat, lng = (float(part) for part in parts) if len(parts) == 2 else (math.nan, math.nan)
@@ -75,5 +111,5 @@ def _latlng(found: tuple[str, int] | None, path: str, problems: list[Problem]) -
     if -90 <= lat <= 90 and -180 <= lng <= 180:
         return (lat, lng)
     message = f"latlng: expected 'latitude,longitude' (from -90 to 90, -180 to 180), found {value!r}"
-    problems.append(Problem(path, line, message))
+    found.report(line, message, "latlng")
     return None
