@@ -51,7 +51,7 @@ class Rendered:
     """Safe HTML of one answer, and what had to be repaired or dropped in it."""
 
     html: str
-    warnings: tuple[str, ...]
+    warnings: tuple[tuple[str, str], ...]  # (kind, message): "link" or "answer-as-text"
     local_links: tuple[str, ...] = ()  # links with no scheme or host, as written
 
 
@@ -97,7 +97,7 @@ def render_answer(text: str, markdown: mistune.Markdown) -> Rendered:
     if len(text) > MAX_ANSWER_CHARS:
         size = f"answer of {len(text):,} characters is longer than {MAX_ANSWER_CHARS:,}"
         return _plain_text(text, f"{size}: shown as plain text")
-    warnings: list[str] = []
+    warnings: list[tuple[str, str]] = []
     local_links: list[str] = []
 
     def check_attribute(tag: str, name: str, value: str) -> str | None:
@@ -105,9 +105,10 @@ def render_answer(text: str, markdown: mistune.Markdown) -> Rendered:
             return value
         repaired = repair_url(value)
         if repaired is None and value.strip():
-            warnings.append(f"link {_short(value)!r} dropped: not a valid http, https or mailto address")
+            message = f"link {_short(value)!r} dropped: not a valid http, https or mailto address"
+            warnings.append(("link", message))
         elif repaired and repaired != value.strip() and repaired != "https://" + value.strip():
-            warnings.append(f"link {_short(value)!r} repaired as {_short(repaired)!r}")
+            warnings.append(("link", f"link {_short(value)!r} repaired as {_short(repaired)!r}"))
         if repaired and is_local_url(repaired):
             local_links.append(value.strip())
         return repaired
@@ -121,7 +122,8 @@ def render_answer(text: str, markdown: mistune.Markdown) -> Rendered:
         )
     for scheme in sorted({m.group(1).lower() for m in _SCHEME_ATTRIBUTE.finditer(raw_html)}):
         if scheme not in URL_SCHEMES:
-            warnings.append(f"link with a {scheme}: address dropped: only http, https and mailto are kept")
+            message = f"link with a {scheme}: address dropped: only http, https and mailto are kept"
+            warnings.append(("link", message))
     clean = nh3.clean(
         raw_html,
         tags=ALLOWED_TAGS,
@@ -156,7 +158,7 @@ def is_local_url(url: str) -> bool:
 def _plain_text(text: str, warning: str) -> Rendered:
     """Return an answer shown as escaped text, line by line, with why."""
     body = html.escape(text).replace("\n", "<br>\n")
-    return Rendered(f"<p>{body}</p>\n", (warning,))
+    return Rendered(f"<p>{body}</p>\n", (("answer-as-text", warning),))
 
 
 def repair_url(value: str) -> str | None:

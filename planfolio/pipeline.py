@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
+from .check import check_site
 from .config import Config
 from .model import Plan, Problem
 from .output import check_output_folder, copy_tree, write_file
@@ -44,7 +45,7 @@ def build(source: Path, output: Path, config: Config) -> BuildResult:
     check_output_folder(output, source, PROJECT_ROOT)
     site = read_site(source)
     files, render_problems = render_site(site, config)
-    problems = tuple(sorted(site.problems + tuple(render_problems), key=_problem_order))
+    problems = _all_problems(site, render_problems, check_site(site, source))
     staging = _staging_folder(output)
     try:
         for path in sorted(files):
@@ -56,6 +57,13 @@ def build(source: Path, output: Path, config: Config) -> BuildResult:
     pages = sum(path.endswith(".html") for path in files)
     seconds = time.perf_counter() - started
     return BuildResult(len(site.plans), pages, len(files) + len(assets), problems, seconds)
+
+
+def check(source: Path, config: Config) -> tuple[Site, tuple[Problem, ...]]:
+    """Run every stage of a build but writing; return the site and all its problems."""
+    site = read_site(source)
+    _, render_problems = render_site(site, config)
+    return site, _all_problems(site, render_problems, check_site(site, source))
 
 
 def read_site(source: Path) -> Site:
@@ -73,17 +81,21 @@ def read_site(source: Path) -> Site:
 def discover(source: Path) -> tuple[list[Path], list[Problem]]:
     """Return the plan files below a folder, sorted, and what was passed over."""
     if not source.is_dir():
-        return [], [Problem(str(source), None, "plans folder not found")]
+        return [], [Problem(str(source), None, "plans folder not found", kind="no-plans-folder")]
     found, problems = [], []
     for root, folders, names in os.walk(source):
         folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in [name for name in folders if (Path(root) / name).is_symlink()]:
+            relative = (Path(root) / name).relative_to(source).as_posix()
+            problems.append(Problem(relative, None, "symbolic link not followed", "warning", "symlink"))
+            folders.remove(name)
         for name in sorted(names):
             path = Path(root) / name
             if not name.endswith(PLAN_SUFFIXES) or name.startswith("."):
                 continue
             if path.is_symlink():
                 relative = path.relative_to(source).as_posix()
-                problems.append(Problem(relative, None, "symbolic link not followed", "warning"))
+                problems.append(Problem(relative, None, "symbolic link not followed", "warning", "symlink"))
                 continue
             found.append(path)
     return found, problems
@@ -95,7 +107,7 @@ def read_plan(source: Path, path: Path) -> tuple[Plan | None, list[Problem]]:
     try:
         data = path.read_bytes()
     except OSError as error:
-        return None, [Problem(relative, None, f"cannot be read: {error.strerror}")]
+        return None, [Problem(relative, None, f"cannot be read: {error.strerror}", kind="unreadable")]
     return parse_plan_bytes(data, relative)
 
 
@@ -118,6 +130,11 @@ def render_site(site: Site, config: Config) -> tuple[dict[str, bytes], list[Prob
     files[urls.HOME] = renderer.home()
     files[urls.SEARCH] = renderer.page("search.html", urls.SEARCH, "Search")
     return files, problems
+
+
+def _all_problems(site: Site, *more: list[Problem]) -> tuple[Problem, ...]:
+    found = site.problems + tuple(problem for problems in more for problem in problems)
+    return tuple(sorted(found, key=_problem_order))
 
 
 def _problem_order(problem: Problem) -> tuple[str, int, str]:

@@ -68,13 +68,13 @@ def test_two_hashes_are_repaired_with_a_warning():
     rendered = render("[x](https://example.org/a#b#c)")
     assert 'href="https://example.org/a#b%23c"' in rendered.html
     assert rendered.warnings == (
-        "link 'https://example.org/a#b#c' repaired as 'https://example.org/a#b%23c'",
+        ("link", "link 'https://example.org/a#b#c' repaired as 'https://example.org/a#b%23c'"),
     )
 
 
 def test_dropped_link_is_reported():
     assert render("[x](javascript:alert(1))").warnings == (
-        "link with a javascript: address dropped: only http, https and mailto are kept",
+        ("link", "link with a javascript: address dropped: only http, https and mailto are kept"),
     )
 
 
@@ -127,7 +127,7 @@ def test_an_answer_too_long_is_shown_as_plain_text():
     rendered = render("<script>alert(1)</script>\n" + "x" * 1_000_000)
     assert rendered.html.startswith("<p>&lt;script&gt;alert(1)&lt;/script&gt;<br>\nxxx")
     assert rendered.warnings == (
-        "answer of 1,000,026 characters is longer than 1,000,000: shown as plain text",
+        ("answer-as-text", "answer of 1,000,026 characters is longer than 1,000,000: shown as plain text"),
     )
 
 
@@ -135,7 +135,9 @@ def test_html_nested_too_deep_is_shown_as_plain_text():
     rendered = render("<div>" * 101 + "deep <b onclick='alert(1)'>x</b>")
     assert rendered.html.startswith("<p>&lt;div&gt;&lt;div&gt;")
     assert "<b" not in rendered.html
-    assert rendered.warnings == ("HTML nested 102 levels deep (at most 100): shown as plain text",)
+    assert rendered.warnings == (
+        ("answer-as-text", "HTML nested 102 levels deep (at most 100): shown as plain text"),
+    )
 
 
 def test_html_nested_up_to_the_limit_is_rendered():
