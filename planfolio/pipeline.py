@@ -12,7 +12,7 @@ from . import urls
 from .check import check_site
 from .config import Config
 from .model import Plan, Problem
-from .output import check_output_folder, copy_tree, write_file
+from .output import check_output_folder, copy_tree, staging_folder, swap_in, write_file
 from .parse import parse_plan_bytes
 from .render import Renderer
 from .site import TAXONOMIES, Site, build_site
@@ -46,12 +46,12 @@ def build(source: Path, output: Path, config: Config) -> BuildResult:
     site = read_site(source)
     files, render_problems = render_site(site, config)
     problems = _all_problems(site, render_problems, check_site(site, source))
-    staging = _staging_folder(output)
+    staging = staging_folder(output)
     try:
         for path in sorted(files):
             write_file(staging, path, files[path])
         assets = copy_tree(ASSETS, staging, "assets")
-        _swap_in(staging, output)
+        swap_in(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     pages = sum(path.endswith(".html") for path in files)
@@ -139,24 +139,3 @@ def _all_problems(site: Site, *more: list[Problem]) -> tuple[Problem, ...]:
 
 def _problem_order(problem: Problem) -> tuple[str, int, str]:
     return (problem.path, problem.line or 0, problem.message)
-
-
-def _staging_folder(output: Path) -> Path:
-    """Return a fresh folder beside the output, clearing ones left by killed builds."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    for stray in output.parent.glob(f".{output.name}.*-build"):
-        shutil.rmtree(stray, ignore_errors=True)
-    staging = output.parent / f".{output.name}.{os.getpid()}-build"
-    staging.mkdir()
-    return staging
-
-
-def _swap_in(staging: Path, output: Path) -> None:
-    """Replace the output folder with the finished staging folder."""
-    if output.exists():
-        old = output.parent / f".{output.name}.{os.getpid()}-old-build"
-        output.rename(old)
-        staging.rename(output)
-        shutil.rmtree(old)
-    else:
-        staging.rename(output)
