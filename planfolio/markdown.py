@@ -30,7 +30,15 @@ _WWW_LINK = r"(?<![\w/.:@-])www\.[^\s<()\[\]]*[^\s<?!.,:;*_~()\[\]\"']"
 # may hold its own delimiters, so a long run of brackets is scanned once, not once per bracket.
 _TAGGED_LINK = re.compile(r"\[([^\[\]]*)\]\(([^()<]*<[^()]*)\)")
 _TAG = re.compile(r"<[^>]*>")
-_SCHEME_ATTRIBUTE = re.compile(r"""\b(?:href|src)\s*=\s*["']?\s*([A-Za-z][\w+.-]*):""")
+# Browsers ignore tabs and line breaks in a URL's scheme ("java\tscript:").
+_SCHEME_ATTRIBUTE = re.compile(r"""\b(?:href|src)\s*=\s*["']?\s*([A-Za-z][\w+.\t\n\r-]*):""", re.I)
+# Markup that could run code, restyle the page or send the reader elsewhere: the sanitiser
+# removes it, and the answer's problems name it.
+_UNSAFE_MARKUP = re.compile(
+    r"<(script|iframe|frame|object|embed|applet|style|svg|math|form|base|meta|link)\b"
+    r"|<[A-Za-z][^>]*?\s(on[A-Za-z]+)\s*=",
+    re.I,
+)
 _REMOTE_IMAGE = re.compile(r'<img\b([^>]*?)\ssrc="(https?://[^"]*)"([^>]*)>')
 _IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 _ALT = re.compile(r'\salt="([^"]*)"')
@@ -97,14 +105,27 @@ def render_answer(text: str, markdown: mistune.Markdown) -> Rendered:
     if len(text) > MAX_ANSWER_CHARS:
         size = f"answer of {len(text):,} characters is longer than {MAX_ANSWER_CHARS:,}"
         return _plain_text(text, f"{size}: shown as plain text")
-    warnings: list[tuple[str, str]] = []
+    text = _TAGGED_LINK.sub(lambda match: " " + _TAG.sub(" ", match.group(2)) + " ", text)
+    raw_html = str(markdown(text))
+    depth = html_depth(raw_html) if raw_html.count("<") > MAX_HTML_DEPTH else 0
+    if depth > MAX_HTML_DEPTH:
+        return _plain_text(
+            text, f"HTML nested {depth} levels deep (at most {MAX_HTML_DEPTH}): shown as plain text"
+        )
+    warnings = _unsafe_markup(raw_html)
     local_links: list[str] = []
+    decoded = html.unescape(raw_html) if "&" in raw_html else raw_html  # "&#106;avascript:"
+    schemes = {"".join(m.group(1).lower().split()) for m in _SCHEME_ATTRIBUTE.finditer(decoded)}
+    schemes -= URL_SCHEMES
+    for scheme in sorted(schemes):
+        message = f"link with a {scheme}: address dropped: only http, https and mailto are kept"
+        warnings.append(("link", message))
 
     def check_attribute(tag: str, name: str, value: str) -> str | None:
         if name not in _URL_ATTRIBUTES:
             return value
         repaired = repair_url(value)
-        if repaired is None and value.strip():
+        if repaired is None and value.strip() and _scheme(value) not in schemes:
             message = f"link {_short(value)!r} dropped: not a valid http, https or mailto address"
             warnings.append(("link", message))
         elif repaired and repaired != value.strip() and repaired != "https://" + value.strip():
@@ -113,17 +134,6 @@ def render_answer(text: str, markdown: mistune.Markdown) -> Rendered:
             local_links.append(value.strip())
         return repaired
 
-    text = _TAGGED_LINK.sub(lambda match: " " + _TAG.sub(" ", match.group(2)) + " ", text)
-    raw_html = str(markdown(text))
-    depth = html_depth(raw_html) if raw_html.count("<") > MAX_HTML_DEPTH else 0
-    if depth > MAX_HTML_DEPTH:
-        return _plain_text(
-            text, f"HTML nested {depth} levels deep (at most {MAX_HTML_DEPTH}): shown as plain text"
-        )
-    for scheme in sorted({m.group(1).lower() for m in _SCHEME_ATTRIBUTE.finditer(raw_html)}):
-        if scheme not in URL_SCHEMES:
-            message = f"link with a {scheme}: address dropped: only http, https and mailto are kept"
-            warnings.append(("link", message))
     clean = nh3.clean(
         raw_html,
         tags=ALLOWED_TAGS,
@@ -153,6 +163,24 @@ def is_local_url(url: str) -> bool:
     """Return whether a URL names a file beside the page: no scheme, no host, a path."""
     parts = urlsplit(url)
     return not parts.scheme and not parts.netloc and bool(parts.path)
+
+
+def _unsafe_markup(raw_html: str) -> list[tuple[str, str]]:
+    """Return a warning naming the tags and event handlers the sanitiser will remove."""
+    found = set()
+    for match in _UNSAFE_MARKUP.finditer(raw_html):
+        tag, handler = match.groups()
+        found.add(f"<{tag.lower()}>" if tag else f"{handler.lower()}=")
+    if not found:
+        return []
+    return [("unsafe-html", f"removed what could run code or restyle the page: {', '.join(sorted(found))}")]
+
+
+def _scheme(url: str) -> str:
+    try:
+        return urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return ""
 
 
 def _plain_text(text: str, warning: str) -> Rendered:

@@ -24,6 +24,9 @@ class _Found:
     # Each list key's values in order, as dict keys: a repeated value is kept once.
     lists: dict[str, dict[str, None]] = field(default_factory=lambda: {key: {} for key in LIST_KEYS})
     extra: list[tuple[str, str]] = field(default_factory=list)
+    # The lines of each single key given again, and of each unknown key, reported once each.
+    repeats: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    unknown: dict[str, list[int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     def report(self, line: int, message: str, kind: str, severity: str = "error") -> None:
@@ -38,6 +41,7 @@ def read_metadata(head: list[str], source_path: str) -> tuple[dict[str, Any], li
         match = _META_LINE.match(line)
         if match:
             _read_line(found, match.group(1).lower(), " ".join(match.group(2).split()), index + 1)
+    _report_repeats(found)
     fields: dict[str, Any] = {key: tuple(values) for key, values in found.lists.items()}
     fields["extra_metadata"] = tuple(found.extra)
     for key in ("focal_point", "type"):
@@ -45,7 +49,7 @@ def read_metadata(head: list[str], source_path: str) -> tuple[dict[str, Any], li
     fields["country"] = _country(found)
     fields["year"] = _year(found)
     fields["latlng"] = _latlng(found)
-    return fields, found.problems
+    return fields, sorted(found.problems, key=lambda problem: problem.line or 0)
 
 
 def _read_line(found: _Found, key: str, value: str, line: int) -> None:
@@ -57,17 +61,35 @@ def _read_line(found: _Found, key: str, value: str, line: int) -> None:
         found.lists[key][value] = None
     elif key in SINGLE_KEYS:
         if key in found.singles:
-            kept, first = found.singles[key]
-            message = (
-                f"{key}: given more than once (first on line {first}); keeping {kept!r}, ignoring {value!r}"
-            )
-            found.report(line, message, "repeated-key")
+            found.repeats.setdefault(key, []).append((value, line))
         else:
             found.singles[key] = (value, line)
     else:
         found.extra.append((key, value))
-        message = f"unknown metadata key {key!r} (kept as extra metadata)"
-        found.report(line, message, "unknown-key", "warning")
+        found.unknown.setdefault(key, []).append(line)
+
+
+def _report_repeats(found: _Found) -> None:
+    """Report each repeated single key and each unknown key once, where it is first repeated."""
+    for key, ignored in found.repeats.items():
+        kept, first = found.singles[key]
+        if len(ignored) == 1:
+            given, dropped = "more than once", repr(ignored[0][0])
+        else:
+            given, dropped = f"{len(ignored) + 1} times", _lines([line for _, line in ignored])
+        message = f"{key}: given {given} (first on line {first}); keeping {kept!r}, ignoring {dropped}"
+        found.report(ignored[0][1], message, "repeated-key")
+    for key, lines in found.unknown.items():
+        where = f" on {len(lines)} lines" if len(lines) > 1 else ""
+        message = f"unknown metadata key {key!r}{where} (kept as extra metadata)"
+        found.report(lines[0], message, "unknown-key", "warning")
+
+
+def _lines(numbers: list[int], shown: int = 5) -> str:
+    """Return 'lines 4, 5 and 9', or 'lines 4, 5, 9, 12, 15 and 90 more'."""
+    if len(numbers) <= shown:
+        return "lines " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+    return "lines " + ", ".join(map(str, numbers[:shown])) + f" and {len(numbers) - shown} more"
 
 
 def _report_unnamed(found: _Found, key: str, value: str, line: int) -> None:

@@ -164,3 +164,41 @@ def test_long_runs_of_link_brackets_render_in_one_pass():
     # Each of these once took time growing with the square of the run's length.
     for text in ("[" * 100_000, "[](<" * 25_000, "[a](" * 25_000):
         assert render(text).warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("hostile", "removed"),
+    [
+        ("<script>alert(1)</script>", "<script>"),
+        ("<img src=x onerror=alert(1)>", "onerror="),
+        ("<svg onload=alert(1)>", "<svg>"),
+        ("<IFRAME SRC='https://example.org'></IFRAME>", "<iframe>"),
+        ("<style>body{display:none}</style>", "<style>"),
+        ("<form action=x><button>go</button></form>", "<form>"),
+    ],
+)
+def test_removed_markup_is_named(hostile, removed):
+    assert ("unsafe-html", f"removed what could run code or restyle the page: {removed}") in render(
+        hostile
+    ).warnings
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '<a href="&#106;avascript:alert(1)">x</a>',
+        '<a href=" java\tscript:alert(1)">x</a>',
+        "<A HREF='JavaScript:alert(1)'>x</A>",
+        "[x](JaVaScRiPt:alert(1))",
+    ],
+)
+def test_disguised_javascript_links_are_named(hostile):
+    rendered = render(hostile)
+    assert unsafe_parts(rendered.html) == []
+    assert rendered.warnings == (
+        ("link", "link with a javascript: address dropped: only http, https and mailto are kept"),
+    )
+
+
+def test_text_that_mentions_handlers_is_not_reported():
+    assert render("Go online= now; `<script>` is code; a < b onclick= c").warnings == ()

@@ -362,3 +362,21 @@ def test_problems_name_their_kind():
     assert parse_plan_bytes(b"\xff", "x.md")[1][0].kind == "not-utf8"
     assert parse_plan_bytes(b"\n", "x.md")[1][0].kind == "empty-file"
     assert parse_plan("text", "x.md")[1][0].kind == "no-title"
+
+
+def test_a_key_repeated_many_times_is_reported_once():
+    text = "# T\n" + "".join(f"[[year:{2000 + n}]]\n[[colour:{n}]]\n" for n in range(5000))
+    plan, problems = parse_plan(text, "x.md")
+    assert plan.year == 2000 and len(plan.extra_metadata) == 5000
+    assert [str(p) for p in problems] == [
+        "x.md:3: warning: unknown metadata key 'colour' on 5000 lines (kept as extra metadata)",
+        "x.md:4: error: year: given 5000 times (first on line 2); keeping '2000',"
+        " ignoring lines 4, 6, 8, 10, 12 and 4994 more",
+    ]
+
+
+def test_a_key_repeated_twice_names_the_lines():
+    _, problems = parse_plan("# T\n[[type:a]]\n[[type:b]]\n[[type:c]]\n", "x.md")
+    assert [p.message for p in problems] == [
+        "type: given 3 times (first on line 2); keeping 'a', ignoring lines 3 and 4"
+    ]
