@@ -174,7 +174,8 @@ class _SectionBuilder:
         """Return the finished section."""
         self.close_entry()
         key = section_key(self.heading)
-        entries, partners = tuple(self.entries), ()
+        entries = tuple(self.entries)
+        partners: tuple[Partner, ...] = ()
         if key == "partners":
             entries, partners = _split_partners(entries)
         return Section(self.heading, key, self.line, entries, partners)
