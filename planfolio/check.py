@@ -1,5 +1,4 @@
-"""Problems that only the whole site or the plans folder shows: duplicate titles, page names
-taken by another plan, and links in answers to local files that do not exist."""
+"""Problems only the whole site or the plans folder shows: taken page names, missing local files."""
 
 from __future__ import annotations
 

@@ -132,10 +132,10 @@ def render_site(site: Site, config: Config) -> tuple[dict[str, bytes], list[Prob
     return files, problems
 
 
+def _problem_order(problem: Problem) -> tuple[str, int, str]:
+    return (problem.path, problem.line or 0, problem.message)
+
+
 def _all_problems(site: Site, *more: list[Problem]) -> tuple[Problem, ...]:
     found = site.problems + tuple(problem for problems in more for problem in problems)
     return tuple(sorted(found, key=_problem_order))
-
-
-def _problem_order(problem: Problem) -> tuple[str, int, str]:
-    return (problem.path, problem.line or 0, problem.message)
