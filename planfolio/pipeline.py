@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import Manifest, fingerprint, load_manifest, save_manifest
+from .check import check_site
 from .config import Config
 from .data import data_files
 from .feeds import publishing_files
 from .model import Plan, Problem
-from .output import check_output_folder, copy_tree, write_file
+from .output import check_output_folder, copy_tree, staging_folder, swap_in, write_file
 from .parallel import run_parallel, share, worker_count
 from .parse import parse_plan_bytes
 from .render import Renderer
@@ -57,22 +58,29 @@ def build(
     site = read_site(source)
     routes = site_routes(site, fingerprint(config, templates), config.base_url)
     manifest = load_manifest(cache)
-    staging = _staging_folder(output)
+    staging = staging_folder(output)
     try:
         reused = _reuse_pages(routes, manifest, output, staging)
         fresh = [route for route in routes if route.path not in reused]
         page_problems = {path: manifest.problems.get(path, ()) for path in reused}
         page_problems.update(render_pages(site, config, fresh, staging, templates))
         copy_tree(assets, staging, "assets")
-        _swap_in(staging, output)
+        swap_in(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     keys = {path: route.key for route in routes for path in route.outputs}
     save_manifest(cache, output, keys, page_problems)
-    rendering_problems = {problem for found in page_problems.values() for problem in found}
-    all_problems = tuple(sorted(set(site.problems) | rendering_problems))
+    problems = _all_problems(site, page_problems, check_site(site, source))
     seconds = time.perf_counter() - started
-    return BuildResult(len(site.plans), len(fresh), len(reused), all_problems, seconds)
+    return BuildResult(len(site.plans), len(fresh), len(reused), problems, seconds)
+
+
+def check(source: Path, config: Config) -> tuple[Site, tuple[Problem, ...]]:
+    """Run every stage of a build but writing; return the site and all its problems."""
+    site = read_site(source)
+    routes = site_routes(site, "", config.base_url)
+    page_problems = render_pages(site, config, routes, None)
+    return site, _all_problems(site, page_problems, check_site(site, source))
 
 
 def read_site(source: Path) -> Site:
@@ -90,17 +98,21 @@ def read_site(source: Path) -> Site:
 def discover(source: Path) -> tuple[list[Path], list[Problem]]:
     """Return the plan files below a folder, sorted, and what was passed over."""
     if not source.is_dir():
-        return [], [Problem(str(source), None, "plans folder not found")]
+        return [], [Problem(str(source), None, "plans folder not found", kind="no-plans-folder")]
     found, problems = [], []
     for root, folders, names in os.walk(source):
         folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in [name for name in folders if (Path(root) / name).is_symlink()]:
+            relative = (Path(root) / name).relative_to(source).as_posix()
+            problems.append(Problem(relative, None, "symbolic link not followed", "warning", "symlink"))
+            folders.remove(name)
         for name in sorted(names):
             path = Path(root) / name
             if not name.endswith(PLAN_SUFFIXES) or name.startswith("."):
                 continue
             if path.is_symlink():
                 relative = path.relative_to(source).as_posix()
-                problems.append(Problem(relative, None, "symbolic link not followed", "warning"))
+                problems.append(Problem(relative, None, "symbolic link not followed", "warning", "symlink"))
                 continue
             found.append(path)
     return found, problems
@@ -112,14 +124,14 @@ def read_plan(source: Path, path: Path) -> tuple[Plan | None, list[Problem]]:
     try:
         data = path.read_bytes()
     except OSError as error:
-        return None, [Problem(relative, None, f"cannot be read: {error.strerror}")]
+        return None, [Problem(relative, None, f"cannot be read: {error.strerror}", kind="unreadable")]
     return parse_plan_bytes(data, relative)
 
 
 def render_pages(
-    site: Site, config: Config, routes: list[Route], staging: Path, templates: Path = TEMPLATES
+    site: Site, config: Config, routes: list[Route], staging: Path | None, templates: Path = TEMPLATES
 ) -> dict[str, tuple[Problem, ...]]:
-    """Render the pages of the given routes into staging, on every core.
+    """Render the pages of the given routes into staging (None: nowhere), on every core.
 
     Return the problems found in each page that has any.
     """
@@ -130,7 +142,8 @@ def render_pages(
         for route in chunk:
             files, found = _render_route(renderer, site, route)
             for path, data in files.items():
-                write_file(staging, path, data)
+                if staging is not None:
+                    write_file(staging, path, data)
             if found:
                 problems[route.path] = tuple(found)
         return problems
@@ -189,22 +202,14 @@ def _reuse_pages(routes: list[Route], manifest: Manifest, output: Path, staging:
     return reused
 
 
-def _staging_folder(output: Path) -> Path:
-    """Return a fresh folder beside the output, clearing ones left by killed builds."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    for stray in output.parent.glob(f".{output.name}.*-build"):
-        shutil.rmtree(stray, ignore_errors=True)
-    staging = output.parent / f".{output.name}.{os.getpid()}-build"
-    staging.mkdir()
-    return staging
+def _all_problems(
+    site: Site, page_problems: dict[str, tuple[Problem, ...]], site_problems: list[Problem]
+) -> tuple[Problem, ...]:
+    """Return every problem once, by file and line: the site's, its pages' and the checks'."""
+    found = set(site.problems) | set(site_problems)
+    found.update(problem for problems in page_problems.values() for problem in problems)
+    return tuple(sorted(found, key=_problem_order))
 
 
-def _swap_in(staging: Path, output: Path) -> None:
-    """Replace the output folder with the finished staging folder."""
-    if output.exists():
-        old = output.parent / f".{output.name}.{os.getpid()}-old-build"
-        output.rename(old)
-        staging.rename(output)
-        shutil.rmtree(old)
-    else:
-        staging.rename(output)
+def _problem_order(problem: Problem) -> tuple[str, int, str]:
+    return (problem.path, problem.line or 0, problem.message)
