@@ -16,7 +16,8 @@ from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 from .config import Config
-from .model import Problem
+from .model import Plan, Problem
+from .parse import parse_plan_bytes
 
 CACHE_FOLDER = ".planfolio-cache"
 _MANIFEST = "manifest.json"
@@ -34,10 +35,10 @@ class Manifest:
     entries: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     problems: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
 
-    def reusable(self, output: Path, path: str, key: str) -> bool:
-        """Return whether the file at path in output was built from the same key."""
+    def reusable(self, output: Path, path: str, key: str | None) -> bool:
+        """Return whether the file at path in output was built from the same key (None: any key)."""
         entry = self.entries.get(path)
-        if entry is None or entry[0] != key or self.output != str(output.resolve()):
+        if entry is None or key is not None and entry[0] != key:
             return False
         try:
             stat = os.stat(output / path)
@@ -51,13 +52,13 @@ def cache_folder(output: Path) -> Path:
     return output.absolute().parent / CACHE_FOLDER / output.absolute().name
 
 
-def load_manifest(cache: Path | None) -> Manifest:
-    """Read the manifest of the last build, or an empty one."""
+def load_manifest(cache: Path | None, output: Path) -> Manifest:
+    """Read the manifest of the last build into output, or an empty one."""
     if cache is None:
         return Manifest()
     try:
         data = json.loads((cache / _MANIFEST).read_text(encoding="utf-8"))
-        if data.get("format") != _FORMAT:
+        if data.get("format") != _FORMAT or data.get("output") != str(output.resolve()):
             return Manifest()
         entries = {path: (key, size, mtime) for path, (key, size, mtime, _) in data["entries"].items()}
         problems = {
@@ -96,3 +97,28 @@ def fingerprint(config: Config, *folders: Path) -> str:
                 digest.update(path.relative_to(folder).as_posix().encode("utf-8"))
                 digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+class ParsedPlans:
+    """The plans parsed by earlier builds of this process, by file, with the bytes they came from.
+
+    A process that builds again and again (the preview server) keeps one, so that a
+    rebuild parses only the files whose bytes changed.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[str, tuple[bytes, Plan | None, tuple[Problem, ...]]] = {}
+
+    def parse(self, data: bytes, source_path: str) -> tuple[Plan | None, list[Problem]]:
+        """Return the plan and problems of a file's bytes, parsing them only when they are new."""
+        known = self._files.get(source_path)
+        if known is None or known[0] != data:
+            plan, problems = parse_plan_bytes(data, source_path)
+            known = (data, plan, tuple(problems))
+            self._files[source_path] = known
+        return known[1], list(known[2])
+
+    def keep_only(self, source_paths: set[str]) -> None:
+        """Forget the files that are gone."""
+        for source_path in set(self._files) - source_paths:
+            del self._files[source_path]

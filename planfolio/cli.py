@@ -1,4 +1,4 @@
-"""The command line: `python build.py [build|check|deploy] [options]`."""
+"""The command line: `python build.py [build|check|deploy|serve] [options]`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from .config import Config, ConfigError, load_config, with_overrides
 from .deploy import DeployError, check_repository, deploy
 from .model import Problem
 from .output import OutputError, zip_folder
-from .pipeline import BuildResult, build, check
+from .pipeline import ASSETS, TEMPLATES, BuildResult, build, check
+from .preview import Inputs
+from .serve import ServeOptions, serve
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -53,6 +55,12 @@ def make_parser() -> argparse.ArgumentParser:
         " then a count by kind. Exit 0 when there is no error, 1 when there is one, 2 for bad usage."
     )
     _add_check_options(check_parser)
+    serve_parser = commands.add_parser("serve", help="preview the site, rebuilt and reloaded on every save")
+    serve_parser.description = (
+        "Build the site into a temporary folder and serve it; on every save rebuild what changed"
+        " and reload the pages open in the browser."
+    )
+    _add_serve_options(serve_parser)
     return parser
 
 
@@ -77,14 +85,30 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_check_options(parser: argparse.ArgumentParser) -> None:
+def _add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--source", type=Path, default=Path("seeds"), help="folder of plan files (default: seeds)"
     )
     parser.add_argument(
         "--config", type=Path, default=None, help="site configuration file (default: site.yml if present)"
     )
+
+
+def _add_check_options(parser: argparse.ArgumentParser) -> None:
+    _add_source_options(parser)
     parser.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
+
+
+def _add_serve_options(parser: argparse.ArgumentParser) -> None:
+    _add_source_options(parser)
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0: any)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
+    )
+    parser.add_argument("--open", action="store_true", help="open the site in the web browser")
+    # The theme to build with: tests point these at copies.
+    parser.add_argument("--templates", type=Path, default=TEMPLATES, help=argparse.SUPPRESS)
+    parser.add_argument("--assets", type=Path, default=ASSETS, help=argparse.SUPPRESS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_deploy(args)
     if args.command == "check":
         return run_check(args)
+    if args.command == "serve":
+        return run_serve(args)
     make_parser().print_help()
     return 2
 
@@ -220,6 +246,18 @@ def print_counts(problems: tuple[Problem, ...], plans: int) -> None:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve the site and rebuild it on every change, until interrupted."""
+    if args.config is not None and not args.config.exists():
+        print(f"error: {ConfigError(str(args.config), ['file not found'])}", file=sys.stderr)
+        return 1
+    if not args.source.is_dir():
+        print(f"error: no plans folder at {args.source}", file=sys.stderr)
+        return 1
+    inputs = Inputs(args.source, args.config or Path("site.yml"), args.templates, args.assets)
+    return serve(ServeOptions(inputs, args.host, args.port, args.open))
 
 
 def print_problems(problems: tuple[Problem, ...], plans: int) -> None:

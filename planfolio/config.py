@@ -29,11 +29,13 @@ class Config:
 class ConfigError(Exception):
     """The configuration is wrong; `problems` lists every reason."""
 
-    def __init__(self, source: str, problems: list[str]) -> None:
+    def __init__(self, source: str, problems: list[str], line: int | None = None) -> None:
         self.source = source
         self.problems = problems
+        self.line = line
         count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
-        lines = "\n".join(f"  {source}: {problem}" for problem in problems)
+        where = source if line is None else f"{source}:{line}"
+        lines = "\n".join(f"  {where}: {problem}" for problem in problems)
         super().__init__(f"{count} in {source}:\n{lines}")
 
 
@@ -45,6 +47,9 @@ def load_config(path: Path, required: bool = False) -> Config:
         return Config()
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 1 if error.problem_mark else None
+        raise ConfigError(str(path), [f"not valid YAML: {error.problem}"], line) from error
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise ConfigError(str(path), [f"not valid YAML: {error}"]) from error
     if data is None:

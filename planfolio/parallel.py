@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
+import tempfile
 import traceback
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, Generic, TypeVar, cast
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -48,20 +51,22 @@ def run_parallel(function: Callable[[list[Item]], Result], chunks: list[list[Ite
             _child(function, chunk, write_end)
         os.close(write_end)
         children.append((pid, read_end))
-    results = [function(chunks[0])]
-    failures = []
-    for pid, read_end in children:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        os.waitpid(pid, 0)
-        status, value = pickle.loads(data) if data else ("error", "a worker process died")
-        if status == "error":
-            failures.append(value)
-        else:
-            results.append(value)
+    try:
+        results = [function(chunks[0])]
+    finally:  # even when the parent's own share fails: no child is left a zombie
+        outcomes = [_collect(pid, read_end) for pid, read_end in children]
+    failures = [value for status, value in outcomes if status == "error"]
     if failures:
         raise RuntimeError(failures[0])
-    return results
+    return results + [value for _, value in outcomes]
+
+
+def _collect(pid: int, read_end: int) -> tuple[str, Any]:
+    """Read a child's result from its pipe and wait for it to end."""
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    return pickle.loads(data) if data else ("error", "a worker process died")
 
 
 def _child(function: Callable[[list[Item]], Result], chunk: list[Item], write_end: int) -> None:
@@ -75,3 +80,67 @@ def _child(function: Callable[[list[Item]], Result], chunk: list[Item], write_en
     with os.fdopen(write_end, "wb") as pipe:
         pipe.write(payload)
     os._exit(code)
+
+
+class Background(Generic[Result]):
+    """One function run in a forked child while this process goes on; collect its result later.
+
+    The result travels through a file in `folder`, so that a large one never blocks the
+    child on a full pipe. Without fork (not on Linux or macOS) the function runs at once.
+    """
+
+    def __init__(self, function: Callable[[], Result], folder: Path) -> None:
+        descriptor, name = tempfile.mkstemp(suffix=".pickle", dir=folder)
+        os.close(descriptor)
+        self._path = Path(name)
+        self._pid = 0
+        if not hasattr(os, "fork"):
+            self._path.write_bytes(_outcome(function))
+            return
+        pid = os.fork()
+        if pid == 0:  # the child: run, write the outcome, and leave at once
+            code = 1
+            try:
+                # Signals are the parent's to handle: a stop ends the child; no wake-ups of the parent's loop.
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                self._path.write_bytes(_outcome(function))
+                code = 0
+            finally:
+                os._exit(code)
+        self._pid = pid
+
+    def done(self) -> bool:
+        """Return whether the function has finished."""
+        if self._pid:
+            pid, _ = os.waitpid(self._pid, os.WNOHANG)
+            if pid == 0:
+                return False
+            self._pid = 0
+        return True
+
+    def result(self) -> Result:
+        """Return the function's result, or raise RuntimeError with its failure, once done."""
+        data = self._path.read_bytes()
+        self._path.unlink()
+        status, value = pickle.loads(data) if data else ("error", "the background process died")
+        if status == "error":
+            raise RuntimeError(value)
+        return cast(Result, value)
+
+    def stop(self) -> None:
+        """End the child, if still running, and remove its file."""
+        if self._pid:
+            os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            self._pid = 0
+        self._path.unlink(missing_ok=True)
+
+
+def _outcome(function: Callable[[], Any]) -> bytes:
+    """Return ("ok", result) or ("error", description) of calling function, pickled."""
+    try:
+        return pickle.dumps(("ok", function()), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as error:  # the failure must reach the parent, never vanish
+        return pickle.dumps(("error", "".join(traceback.format_exception_only(type(error), error)).strip()))

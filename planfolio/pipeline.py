@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import Manifest, fingerprint, load_manifest, save_manifest
+from . import urls
+from .cache import Manifest, ParsedPlans, fingerprint, load_manifest, save_manifest
 from .check import check_site
 from .config import Config
 from .data import data_files
@@ -27,6 +29,12 @@ TEMPLATES = PROJECT_ROOT / "templates"
 ASSETS = PROJECT_ROOT / "assets"
 PLAN_SUFFIXES = (".md", ".markdown")
 
+ParseResult = tuple[Plan | None, list[Problem]]
+#: Files made for routes ahead of a build, by route path and key.
+Made = dict[tuple[str, str], dict[str, bytes]]
+#: The routes whose files gather every plan: slow to make, and a preview may let them lag.
+GATHERING_KINDS = frozenset({"search-index", "data"})
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -37,6 +45,8 @@ class BuildResult:
     pages_reused: int
     problems: tuple[Problem, ...]
     seconds: float
+    plan_pages: tuple[tuple[str, str], ...] = ()  # (source path, output path) of every plan
+    deferred: tuple[str, ...] = ()  # routes whose files are still the last build's, though changed
 
     @property
     def errors(self) -> int:
@@ -51,28 +61,44 @@ def build(
     cache: Path | None = None,
     templates: Path = TEMPLATES,
     assets: Path = ASSETS,
+    parsed: ParsedPlans | None = None,
+    defer: frozenset[str] = frozenset(),
+    made: Made | None = None,
 ) -> BuildResult:
-    """Build the site from a folder of plans into the output folder, atomically."""
+    """Build the site from a folder of plans into the output folder, atomically.
+
+    With `parsed`, plans whose bytes have not changed since an earlier build are not parsed
+    again. Changed routes of the kinds in `defer` keep the last build's files, and stay
+    marked as changed in the cache, unless `made` holds their new files (see make_routes).
+    """
     started = time.perf_counter()
     check_output_folder(output, source, PROJECT_ROOT)
-    site = read_site(source)
+    site = read_site(source, parsed)
     routes = site_routes(site, fingerprint(config, templates), config.base_url)
-    manifest = load_manifest(cache)
+    manifest = load_manifest(cache, output)
+    made = made or {}
     staging = staging_folder(output)
     try:
         reused = _reuse_pages(routes, manifest, output, staging)
-        fresh = [route for route in routes if route.path not in reused]
-        page_problems = {path: manifest.problems.get(path, ()) for path in reused}
-        page_problems.update(render_pages(site, config, fresh, staging, templates))
+        late = [r for r in routes if r.kind in defer and r.path not in reused and (r.path, r.key) not in made]
+        deferred = _reuse_pages(late, manifest, output, staging, any_key=True)
+        fresh = [route for route in routes if route.path not in reused | deferred]
+        page_problems = {path: manifest.problems.get(path, ()) for path in reused | deferred}
+        page_problems.update(render_pages(site, config, fresh, staging, templates, made))
         copy_tree(assets, staging, "assets")
         swap_in(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     keys = {path: route.key for route in routes for path in route.outputs}
+    # A deferred route keeps its last key, so that the next build without defer makes it.
+    keys.update({path: manifest.entries[path][0] for r in late if r.path in deferred for path in r.outputs})
     save_manifest(cache, output, keys, page_problems)
-    problems = _all_problems(site, page_problems, check_site(site, source))
+    all_problems = _all_problems(site, page_problems, check_site(site, source))
     seconds = time.perf_counter() - started
-    return BuildResult(len(site.plans), len(fresh), len(reused), problems, seconds)
+    plan_pages = tuple((plan.source_path, urls.plan_path(plan.slug)) for plan in site.plans)
+    return BuildResult(
+        len(site.plans), len(fresh), len(reused), all_problems, seconds, plan_pages, tuple(sorted(deferred))
+    )
 
 
 def check(source: Path, config: Config) -> tuple[Site, tuple[Problem, ...]]:
@@ -83,15 +109,35 @@ def check(source: Path, config: Config) -> tuple[Site, tuple[Problem, ...]]:
     return site, _all_problems(site, page_problems, check_site(site, source))
 
 
-def read_site(source: Path) -> Site:
+def make_routes(
+    source: Path,
+    config: Config,
+    kinds: frozenset[str],
+    templates: Path = TEMPLATES,
+    parsed: ParsedPlans | None = None,
+) -> Made:
+    """Make the files of the routes of some kinds, for the plans as they are now.
+
+    A later build writes them as they are, if its routes have the same keys.
+    """
+    site = read_site(source, parsed)
+    renderer = Renderer(templates, config, site)
+    routes = site_routes(site, fingerprint(config, templates), config.base_url)
+    return {(r.path, r.key): _render_route(renderer, site, r)[0] for r in routes if r.kind in kinds}
+
+
+def read_site(source: Path, parsed: ParsedPlans | None = None) -> Site:
     """Discover and parse every plan of a folder into the site model."""
     paths, problems = discover(source)
+    parse = parse_plan_bytes if parsed is None else parsed.parse
     plans: list[Plan] = []
     for path in paths:
-        plan, found = read_plan(source, path)
+        plan, found = read_plan(source, path, parse)
         problems += found
         if plan is not None:
             plans.append(plan)
+    if parsed is not None:
+        parsed.keep_only({path.relative_to(source).as_posix() for path in paths})
     return build_site(plans, problems)
 
 
@@ -118,29 +164,39 @@ def discover(source: Path) -> tuple[list[Path], list[Problem]]:
     return found, problems
 
 
-def read_plan(source: Path, path: Path) -> tuple[Plan | None, list[Problem]]:
+def read_plan(
+    source: Path, path: Path, parse: Callable[[bytes, str], ParseResult] = parse_plan_bytes
+) -> ParseResult:
     """Read and parse one plan file, turning a read failure into a problem."""
     relative = path.relative_to(source).as_posix()
     try:
         data = path.read_bytes()
     except OSError as error:
         return None, [Problem(relative, None, f"cannot be read: {error.strerror}", kind="unreadable")]
-    return parse_plan_bytes(data, relative)
+    return parse(data, relative)
 
 
 def render_pages(
-    site: Site, config: Config, routes: list[Route], staging: Path | None, templates: Path = TEMPLATES
+    site: Site,
+    config: Config,
+    routes: list[Route],
+    staging: Path | None,
+    templates: Path = TEMPLATES,
+    made: Made | None = None,
 ) -> dict[str, tuple[Problem, ...]]:
     """Render the pages of the given routes into staging (None: nowhere), on every core.
 
-    Return the problems found in each page that has any.
+    Routes whose files are in `made` are written from there. Return the problems found
+    in each page that has any.
     """
     renderer = Renderer(templates, config, site)
+    made = made or {}
 
     def render_chunk(chunk: list[Route]) -> dict[str, tuple[Problem, ...]]:
         problems = {}
         for route in chunk:
-            files, found = _render_route(renderer, site, route)
+            ahead = made.get((route.path, route.key))
+            files, found = (ahead, []) if ahead is not None else _render_route(renderer, site, route)
             for path, data in files.items():
                 if staging is not None:
                     write_file(staging, path, data)
@@ -186,14 +242,23 @@ def _render_listing(renderer: Renderer, site: Site, route: Route) -> bytes:
     return renderer.page("search.html", route.path, "Search")
 
 
-def _reuse_pages(routes: list[Route], manifest: Manifest, output: Path, staging: Path) -> set[str]:
-    """Link the unchanged files of the last build into staging; return their routes' paths."""
+def _reuse_pages(
+    routes: list[Route], manifest: Manifest, output: Path, staging: Path, any_key: bool = False
+) -> set[str]:
+    """Link the unchanged files of the last build into staging; return their routes' paths.
+
+    With any_key, link the last build's files of the routes even when their inputs changed.
+    """
     reused = set()
+    folders = set()
     for route in routes:
-        if all(manifest.reusable(output, path, route.key) for path in route.outputs):
+        key = None if any_key else route.key
+        if all(manifest.reusable(output, path, key) for path in route.outputs):
             for path in route.outputs:
                 target = staging / path
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.parent not in folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(target.parent)
                 try:
                     os.link(output / path, target)
                 except OSError:  # a file system without hard links

@@ -108,15 +108,7 @@ class Renderer:
         self.config = config
         self.site = site
         self.markdown = make_markdown()
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates)),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        self.env.filters["url"] = _url_filter
+        self.env = make_environment(templates)
         self.nav = tuple(
             Link(spec.plural, urls.taxonomy_index_path(spec.folder))
             for spec in TAXONOMIES
@@ -230,6 +222,38 @@ class Renderer:
         heading = section.heading or "Other"
         partners = tuple(publish_partner(partner, policy) for partner in section.partners)
         return RenderedSection(heading, tuple(entries), partners)
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    """Return the Jinja environment of the theme in a templates folder."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["url"] = _url_filter
+    return env
+
+
+def template_problems(templates: Path) -> list[Problem]:
+    """Compile every template of a folder; return a problem for each that cannot be compiled.
+
+    Paths are given as templates/name.html, from the folder that holds the templates.
+    """
+    env = make_environment(templates)
+    problems = []
+    for name in env.list_templates(extensions=["html", "xml", "txt"]):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as error:
+            where = f"{templates.name}/{error.name or name}"
+            problems.append(Problem(where, error.lineno, f"template syntax: {error.message}"))
+        except UnicodeDecodeError as error:
+            problems.append(Problem(f"{templates.name}/{name}", None, f"not UTF-8: {error.reason}"))
+    return problems
 
 
 @jinja2.pass_context

@@ -36,17 +36,19 @@ def site_routes(site: Site, fingerprint: str, base_url: str) -> list[Route]:
     The fingerprint covers the code, the templates and the config, base_url included.
     """
     routes = [_plan_route(site, index, fingerprint) for index in range(len(site.plans))]
+    # What a list shows of each plan, hashed once: a plan is in a dozen lists.
+    summaries = {plan.source_path: _hash(_plan_summary(plan)) for plan in site.plans}
     for spec in TAXONOMIES:
         terms = site.taxonomies[spec.key].terms
         for term in terms.values():
-            members = tuple(_plan_summary(plan) for plan in term.plans)
+            members = tuple(summaries[plan.source_path] for plan in term.plans)
             key = _hash(fingerprint, spec.key, term.slug, term.name, members)
             routes.append(Route(urls.term_path(spec.folder, term.slug), "term", (spec.key, term.slug), key))
         listing = tuple((term.slug, term.name, len(term.plans)) for term in terms.values())
         for by_count in (False, True):
             path = urls.taxonomy_index_path(spec.folder, by_count)
             routes.append(Route(path, "index", (spec.key, str(by_count)), _hash(fingerprint, path, listing)))
-    everything = tuple(_plan_summary(plan) for plan in site.plans)
+    everything = tuple(summaries[plan.source_path] for plan in site.plans)
     counts = tuple((key, len(taxonomy.terms)) for key, taxonomy in site.taxonomies.items())
     home_key = _hash(fingerprint, "home", everything, counts)
     routes.append(Route(urls.HOME, "home", (), home_key))

@@ -6,8 +6,9 @@ import shutil
 import pytest
 
 from planfolio import cache as cache_module
+from planfolio.cache import ParsedPlans
 from planfolio.config import Config
-from planfolio.pipeline import build
+from planfolio.pipeline import GATHERING_KINDS, build, make_routes
 
 from conftest import PROJECT_ROOT, plan_text, write_plans
 
@@ -129,3 +130,81 @@ def test_unchanged_files_keep_their_inode(project):
     build_both(project)
     assert (project / "site/plans/beta.html").stat().st_ino == before
     assert filecmp.cmp(project / "site/plans/beta.html", project / "clean/plans/beta.html", shallow=False)
+
+
+def test_kept_parsed_plans_give_the_same_site(project):
+    parsed = ParsedPlans()
+    options = dict(templates=project / "templates", assets=project / "assets", parsed=parsed)
+    build(project / "plans", project / "site", Config(), project / "cache", **options)
+    (project / "plans/a.md").write_text(plan_text("Alpha renamed", {"country": "Chad"}), encoding="utf-8")
+    (project / "plans/b.md").unlink()
+    write_plans(project / "plans", {"c.md": plan_text("Gamma", {"country": "Peru"})})
+    build(project / "plans", project / "site", Config(), project / "cache", **options)
+    build(
+        project / "plans",
+        project / "clean",
+        Config(),
+        None,
+        templates=project / "templates",
+        assets=project / "assets",
+    )
+    assert tree(project / "site") == tree(project / "clean")
+
+
+def test_parsed_plans_parse_only_new_bytes(monkeypatch):
+    calls = []
+    monkeypatch.setattr(cache_module, "parse_plan_bytes", lambda data, path: calls.append(path) or (None, []))
+    parsed = ParsedPlans()
+    parsed.parse(b"# A\n", "a.md")
+    parsed.parse(b"# A\n", "a.md")
+    parsed.parse(b"# A, edited\n", "a.md")
+    parsed.keep_only(set())
+    parsed.parse(b"# A, edited\n", "a.md")
+    assert calls == ["a.md", "a.md", "a.md"]
+
+
+def build_deferring(project, made=None):
+    """Build into site/ with the cache, letting the files that gather every plan lag."""
+    options = dict(templates=project / "templates", assets=project / "assets")
+    return build(
+        project / "plans",
+        project / "site",
+        Config(),
+        project / "cache",
+        **options,
+        defer=GATHERING_KINDS,
+        made=made,
+    )
+
+
+GATHERED = ("plans.csv", "plans.json", "search-fulltext.js", "search-index.js", "search-index.json")
+
+
+def test_deferred_files_lag_until_a_build_without_defer(project):
+    build_both(project)
+    before = tree(project / "site")
+    (project / "plans/a.md").write_text(plan_text("Alpha renamed"), encoding="utf-8")
+    result = build_deferring(project)
+    assert result.deferred == ("plans.json", "search-index.js")
+    lagging = tree(project / "site")
+    assert all(lagging[path] == before[path] for path in GATHERED)
+    assert b"Alpha renamed" in lagging["index.html"]
+    assert build_deferring(project).deferred == result.deferred  # still changed, still lagging
+    result, cached, clean = build_both(project)
+    assert cached == clean and result.pages_written == 2  # the two deferred routes, no page
+
+
+def test_files_made_ahead_are_used_when_their_keys_match(project):
+    build_both(project)
+    (project / "plans/a.md").write_text(plan_text("Alpha renamed"), encoding="utf-8")
+    made = make_routes(project / "plans", Config(), GATHERING_KINDS, project / "templates")
+    assert build_deferring(project, made).deferred == ()
+    build(project / "plans", project / "clean", Config(), None, project / "templates", project / "assets")
+    assert tree(project / "site") == tree(project / "clean")
+
+
+def test_files_made_for_other_plans_are_not_used(project):
+    build_both(project)
+    made = make_routes(project / "plans", Config(), GATHERING_KINDS, project / "templates")
+    (project / "plans/a.md").write_text(plan_text("Alpha renamed"), encoding="utf-8")
+    assert build_deferring(project, made).deferred == ("plans.json", "search-index.js")

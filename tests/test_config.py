@@ -163,3 +163,14 @@ def test_a_bad_base_url_option_is_reported_as_the_option(tmp_path):
         "error: 1 problem in --base-url:\n  --base-url: base_url: expected an address starting with"
         " https:// or http:// and a host name, found 'localhost'\n"
     )
+
+
+def test_yaml_syntax_errors_give_the_line(tmp_path):
+    path = tmp_path / "site.yml"
+    path.write_text("title: A\ndescription: B\n  language: en\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert (caught.value.source, caught.value.line) == (str(path), 3)
+    assert str(caught.value) == (
+        f"1 problem in {path}:\n  {path}:3: not valid YAML: mapping values are not allowed here"
+    )

@@ -1,0 +1,251 @@
+"""Rebuilding while writing: notice changed inputs, build again, number the good builds.
+
+The preview builds into a folder of its own, never the output folder that gets
+published, and keeps the parsed plans and the page cache between builds, so a
+saved plan costs one parse and a few pages. A build that fails leaves the last
+good site in place; what went wrong is kept, with file and line, for the pages
+to show.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import partial
+from itertools import chain
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .cache import ParsedPlans
+from .config import Config, ConfigError, load_config
+from .model import Problem
+from .parallel import Background
+from .pipeline import GATHERING_KINDS, PLAN_SUFFIXES, BuildResult, Made, build, make_routes
+from .render import template_problems
+
+#: How long after a build the files it left lagging start being made in the background.
+CATCH_UP_AFTER_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a build reads."""
+
+    source: Path
+    config: Path
+    templates: Path
+    assets: Path
+
+
+@dataclass(frozen=True)
+class BuildState:
+    """What the pages are told about the builds."""
+
+    build: int = 0  # the number of the last good build; 0 before the first
+    version: int = 0  # one more after every build, good or failed
+    failed: bool = False  # whether the last build failed (the last good one is still served)
+    errors: tuple[str, ...] = ()  # why it failed, or the errors found in the plans
+    mount: str = "/"  # the URL path of the site: the path of base_url, as on GitHub Pages
+    complete: bool = True  # whether the files that gather every plan are up to date
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One build: the state it led to, the result of a good one, and every problem found."""
+
+    state: BuildState
+    result: BuildResult | None
+    problems: tuple[Problem, ...]
+    catching_up: bool = False  # a build that only brought in the files that gather every plan
+
+
+class Preview:
+    """Build the site again and again into one folder, numbering the good builds.
+
+    The files that gather every plan (the search indexes, plans.json and .csv) take
+    seconds to make for a thousand plans, so a build after a change leaves them as
+    they were; a second later (once the browser has loaded the new pages) they are
+    made in a background process, and brought in by a build of their own, which
+    changes no page.
+    """
+
+    def __init__(self, inputs: Inputs, folder: Path) -> None:
+        self.inputs = inputs
+        self.folder = folder
+        self.site = folder / "site"
+        self.cache = folder / "cache"
+        self.parsed = ParsedPlans()
+        self.state = BuildState()
+        self.plan_pages: dict[str, str] = {}  # output path of each plan, by source path
+        self.moved: dict[str, str] = {}  # where the page of a renamed plan went, by its old path
+        self._config = Config()
+        self._background: Background[Made] | None = None
+        self._built_at = 0.0
+
+    def rebuild(self) -> Outcome:
+        """Build the site; on failure keep the last good one and say what went wrong."""
+        self._stop_background()  # it works on plans as they were
+        return self._build({}, GATHERING_KINDS, reload=True)
+
+    def catch_up(self) -> Outcome | None:
+        """Bring the lagging files up to date: start making them, or build with them once made.
+
+        Return the outcome of that build, or None when there was none to do.
+        """
+        if self.state.complete or self.state.failed:
+            return None
+        if self._background is None:
+            if time.monotonic() - self._built_at < CATCH_UP_AFTER_SECONDS:
+                return None  # the browser is loading the new pages: leave it the processor
+            inputs = self.inputs
+            work = partial(
+                make_routes, inputs.source, self._config, GATHERING_KINDS, inputs.templates, self.parsed
+            )
+            self._background = Background(work, self.folder)
+            return None
+        if not self._background.done():
+            return None
+        background, self._background = self._background, None
+        try:
+            made = background.result()
+        except RuntimeError:  # make them here, where the build reports what went wrong
+            return self._build({}, frozenset(), reload=False)
+        return self._build(made, GATHERING_KINDS, reload=False)
+
+    def close(self) -> None:
+        """Stop the background work."""
+        self._stop_background()
+
+    def _build(self, made: Made, defer: frozenset[str], reload: bool) -> Outcome:
+        inputs = self.inputs
+        # A collection in the middle of a build walks every parsed plan kept between builds;
+        # without it a small rebuild takes half the time. Cycles are collected after.
+        gc.disable()
+        try:
+            config = load_config(inputs.config)
+            site, cache, parsed = self.site, self.cache, self.parsed
+            result = build(
+                inputs.source, site, config, cache, inputs.templates, inputs.assets, parsed, defer, made
+            )
+        except ConfigError as error:
+            return self._failed(tuple(Problem(error.source, error.line, text) for text in error.problems))
+        except Exception as error:  # whatever it is, the server keeps serving the last good build
+            return self._failed(explain_failure(error, inputs.templates))
+        finally:
+            gc.enable()
+        self._config = config
+        self._built_at = time.monotonic()
+        self._follow_renamed_plans(dict(result.plan_pages))
+        errors = tuple(str(problem) for problem in result.problems if problem.severity == "error")
+        number = self.state.build + 1 if reload else self.state.build
+        complete = not result.deferred
+        self.state = BuildState(number, self.state.version + 1, False, errors, mount_path(config), complete)
+        return Outcome(self.state, result, result.problems, catching_up=not reload)
+
+    def _stop_background(self) -> None:
+        if self._background is not None:
+            self._background.stop()
+            self._background = None
+
+    def _follow_renamed_plans(self, plan_pages: dict[str, str]) -> None:
+        """Remember the new page of each plan whose title, and so whose page, changed.
+
+        A page open in the browser reloads at its old address, and is sent on to the new one.
+        """
+        renamed = {
+            old: plan_pages[source]
+            for source, old in self.plan_pages.items()
+            if source in plan_pages and plan_pages[source] != old
+        }
+        moved = {old: renamed.get(new, new) for old, new in self.moved.items()}
+        moved.update(renamed)
+        pages = set(plan_pages.values())
+        self.moved = {old: new for old, new in moved.items() if old not in pages and new in pages}
+        self.plan_pages = plan_pages
+
+    def _failed(self, problems: tuple[Problem, ...]) -> Outcome:
+        errors = tuple(str(problem) for problem in problems)
+        self.state = replace(self.state, version=self.state.version + 1, failed=True, errors=errors)
+        return Outcome(self.state, None, problems)
+
+
+def mount_path(config: Config) -> str:
+    """Return the URL path the site is served under: base_url's path, or /."""
+    path = urlsplit(config.base_url).path.strip("/")
+    return f"/{path}/" if path else "/"
+
+
+def explain_failure(error: Exception, templates: Path) -> tuple[Problem, ...]:
+    """Name the file and line of what made a build fail, as far as they can be found."""
+    syntax = template_problems(templates)
+    if syntax:
+        return tuple(syntax)
+    message = f"{type(error).__name__}: {error}"
+    folder = templates.resolve()
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(folder):  # Jinja gives its frames the template's name and line
+            name = path.relative_to(folder).as_posix()
+            return (Problem(f"{templates.name}/{name}", frame.lineno, message),)
+    return (Problem("the build", None, message),)
+
+
+class Watcher:
+    """Notice added, changed and removed inputs by comparing their stat with the last look.
+
+    Only the files a build reads count, so an editor's swap files do not cause builds.
+    Builds start only when two looks agree, at least a tick of the file system's clock
+    apart, so a second save within the tick of the first (same stat) is never missed.
+    """
+
+    def __init__(self, inputs: Inputs) -> None:
+        self.inputs = inputs
+        self._last = self.snapshot()
+
+    def changed(self) -> bool:
+        """Return whether any input changed since the last call."""
+        current = self.snapshot()
+        changed, self._last = current != self._last, current
+        return changed
+
+    def snapshot(self) -> dict[str, tuple[int, int, int]]:
+        """Return the modification time, size and inode of every input file."""
+        inputs = self.inputs
+        files = chain(
+            _files(inputs.source, plans_only=True),
+            _files(inputs.templates),
+            _files(inputs.assets),
+            _file(inputs.config),
+        )
+        return {path: (stat.st_mtime_ns, stat.st_size, stat.st_ino) for path, stat in files}
+
+
+def _file(path: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """Yield the path and stat of a file, if there is one."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return  # no site.yml: the defaults
+    yield str(path), stat
+
+
+def _files(folder: Path | str, plans_only: bool = False) -> Iterator[tuple[str, os.stat_result]]:
+    """Yield the path and stat of every file below folder; in the plans folder, of those a build reads."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return  # a folder that is missing or going: what it held has changed
+    for entry in entries:
+        hidden = entry.name.startswith(".")
+        if entry.is_dir(follow_symlinks=False):
+            if not (plans_only and hidden):
+                yield from _files(entry.path, plans_only)
+        elif not plans_only or (entry.name.endswith(PLAN_SUFFIXES) and not hidden):
+            try:
+                yield entry.path, entry.stat(follow_symlinks=False)
+            except OSError:
+                continue  # removed since the folder was listed

@@ -1,0 +1,319 @@
+"""The preview server of `python build.py serve`: the built site, reloaded on every save.
+
+It runs on tornado, the server under livereload, with handlers of its own rather than
+livereload's `Server`: that one waits 0.8 s between looks at the files, ignores changes
+less than 3 s after a reload, reloads the browser even when a build failed, and cannot
+tell a page which build it shows. Here (as MkDocs does it):
+
+- every 0.1 s a watcher compares the inputs' stat with the last look; after a change it
+  looks again 0.05 s later, and the build starts at the first look that finds nothing
+  new, so many quick saves make one build;
+- builds run on the server's only thread, so requests wait while one runs and never see
+  a half-built or half-swapped folder;
+- each HTML response gets a script that knows its build's number and long-polls
+  /.planfolio/wait until the builds change: a newer good build reloads the page, a
+  failed one shows its errors over the last good page;
+- a request path names a file inside the built site or nothing (404).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import mimetypes
+import signal
+import sys
+import tempfile
+import threading
+import webbrowser
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from tornado import httpserver, netutil, web
+
+from .model import Problem
+from .preview import BuildState, Inputs, Outcome, Preview, Watcher
+
+POLL_SECONDS = 0.1  # how often the inputs are looked at
+QUIET_SECONDS = 0.05  # how long they must stay as they are after a change, before a build
+WAIT_SECONDS = 30  # a page's long poll is answered at the latest after this, and asks again
+SCRIPT_URL = "/.planfolio/livereload.js"
+WAIT_URL = "/.planfolio/wait"
+_SCRIPT = Path(__file__).with_name("livereload.js")
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """What `python build.py serve` was asked for."""
+
+    inputs: Inputs
+    host: str = "127.0.0.1"
+    port: int = 8000
+    open_browser: bool = False
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A request to send elsewhere, such as a folder asked for without its slash."""
+
+    location: str
+
+
+def serve(options: ServeOptions) -> int:
+    """Build, serve and rebuild on every change until interrupted; return the exit code."""
+    try:
+        sockets = netutil.bind_sockets(options.port, options.host)
+    except (OSError, OverflowError) as error:
+        reason = getattr(error, "strerror", None) or error
+        print(f"error: cannot listen on {options.host} port {options.port}: {reason}", file=sys.stderr)
+        return 1
+    # Until the server's loop handles it, a stop (SIGTERM) ends the first build as Ctrl+C does,
+    # so the temporary folder is still removed.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    with tempfile.TemporaryDirectory(prefix="planfolio-serve-") as folder:
+        preview = Preview(options.inputs, Path(folder))
+        try:
+            with contextlib.suppress(KeyboardInterrupt):
+                watcher = Watcher(options.inputs)  # before the first build, so edits during it count
+                live = LiveSite(preview, watcher)
+                live.report(preview.rebuild())
+                asyncio.run(_serve(live, sockets, options))
+        finally:
+            preview.close()
+    print("Stopped.")
+    return 0
+
+
+async def _serve(live: LiveSite, sockets: list, options: ServeOptions) -> None:
+    application = web.Application(
+        [
+            (WAIT_URL, _WaitHandler, {"live": live}),
+            (SCRIPT_URL, _ScriptHandler),
+            (r".*", _SiteHandler, {"live": live}),
+        ]
+    )
+    server = httpserver.HTTPServer(application)
+    server.add_sockets(sockets)
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    port = sockets[0].getsockname()[1]
+    host = f"[{options.host}]" if ":" in options.host else options.host
+    url = f"http://{host}:{port}{live.preview.state.mount}"
+    print(f"Serving on {url} (press Ctrl+C to stop)", flush=True)
+    if options.open_browser:
+        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+    _look(live)
+    await stop.wait()
+    server.stop()
+
+
+def _look(live: LiveSite) -> None:
+    """Look at the inputs, and again soon: sooner while saves are coming."""
+    delay = POLL_SECONDS
+    try:
+        delay = live.poll()
+    finally:
+        asyncio.get_running_loop().call_later(delay, _look, live)
+
+
+class LiveSite:
+    """The preview, its watcher, and the pages waiting for the builds to change."""
+
+    def __init__(self, preview: Preview, watcher: Watcher) -> None:
+        self.preview = preview
+        self.watcher = watcher
+        self._pending = False
+        self._changed = asyncio.Event()
+        self._problems: set[Problem] = set()
+
+    def poll(self) -> float:
+        """Look for changed inputs; build once they stop changing, and catch up when idle.
+
+        Return how long to wait before the next look.
+        """
+        if self.watcher.changed():
+            self._pending = True
+            return QUIET_SECONDS
+        if self._pending:
+            self._pending = False
+            self._announce(self.preview.rebuild())
+        else:
+            outcome = self.preview.catch_up()
+            if outcome is not None:
+                self._announce(outcome)
+        return POLL_SECONDS
+
+    def _announce(self, outcome: Outcome) -> None:
+        self.report(outcome)
+        self._changed.set()  # answer every waiting page
+        self._changed = asyncio.Event()
+
+    async def wait(self, version: int) -> None:
+        """Return once the builds are past version, or after WAIT_SECONDS."""
+        if self.preview.state.version == version:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), WAIT_SECONDS)
+
+    def report(self, outcome: Outcome) -> None:
+        """Print what a build found (only what is new, after the first) and a summary line."""
+        state, result = outcome.state, outcome.result
+        if result is None:
+            print(f"Build failed; still serving build {state.build}:", file=sys.stderr)
+            _print_numbered(outcome.problems)
+            sys.stderr.flush()
+            return
+        new = [problem for problem in outcome.problems if problem not in self._problems]
+        if new:
+            print(f"{len(new)} new problems:" if self._problems else f"{len(new)} problems:", file=sys.stderr)
+            _print_numbered(tuple(new))
+        self._problems = set(outcome.problems)
+        sys.stderr.flush()
+        if outcome.catching_up:
+            print(
+                f"Build {state.build}: search indexes and data files up to date, {result.seconds:.2f} s",
+                flush=True,
+            )
+            return
+        lagging = f"; {', '.join(result.deferred)} and the files with them follow" if result.deferred else ""
+        print(
+            f"Build {state.build}: {result.plans_read} plans read, {result.pages_written} pages written"
+            f" ({result.pages_reused} unchanged), {len(result.problems)} problems"
+            f" ({result.errors} errors), {result.seconds:.2f} s{lagging}",
+            flush=True,
+        )
+
+
+def _print_numbered(problems: tuple[Problem, ...]) -> None:
+    for number, problem in enumerate(problems, 1):
+        print(f"{number}. {problem}", file=sys.stderr)
+
+
+def locate(root: Path, mount: str, request_path: str) -> Path | Redirect | None:
+    """Return the file of the built site that a request path names, a redirect, or None.
+
+    Nothing outside root can be named: dot segments (encoded or not), empty segments,
+    backslashes, NUL and symbolic links that lead out are refused.
+    """
+    if request_path in ("/", mount.rstrip("/")) and request_path != mount:
+        return Redirect(mount)
+    if not request_path.startswith(mount):
+        return None
+    try:
+        relative = unquote(request_path[len(mount) :], errors="strict")
+    except UnicodeDecodeError:
+        return None
+    parts = relative.split("/")
+    folder = parts[-1] == ""
+    if folder:
+        parts.pop()
+    if any(part in ("", ".", "..") or "\\" in part or "\0" in part for part in parts):
+        return None
+    path = root.joinpath(*parts)
+    if not folder and path.is_dir() and not path.is_symlink():
+        return Redirect(request_path + "/")
+    target = (path / "index.html" if folder else path).resolve()
+    if not target.is_relative_to(root.resolve()) or not target.is_file():
+        return None
+    return target
+
+
+def inject_script(page: bytes, build: int) -> bytes:
+    """Add the reload script to an HTML page, before its </body> (or at the end)."""
+    tag = f'<script src="{SCRIPT_URL}" data-build="{build}"></script>\n'.encode()
+    end = page.lower().rfind(b"</body>")
+    return page + tag if end < 0 else page[:end] + tag + page[end:]
+
+
+class _SiteHandler(web.RequestHandler):
+    """Serve the files of the last good build, with the reload script in HTML pages."""
+
+    def initialize(self, live: LiveSite) -> None:
+        self.live = live
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    def compute_etag(self) -> None:
+        return None  # never 304: the page must carry the number of the build it is from
+
+    def get(self) -> None:
+        state = self.live.preview.state
+        if state.build == 0:
+            message = "<p>The first build failed; it will be tried again when you save a change.</p>"
+            return self._page(503, "The site is not built yet", message, state)
+        found = locate(self.live.preview.site, state.mount, self.request.path)
+        if found is None:
+            found = self._renamed_plan(state.mount)
+        if isinstance(found, Redirect):
+            return self.redirect(found.location)
+        if found is None:
+            where = html.escape(state.mount)
+            message = f'<p>Nothing here. The site is at <a href="{where}">{where}</a>.</p>'
+            return self._page(404, "Not found", message, state)
+        content_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+        body = found.read_bytes()
+        if content_type == "text/html":
+            body = inject_script(body, state.build)
+        if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
+            content_type += "; charset=utf-8"
+        self.set_header("Content-Type", content_type)
+        self.finish(body)
+
+    head = get
+
+    def _renamed_plan(self, mount: str) -> Redirect | None:
+        """Return a redirect to the new page of a plan whose title changed, if this was its page."""
+        path = unquote(self.request.path)
+        new = self.live.preview.moved.get(path[len(mount) :]) if path.startswith(mount) else None
+        return Redirect(mount + new) if new else None
+
+    def _page(self, status: int, title: str, message: str, state: BuildState) -> None:
+        page = (
+            f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
+            f"</head>\n<body>\n<h1>{title}</h1>\n{message}\n</body>\n</html>\n"
+        )
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(inject_script(page.encode(), state.build))
+
+
+class _WaitHandler(web.RequestHandler):
+    """Answer a page's long poll once the builds are past the version it knows."""
+
+    def initialize(self, live: LiveSite) -> None:
+        self.live = live
+        self.closed = False
+
+    def on_connection_close(self) -> None:
+        self.closed = True
+
+    async def get(self) -> None:
+        version = self.get_query_argument("version", "")
+        if not version.lstrip("-").isdigit():
+            raise web.HTTPError(400, "expected ?version=NUMBER")
+        await self.live.wait(int(version))
+        if self.closed:
+            return
+        state = self.live.preview.state
+        self.set_header("Cache-Control", "no-store")
+        self.finish(
+            {
+                "build": state.build,
+                "version": state.version,
+                "failed": state.failed,
+                "errors": state.errors,
+                "complete": state.complete,
+            }
+        )
+
+
+class _ScriptHandler(web.RequestHandler):
+    """Serve the reload script."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "application/javascript; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(_SCRIPT.read_bytes())

@@ -1,0 +1,77 @@
+"""Work shared between forked processes comes back in order, and failures are not lost."""
+
+import os
+import time
+
+import pytest
+
+from planfolio.parallel import Background, run_parallel, share
+
+
+def double(chunk):
+    return [2 * item for item in chunk]
+
+
+def test_results_come_back_in_chunk_order():
+    assert run_parallel(double, [[1, 2], [3], [4, 5]]) == [[2, 4], [6], [8, 10]]
+
+
+def test_share_keeps_each_part_in_order():
+    assert share([1, 2, 3, 4], [5, 1, 1, 5], 2) == [[1, 2], [3, 4]]
+
+
+def test_a_child_failure_is_raised_in_the_parent():
+    def work(chunk):
+        if chunk == [2]:
+            raise ValueError("no twos")
+        return chunk
+
+    with pytest.raises(RuntimeError, match="ValueError: no twos"):
+        run_parallel(work, [[1], [2]])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_failing_parent_share_leaves_no_child_behind():
+    def work(chunk):
+        if chunk == [1]:  # the first chunk is the parent's own
+            raise ValueError("the parent's share failed")
+        return chunk
+
+    with pytest.raises(ValueError, match="the parent's share failed"):
+        run_parallel(work, [[1], [2], [3]])
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every child has been waited for
+
+
+def wait_for(background):
+    deadline = time.monotonic() + 30
+    while not background.done():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+def test_background_work_returns_its_result(tmp_path):
+    background = Background(lambda: {"pid": os.getpid(), "data": b"x" * 1_000_000}, tmp_path)
+    wait_for(background)
+    result = background.result()
+    assert result["data"] == b"x" * 1_000_000 and result["pid"] != os.getpid()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_background_failure_is_raised_when_collected(tmp_path):
+    def fail():
+        raise ValueError("no luck")
+
+    background = Background(fail, tmp_path)
+    wait_for(background)
+    with pytest.raises(RuntimeError, match="ValueError: no luck"):
+        background.result()
+
+
+def test_background_work_can_be_stopped(tmp_path):
+    background = Background(lambda: time.sleep(60), tmp_path)
+    assert not background.done()
+    background.stop()
+    assert background.done() and list(tmp_path.iterdir()) == []
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)

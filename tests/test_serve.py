@@ -1,0 +1,433 @@
+"""The preview server: safe paths, debounced numbered builds, and a served site equal to a clean build."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import jinja2
+import pytest
+
+from planfolio.config import Config
+from planfolio.model import Problem
+from planfolio.pipeline import BuildResult, build
+from planfolio.preview import BuildState, Inputs, Outcome, Preview, Watcher, explain_failure, mount_path
+from planfolio.serve import LiveSite, Redirect, inject_script, locate
+
+from conftest import PROJECT_ROOT, plan_text, write_plans
+from serving import ServeProcess, copy_theme, without_reload_script
+from test_build import run_build
+
+
+@pytest.fixture
+def built(tmp_path):
+    """Return a folder laid out like a built site, with a secret file beside it."""
+    root = tmp_path / "site"
+    write_plans(
+        root, {"index.html": "home", "plans/a.html": "a", "countries/index.html": "c", ".nojekyll": ""}
+    )
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    os.symlink(tmp_path / "secret.txt", root / "plans/leak.html")
+    os.symlink(tmp_path, root / "outside")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("mount", "request_path", "expected"),
+    [
+        ("/", "/", "index.html"),
+        ("/", "/plans/a.html", "plans/a.html"),
+        ("/", "/countries/", "countries/index.html"),
+        ("/", "/countries", Redirect("/countries/")),
+        ("/", "/plans/%61.html", "plans/a.html"),  # an encoded letter is that letter
+        ("/", "/missing.html", None),
+        ("/", "/../secret.txt", None),
+        ("/", "/plans/../../secret.txt", None),
+        ("/", "/plans/..%2f..%2fsecret.txt", None),
+        ("/", "/%2e%2e/secret.txt", None),
+        ("/", "/%2E%2E/%2E%2E/etc/passwd", None),
+        ("/", "/%252e%252e/secret.txt", None),  # encoded twice: a name, not a step up
+        ("/", "//etc/passwd", None),
+        ("/", "/%2fetc%2fpasswd", None),
+        ("/", "/plans/a.html%00.txt", None),
+        ("/", "/plans\\..\\..\\secret.txt", None),
+        ("/", "/%ff.html", None),  # not UTF-8
+        ("/", "/plans/leak.html", None),  # a link to a file outside
+        ("/", "/outside/secret.txt", None),  # a link to a folder outside
+        ("/", "/outside/", None),
+        ("/", "/.nojekyll", ".nojekyll"),
+        ("/", "/.missing", None),
+        ("/", "/plans/./a.html", None),
+        ("/portfolio/", "/portfolio/", "index.html"),
+        ("/portfolio/", "/portfolio/plans/a.html", "plans/a.html"),
+        ("/portfolio/", "/portfolio", Redirect("/portfolio/")),
+        ("/portfolio/", "/", Redirect("/portfolio/")),
+        ("/portfolio/", "/index.html", None),
+        ("/portfolio/", "/portfolio/../secret.txt", None),
+        ("/portfolio/", "/portfolio-old/index.html", None),
+    ],
+)
+def test_locate(built, mount, request_path, expected):
+    found = locate(built, mount, request_path)
+    if isinstance(expected, str):
+        assert found == (built / expected).resolve()
+    else:
+        assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("base_url", "mount"),
+    [
+        ("", "/"),
+        ("https://example.org/", "/"),
+        ("https://example.github.io/portfolio/", "/portfolio/"),
+        ("https://example.org/a/b/", "/a/b/"),
+    ],
+)
+def test_mount_path(base_url, mount):
+    assert mount_path(Config(base_url=base_url)) == mount
+
+
+def test_the_script_goes_before_the_end_of_the_body():
+    page = b"<html><body><p>x</p></body></html>\n"
+    assert inject_script(page, 7) == (
+        b'<html><body><p>x</p><script src="/.planfolio/livereload.js" data-build="7"></script>\n'
+        b"</body></html>\n"
+    )
+    assert inject_script(b"<p>no body</p>", 1).endswith(b'data-build="1"></script>\n')
+
+
+def watched(tmp_path):
+    """Return the inputs of a small site."""
+    templates, assets = copy_theme(tmp_path)
+    source = write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    return Inputs(source, tmp_path / "site.yml", templates, assets)
+
+
+def test_watcher_sees_each_kind_of_change(tmp_path):
+    inputs = watched(tmp_path)
+    watcher = Watcher(inputs)
+    assert not watcher.changed()
+    (inputs.source / "a.md").write_text(plan_text("Alpha, edited"), encoding="utf-8")
+    assert watcher.changed() and not watcher.changed()
+    (tmp_path / "old.md").write_text(plan_text("Old"), encoding="utf-8")
+    os.utime(tmp_path / "old.md", (0, 0))
+    os.rename(tmp_path / "old.md", inputs.source / "old.md")  # moved in, with its old time
+    assert watcher.changed()
+    (inputs.source / "a.md").unlink()
+    assert watcher.changed()
+    (tmp_path / "site.yml").write_text("title: X\n", encoding="utf-8")
+    assert watcher.changed()
+    (inputs.templates / "base.html").write_text("changed", encoding="utf-8")
+    assert watcher.changed()
+    (inputs.assets / "new.css").write_text("p {}", encoding="utf-8")
+    assert watcher.changed()
+
+
+def test_watcher_ignores_what_a_build_does_not_read(tmp_path):
+    inputs = watched(tmp_path)
+    watcher = Watcher(inputs)
+    write_plans(inputs.source, {".a.md.swp": "x", "a.md~": "x", "notes.txt": "x", ".drafts/b.md": "x"})
+    assert not watcher.changed()
+
+
+class FakeWatcher:
+    def __init__(self, looks):
+        self.looks = list(looks)
+
+    def changed(self):
+        return self.looks.pop(0)
+
+
+class FakePreview:
+    def __init__(self):
+        self.builds = 0
+        self.state = BuildState()
+
+    def catch_up(self):
+        return None
+
+    def rebuild(self):
+        self.builds += 1
+        self.state = BuildState(self.builds, self.builds)
+        return Outcome(self.state, BuildResult(1, 1, 0, (), 0.1), ())
+
+
+def test_many_quick_saves_make_one_build(capsys):
+    preview = FakePreview()
+    live = LiveSite(preview, FakeWatcher([True, True, True, False, False, True, False]))
+    builds, delays = [], []
+    for _ in range(7):
+        delays.append(live.poll())
+        builds.append(preview.builds)
+    assert builds == [0, 0, 0, 1, 1, 1, 2]
+    assert delays == [0.05, 0.05, 0.05, 0.1, 0.1, 0.05, 0.1]  # sooner while saves are coming
+    assert "Build 2: 1 plans read" in capsys.readouterr().out
+
+
+def test_a_failure_in_a_template_names_its_file_and_line(tmp_path):
+    templates, _ = copy_theme(tmp_path)
+    (templates / "home.html").write_text(
+        "{% extends 'base.html' %}\n{% block content %}\n{{ no_such_thing }}\n{% endblock %}\n",
+        encoding="utf-8",
+    )
+    source = write_plans(tmp_path / "plans", {"a.md": plan_text()})
+    with pytest.raises(jinja2.UndefinedError) as caught:
+        build(source, tmp_path / "site", Config(), None, templates)
+    assert explain_failure(caught.value, templates) == (
+        Problem("templates/home.html", 3, "UndefinedError: 'no_such_thing' is undefined"),
+    )
+
+
+def test_the_old_page_of_a_renamed_plan_leads_to_its_new_page(tmp_path):
+    inputs = watched(tmp_path)
+    preview = Preview(inputs, tmp_path / "preview")
+    preview.rebuild()
+    for title in ("Alpha 1", "Alpha 2"):
+        write_plans(inputs.source, {"a.md": plan_text(title)})
+        preview.rebuild()
+    assert preview.moved == {
+        "plans/alpha.html": "plans/alpha-2.html",
+        "plans/alpha-1.html": "plans/alpha-2.html",
+    }
+    write_plans(inputs.source, {"a.md": plan_text("Alpha")})
+    preview.rebuild()
+    assert preview.moved == {
+        "plans/alpha-1.html": "plans/alpha.html",
+        "plans/alpha-2.html": "plans/alpha.html",
+    }
+    (inputs.source / "a.md").unlink()
+    preview.rebuild()
+    assert preview.moved == {}
+
+
+# The real server, in a process of its own.
+
+
+@pytest.fixture
+def project(tmp_path):
+    """Return a folder with a copy of the theme and three plans."""
+    copy_theme(tmp_path)
+    write_plans(
+        tmp_path / "plans",
+        {
+            "a.md": plan_text("Alpha", {"country": "Kenya", "methods": ["Co-creation"], "year": "2022"}),
+            "b.md": plan_text(
+                "Beta", {"country": "Chad", "methods": ["Co-creation", "Surveys"], "year": "2023"}
+            ),
+            "c.md": plan_text("Gamma", {"country": "Peru", "methods": ["Mapping"], "year": "2021"}),
+        },
+    )
+    return tmp_path
+
+
+def tree(folder):
+    """Return every file below folder with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_pages_get_the_reload_script_only_when_served(project):
+    with ServeProcess(project) as server:
+        status, headers, page = server.request("/plans/alpha.html")
+        assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+        assert b'<script src="/.planfolio/livereload.js" data-build="1"></script>\n</body>' in page
+        assert b"livereload" not in (server.site_folder / "plans/alpha.html").read_bytes()
+        status, headers, css = server.request("/assets/style.css")
+        assert status == 200 and css == (project / "assets/style.css").read_bytes()
+        status, _, script = server.request("/.planfolio/livereload.js")
+        assert status == 200 and b"location.reload()" in script
+        assert server.state() == {"build": 1, "version": 1, "failed": False, "errors": [], "complete": True}
+    assert not list((project / "tmp").iterdir()), "the build folder is removed on stop"
+    assert not (project / "output").exists()
+
+
+def test_served_site_equals_a_clean_build_after_edits(project):
+    plans = project / "plans"
+    with ServeProcess(project) as server:
+        state = server.state()
+
+        def step(*changes, until=None):
+            """Make the changes; return the state of the first build after them that gives until."""
+            nonlocal state
+            build = state["build"]
+            for change in changes:
+                change()
+            until = until or (lambda state: state["build"] > build)  # not the catching up of the last
+            state = server.state(after=state["version"], until=until)
+            return state
+
+        state = step(lambda: write_plans(plans, {"a.md": plan_text("Alpha renamed", {"country": "Kenya"})}))
+        assert not state["complete"]  # the search indexes and data files follow
+        step(
+            lambda: write_plans(
+                plans, {"d.md": plan_text("Delta", {"country": "Fiji", "methods": "Mapping"})}
+            )
+        )
+        step(lambda: (plans / "c.md").unlink())
+        step(lambda: write_plans(plans, {"b.md": plan_text("Beta", {"country": "Kenya", "year": "2023"})}))
+        step(
+            *[
+                lambda n=n: write_plans(plans, {"d.md": plan_text("Delta " + "x" * n, {"country": "Fiji"})})
+                for n in range(8)
+            ]
+        )
+        state = step(
+            lambda: write_plans(plans, {"e.md": ""}), until=lambda state: state["errors"]
+        )  # half-written
+        assert state["errors"] == ["e.md:1: error: empty file: expected a '# Title' line"]
+        base = project / "templates/base.html"
+        good_base = base.read_text(encoding="utf-8")
+        state = step(
+            lambda: base.write_text(good_base.replace("{% endfor %}", "{% endfr %}", 1), encoding="utf-8"),
+            until=lambda state: state["failed"],
+        )
+        assert state["failed"] and state["errors"][0].startswith("templates/base.html:")
+        step(lambda: base.write_text(good_base.replace("Skip to content", "Skip ahead"), encoding="utf-8"))
+        step(lambda: (project / "site.yml").write_text("title: Another title\n", encoding="utf-8"))
+        step(lambda: (project / "assets/style.css").write_text("body { color: red }\n", encoding="utf-8"))
+        step(lambda: write_plans(plans, {"e.md": plan_text("Epsilon", {"country": "Chad"})}))
+        while not state["complete"]:
+            state = server.state(after=state["version"])
+        with pytest.raises(TimeoutError):  # and no build follows
+            server.state(after=state["version"], timeout=1)
+
+        clean = project / "clean"
+        config = Config(title="Another title")
+        build(plans, clean, config, None, project / "templates", project / "assets")
+        expected = tree(clean)
+        assert tree(server.site_folder) == expected
+        for path, data in expected.items():
+            status, _, served = server.request("/" + path)
+            assert status == 200 and without_reload_script(served) == data, path
+        assert "countries/peru.html" not in expected and "countries/fiji.html" in expected
+        for gone in ("/plans/gamma.html", "/countries/peru.html", "/methods/surveys.html"):
+            assert server.request(gone)[0] == 404
+        assert b"Skip ahead" in expected["plans/alpha-renamed.html"]
+        assert not server.state()["failed"]
+
+
+def test_mistakes_keep_the_last_good_site(project):
+    with ServeProcess(project) as server:
+        _, _, good_page = server.request("/plans/alpha.html")
+        (project / "templates/plan.html").write_text("{% block %}\n", encoding="utf-8")
+        state = server.state(after=1)
+        assert state == {
+            "build": 1,
+            "version": 2,
+            "failed": True,
+            "complete": True,
+            "errors": [
+                "templates/plan.html:1: error: template syntax: expected token 'name', got 'end of statement block'"
+            ],
+        }
+        assert server.request("/plans/alpha.html")[2] == good_page
+        (project / "site.yml").write_text("title: [unclosed\n", encoding="utf-8")
+        state = server.state(after=2)
+        assert state["failed"] and state["errors"][0].startswith("site.yml:2: error: not valid YAML:")
+        (project / "site.yml").write_text("titel: x\n", encoding="utf-8")
+        state = server.state(after=3)
+        assert state["errors"] == [
+            "site.yml: error: titel: not a known key; expected one of title, description, language, base_url, focal_points"
+        ]
+        assert server.request("/plans/alpha.html")[2] == good_page
+        (project / "site.yml").unlink()
+        (project / "templates/plan.html").write_bytes((PROJECT_ROOT / "templates/plan.html").read_bytes())
+        state = server.state(after=4, until=lambda state: not state["failed"])
+        assert state["build"] == 2 and state["errors"] == []
+        assert server.request("/plans/alpha.html")[2] == good_page.replace(
+            b'data-build="1"', b'data-build="2"'
+        )
+    assert "templates/plan.html:1: error: template syntax:" in server.output
+    assert "Build failed; still serving build 1:" in server.output
+
+
+def test_a_renamed_plan_is_followed_to_its_new_page(project):
+    with ServeProcess(project) as server:
+        write_plans(project / "plans", {"a.md": plan_text("Alpha renamed", {"country": "Kenya"})})
+        server.state(after=1)
+        status, headers, _ = server.request("/plans/alpha.html")
+        assert status == 302 and headers["Location"] == "/plans/alpha-renamed.html"
+
+
+def test_path_traversal_gets_404(project):
+    (project / "secret.txt").write_text("SECRET-VALUE", encoding="utf-8")
+    with ServeProcess(project) as server:
+        os.symlink(project / "secret.txt", server.site_folder / "leak.html")
+        os.symlink(project, server.site_folder / "up")
+        for path in [
+            "/../secret.txt",
+            "/../../../../etc/passwd",
+            "/plans/../../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/%2E%2E%2Fsecret.txt",
+            "/plans/..%2F..%2Fsecret.txt",
+            "/.%2e/secret.txt",
+            "//etc/passwd",
+            "/%2Fetc%2Fpasswd",
+            "/leak.html",
+            "/up/secret.txt",
+            "/up/plans/a.md",
+            str(project / "secret.txt"),
+            "http://127.0.0.1/../secret.txt",
+        ]:
+            status, _, body = server.request(path)
+            assert status in (403, 404), path
+            assert b"SECRET" not in body and b"root:" not in body, path
+
+
+def test_the_site_is_served_under_the_path_of_base_url(project):
+    (project / "site.yml").write_text("base_url: https://example.github.io/portfolio/\n", encoding="utf-8")
+    with ServeProcess(project) as server:
+        assert server.url.endswith("/portfolio/") and server.url.startswith("http://127.0.0.1:")
+        assert server.request("/portfolio/plans/alpha.html")[0] == 200
+        status, headers, _ = server.request("/")
+        assert status in (301, 302) and headers["Location"] == "/portfolio/"
+        assert server.request("/plans/alpha.html")[0] == 404
+
+
+def test_serve_refuses_a_missing_plans_folder_or_config(tmp_path):
+    result = run_build("serve", "--source", tmp_path / "nowhere", cwd=tmp_path)
+    assert result.returncode == 1 and f"error: no plans folder at {tmp_path / 'nowhere'}" in result.stderr
+    write_plans(tmp_path / "plans", {"a.md": plan_text()})
+    result = run_build("serve", "--source", "plans", "--config", "missing.yml", cwd=tmp_path)
+    assert result.returncode == 1 and "missing.yml: file not found" in result.stderr
+
+
+def test_serve_says_when_the_port_is_taken(tmp_path):
+    write_plans(tmp_path / "plans", {"a.md": plan_text()})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_build("serve", "--source", "plans", "--port", port, cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"error: cannot listen on 127.0.0.1 port {port}: Address already in use" in result.stderr
+
+
+def test_a_stop_during_the_first_build_leaves_nothing_behind(corpus, tmp_path):
+    (tmp_path / "tmp").mkdir()
+    command = [
+        sys.executable,
+        str(PROJECT_ROOT / "build.py"),
+        "serve",
+        "--source",
+        str(corpus),
+        "--port",
+        "0",
+    ]
+    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
+    process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not list((tmp_path / "tmp").glob("planfolio-serve-*/.site.*-build")):  # building
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.01)
+        process.terminate()
+        output, _ = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0 and output.endswith("Stopped.\n") and "Serving on" not in output
+    assert list((tmp_path / "tmp").iterdir()) == []

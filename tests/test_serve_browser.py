@@ -1,0 +1,114 @@
+"""The preview in real Chromium: pages reload by themselves after a save and show what is wrong.
+
+The site is served under a sub-path, as base_url says, the way GitHub Pages serves it.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from conftest import plan_text, write_plans
+from serving import ServeProcess, copy_theme
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="browser tests need Debian's chromium at /usr/bin/chromium"
+)
+sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright")
+expect = sync_api.expect
+
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SECONDS = 5_000  # how long a page may take to show a save, in milliseconds
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    """Serve three plans under /portfolio/."""
+    copy_theme(tmp_path)
+    write_plans(
+        tmp_path / "plans",
+        {
+            "a.md": plan_text("Alpha", {"country": "Kenya", "year": "2022"}),
+            "b.md": plan_text("Beta", {"country": "Kenya", "year": "2023"}),
+            "c.md": plan_text("Gamma", {"country": "Peru", "year": "2021"}),
+        },
+    )
+    (tmp_path / "site.yml").write_text("base_url: https://example.github.io/portfolio/\n", encoding="utf-8")
+    with ServeProcess(tmp_path) as server:
+        assert server.url.endswith("/portfolio/")
+        yield server
+
+
+def test_a_saved_title_shows_by_itself(server, page):
+    page.goto(server.url + "plans/alpha.html")
+    expect(page.locator("h1")).to_have_text("Alpha")
+    write_plans(server.folder / "plans", {"a.md": plan_text("Alpha, retitled", {"country": "Kenya"})})
+    expect(page.locator("h1")).to_have_text("Alpha, retitled", timeout=SECONDS)
+    assert page.url == server.url + "plans/alpha-retitled.html"  # the plan's page moved with its title
+
+
+def test_a_new_plan_appears_on_its_country_page_and_goes_when_deleted(server, page):
+    page.goto(server.url + "countries/kenya.html")
+    delta = page.get_by_role("link", name="Delta", exact=True)
+    expect(page.get_by_role("link", name="Beta", exact=True)).to_be_visible()
+    expect(delta).to_have_count(0)
+    write_plans(server.folder / "plans", {"d.md": plan_text("Delta", {"country": "Kenya", "year": "2024"})})
+    expect(delta).to_be_visible(timeout=SECONDS)
+    delta.click()
+    expect(page.locator("h1")).to_have_text("Delta")
+    page.go_back()
+    (server.folder / "plans/d.md").unlink()
+    expect(delta).to_have_count(0, timeout=SECONDS)
+    expect(page.get_by_role("link", name="Beta", exact=True)).to_be_visible()
+
+
+def test_a_broken_template_is_shown_and_its_fix_recovers(server, page):
+    page.goto(server.url + "plans/beta.html")
+    template = server.folder / "templates/plan.html"
+    good = template.read_text(encoding="utf-8")
+    template.write_text(good.replace("{% endblock %}", "{% endblok %}", 1), encoding="utf-8")
+    problems = page.locator("#planfolio-problems")
+    expect(problems).to_contain_text("The last change could not be built", timeout=SECONDS)
+    expect(problems).to_contain_text("templates/plan.html:")
+    expect(page.locator("h1")).to_have_text("Beta")  # the last good page stays
+    assert server.request("/portfolio/plans/gamma.html")[0] == 200  # and the server still answers
+    page.goto(server.url + "plans/gamma.html")  # another page shows the problem too
+    expect(problems).to_contain_text("templates/plan.html:")
+    template.write_text(good, encoding="utf-8")
+    expect(problems).to_have_count(0, timeout=SECONDS)
+    expect(page.locator("h1")).to_have_text("Gamma")
+
+
+def test_errors_in_a_saved_plan_are_shown_over_the_new_pages(server, page):
+    page.goto(server.url)
+    write_plans(server.folder / "plans", {"e.md": "# \n[[country:Kenya]]\n"})  # saved half-written
+    problems = page.locator("#planfolio-problems")
+    expect(problems).to_contain_text("1 error in the plans", timeout=SECONDS)
+    expect(problems).to_contain_text("e.md:1: error: no title")
+    problems.get_by_role("button", name="Hide").click()
+    expect(problems).to_have_count(0)
+    write_plans(server.folder / "plans", {"e.md": "# Epsilon\n[[country:Kenya]]\n"})
+    expect(page.get_by_role("link", name="Epsilon")).to_be_visible(timeout=SECONDS)
+    expect(problems).to_have_count(0)
