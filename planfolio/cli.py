@@ -15,6 +15,7 @@ from .model import Problem
 from .output import OutputError, zip_folder
 from .pipeline import ASSETS, TEMPLATES, BuildResult, build, check
 from .preview import Inputs
+from .progress import terminal_bar
 from .serve import ServeOptions, serve
 
 
@@ -82,6 +83,9 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
         "--no-cache",
         action="store_true",
         help=f"render every page again, without reading or writing the {CACHE_FOLDER}/ beside the output",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="print only problems: no progress bar and no summary line"
     )
 
 
@@ -180,17 +184,19 @@ def _build(args: argparse.Namespace) -> BuildResult | None:
     """Build the site and print what was found; return None when nothing could be built."""
     try:
         cache = None if args.no_cache else cache_folder(args.output)
-        result = build(args.source, args.output, load_site_config(args), cache)
+        with terminal_bar(not args.quiet) as progress:
+            result = build(args.source, args.output, load_site_config(args), cache, progress=progress)
     except (ConfigError, OutputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return None
     print_problems(result.problems, result.plans_read)
     sys.stderr.flush()
-    print(
-        f"{result.plans_read} plans read, {result.pages_written} pages written to {args.output}"
-        f" ({result.pages_reused} unchanged), "
-        f"{len(result.problems)} problems ({result.errors} errors), {result.seconds:.2f} s"
-    )
+    if not args.quiet:
+        print(
+            f"{result.plans_read} plans read, {result.pages_written} pages written to {args.output}"
+            f" ({result.pages_reused} unchanged), "
+            f"{len(result.problems)} problems ({result.errors} errors), {result.seconds:.2f} s"
+        )
     return result
 
 

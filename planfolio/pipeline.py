@@ -19,6 +19,7 @@ from .model import Plan, Problem
 from .output import check_output_folder, copy_tree, staging_folder, swap_in, write_file
 from .parallel import run_parallel, share, worker_count
 from .parse import parse_plan_bytes
+from .progress import Progress, RouteCounter, watching
 from .render import Renderer
 from .routes import Route, site_routes
 from .search import build_search_files
@@ -64,6 +65,7 @@ def build(
     parsed: ParsedPlans | None = None,
     defer: frozenset[str] = frozenset(),
     made: Made | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build the site from a folder of plans into the output folder, atomically.
 
@@ -84,7 +86,7 @@ def build(
         deferred = _reuse_pages(late, manifest, output, staging, any_key=True)
         fresh = [route for route in routes if route.path not in reused | deferred]
         page_problems = {path: manifest.problems.get(path, ()) for path in reused | deferred}
-        page_problems.update(render_pages(site, config, fresh, staging, templates, made))
+        page_problems.update(render_pages(site, config, fresh, staging, templates, made, progress))
         copy_tree(assets, staging, "assets")
         swap_in(staging, output)
     finally:
@@ -183,6 +185,7 @@ def render_pages(
     staging: Path | None,
     templates: Path = TEMPLATES,
     made: Made | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, tuple[Problem, ...]]:
     """Render the pages of the given routes into staging (None: nowhere), on every core.
 
@@ -191,6 +194,7 @@ def render_pages(
     """
     renderer = Renderer(templates, config, site)
     made = made or {}
+    counter = RouteCounter()
 
     def render_chunk(chunk: list[Route]) -> dict[str, tuple[Problem, ...]]:
         problems = {}
@@ -202,11 +206,14 @@ def render_pages(
                     write_file(staging, path, data)
             if found:
                 problems[route.path] = tuple(found)
+            counter.add_one()
         return problems
 
     workers = worker_count() if len(routes) > 50 else 1
     chunks = share(routes, [route.cost for route in routes], workers)
-    return {path: found for result in run_parallel(render_chunk, chunks) for path, found in result.items()}
+    with watching(counter, len(routes), progress):
+        results = run_parallel(render_chunk, chunks)
+    return {path: found for result in results for path, found in result.items()}
 
 
 def _render_route(renderer: Renderer, site: Site, route: Route) -> tuple[dict[str, bytes], list[Problem]]:
