@@ -7,12 +7,13 @@ Each run clears the stemmer's memo, builds every search file with
 `lunr.lunr()`; the documents for lunr are made before its clock starts. It prints
 the median, minimum and maximum of each, their ratio (on the wall clock, and in CPU
 time, which other work on the machine disturbs less), and the gzipped size of every
-file the search page downloads.
+file the search page downloads. Results also go to bench/results/search_build.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -32,7 +33,14 @@ from planfolio.stemmer import stem  # noqa: E402
 
 DEFAULT_PLANS = ROOT.parent / "shared" / "corpus" / "plans"
 #: Files the search page loads besides the generated ones, from the assets folder.
-PAGE_ASSETS = ("vendor/lunr/lunr.js", "js/search-pipeline.js")
+PAGE_ASSETS = (
+    "vendor/lunr/lunr.js",
+    "js/search-pipeline.js",
+    "js/search-query.js",
+    "js/search.js",
+    "style.css",
+)
+RESULTS = ROOT / "bench" / "results" / "search_build.json"
 BUDGET_FIRST = 600_000
 BUDGET_PAGE = 2_500_000
 
@@ -84,10 +92,26 @@ def print_times(clock: str, ours: list[float], stock: list[float]) -> None:
     print("target: ratio at most 0.333\n")
 
 
+def page_files(files: dict[str, bytes]) -> list[tuple[str, bytes]]:
+    """Return the search files and the assets the search page loads, by path in the site."""
+    rows = [(name, data) for name, data in sorted(files.items())]
+    return rows + [(f"assets/{name}", (ROOT / "assets" / name).read_bytes()) for name in PAGE_ASSETS]
+
+
+def save_results(plans: int, times: dict[str, list[float]], files: dict[str, bytes]) -> None:
+    """Write the measurements as JSON to RESULTS."""
+    spans = {
+        name: {"median": statistics.median(v), "min": min(v), "max": max(v)} for name, v in times.items()
+    }
+    sizes = {name: {"bytes": len(data), "gzipped": gzipped_size(data)} for name, data in page_files(files)}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"plans": plans, "seconds": spans, "sizes": sizes}, indent=2)
+    RESULTS.write_text(text + "\n", encoding="utf-8")
+
+
 def print_sizes(files: dict[str, bytes]) -> None:
     """Print raw and gzipped sizes of the search files and the page's total download."""
-    rows = [(name, data) for name, data in sorted(files.items())]
-    rows += [(f"assets/{name}", (ROOT / "assets" / name).read_bytes()) for name in PAGE_ASSETS]
+    rows = page_files(files)
     print(f"{'file':<34}{'bytes':>12}{'gzipped':>12}")
     for name, data in rows:
         print(f"{name:<34}{len(data):>12,}{gzipped_size(data):>12,}")
@@ -110,9 +134,15 @@ def main() -> None:
     for _ in range(args.runs):
         ours_times.append(timed(ours))
         stock_times.append(timed(stock))
-    for clock, which in (("wall-clock", 0), ("CPU", 1)):
-        print_times(clock, [t[which] for t in ours_times], [t[which] for t in stock_times])
-    print_sizes(build_search_files(plans))
+    times = {}
+    for clock, key, which in (("wall-clock", "wall", 0), ("CPU", "cpu", 1)):
+        ours_clock, stock_clock = [t[which] for t in ours_times], [t[which] for t in stock_times]
+        print_times(clock, ours_clock, stock_clock)
+        times[f"planfolio_{key}"], times[f"stock_lunr_{key}"] = ours_clock, stock_clock
+        times[f"ratio_{key}"] = [a / b for a, b in zip(ours_clock, stock_clock, strict=True)]
+    files = build_search_files(plans)
+    print_sizes(files)
+    save_results(len(plans), times, files)
 
 
 if __name__ == "__main__":

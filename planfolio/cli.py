@@ -1,4 +1,4 @@
-"""The command line: `python build.py [build|deploy|serve] [options]`."""
+"""The command line: `python build.py [build|check|deploy|serve] [options]`."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from pathlib import Path
 
 from . import urls
 from .cache import CACHE_FOLDER, cache_folder
+from .check import count_by_kind
 from .config import Config, ConfigError, load_config, with_overrides
 from .deploy import DeployError, check_repository, deploy
 from .model import Problem
 from .output import OutputError, zip_folder
-from .pipeline import ASSETS, TEMPLATES, BuildResult, build
+from .pipeline import ASSETS, TEMPLATES, BuildResult, build, check
 from .preview import Inputs
+from .progress import terminal_bar
 from .serve import ServeOptions, serve
 
 
@@ -48,6 +50,12 @@ def make_parser() -> argparse.ArgumentParser:
     deploy_parser.add_argument(
         "--message", default="", help="commit message (default: names the source commit)"
     )
+    check_parser = commands.add_parser("check", help="report every problem in the plans; write nothing")
+    check_parser.description = (
+        "Read every plan and the configuration without writing anything and print every problem,"
+        " then a count by kind. Exit 0 when there is no error, 1 when there is one, 2 for bad usage."
+    )
+    _add_check_options(check_parser)
     serve_parser = commands.add_parser("serve", help="preview the site, rebuilt and reloaded on every save")
     serve_parser.description = (
         "Build the site into a temporary folder and serve it; on every save rebuild what changed"
@@ -76,15 +84,27 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help=f"render every page again, without reading or writing the {CACHE_FOLDER}/ beside the output",
     )
+    parser.add_argument(
+        "--quiet", action="store_true", help="print only problems: no progress bar and no summary line"
+    )
 
 
-def _add_serve_options(parser: argparse.ArgumentParser) -> None:
+def _add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--source", type=Path, default=Path("seeds"), help="folder of plan files (default: seeds)"
     )
     parser.add_argument(
         "--config", type=Path, default=None, help="site configuration file (default: site.yml if present)"
     )
+
+
+def _add_check_options(parser: argparse.ArgumentParser) -> None:
+    _add_source_options(parser)
+    parser.add_argument("--strict", action="store_true", help="fail (exit 1) on warnings too")
+
+
+def _add_serve_options(parser: argparse.ArgumentParser) -> None:
+    _add_source_options(parser)
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0: any)")
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
@@ -105,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_build(args)
     if args.command == "deploy":
         return run_deploy(args)
+    if args.command == "check":
+        return run_check(args)
     if args.command == "serve":
         return run_serve(args)
     make_parser().print_help()
@@ -162,17 +184,19 @@ def _build(args: argparse.Namespace) -> BuildResult | None:
     """Build the site and print what was found; return None when nothing could be built."""
     try:
         cache = None if args.no_cache else cache_folder(args.output)
-        result = build(args.source, args.output, load_site_config(args), cache)
+        with terminal_bar(not args.quiet) as progress:
+            result = build(args.source, args.output, load_site_config(args), cache, progress=progress)
     except (ConfigError, OutputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return None
     print_problems(result.problems, result.plans_read)
     sys.stderr.flush()
-    print(
-        f"{result.plans_read} plans read, {result.pages_written} pages written to {args.output}"
-        f" ({result.pages_reused} unchanged), "
-        f"{len(result.problems)} problems ({result.errors} errors), {result.seconds:.2f} s"
-    )
+    if not args.quiet:
+        print(
+            f"{result.plans_read} plans read, {result.pages_written} pages written to {args.output}"
+            f" ({result.pages_reused} unchanged), "
+            f"{len(result.problems)} problems ({result.errors} errors), {result.seconds:.2f} s"
+        )
     return result
 
 
@@ -181,6 +205,53 @@ def _failed(args: argparse.Namespace, result: BuildResult) -> bool:
         print(f"error: no plans found in {args.source}", file=sys.stderr)
         return True
     return bool(args.strict and result.problems)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Print every problem of the plans and the configuration, and a count by kind."""
+    if not args.source.is_dir():
+        print(f"error: --source {args.source}: no such folder", file=sys.stderr)
+        return 2
+    if args.config is not None and not args.config.is_file():
+        print(f"error: --config {args.config}: no such file", file=sys.stderr)
+        return 2
+    config, problems = _config_and_problems(args.config or Path("site.yml"))
+    site, found = check(args.source, config)
+    problems += found
+    for problem in problems:
+        print(problem)
+    print_counts(problems, len(site.plans))
+    if not site.plans:
+        print(f"error: no plans found in {args.source}", file=sys.stderr)
+        return 1
+    errors = any(problem.severity == "error" for problem in problems)
+    return 1 if errors or (args.strict and problems) else 0
+
+
+def _config_and_problems(path: Path) -> tuple[Config, tuple[Problem, ...]]:
+    """Read the configuration; when it is wrong, check the plans with the defaults."""
+    try:
+        return load_config(path), ()
+    except ConfigError as error:
+        return Config(), tuple(
+            Problem(error.source, None, message, kind="config") for message in error.problems
+        )
+
+
+def print_counts(problems: tuple[Problem, ...], plans: int) -> None:
+    """Print how many problems there are, then how many of each kind."""
+    if not problems:
+        print(f"no problems in {_count(plans, 'plan')}")
+        return
+    errors = sum(problem.severity == "error" for problem in problems)
+    severities = f"{_count(errors, 'error')}, {_count(len(problems) - errors, 'warning')}"
+    print(f"{_count(len(problems), 'problem')} in {_count(plans, 'plan')}: {severities}")
+    for kind, severity, count in count_by_kind(problems):
+        print(f"  {kind:<18} {_count(count, severity)}")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def run_serve(args: argparse.Namespace) -> int:

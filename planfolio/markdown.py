@@ -26,10 +26,19 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 _URL_ATTRIBUTES = {"href", "src"}
 _WWW_LINK = r"(?<![\w/.:@-])www\.[^\s<()\[\]]*[^\s<?!.,:;*_~()\[\]\"']"
-# A markdown link whose text or address holds pasted HTML (`[u<div>v](u<div>v)`).
-_TAGGED_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*<[^)]*)\)")
+# A markdown link whose text or address holds pasted HTML (`[u<div>v](u<div>v)`). No part
+# may hold its own delimiters, so a long run of brackets is scanned once, not once per bracket.
+_TAGGED_LINK = re.compile(r"\[([^\[\]]*)\]\(([^()<]*<[^()]*)\)")
 _TAG = re.compile(r"<[^>]*>")
-_SCHEME_ATTRIBUTE = re.compile(r"""\b(?:href|src)\s*=\s*["']?\s*([A-Za-z][\w+.-]*):""")
+# Browsers ignore tabs and line breaks in a URL's scheme ("java\tscript:").
+_SCHEME_ATTRIBUTE = re.compile(r"""\b(?:href|src)\s*=\s*["']?\s*([A-Za-z][\w+.\t\n\r-]*):""", re.I)
+# Markup that could run code, restyle the page or send the reader elsewhere: the sanitiser
+# removes it, and the answer's problems name it.
+_UNSAFE_MARKUP = re.compile(
+    r"<(script|iframe|frame|object|embed|applet|style|svg|math|form|base|meta|link)\b"
+    r"|<[A-Za-z][^>]*?\s(on[A-Za-z]+)\s*=",
+    re.I,
+)
 # Text with none of these is plain paragraphs, which need no markdown parser: any
 # markdown or HTML syntax, a link, a list or code marker, or unusual white space.
 _MARKUP = re.compile(r"[*_\[\]<>#`!|\\&~=+\t\r]|https?:|mailto:|www\.|^ *(?:-|\d+[.)]|[^\S\n ])", re.M)
@@ -39,6 +48,14 @@ _IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 _ALT = re.compile(r'\salt="([^"]*)"')
 # Characters a URL may hold as they are (RFC 3986 reserved and unreserved, and '%').
 _URL_SAFE = "!$&'()*+,;=:@/?~-._%"
+# Beyond these, markdown and the HTML sanitiser slow down by seconds (the sanitiser's time
+# grows with the square of the nesting), so the answer is shown as plain text instead.
+MAX_ANSWER_CHARS = 1_000_000
+MAX_HTML_DEPTH = 100
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*?(/?)>")
+_VOID_TAGS = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -46,7 +63,8 @@ class Rendered:
     """Safe HTML of one answer, and what had to be repaired or dropped in it."""
 
     html: str
-    warnings: tuple[str, ...]
+    warnings: tuple[tuple[str, str], ...]  # (kind, message): "link" or "answer-as-text"
+    local_links: tuple[str, ...] = ()  # links with no scheme or host, as written
 
 
 class _AnswerRenderer(mistune.HTMLRenderer):
@@ -93,26 +111,41 @@ def make_markdown() -> mistune.Markdown:
 
 def render_answer(text: str, markdown: mistune.Markdown) -> Rendered:
     """Render one answer's markdown (with any raw HTML) to sanitised HTML."""
-    warnings: list[str] = []
-
-    def check_attribute(tag: str, name: str, value: str) -> str | None:
-        if name not in _URL_ATTRIBUTES:
-            return value
-        repaired = repair_url(value)
-        if repaired is None and value.strip():
-            warnings.append(f"link {_short(value)!r} dropped: not a valid http, https or mailto address")
-        elif repaired and repaired != value.strip() and repaired != "https://" + value.strip():
-            warnings.append(f"link {_short(value)!r} repaired as {_short(repaired)!r}")
-        return repaired
-
+    if len(text) > MAX_ANSWER_CHARS:
+        size = f"answer of {len(text):,} characters is longer than {MAX_ANSWER_CHARS:,}"
+        return _plain_text(text, f"{size}: shown as plain text")
     if _MARKUP.search(text):
         text = _TAGGED_LINK.sub(lambda match: " " + _TAG.sub(" ", match.group(2)) + " ", text)
         raw_html = str(markdown(text))
     else:
         raw_html = plain_paragraphs(text)
-    for scheme in sorted({m.group(1).lower() for m in _SCHEME_ATTRIBUTE.finditer(raw_html)}):
-        if scheme not in URL_SCHEMES:
-            warnings.append(f"link with a {scheme}: address dropped: only http, https and mailto are kept")
+    depth = html_depth(raw_html) if raw_html.count("<") > MAX_HTML_DEPTH else 0
+    if depth > MAX_HTML_DEPTH:
+        return _plain_text(
+            text, f"HTML nested {depth} levels deep (at most {MAX_HTML_DEPTH}): shown as plain text"
+        )
+    warnings = _unsafe_markup(raw_html)
+    local_links: list[str] = []
+    decoded = html.unescape(raw_html) if "&" in raw_html else raw_html  # "&#106;avascript:"
+    schemes = {"".join(m.group(1).lower().split()) for m in _SCHEME_ATTRIBUTE.finditer(decoded)}
+    schemes -= URL_SCHEMES
+    for scheme in sorted(schemes):
+        message = f"link with a {scheme}: address dropped: only http, https and mailto are kept"
+        warnings.append(("link", message))
+
+    def check_attribute(tag: str, name: str, value: str) -> str | None:
+        if name not in _URL_ATTRIBUTES:
+            return value
+        repaired = repair_url(value)
+        if repaired is None and value.strip() and _scheme(value) not in schemes:
+            message = f"link {_short(value)!r} dropped: not a valid http, https or mailto address"
+            warnings.append(("link", message))
+        elif repaired and repaired != value.strip() and repaired != "https://" + value.strip():
+            warnings.append(("link", f"link {_short(value)!r} repaired as {_short(repaired)!r}"))
+        if repaired and is_local_url(repaired):
+            local_links.append(value.strip())
+        return repaired
+
     clean = nh3.clean(
         raw_html,
         tags=ALLOWED_TAGS,
@@ -123,7 +156,50 @@ def render_answer(text: str, markdown: mistune.Markdown) -> Rendered:
         allowed_classes={"a": {"bare"}},
     )
     clean = _IMAGE_WITHOUT_SOURCE.sub("", _REMOTE_IMAGE.sub(_image_as_link, clean))
-    return Rendered(clean, tuple(warnings))
+    return Rendered(clean, tuple(warnings), tuple(local_links))
+
+
+def html_depth(markup: str) -> int:
+    """Return how deep the elements of an HTML fragment nest, counting unclosed ones."""
+    depth = deepest = 0
+    for match in _HTML_TAG.finditer(markup):
+        closing, name, self_closing = match.groups()
+        if closing:
+            depth = max(depth - 1, 0)
+        elif not self_closing and name.lower() not in _VOID_TAGS:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def is_local_url(url: str) -> bool:
+    """Return whether a URL names a file beside the page: no scheme, no host, a path."""
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc and bool(parts.path)
+
+
+def _unsafe_markup(raw_html: str) -> list[tuple[str, str]]:
+    """Return a warning naming the tags and event handlers the sanitiser will remove."""
+    found = set()
+    for match in _UNSAFE_MARKUP.finditer(raw_html):
+        tag, handler = match.groups()
+        found.add(f"<{tag.lower()}>" if tag else f"{handler.lower()}=")
+    if not found:
+        return []
+    return [("unsafe-html", f"removed what could run code or restyle the page: {', '.join(sorted(found))}")]
+
+
+def _scheme(url: str) -> str:
+    try:
+        return urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return ""
+
+
+def _plain_text(text: str, warning: str) -> Rendered:
+    """Return an answer shown as escaped text, line by line, with why."""
+    body = html.escape(text).replace("\n", "<br>\n")
+    return Rendered(f"<p>{body}</p>\n", (("answer-as-text", warning),))
 
 
 def plain_paragraphs(text: str) -> str:

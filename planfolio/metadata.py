@@ -5,69 +5,129 @@ from __future__ import annotations
 import html
 import math
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
+from .countries import closest_country, is_known_country
 from .model import LIST_KEYS, SINGLE_KEYS, Problem
+from .slugs import slugify
 
 _META_LINE = re.compile(r"^\s*\[\[\s*([A-Za-z_][\w-]*)\s*:(.*)\]\]\s*$")
 YEAR_RANGE = (2000, 2100)
 
 
+@dataclass
+class _Found:
+    """The metadata of one plan as its lines are read, with their problems."""
+
+    source_path: str
+    singles: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # Each list key's values in order, as dict keys: a repeated value is kept once.
+    lists: dict[str, dict[str, None]] = field(default_factory=lambda: {key: {} for key in LIST_KEYS})
+    extra: list[tuple[str, str]] = field(default_factory=list)
+    # The lines of each single key given again, and of each unknown key, reported once each.
+    repeats: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    unknown: dict[str, list[int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def report(self, line: int, message: str, kind: str, severity: str = "error") -> None:
+        """Add a problem found on one line."""
+        self.problems.append(Problem(self.source_path, line, message, severity, kind))
+
+
 def read_metadata(head: list[str], source_path: str) -> tuple[dict[str, Any], list[Problem]]:
     """Return Plan keyword arguments from metadata lines, with their problems."""
-    problems: list[Problem] = []
-    singles: dict[str, tuple[str, int]] = {}
-    lists: dict[str, list[str]] = {key: [] for key in LIST_KEYS}
-    extra: list[tuple[str, str]] = []
+    found = _Found(source_path)
     for index, line in enumerate(head):
         match = _META_LINE.match(line)
-        if not match:
-            continue
-        number, key = index + 1, match.group(1).lower()
-        value = " ".join(html.unescape(match.group(2)).split())
-        if not value:
-            problems.append(Problem(source_path, number, f"{key}: empty value ignored", "warning"))
-        elif key in LIST_KEYS:
-            if value not in lists[key]:
-                lists[key].append(value)
-        elif key in SINGLE_KEYS:
-            if key in singles:
-                first = singles[key][1]
-                message = (
-                    f"{key}: given more than once (first on line {first});"
-                    f" keeping {singles[key][0]!r}, ignoring {value!r}"
-                )
-                problems.append(Problem(source_path, number, message))
-            else:
-                singles[key] = (value, number)
+        if match:
+            _read_line(
+                found, match.group(1).lower(), " ".join(html.unescape(match.group(2)).split()), index + 1
+            )
+    _report_repeats(found)
+    fields: dict[str, Any] = {key: tuple(values) for key, values in found.lists.items()}
+    fields["extra_metadata"] = tuple(found.extra)
+    for key in ("focal_point", "type"):
+        fields[key] = found.singles.get(key, ("", 0))[0]
+    fields["country"] = _country(found)
+    fields["year"] = _year(found)
+    fields["latlng"] = _latlng(found)
+    return fields, sorted(found.problems, key=lambda problem: problem.line or 0)
+
+
+def _read_line(found: _Found, key: str, value: str, line: int) -> None:
+    if not value:
+        found.report(line, f"{key}: empty value ignored", "empty-value", "warning")
+    elif key in LIST_KEYS:
+        if not slugify(value):
+            _report_unnamed(found, key, value, line)
+        found.lists[key][value] = None
+    elif key in SINGLE_KEYS:
+        if key in found.singles:
+            found.repeats.setdefault(key, []).append((value, line))
         else:
-            extra.append((key, value))
-            message = f"unknown metadata key {key!r} (kept as extra metadata)"
-            problems.append(Problem(source_path, number, message, "warning"))
-    fields: dict[str, Any] = {key: tuple(values) for key, values in lists.items()}
-    fields["extra_metadata"] = tuple(extra)
-    for key in ("country", "focal_point", "type"):
-        fields[key] = singles.get(key, ("", 0))[0]
-    fields["year"] = _year(singles.get("year"), source_path, problems)
-    fields["latlng"] = _latlng(singles.get("latlng"), source_path, problems)
-    return fields, problems
+            found.singles[key] = (value, line)
+    else:
+        found.extra.append((key, value))
+        found.unknown.setdefault(key, []).append(line)
 
 
-def _year(found: tuple[str, int] | None, path: str, problems: list[Problem]) -> int | None:
-    if found is None:
+def _report_repeats(found: _Found) -> None:
+    """Report each repeated single key and each unknown key once, where it is first repeated."""
+    for key, ignored in found.repeats.items():
+        kept, first = found.singles[key]
+        if len(ignored) == 1:
+            given, dropped = "more than once", repr(ignored[0][0])
+        else:
+            given, dropped = f"{len(ignored) + 1} times", _lines([line for _, line in ignored])
+        message = f"{key}: given {given} (first on line {first}); keeping {kept!r}, ignoring {dropped}"
+        found.report(ignored[0][1], message, "repeated-key")
+    for key, lines in found.unknown.items():
+        where = f" on {len(lines)} lines" if len(lines) > 1 else ""
+        message = f"unknown metadata key {key!r}{where} (kept as extra metadata)"
+        found.report(lines[0], message, "unknown-key", "warning")
+
+
+def _lines(numbers: list[int], shown: int = 5) -> str:
+    """Return 'lines 4, 5 and 9', or 'lines 4, 5, 9, 12, 15 and 90 more'."""
+    if len(numbers) <= shown:
+        return "lines " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+    return "lines " + ", ".join(map(str, numbers[:shown])) + f" and {len(numbers) - shown} more"
+
+
+def _report_unnamed(found: _Found, key: str, value: str, line: int) -> None:
+    message = f"{key}: {value!r} has no letters or digits to name a page; left out"
+    found.report(line, message, "unnamed-term")
+
+
+def _country(found: _Found) -> str:
+    value, line = found.singles.get("country", ("", 0))
+    if not value:
+        return ""
+    if not slugify(value):
+        _report_unnamed(found, "country", value, line)
+    elif not is_known_country(value):
+        closest = closest_country(value)
+        hint = f"; did you mean {closest!r}?" if closest else ""
+        found.report(line, f"country: {value!r} is not a known country name{hint}", "country", "warning")
+    return value
+
+
+def _year(found: _Found) -> int | None:
+    if "year" not in found.singles:
         return None
-    value, line = found
+    value, line = found.singles["year"]
     low, high = YEAR_RANGE
-    if value.isdigit() and low <= int(value) <= high:
+    if value.isascii() and value.isdigit() and low <= int(value) <= high:
         return int(value)
-    problems.append(Problem(path, line, f"year: expected a year from {low} to {high}, found {value!r}"))
+    found.report(line, f"year: expected a year from {low} to {high}, found {value!r}", "year")
     return None
 
 
-def _latlng(found: tuple[str, int] | None, path: str, problems: list[Problem]) -> tuple[float, float] | None:
-    if found is None:
+def _latlng(found: _Found) -> tuple[float, float] | None:
+    if "latlng" not in found.singles:
         return None
-    value, line = found
+    value, line = found.singles["latlng"]
     parts = value.split(",")
     try:
         lat, lng = (float(part) for part in parts) if len(parts) == 2 else (math.nan, math.nan)
@@ -76,5 +136,5 @@ def _latlng(found: tuple[str, int] | None, path: str, problems: list[Problem]) -
     if -90 <= lat <= 90 and -180 <= lng <= 180:
         return (lat, lng)
     message = f"latlng: expected 'latitude,longitude' (from -90 to 90, -180 to 180), found {value!r}"
-    problems.append(Problem(path, line, message))
+    found.report(line, message, "latlng")
     return None

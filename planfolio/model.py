@@ -18,6 +18,7 @@ class Problem:
     line: int | None
     message: str
     severity: str = "error"  # "error" or "warning"
+    kind: str = "other"  # what is wrong, for counting ("not-utf8", "unknown-key", ...)
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
@@ -32,6 +33,7 @@ class Entry:
     answer: str
     line: int
     in_group: bool = False
+    answer_line: int = 0  # the line of the answer's first text, 0 when it has none
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class Plan:
 
     source_path: str  # relative to the source folder, with forward slashes
     title: str
+    title_line: int = 1
     slug: str = ""
     country: str = ""
     year: int | None = None

@@ -1,7 +1,13 @@
-"""Every file the build writes goes through here, and never lands outside the output."""
+"""Every file the build writes goes through here, and never lands outside the output.
+
+A site is built into a staging folder beside the output (`.NAME.PID-build`) and swapped in
+whole, so a build that fails or is killed never leaves a half-written site.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -39,6 +45,10 @@ def copy_tree(source: Path, root: Path, prefix: str) -> list[str]:
 
 def check_output_folder(output: Path, source: Path, project: Path) -> None:
     """Refuse an output folder that is or holds the sources, the project, home or /."""
+    if output.is_symlink():
+        raise OutputError(f"refusing to build into {output}: it is a symbolic link; give the folder it names")
+    if output.exists() and not output.is_dir():
+        raise OutputError(f"refusing to build into {output}: it is a file, not a folder")
     output, source = output.resolve(), source.resolve()
     forbidden = {Path("/"), Path.home().resolve(), project.resolve()}
     if output in forbidden:
@@ -71,3 +81,57 @@ def zip_folder(folder: Path, zip_path: Path, leave_out: frozenset[str] = frozens
     finally:
         partial.unlink(missing_ok=True)
     return len(files)
+
+
+def staging_folder(output: Path) -> Path:
+    """Return a new, empty folder beside the output to build into."""
+    output = output.resolve()  # so that "." or "site/.." name the folder itself
+    output.parent.mkdir(parents=True, exist_ok=True)
+    _clear_leftovers(output)
+    staging = output.parent / f".{output.name}.{os.getpid()}-build"
+    staging.mkdir()
+    return staging
+
+
+def swap_in(staging: Path, output: Path) -> None:
+    """Replace the output folder with the finished staging folder."""
+    output = output.resolve()
+    if not output.exists():
+        staging.rename(output)
+        return
+    old = output.parent / f".{output.name}.{os.getpid()}-old-build"
+    output.rename(old)
+    try:
+        staging.rename(output)
+    except OSError:
+        old.rename(output)
+        raise
+    shutil.rmtree(old)
+
+
+def _clear_leftovers(output: Path) -> None:
+    """Remove what killed builds left beside the output; restore a site a killed swap moved aside."""
+    pattern = re.compile(rf"\.{re.escape(output.name)}\.(\d+)-(old-)?build")
+    for folder in sorted(output.parent.iterdir()):
+        match = pattern.fullmatch(folder.name)
+        if match is None or _is_running(int(match.group(1))):
+            continue  # not a build's folder, or one of a build still running
+        if match.group(2) and not output.exists():
+            folder.rename(output)  # killed between the swap's two renames: the last good site
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _is_running(pid: int) -> bool:
+    """Return whether another process with this id is running."""
+    if pid == os.getpid() or os.name != "posix":
+        return False  # on Windows, os.kill would end the process instead of asking
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    except OverflowError:
+        return False
+    return True

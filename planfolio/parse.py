@@ -41,7 +41,7 @@ def decode_plan(data: bytes, source_path: str) -> tuple[str | None, list[Problem
             f"not UTF-8: byte 0x{data[error.start]:02x} in column {column} cannot be decoded;"
             " save the file as UTF-8"
         )
-        return None, [Problem(source_path, line, message)]
+        return None, [Problem(source_path, line, message, kind="not-utf8")]
     return text, []
 
 
@@ -61,14 +61,14 @@ def parse_plan(text: str, source_path: str) -> tuple[Plan | None, list[Problem]]
     problems: list[Problem] = []
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        problems.append(Problem(source_path, line, "NUL bytes removed", "warning"))
+        problems.append(Problem(source_path, line, "NUL bytes removed", "warning", "nul-bytes"))
         text = text.replace("\x00", "")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        return None, [Problem(source_path, 1, "empty file: expected a '# Title' line")]
+        return None, [Problem(source_path, 1, "empty file: expected a '# Title' line", kind="empty-file")]
     first_heading = _FIRST_HEADING.search(text)
     head = text[: first_heading.start() if first_heading else len(text)].split("\n")
-    title, title_problems = _read_title(head, source_path)
+    title, title_line, title_problems = _read_title(head, source_path)
     problems += title_problems
     meta, meta_problems = read_metadata(head, source_path)
     problems += meta_problems
@@ -78,6 +78,7 @@ def parse_plan(text: str, source_path: str) -> tuple[Plan | None, list[Problem]]
     plan = Plan(
         source_path=source_path,
         title=title,
+        title_line=title_line,
         sections=sections,
         template=_template(keys),
         language=next((lang for lang in languages if lang), "en"),
@@ -87,26 +88,28 @@ def parse_plan(text: str, source_path: str) -> tuple[Plan | None, list[Problem]]
     return plan, problems
 
 
-def _read_title(head: list[str], source_path: str) -> tuple[str, list[Problem]]:
+def _read_title(head: list[str], source_path: str) -> tuple[str, int, list[Problem]]:
+    """Return the title, its line number and its problems."""
     for index, line in enumerate(head):
         if line.startswith("# ") and line[2:].strip():
-            return _clean_text(line[2:]), []
+            return _clean_text(line[2:]), index + 1, []
         if line.rstrip() == "#" or (line.startswith("# ") and not line[2:].strip()):
             return _title_below(head, index, source_path)
     fallback = source_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     message = f"no title: expected a first line '# Title'; using the file name {fallback!r}"
-    return fallback, [Problem(source_path, 1, message)]
+    return fallback, 1, [Problem(source_path, 1, message, kind="no-title")]
 
 
-def _title_below(head: list[str], index: int, source_path: str) -> tuple[str, list[Problem]]:
+def _title_below(head: list[str], index: int, source_path: str) -> tuple[str, int, list[Problem]]:
     """Take the title from the line under an empty '# ' line, as some forms wrote it."""
     below = head[index + 1].strip() if index + 1 < len(head) else ""
     if below and not below.startswith("[["):
         message = "title: '# ' line is empty; using the line below it as the title"
-        return _clean_text(below), [Problem(source_path, index + 1, message, "warning")]
+        problem = Problem(source_path, index + 1, message, "warning", "title-line")
+        return _clean_text(below), index + 2, [problem]
     fallback = source_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     message = f"no title: the '# ' line is empty; using the file name {fallback!r}"
-    return fallback, [Problem(source_path, index + 1, message)]
+    return fallback, index + 1, [Problem(source_path, index + 1, message, kind="no-title")]
 
 
 def _template(keys: set[str]) -> str:
@@ -127,6 +130,7 @@ class _SectionBuilder:
     question: list[str] = field(default_factory=list)
     answer: list[str] = field(default_factory=list)
     entry_line: int = 0
+    answer_line: int = 0
     open_entry: bool = False
     question_done: bool = False
     in_group: bool = False
@@ -153,6 +157,7 @@ class _SectionBuilder:
         if not self.open_entry:
             self._start(line + first)
         self.question_done = True
+        self.answer_line = self.answer_line or line + first
         self.answer.extend(text if text.strip() else "" for text in lines[first:])
 
     def _is_rule(self, text: str) -> bool:
@@ -169,9 +174,9 @@ class _SectionBuilder:
         if self.open_entry:
             question = _clean_question(self.question)
             answer = "\n".join(self.answer).strip("\n")
-            entry = Entry(question, answer, self.entry_line, self.entry_in_group)
+            entry = Entry(question, answer, self.entry_line, self.entry_in_group, self.answer_line)
             self.entries.append(entry)
-        self.question, self.answer = [], []
+        self.question, self.answer, self.answer_line = [], [], 0
         self.open_entry = self.question_done = False
 
     def build(self) -> Section:

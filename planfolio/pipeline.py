@@ -11,13 +11,15 @@ from pathlib import Path
 
 from . import urls
 from .cache import Manifest, ParsedPlans, fingerprint, load_manifest, save_manifest
+from .check import check_site
 from .config import Config
 from .data import data_files
 from .feeds import publishing_files
 from .model import Plan, Problem
-from .output import check_output_folder, copy_tree, write_file
+from .output import check_output_folder, copy_tree, staging_folder, swap_in, write_file
 from .parallel import run_parallel, share, worker_count
 from .parse import parse_plan_bytes
+from .progress import Progress, RouteCounter, watching
 from .render import Renderer
 from .routes import Route, site_routes
 from .search import build_search_files
@@ -63,6 +65,7 @@ def build(
     parsed: ParsedPlans | None = None,
     defer: frozenset[str] = frozenset(),
     made: Made | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build the site from a folder of plans into the output folder, atomically.
 
@@ -76,29 +79,36 @@ def build(
     routes = site_routes(site, fingerprint(config, templates), config.base_url)
     manifest = load_manifest(cache, output)
     made = made or {}
-    staging = _staging_folder(output)
+    staging = staging_folder(output)
     try:
         reused = _reuse_pages(routes, manifest, output, staging)
         late = [r for r in routes if r.kind in defer and r.path not in reused and (r.path, r.key) not in made]
         deferred = _reuse_pages(late, manifest, output, staging, any_key=True)
         fresh = [route for route in routes if route.path not in reused | deferred]
         page_problems = {path: manifest.problems.get(path, ()) for path in reused | deferred}
-        page_problems.update(render_pages(site, config, fresh, staging, templates, made))
+        page_problems.update(render_pages(site, config, fresh, staging, templates, made, progress))
         copy_tree(assets, staging, "assets")
-        _swap_in(staging, output)
+        swap_in(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     keys = {path: route.key for route in routes for path in route.outputs}
     # A deferred route keeps its last key, so that the next build without defer makes it.
     keys.update({path: manifest.entries[path][0] for r in late if r.path in deferred for path in r.outputs})
     save_manifest(cache, output, keys, page_problems)
-    rendering_problems = {problem for found in page_problems.values() for problem in found}
-    all_problems = tuple(sorted(set(site.problems) | rendering_problems))
+    all_problems = _all_problems(site, page_problems, check_site(site, source))
     seconds = time.perf_counter() - started
     plan_pages = tuple((plan.source_path, urls.plan_path(plan.slug)) for plan in site.plans)
     return BuildResult(
         len(site.plans), len(fresh), len(reused), all_problems, seconds, plan_pages, tuple(sorted(deferred))
     )
+
+
+def check(source: Path, config: Config) -> tuple[Site, tuple[Problem, ...]]:
+    """Run every stage of a build but writing; return the site and all its problems."""
+    site = read_site(source)
+    routes = site_routes(site, "", config.base_url)
+    page_problems = render_pages(site, config, routes, None)
+    return site, _all_problems(site, page_problems, check_site(site, source))
 
 
 def make_routes(
@@ -136,17 +146,21 @@ def read_site(source: Path, parsed: ParsedPlans | None = None) -> Site:
 def discover(source: Path) -> tuple[list[Path], list[Problem]]:
     """Return the plan files below a folder, sorted, and what was passed over."""
     if not source.is_dir():
-        return [], [Problem(str(source), None, "plans folder not found")]
+        return [], [Problem(str(source), None, "plans folder not found", kind="no-plans-folder")]
     found, problems = [], []
     for root, folders, names in os.walk(source):
         folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in [name for name in folders if (Path(root) / name).is_symlink()]:
+            relative = (Path(root) / name).relative_to(source).as_posix()
+            problems.append(Problem(relative, None, "symbolic link not followed", "warning", "symlink"))
+            folders.remove(name)
         for name in sorted(names):
             path = Path(root) / name
             if not name.endswith(PLAN_SUFFIXES) or name.startswith("."):
                 continue
             if path.is_symlink():
                 relative = path.relative_to(source).as_posix()
-                problems.append(Problem(relative, None, "symbolic link not followed", "warning"))
+                problems.append(Problem(relative, None, "symbolic link not followed", "warning", "symlink"))
                 continue
             found.append(path)
     return found, problems
@@ -160,7 +174,7 @@ def read_plan(
     try:
         data = path.read_bytes()
     except OSError as error:
-        return None, [Problem(relative, None, f"cannot be read: {error.strerror}")]
+        return None, [Problem(relative, None, f"cannot be read: {error.strerror}", kind="unreadable")]
     return parse(data, relative)
 
 
@@ -168,17 +182,19 @@ def render_pages(
     site: Site,
     config: Config,
     routes: list[Route],
-    staging: Path,
+    staging: Path | None,
     templates: Path = TEMPLATES,
     made: Made | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, tuple[Problem, ...]]:
-    """Render the pages of the given routes into staging, on every core.
+    """Render the pages of the given routes into staging (None: nowhere), on every core.
 
     Routes whose files are in `made` are written from there. Return the problems found
     in each page that has any.
     """
     renderer = Renderer(templates, config, site)
     made = made or {}
+    counter = RouteCounter()
 
     def render_chunk(chunk: list[Route]) -> dict[str, tuple[Problem, ...]]:
         problems = {}
@@ -186,14 +202,18 @@ def render_pages(
             ahead = made.get((route.path, route.key))
             files, found = (ahead, []) if ahead is not None else _render_route(renderer, site, route)
             for path, data in files.items():
-                write_file(staging, path, data)
+                if staging is not None:
+                    write_file(staging, path, data)
             if found:
                 problems[route.path] = tuple(found)
+            counter.add_one()
         return problems
 
     workers = worker_count() if len(routes) > 50 else 1
     chunks = share(routes, [route.cost for route in routes], workers)
-    return {path: found for result in run_parallel(render_chunk, chunks) for path, found in result.items()}
+    with watching(counter, len(routes), progress):
+        results = run_parallel(render_chunk, chunks)
+    return {path: found for result in results for path, found in result.items()}
 
 
 def _render_route(renderer: Renderer, site: Site, route: Route) -> tuple[dict[str, bytes], list[Problem]]:
@@ -254,22 +274,14 @@ def _reuse_pages(
     return reused
 
 
-def _staging_folder(output: Path) -> Path:
-    """Return a fresh folder beside the output, clearing ones left by killed builds."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    for stray in output.parent.glob(f".{output.name}.*-build"):
-        shutil.rmtree(stray, ignore_errors=True)
-    staging = output.parent / f".{output.name}.{os.getpid()}-build"
-    staging.mkdir()
-    return staging
+def _all_problems(
+    site: Site, page_problems: dict[str, tuple[Problem, ...]], site_problems: list[Problem]
+) -> tuple[Problem, ...]:
+    """Return every problem once, by file and line: the site's, its pages' and the checks'."""
+    found = set(site.problems) | set(site_problems)
+    found.update(problem for problems in page_problems.values() for problem in problems)
+    return tuple(sorted(found, key=_problem_order))
 
 
-def _swap_in(staging: Path, output: Path) -> None:
-    """Replace the output folder with the finished staging folder."""
-    if output.exists():
-        old = output.parent / f".{output.name}.{os.getpid()}-old-build"
-        output.rename(old)
-        staging.rename(output)
-        shutil.rmtree(old)
-    else:
-        staging.rename(output)
+def _problem_order(problem: Problem) -> tuple[str, int, str]:
+    return (problem.path, problem.line or 0, problem.message)

@@ -214,7 +214,10 @@ class Renderer:
             if section.key == "title" and " ".join(entry.answer.split()) == plan.title:
                 continue  # the title is already the page's heading
             rendered = render_answer(publish_text(entry.answer, policy), self.markdown)
-            problems += [Problem(plan.source_path, entry.line, w, "warning") for w in rendered.warnings]
+            problems += [
+                Problem(plan.source_path, entry.line, message, "warning", kind)
+                for kind, message in rendered.warnings
+            ]
             entries.append(RenderedEntry(entry.question, Markup(rendered.html)))
         heading = section.heading or "Other"
         partners = tuple(publish_partner(partner, policy) for partner in section.partners)

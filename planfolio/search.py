@@ -1,9 +1,10 @@
 """The search files: what of each plan is searched, and the files the search page loads.
 
-The page loads `search-index.js` first (a small index and the table of results),
-then `search-fulltext.js` (every field and the text of every answer); both fill in
-`window.PLANFOLIO_SEARCH`. `search-index.json` is the full index in lunr.js 2.3.9's
-serialised form for other tools. The indexes themselves come from `lunr_index`.
+The page loads `search-index.js` first (a small index, the table of results and
+the full index's field names), then `search-fulltext.js` (every field and the text
+of every answer); both fill in `window.PLANFOLIO_SEARCH`. `search-index.json` is
+the full index in lunr.js 2.3.9's serialised form for other tools. The indexes
+themselves come from `lunr_index`.
 """
 
 from __future__ import annotations
@@ -57,8 +58,14 @@ def build_search_files(plans: Sequence[Plan], policy: str = "hide") -> dict[str,
     documents = [plan_document(plan, policy) for plan in ordered]
     corpus = analyse(documents, FULL_FIELDS)
     results = [result_entry(plan, doc["summary"]) for plan, doc in zip(ordered, documents, strict=True)]
+    brief = {
+        "index": packed_index(corpus, BRIEF_FIELDS),
+        "documents": results,
+        # The page parses a query's field names against the full index from the start.
+        "fulltextFields": [field.name for field in FULL_FIELDS],
+    }
     return {
-        SEARCH_INDEX: _script({"index": packed_index(corpus, BRIEF_FIELDS), "documents": results}),
+        SEARCH_INDEX: _script(brief),
         SEARCH_FULLTEXT: _script({"fulltext": packed_index(corpus, FULL_FIELDS)}),
         SEARCH_JSON: lunr_index_json(corpus, {"documents": results}).encode(),
     }

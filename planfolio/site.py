@@ -78,29 +78,25 @@ def plan_values(plan: Plan, key: str) -> tuple[str, ...]:
 def build_site(plans: list[Plan], problems: list[Problem]) -> Site:
     """Give plans unique slugs and gather the terms of every taxonomy."""
     problems = list(problems)
-    named = _assign_plan_slugs(plans, problems)
+    named = _assign_plan_slugs(plans)
     taxonomies = {spec.key: _gather_terms(spec, named, problems) for spec in TAXONOMIES}
     return Site(named, taxonomies, tuple(problems))
 
 
-def _assign_plan_slugs(plans: list[Plan], problems: list[Problem]) -> tuple[Plan, ...]:
-    bases = {plan.source_path: slugify(plan.title) or slugify(_stem(plan)) or "plan" for plan in plans}
-    slugs = unique_slugs(list(bases.items()))
-    owners = {slug: path for path, slug in slugs.items()}
-    for plan in plans:
-        base, slug = bases[plan.source_path], slugs[plan.source_path]
-        if slug != base:
-            message = (
-                f"page name plans/{base}.html is already {owners[base]}'s (same or similar"
-                f" title); this plan's page is plans/{slug}.html"
-            )
-            problems.append(Problem(plan.source_path, 1, message, "warning"))
+def _assign_plan_slugs(plans: list[Plan]) -> tuple[Plan, ...]:
+    """Give each plan its base slug, or base-2, base-3... when an earlier path has it.
+
+    The collisions are reported by the site check, which tells a duplicate title apart.
+    """
+    slugs = unique_slugs([(plan.source_path, base_slug(plan)) for plan in plans])
     named = (replace(plan, slug=slugs[plan.source_path]) for plan in plans)
     return tuple(sorted(named, key=lambda plan: plan.slug))
 
 
-def _stem(plan: Plan) -> str:
-    return plan.source_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+def base_slug(plan: Plan) -> str:
+    """Return the slug a plan's page is named by unless another plan has it first."""
+    stem = plan.source_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return slugify(plan.title) or slugify(stem) or "plan"
 
 
 def _gather_terms(spec: TaxonomySpec, plans: tuple[Plan, ...], problems: list[Problem]) -> Taxonomy:
@@ -111,9 +107,7 @@ def _gather_terms(spec: TaxonomySpec, plans: tuple[Plan, ...], problems: list[Pr
         for value in plan_values(plan, spec.key):
             slug = slugify(value)
             if not slug:
-                message = f"{spec.key}: {value!r} has no letters or digits to name a page; left out"
-                problems.append(Problem(plan.source_path, None, message))
-                continue
+                continue  # reported with its line when the plan was read
             spellings.setdefault(slug, Counter())[value] += 1
             first_use.setdefault(value, plan.source_path)
             members.setdefault(slug, {})[plan.source_path] = plan
@@ -127,6 +121,6 @@ def _gather_terms(spec: TaxonomySpec, plans: tuple[Plan, ...], problems: list[Pr
                 f"{spec.key}: {variant!r} is listed under {name!r}, the spelling most plans use"
                 f" (page {spec.folder}/{slug}.html)"
             )
-            problems.append(Problem(first_use[variant], None, message, "warning"))
+            problems.append(Problem(first_use[variant], None, message, "warning", "spelling"))
         terms[slug] = Term(slug, name, tuple(members[slug].values()), tuple(sorted(counts)))
     return Taxonomy(spec, terms)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -79,3 +80,47 @@ def foreign_scripts(site: Path) -> list[str]:
             if src is None or not is_local(src) or not resolve(site, page, src).is_file():
                 found.append(f"{page.relative_to(site)}: {src or 'inline script'}")
     return found
+
+
+# Markup that must never reach a page, whatever the plans hold.
+UNSAFE_TAGS = {"script", "iframe", "frame", "object", "embed", "svg", "math", "style", "form", "base", "meta"}
+SAFE_SCHEMES = ("http:", "https:", "mailto:")
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
+
+
+class _UnsafeReader(HTMLParser):
+    """Collect every tag, event handler or URL of a page that could run code."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in UNSAFE_TAGS and not _the_sites_own(tag, dict(attrs)):
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            # Browsers ignore whitespace and control characters in a URL's scheme.
+            url = "".join(char for char in (value or "") if char > " ").lower()
+            scheme = _SCHEME.match(url)
+            if name.startswith("on") or name in ("style", "srcdoc", "formaction", "xlink:href"):
+                self.found.append(f"{tag} {name}")
+            elif name in ("href", "src", "action", "data") and scheme and scheme.group() not in SAFE_SCHEMES:
+                self.found.append(f"{tag} {name}={value}")
+
+
+def _the_sites_own(tag: str, attrs: dict[str, str | None]) -> bool:
+    """Return whether a tag is one the templates write: search forms, head metadata, and
+    scripts loaded from the site's own files (`foreign_scripts` checks that they exist)."""
+    if tag == "script":
+        return bool(attrs.get("src")) and is_local(attrs.get("src") or "")
+    if tag == "form":
+        return attrs.get("role") == "search" and (attrs.get("action") or "").endswith("search.html")
+    return tag == "meta" and set(attrs) <= {"charset", "name", "content"}
+
+
+def unsafe_markup(html: str) -> list[str]:
+    """Return every tag, event handler attribute or URL in html that could run code."""
+    reader = _UnsafeReader()
+    reader.feed(html)
+    reader.close()
+    return reader.found

@@ -4,18 +4,21 @@ import csv
 import html
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from collections import Counter, defaultdict
 
 import pytest
 
 from planfolio.privacy import EMAIL
 
-from conftest import CORPUS
+from conftest import CORPUS, PROJECT_ROOT
 from sitecheck import broken_links, foreign_scripts, read_page, resolve
 from test_build import run_build
+from test_output import tree
 
 _META = re.compile(r"^\[\[(country|methods):(.*)\]\]\s*$", re.M)
 
@@ -112,3 +115,16 @@ def test_data_files_hold_every_plan_and_no_address(corpus_site):
     assert [row["url"] for row in rows] == [plan["url"] for plan in plans]
     for name in ("plans.json", "plans.csv"):  # focal_points is hide by default
         assert EMAIL.search((corpus_site / name).read_text(encoding="utf-8-sig")) is None, name
+
+
+def test_a_second_build_elsewhere_is_byte_identical(corpus_site, tmp_path):
+    copy = tmp_path / "elsewhere" / "plans"
+    copy.mkdir(parents=True)
+    for path in sorted(CORPUS.iterdir(), reverse=True):  # listed in another order
+        shutil.copyfile(path, copy / path.name)
+    output = tmp_path / "another-site"
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    command = [sys.executable, str(PROJECT_ROOT / "build.py"), "build", "--source", str(copy)]
+    result = subprocess.run([*command, "--output", str(output)], capture_output=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert tree(output) == tree(corpus_site)

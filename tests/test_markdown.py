@@ -2,7 +2,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from planfolio.markdown import make_markdown, render_answer, repair_url
+from planfolio.markdown import html_depth, make_markdown, render_answer, repair_url
 
 
 def render(text):
@@ -68,13 +68,13 @@ def test_two_hashes_are_repaired_with_a_warning():
     rendered = render("[x](https://example.org/a#b#c)")
     assert 'href="https://example.org/a#b%23c"' in rendered.html
     assert rendered.warnings == (
-        "link 'https://example.org/a#b#c' repaired as 'https://example.org/a#b%23c'",
+        ("link", "link 'https://example.org/a#b#c' repaired as 'https://example.org/a#b%23c'"),
     )
 
 
 def test_dropped_link_is_reported():
     assert render("[x](javascript:alert(1))").warnings == (
-        "link with a javascript: address dropped: only http, https and mailto are kept",
+        ("link", "link with a javascript: address dropped: only http, https and mailto are kept"),
     )
 
 
@@ -153,3 +153,93 @@ def test_fast_path_agrees_with_the_parser_on_every_plain_corpus_answer(corpus):
     assert len(answers) > 5000
     differ = [a[:80] for a in answers if render(a).html != nh3_clean_of_mistune(a)]
     assert differ == []
+
+
+def test_local_links_are_listed_as_written():
+    text = (
+        "[report](docs/my%20report.pdf) [site](https://example.org) [top](#top) [q](?page=2)"
+        " [mail](mailto:a@example.org) [host](//example.org/x) ![chart](img/chart.png)"
+        ' <a href="notes.txt">notes</a>'
+    )
+    assert render(text).local_links == ("docs/my%20report.pdf", "img/chart.png", "notes.txt")
+
+
+def test_an_answer_too_long_is_shown_as_plain_text():
+    rendered = render("<script>alert(1)</script>\n" + "x" * 1_000_000)
+    assert rendered.html.startswith("<p>&lt;script&gt;alert(1)&lt;/script&gt;<br>\nxxx")
+    assert rendered.warnings == (
+        ("answer-as-text", "answer of 1,000,026 characters is longer than 1,000,000: shown as plain text"),
+    )
+
+
+def test_html_nested_too_deep_is_shown_as_plain_text():
+    rendered = render("<div>" * 101 + "deep <b onclick='alert(1)'>x</b>")
+    assert rendered.html.startswith("<p>&lt;div&gt;&lt;div&gt;")
+    assert "<b" not in rendered.html
+    assert rendered.warnings == (
+        ("answer-as-text", "HTML nested 102 levels deep (at most 100): shown as plain text"),
+    )
+
+
+def test_html_nested_up_to_the_limit_is_rendered():
+    rendered = render("<div>" * 99 + "<b>deep</b>" + "</div>" * 99)
+    assert rendered.warnings == () and "<b>deep</b>" in rendered.html
+
+
+@pytest.mark.parametrize(
+    ("markup", "depth"),
+    [
+        ("<p>a</p><p>b</p>", 1),
+        ("<ul><li>a<br><img src=x></li></ul>", 2),
+        ("<div><div/><span>x</span></div>", 2),
+        ("</div></div><b>", 1),
+        ("<b><i><u>", 3),
+        ("a < b and c > d", 0),
+    ],
+)
+def test_html_depth(markup, depth):
+    assert html_depth(markup) == depth
+
+
+def test_long_runs_of_link_brackets_render_in_one_pass():
+    # Each of these once took time growing with the square of the run's length.
+    for text in ("[" * 100_000, "[](<" * 25_000, "[a](" * 25_000):
+        assert render(text).warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("hostile", "removed"),
+    [
+        ("<script>alert(1)</script>", "<script>"),
+        ("<img src=x onerror=alert(1)>", "onerror="),
+        ("<svg onload=alert(1)>", "<svg>"),
+        ("<IFRAME SRC='https://example.org'></IFRAME>", "<iframe>"),
+        ("<style>body{display:none}</style>", "<style>"),
+        ("<form action=x><button>go</button></form>", "<form>"),
+    ],
+)
+def test_removed_markup_is_named(hostile, removed):
+    assert ("unsafe-html", f"removed what could run code or restyle the page: {removed}") in render(
+        hostile
+    ).warnings
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '<a href="&#106;avascript:alert(1)">x</a>',
+        '<a href=" java\tscript:alert(1)">x</a>',
+        "<A HREF='JavaScript:alert(1)'>x</A>",
+        "[x](JaVaScRiPt:alert(1))",
+    ],
+)
+def test_disguised_javascript_links_are_named(hostile):
+    rendered = render(hostile)
+    assert unsafe_parts(rendered.html) == []
+    assert rendered.warnings == (
+        ("link", "link with a javascript: address dropped: only http, https and mailto are kept"),
+    )
+
+
+def test_text_that_mentions_handlers_is_not_reported():
+    assert render("Go online= now; `<script>` is code; a < b onclick= c").warnings == ()

@@ -1,80 +1,211 @@
-import zipfile
+"""Writing the site: every write stays in the output, and a site is swapped in whole."""
+
+import hashlib
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from planfolio.output import ZIP_DATE, OutputError, write_file, zip_folder
+from planfolio.output import (
+    OutputError,
+    check_output_folder,
+    staging_folder,
+    swap_in,
+    write_file,
+)
 
-from conftest import plan_text, write_plans
-from test_build import run_build
-
-
-def site_folder(tmp_path):
-    folder = tmp_path / "site"
-    for name, data in {
-        ".nojekyll": b"",
-        "index.html": b"<p>home</p>",
-        "plans/a.html": b"a",
-        "b/c/d.txt": b"d",
-    }.items():
-        write_file(folder, name, data)
-    return folder
+from conftest import PROJECT_ROOT, plan_text, write_plans
+from test_build import run_build, small_site
 
 
-def test_zip_holds_every_file_under_one_folder_sorted_with_fixed_dates(tmp_path):
-    folder = site_folder(tmp_path)
-    assert zip_folder(folder, tmp_path / "portfolio.zip") == 4
-    with zipfile.ZipFile(tmp_path / "portfolio.zip") as archive:
-        entries = archive.infolist()
-        assert [entry.filename for entry in entries] == [
-            "portfolio/.nojekyll",
-            "portfolio/b/c/d.txt",
-            "portfolio/index.html",
-            "portfolio/plans/a.html",
-        ]
-        assert {entry.date_time for entry in entries} == {ZIP_DATE}
-        assert archive.read("portfolio/index.html") == b"<p>home</p>"
+def tree(folder):
+    """Return every file below a folder by relative path, with a hash of its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
-def test_the_same_site_gives_the_same_zip(tmp_path):
-    folder = site_folder(tmp_path)
-    (tmp_path / "again").mkdir()
-    zip_folder(folder, tmp_path / "site.zip")
-    (folder / "index.html").touch()  # a newer file date changes nothing
-    zip_folder(folder, tmp_path / "again/site.zip")
-    assert (tmp_path / "site.zip").read_bytes() == (tmp_path / "again/site.zip").read_bytes()
+@pytest.mark.parametrize("relative", ["../x.html", "a/../../x.html", "/etc/x.html", "", "."])
+def test_write_file_refuses_paths_that_leave_the_output(tmp_path, relative):
+    root = tmp_path / "site"
+    root.mkdir()
+    with pytest.raises(OutputError, match="outside the output folder"):
+        write_file(root, relative, b"x")
+    assert list(tmp_path.rglob("x.html")) == []
 
 
-def test_zip_inside_the_folder_it_archives_is_refused(tmp_path):
-    folder = site_folder(tmp_path)
-    with pytest.raises(OutputError, match="inside the folder it archives"):
-        zip_folder(folder, folder / "site.zip")
+def test_write_file_refuses_a_symlinked_folder_inside_the_output(tmp_path):
+    root, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    root.mkdir(), elsewhere.mkdir()
+    (root / "plans").symlink_to(elsewhere)
+    with pytest.raises(OutputError):
+        write_file(root, "plans/x.html", b"x")
+    assert list(elsewhere.iterdir()) == []
 
 
-def test_build_zip_unpacks_to_the_built_site_but_the_404_page(tmp_path):
-    source = write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
-    result = run_build(
+def refusal(output, source, project):
+    source.mkdir(parents=True, exist_ok=True)
+    with pytest.raises(OutputError) as error:
+        check_output_folder(output, source, project)
+    return str(error.value)
+
+
+def test_refuses_the_plans_folder_and_the_folders_holding_it(tmp_path):
+    source, project = tmp_path / "data/plans", tmp_path / "project"
+    for output in (source, tmp_path / "data", tmp_path, source / ".."):
+        message = refusal(output, source, project)
+        assert message == f"refusing to build into {output.resolve()}: it holds the plans folder {source}"
+
+
+def test_refuses_the_project_home_and_root(tmp_path):
+    source, project = tmp_path / "data/plans", tmp_path / "project"
+    for output in (project, Path.home(), Path("/")):
+        message = refusal(output, source, project)
+        assert message == f"refusing to build into {output.resolve()}: it is / or the home or project folder"
+
+
+def test_refuses_a_file_and_a_symbolic_link(tmp_path):
+    source, project = tmp_path / "data/plans", tmp_path / "project"
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    assert refusal(tmp_path / "file", source, project).endswith("it is a file, not a folder")
+    message = refusal(tmp_path / "link", source, project)
+    assert message.endswith("it is a symbolic link; give the folder it names")
+
+
+def test_accepts_a_folder_beside_the_plans(tmp_path):
+    (tmp_path / "plans").mkdir()
+    check_output_folder(tmp_path / "site", tmp_path / "plans", tmp_path / "project")
+
+
+def test_the_command_line_refuses_home(tmp_path):
+    home = tmp_path / "home"
+    source = small_site(tmp_path)
+    command = [sys.executable, str(PROJECT_ROOT / "build.py"), "build", "--source", str(source)]
+    result = subprocess.run(
+        [*command, "--output", str(home)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(home)},
+    )
+    assert result.returncode == 1
+    assert f"refusing to build into {home.resolve()}: it is / or the home or project folder" in result.stderr
+    assert not home.exists()
+
+
+def test_staging_is_beside_the_output_and_swapped_in(tmp_path):
+    output = tmp_path / "site"
+    write_plans(output, {"old.html": "old"})
+    staging = staging_folder(output)
+    assert staging == tmp_path / f".site.{os.getpid()}-build" and list(staging.iterdir()) == []
+    write_file(staging, "new.html", b"new")
+    swap_in(staging, output)
+    assert tree(output) == {"new.html": hashlib.sha256(b"new").hexdigest()}
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
+
+
+def test_leftovers_of_killed_builds_are_removed(tmp_path):
+    output = tmp_path / "site"
+    write_plans(output, {"index.html": "good"})
+    dead = 2**22 + 1  # above the largest process id Linux gives
+    write_plans(tmp_path / f".site.{dead}-build", {"half.html": "half"})
+    write_plans(tmp_path / f".site.{dead + 1}-old-build", {"index.html": "older"})
+    write_plans(tmp_path / ".other.1-build", {"keep.html": "not this output's"})
+    staging = staging_folder(output)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.1-build", staging.name, "site"]
+    assert (output / "index.html").read_text() == "good"
+
+
+def test_a_swap_killed_halfway_is_undone_by_the_next_build(tmp_path):
+    # Killed between the two renames: the last good site is aside, the new one is staged.
+    output, dead = tmp_path / "site", 2**22 + 1
+    write_plans(tmp_path / f".site.{dead}-old-build", {"index.html": "good"})
+    write_plans(tmp_path / f".site.{dead}-build", {"index.html": "new but never swapped in"})
+    staging_folder(output)
+    assert (output / "index.html").read_text() == "good"
+    assert not (tmp_path / f".site.{dead}-old-build").exists()
+
+
+def test_the_folder_of_a_build_still_running_is_left_alone(tmp_path):
+    output = tmp_path / "site"
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        write_plans(tmp_path / f".site.{running.pid}-build", {"half.html": "half"})
+        staging_folder(output)
+        assert (tmp_path / f".site.{running.pid}-build/half.html").is_file()
+    finally:
+        running.kill()
+        running.wait()
+
+
+def test_a_failed_build_leaves_the_previous_site_and_no_staging(tmp_path, monkeypatch):
+    from planfolio import pipeline
+    from planfolio.config import Config
+
+    source, output = small_site(tmp_path), tmp_path / "site"
+    pipeline.build(source, output, Config())
+    before = tree(output)
+    written = []
+
+    def write_then_fail(root, relative, data):
+        if len(written) == 5:
+            raise OSError("disk full")
+        written.append(relative)
+        return write_file(root, relative, data)
+
+    monkeypatch.setattr(pipeline, "write_file", write_then_fail)
+    write_plans(source, {"new.md": plan_text("New")})
+    with pytest.raises(OSError, match="disk full"):
+        pipeline.build(source, output, Config())
+    assert tree(output) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["plans", "site"]
+
+
+def many_plans(folder, count):
+    """Write plans that make many pages: each has methods and data sources no other has."""
+    plans = {}
+    for number in range(count):
+        meta = {
+            "country": "Kenya",
+            "year": str(2000 + number % 30),
+            "methods": [f"Method {number} {letter}" for letter in "abcd"],
+            "datasources": [f"Source {number} {letter}" for letter in "abcd"],
+        }
+        plans[f"plan_{number:05}.md"] = plan_text(f"Plan number {number}", meta)
+    return write_plans(folder, plans)
+
+
+def test_a_build_killed_while_it_writes_leaves_the_previous_site(tmp_path):
+    source, output = many_plans(tmp_path / "plans", 500), tmp_path / "site"
+    assert run_build("build", "--source", source, "--output", output, cwd=tmp_path).returncode == 0
+    before = tree(output)
+    write_plans(source, {"zz_new.md": plan_text("A new plan")})
+    command = [
+        sys.executable,
+        str(PROJECT_ROOT / "build.py"),
         "build",
         "--source",
         source,
         "--output",
-        tmp_path / "site",
-        "--zip",
-        tmp_path / "out/plans.zip",
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1].endswith(f"files zipped into {tmp_path / 'out/plans.zip'}")
-    with zipfile.ZipFile(tmp_path / "out/plans.zip") as archive:
-        archive.extractall(tmp_path / "unpacked")
-    built = sorted(p.relative_to(tmp_path / "site") for p in (tmp_path / "site").rglob("*") if p.is_file())
-    built.remove(Path("404.html"))  # only a web server shows it
-    unpacked = tmp_path / "unpacked/plans"
-    assert sorted(p.relative_to(unpacked) for p in unpacked.rglob("*") if p.is_file()) == built
-    for path in built:
-        assert (unpacked / path).read_bytes() == (tmp_path / "site" / path).read_bytes()
-
-
-def test_write_file_refuses_to_leave_the_output(tmp_path):
-    with pytest.raises(OutputError, match="outside the output folder"):
-        write_file(tmp_path / "site", "../escape.html", b"")
+        output,
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    staging = tmp_path / f".site.{process.pid}-build"
+    deadline = time.monotonic() + 300
+    while not (staging.is_dir() and any(staging.iterdir())):
+        assert process.poll() is None, "the build ended before it was seen writing"
+        assert time.monotonic() < deadline, "the build did not start writing"
+        time.sleep(0.001)
+    process.kill()
+    assert process.wait() == -9
+    assert staging.is_dir()  # half written, and left behind
+    assert tree(output) == before
+    assert run_build("build", "--source", source, "--output", output, cwd=tmp_path).returncode == 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".planfolio-cache", "plans", "site"]
+    assert "plans/a-new-plan.html" in tree(output)

@@ -1,3 +1,5 @@
+import pytest
+
 from planfolio.model import Partner
 from planfolio.parse import parse_plan, parse_plan_bytes
 
@@ -290,3 +292,97 @@ def test_entities_in_titles_and_values_are_decoded_once():
     plan, _ = parse_plan("# Blue &amp; green <b>\n[[methods:Data &amp; analytics]]\n", "x.md")
     assert plan.title == "Blue & green <b>"
     assert plan.methods == ("Data & analytics",)
+
+
+def test_a_term_without_letters_is_reported_with_its_line():
+    plan, problems = parse_plan("# T\n[[methods:Co-creation]]\n[[methods:?#]]\n[[country:--]]\n", "x.md")
+    assert plan.methods == ("Co-creation", "?#")
+    assert [str(p) for p in problems] == [
+        "x.md:3: error: methods: '?#' has no letters or digits to name a page; left out",
+        "x.md:4: error: country: '--' has no letters or digits to name a page; left out",
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Kenya",
+        "kenya",
+        "Côte d'Ivoire",
+        "Cote d'Ivoire",
+        "Ivory Coast",
+        "Viet Nam",
+        "Vietnam",
+        "Bolivia",
+        "Türkiye",
+        "Turkey",
+        "Congo (Democratic Republic of the)",
+        "Democratic Republic of the Congo",
+        "Republic of the Congo",
+        "The Gambia",
+        "Tanzania",
+        "Palestine",
+        "Kosovo",
+    ],
+)
+def test_known_country_names_are_accepted(name):
+    plan, problems = parse_plan(f"# T\n[[country:{name}]]\n", "x.md")
+    assert plan.country == name and problems == []
+
+
+def test_unknown_country_suggests_the_closest_name():
+    plan, problems = parse_plan("# T\n[[country:Kenia]]\n", "x.md")
+    assert plan.country == "Kenia"
+    assert [str(p) for p in problems] == [
+        "x.md:2: warning: country: 'Kenia' is not a known country name; did you mean 'Kenya'?"
+    ]
+
+
+def test_unknown_country_with_nothing_close():
+    _, problems = parse_plan("# T\n[[country:Atlantis]]\n", "x.md")
+    assert [p.message for p in problems] == ["country: 'Atlantis' is not a known country name"]
+
+
+def test_year_in_other_digits_is_refused():
+    plan, problems = parse_plan("# T\n[[year:²⁰²³]]\n", "x.md")
+    assert plan.year is None
+    assert [p.message for p in problems] == ["year: expected a year from 2000 to 2100, found '²⁰²³'"]
+
+
+def test_title_line_is_kept():
+    assert parse_plan("\n\n# Late title\n", "x.md")[0].title_line == 3
+    assert parse_plan("# \nBelow\n", "x.md")[0].title_line == 2
+
+
+def test_answer_line_is_the_first_line_of_text():
+    plan, _ = parse_plan("# T\n## End\n> Q\n\n\nfirst\n\nsecond\n> Q2\n", "x.md")
+    assert [(e.line, e.answer_line) for e in plan.sections[0].entries] == [(3, 6), (9, 0)]
+
+
+def test_problems_name_their_kind():
+    text = "# T\n[[colour:blue]]\n[[year:1850]]\n[[year:2020]]\n[[latlng:x]]\n[[country:Kenia]]\n[[type:]]\n"
+    _, problems = parse_plan(text, "x.md")
+    assert sorted(p.kind for p in problems) == [
+        "country", "empty-value", "latlng", "repeated-key", "unknown-key", "year",
+    ]  # fmt: skip
+    assert parse_plan_bytes(b"\xff", "x.md")[1][0].kind == "not-utf8"
+    assert parse_plan_bytes(b"\n", "x.md")[1][0].kind == "empty-file"
+    assert parse_plan("text", "x.md")[1][0].kind == "no-title"
+
+
+def test_a_key_repeated_many_times_is_reported_once():
+    text = "# T\n" + "".join(f"[[year:{2000 + n}]]\n[[colour:{n}]]\n" for n in range(5000))
+    plan, problems = parse_plan(text, "x.md")
+    assert plan.year == 2000 and len(plan.extra_metadata) == 5000
+    assert [str(p) for p in problems] == [
+        "x.md:3: warning: unknown metadata key 'colour' on 5000 lines (kept as extra metadata)",
+        "x.md:4: error: year: given 5000 times (first on line 2); keeping '2000',"
+        " ignoring lines 4, 6, 8, 10, 12 and 4994 more",
+    ]
+
+
+def test_a_key_repeated_twice_names_the_lines():
+    _, problems = parse_plan("# T\n[[type:a]]\n[[type:b]]\n[[type:c]]\n", "x.md")
+    assert [p.message for p in problems] == [
+        "type: given 3 times (first on line 2); keeping 'a', ignoring lines 3 and 4"
+    ]

@@ -200,6 +200,7 @@ def test_page_scripts_expand_to_the_indexes_lunr_js_builds() -> None:
       brief: PlanfolioSearch.loadIndex(data.index).toJSON(),
       full: PlanfolioSearch.loadIndex(data.fulltext).toJSON(),
       documents: data.documents,
+      fields: data.fulltextFields,
     };
     """
     page = run_node(
@@ -209,6 +210,7 @@ def test_page_scripts_expand_to_the_indexes_lunr_js_builds() -> None:
     assert normalised(json.loads(json.dumps(page["full"]))) == normalised(index)
     assert normalised(page["brief"]) == normalised(brief)
     assert page["documents"] == index["documents"]
+    assert page["fields"] == [field.name for field in FULL_FIELDS] == index["fields"]
 
 
 def test_result_table_holds_what_a_result_shows() -> None:

@@ -1,0 +1,485 @@
+/*
+ * planfolio search page: fills <div id="search-app"> on search.html.
+ *
+ * Load after lunr.js, search-pipeline.js, search-query.js (how a query is read)
+ * and search-index.js. It searches the small index at once, then loads
+ * search-fulltext.js (the URL in the app's data-fulltext attribute), builds the full
+ * index when the browser is idle and searches again. Everything lives in the page:
+ * no requests besides that script tag, so the page works from file://.
+ *
+ * The query and the filters live in the URL (?q=...&country=...&method=...&year=...),
+ * read on load and on popstate, and written back with history.replaceState.
+ * Filters count from the results: values of one filter combine with OR, filters of
+ * different kinds with AND.
+ *
+ * The app's data-index attribute says which index the results come from: "brief",
+ * then "full" (or "failed" when search-fulltext.js could not be loaded).
+ */
+;(function (window, document) {
+  'use strict'
+
+  var tools = window.PlanfolioSearch
+  var data = window.PLANFOLIO_SEARCH
+  var app = document.getElementById('search-app')
+  if (!app) return
+  if (!window.lunr || !tools || !tools.find || !data) {
+    app.textContent = 'The search index could not be loaded.'
+    return
+  }
+
+  var PAGE_SIZE = 50
+  var DEBOUNCE_MS = 200
+  var FACET_SHOWN = 8 // values listed before "Show all"
+
+  var documents = data.documents
+  var fullFields = data.fulltextFields || data.index.fields
+
+  var FACETS = [
+    { param: 'country', legend: 'Country', plural: 'countries', byCount: true, values: function (doc) { return doc.country ? [doc.country] : [] } },
+    { param: 'method', legend: 'Method', plural: 'methods', byCount: true, values: function (doc) { return doc.methods } },
+    { param: 'year', legend: 'Year', plural: 'years', byCount: false, values: function (doc) { return doc.year == null ? [] : [String(doc.year)] } }
+  ]
+
+  // ---------- Facet values: spelling variants share one key ----------
+
+  function valueKey (value) {
+    return tools.foldAccents(String(value)).toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()
+  }
+
+  // Per facet, per document: its value keys; per facet: the most used spelling of each key.
+  var docKeys = FACETS.map(function () { return [] })
+  var labels = FACETS.map(function (facet, f) {
+    var spellings = {}
+    documents.forEach(function (doc, ref) {
+      var keys = []
+      facet.values(doc).forEach(function (value) {
+        var key = valueKey(value)
+        if (!key || keys.indexOf(key) !== -1) return
+        keys.push(key)
+        var counts = spellings[key] || (spellings[key] = {})
+        counts[value] = (counts[value] || 0) + 1
+      })
+      docKeys[f][ref] = keys
+    })
+    var chosen = {}
+    Object.keys(spellings).forEach(function (key) {
+      var counts = spellings[key]
+      chosen[key] = Object.keys(counts).sort(function (a, b) {
+        return counts[b] - counts[a] || (a < b ? -1 : a > b ? 1 : 0)
+      })[0]
+    })
+    return chosen
+  })
+
+  // ---------- State and the URL ----------
+
+  function readState (search) {
+    var params = new URLSearchParams(search)
+    var state = { q: params.get('q') || '', selected: [], labels: [] }
+    FACETS.forEach(function (facet, f) {
+      var keys = []
+      var extra = {}
+      params.getAll(facet.param).forEach(function (value) {
+        var key = valueKey(value)
+        if (!key || keys.indexOf(key) !== -1) return
+        keys.push(key)
+        if (!(key in labels[f])) extra[key] = value // a value no plan has: shown as given
+      })
+      state.selected.push(keys)
+      state.labels.push(extra)
+    })
+    return state
+  }
+
+  function stateSearch (state) {
+    var params = new URLSearchParams()
+    if (state.q.trim()) params.append('q', state.q)
+    FACETS.forEach(function (facet, f) {
+      state.selected[f].forEach(function (key) { params.append(facet.param, labelOf(f, key)) })
+    })
+    var text = params.toString()
+    return text ? '?' + text : ''
+  }
+
+  function labelOf (f, key) {
+    return labels[f][key] || state.labels[f][key] || key
+  }
+
+  function writeUrl () {
+    var search = stateSearch(state)
+    if (search === window.location.search) return
+    var url = window.location.href.split('#')[0].split('?')[0] + search + window.location.hash
+    try {
+      window.history.replaceState(window.history.state, '', url)
+    } catch (error) {
+      // Some browsers refuse to rewrite file:// addresses: the search works on, unbookmarked.
+      if (error.name !== 'SecurityError') throw error
+    }
+  }
+
+  // Every plan, newest first: what an empty query lists.
+  var everyPlan = documents.map(function (doc, ref) { return ref }).sort(function (a, b) {
+    var x = documents[a]
+    var y = documents[b]
+    return (y.year || 0) - (x.year || 0) || compareText(x.title, y.title) || a - b
+  })
+
+  function compareText (a, b) {
+    a = a.toLowerCase()
+    b = b.toLowerCase()
+    return a < b ? -1 : a > b ? 1 : 0
+  }
+
+  // Return the refs of the query's results in order, each's matched words, and the outcome.
+  function find (index, text) {
+    var found = tools.find(index, text, fullFields)
+    var terms = {}
+    found.refs = found.outcome === 'all' ? everyPlan : found.hits.map(function (hit) {
+      terms[hit.ref] = hit.terms
+      return hit.ref
+    })
+    found.terms = terms
+    return found
+  }
+
+  // ---------- Filters ----------
+
+  function matchesFacet (f, ref, selected) {
+    if (!selected.length) return true
+    var keys = docKeys[f][ref]
+    for (var i = 0; i < keys.length; i++) {
+      if (selected.indexOf(keys[i]) !== -1) return true
+    }
+    return false
+  }
+
+  // Keep the refs every facet allows but `skip` (-1: none skipped).
+  function filterRefs (refs, skip) {
+    return refs.filter(function (ref) {
+      for (var f = 0; f < FACETS.length; f++) {
+        if (f !== skip && !matchesFacet(f, ref, state.selected[f])) return false
+      }
+      return true
+    })
+  }
+
+  // A facet's counts come from the results the other facets allow, so the values of
+  // one facet can be combined (OR) and its counts say what choosing each would add.
+  function facetValues (f, refs) {
+    var counts = {}
+    filterRefs(refs, f).forEach(function (ref) {
+      docKeys[f][ref].forEach(function (key) { counts[key] = (counts[key] || 0) + 1 })
+    })
+    state.selected[f].forEach(function (key) { counts[key] = counts[key] || 0 })
+    var keys = Object.keys(counts)
+    keys.sort(FACETS[f].byCount
+      ? function (a, b) { return counts[b] - counts[a] || compareText(labelOf(f, a), labelOf(f, b)) }
+      : function (a, b) { return compareText(labelOf(f, b), labelOf(f, a)) })
+    return keys.map(function (key) { return { key: key, count: counts[key] } })
+  }
+
+  // Append text to parent, each word whose index word is in `terms` in a <mark>.
+  function appendHighlighted (parent, text, terms) {
+    tools.highlight(text, terms).forEach(function (piece) {
+      if (!piece[1]) {
+        parent.appendChild(document.createTextNode(piece[0]))
+        return
+      }
+      var mark = document.createElement('mark')
+      mark.textContent = piece[0]
+      parent.appendChild(mark)
+    })
+  }
+
+  // ---------- The page ----------
+
+  var state = readState(window.location.search)
+  var index = tools.loadIndex(data.index)
+  var fullText = 'loading' // then 'loaded' or 'failed'
+  var shown = PAGE_SIZE
+  var expanded = FACETS.map(function () { return false })
+  var baseTitle = document.title
+  var timer = null
+
+  function element (tag, attributes, text) {
+    var node = document.createElement(tag)
+    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]) })
+    if (text != null) node.textContent = text
+    return node
+  }
+
+  var form = element('form', { class: 'search-large', role: 'search' })
+  var label = element('label', { for: 'search-query' }, 'Search every plan')
+  var input = element('input', { id: 'search-query', type: 'search', name: 'q', autocomplete: 'off', placeholder: 'e.g. solutions mapping for waste' })
+  var submit = element('button', { type: 'submit' }, 'Search')
+  form.appendChild(label)
+  form.appendChild(input)
+  form.appendChild(submit)
+  var status = element('p', { class: 'count', id: 'search-status', role: 'status', 'aria-live': 'polite' })
+  // Filters fold away on narrow screens, where they would push the results down.
+  var filters = element('details', { class: 'filters' })
+  var filtersSummary = element('summary', null, 'Filters')
+  var filterList = element('div', { class: 'filter-list' })
+  filters.appendChild(filtersSummary)
+  filters.appendChild(filterList)
+  var wide = window.matchMedia('(min-width: 52rem)')
+  var results = element('ol', { class: 'search-results', 'aria-labelledby': 'search-status' })
+  var more = element('button', { type: 'button', class: 'show-more' })
+  app.appendChild(form)
+  app.appendChild(status)
+  app.appendChild(filters)
+  app.appendChild(results)
+  app.appendChild(more)
+  app.setAttribute('data-index', 'brief')
+  var headerInput = document.getElementById('site-search')
+
+  function plural (count, one, many) {
+    return count + ' ' + (count === 1 ? one : many)
+  }
+
+  function quoted (text) {
+    return '\u201c' + text.trim() + '\u201d'
+  }
+
+  function statusText (found, count) {
+    var filtered = state.selected.some(function (keys) { return keys.length })
+    var q = quoted(state.q)
+    var text
+    if (found.outcome === 'all') {
+      text = filtered ? plural(count, 'plan matches', 'plans match') + ' the filters.' : 'All ' + plural(count, 'plan', 'plans') + ', newest first.'
+    } else if (found.outcome === 'no-words') {
+      text = q + ' has no words to search for: very common words such as \u201cthe\u201d or \u201cof\u201d are not indexed. Try other words.'
+    } else if (found.outcome === 'too-broad') {
+      return 'Nothing searched: ' + found.tooBroad.map(quoted).join(', ') + ' would match too many words. Type more letters.'
+    } else if (found.outcome === 'pending') {
+      text = fullText === 'failed'
+        ? 'The full text could not be loaded, so ' + q + ' cannot be searched.'
+        : 'Loading the full text to search for ' + q + '\u2026'
+    } else if (!count) {
+      text = 'No plans found for ' + q + (filtered ? ' with these filters.' : '.')
+    } else {
+      text = plural(count, 'plan', 'plans') + ' found for ' + q + (filtered ? ' with these filters.' : '.')
+      if (found.outcome === 'any-word') text += ' No plan has all of these words; these have some of them.'
+    }
+    if (found.sanitised) text += ' (Read as plain words: the search syntax did not fit.)'
+    if (found.tooBroad && found.tooBroad.length) {
+      text += ' Left out, as it matches too many words: ' + found.tooBroad.map(quoted).join(', ') + '.'
+    }
+    return text
+  }
+
+  function renderResult (ref, terms) {
+    var doc = documents[ref]
+    var item = element('li', { class: 'result' })
+    var heading = element('h2')
+    // Result URLs are relative to the site root, where search.html is.
+    var link = element('a', { href: doc.url })
+    appendHighlighted(link, doc.title, terms)
+    heading.appendChild(link)
+    item.appendChild(heading)
+    var meta = [doc.country, doc.year == null ? '' : String(doc.year), doc.methods.join(', ')]
+    item.appendChild(element('p', { class: 'result-meta' }, meta.filter(Boolean).join(' \u00b7 ')))
+    if (doc.summary) {
+      var snippet = element('p', { class: 'snippet' })
+      appendHighlighted(snippet, doc.summary, terms)
+      item.appendChild(snippet)
+    }
+    return item
+  }
+
+  function renderFacet (f, refs) {
+    var facet = FACETS[f]
+    var values = facetValues(f, refs)
+    var fieldset = element('fieldset', { 'data-facet': facet.param })
+    fieldset.appendChild(element('legend', null, facet.legend))
+    var limit = expanded[f] ? values.length : FACET_SHOWN
+    values.forEach(function (value, position) {
+      var checked = state.selected[f].indexOf(value.key) !== -1
+      if (position >= limit && !checked) return
+      var box = element('input', { type: 'checkbox', name: facet.param, value: labelOf(f, value.key), 'data-key': value.key })
+      box.checked = checked
+      var row = element('label')
+      row.appendChild(box)
+      row.appendChild(document.createTextNode(' ' + labelOf(f, value.key) + ' '))
+      var count = element('span', { class: 'count' }, String(value.count))
+      count.appendChild(element('span', { class: 'visually-hidden' }, value.count === 1 ? ' plan' : ' plans'))
+      row.appendChild(count)
+      fieldset.appendChild(row)
+    })
+    if (values.length > FACET_SHOWN) {
+      var toggle = element('button', { type: 'button', class: 'facet-toggle', 'data-facet': facet.param, 'aria-expanded': String(expanded[f]) },
+        expanded[f] ? 'Show fewer' : 'Show all ' + values.length + ' ' + facet.plural)
+      fieldset.appendChild(toggle)
+    }
+    return values.length ? fieldset : null
+  }
+
+  function renderFilters (refs) {
+    while (filterList.firstChild) filterList.removeChild(filterList.firstChild)
+    var chosen = state.selected.reduce(function (total, keys) { return total + keys.length }, 0)
+    filtersSummary.textContent = chosen ? 'Filters (' + chosen + ' chosen)' : 'Filters'
+    if (chosen) {
+      filterList.appendChild(element('button', { type: 'button', class: 'clear-filters' }, 'Clear filters'))
+    }
+    FACETS.forEach(function (facet, f) {
+      var fieldset = renderFacet(f, refs)
+      if (fieldset) filterList.appendChild(fieldset)
+    })
+    if (filterList.querySelector('fieldset')) {
+      if (!filters.parentNode) app.insertBefore(filters, results)
+    } else if (filters.parentNode) {
+      app.removeChild(filters)
+    }
+  }
+
+  // Where the focus is, said so that it can be found again once the page is redrawn.
+  function focusKey () {
+    var active = document.activeElement
+    if (!active || !app.contains(active) || active === input) return null
+    if (active.getAttribute('data-key')) return 'input[name="' + active.name + '"][data-key="' + active.getAttribute('data-key') + '"]'
+    if (active.classList.contains('facet-toggle')) return '.facet-toggle[data-facet="' + active.getAttribute('data-facet') + '"]'
+    if (active === more) return null
+    if (active.classList.contains('clear-filters')) return '.clear-filters'
+    if (active.tagName === 'A') return 'a[href="' + CSS.escape(active.getAttribute('href')) + '"]'
+    return null
+  }
+
+  function restoreFocus (key) {
+    if (!key) return
+    var target = app.querySelector(key)
+    if (target && target !== document.activeElement) target.focus({ preventScroll: true })
+  }
+
+  function render () {
+    var found
+    try {
+      found = find(index, state.q)
+    } catch (error) {
+      // Not expected: tell the reader rather than fail silently or in the console.
+      status.textContent = 'This search could not be run (' + error.message + '). Try other words.'
+      while (results.firstChild) results.removeChild(results.firstChild)
+      more.hidden = true
+      return
+    }
+    var refs = filterRefs(found.refs, -1)
+    var focused = focusKey()
+    var scrollX = window.scrollX
+    var scrollY = window.scrollY
+    renderFilters(found.refs)
+    var fragment = document.createDocumentFragment()
+    refs.slice(0, shown).forEach(function (ref) { fragment.appendChild(renderResult(ref, found.terms[ref])) })
+    while (results.firstChild) results.removeChild(results.firstChild)
+    results.appendChild(fragment)
+    var rest = refs.length - Math.min(shown, refs.length)
+    more.hidden = rest <= 0
+    more.textContent = 'Show ' + Math.min(rest, PAGE_SIZE) + ' more (' + rest + ' not shown)'
+    var text = statusText(found, refs.length)
+    if (status.textContent !== text) status.textContent = text
+    document.title = state.q.trim() ? state.q.trim() + ' \u2014 ' + baseTitle : baseTitle
+    restoreFocus(focused)
+    window.scrollTo(scrollX, scrollY)
+  }
+
+  function update () {
+    window.clearTimeout(timer)
+    timer = null
+    shown = PAGE_SIZE
+    render()
+    writeUrl()
+  }
+
+  function setQuery (value) {
+    state.q = value
+    if (input.value !== value) input.value = value
+    if (headerInput && headerInput.value !== value) headerInput.value = value
+  }
+
+  input.addEventListener('input', function () {
+    setQuery(input.value)
+    window.clearTimeout(timer)
+    timer = window.setTimeout(update, DEBOUNCE_MS)
+  })
+
+  form.addEventListener('submit', function (event) {
+    event.preventDefault()
+    setQuery(input.value)
+    update()
+  })
+
+  // On this page the header's box searches in place instead of reloading the page.
+  if (headerInput && headerInput.form) {
+    headerInput.form.addEventListener('submit', function (event) {
+      event.preventDefault()
+      setQuery(headerInput.value)
+      update()
+    })
+  }
+
+  filters.addEventListener('change', function (event) {
+    var box = event.target
+    var f = FACETS.map(function (facet) { return facet.param }).indexOf(box.name)
+    if (f === -1) return
+    var key = box.getAttribute('data-key')
+    var keys = state.selected[f].filter(function (k) { return k !== key })
+    if (box.checked) keys.push(key)
+    state.selected[f] = keys
+    update()
+  })
+
+  filters.addEventListener('click', function (event) {
+    var button = event.target.closest('button')
+    if (!button) return
+    if (button.classList.contains('facet-toggle')) {
+      var f = FACETS.map(function (facet) { return facet.param }).indexOf(button.getAttribute('data-facet'))
+      expanded[f] = !expanded[f]
+      render()
+    } else if (button.classList.contains('clear-filters')) {
+      state.selected = FACETS.map(function () { return [] })
+      update()
+      input.focus()
+    }
+  })
+
+  more.addEventListener('click', function () {
+    var first = results.children.length
+    shown += PAGE_SIZE
+    render()
+    var next = results.children[first]
+    if (next) next.querySelector('a').focus()
+  })
+
+  window.addEventListener('popstate', function () {
+    state = readState(window.location.search)
+    setQuery(state.q)
+    shown = PAGE_SIZE
+    render()
+  })
+
+  // The full text: loaded once the first results are on screen, built when idle.
+  function loadFullText () {
+    var script = document.createElement('script')
+    script.src = app.getAttribute('data-fulltext')
+    script.onload = function () {
+      var idle = window.requestIdleCallback || function (callback) { return window.setTimeout(callback, 1) }
+      idle(function () {
+        index = tools.loadIndex(window.PLANFOLIO_SEARCH.fulltext)
+        fullText = 'loaded'
+        render()
+        app.setAttribute('data-index', 'full')
+      }, { timeout: 2000 })
+    }
+    script.onerror = function () {
+      fullText = 'failed'
+      render()
+      app.setAttribute('data-index', 'failed')
+    }
+    document.body.appendChild(script)
+  }
+
+  filters.open = wide.matches || state.selected.some(function (keys) { return keys.length })
+  wide.addEventListener('change', function () { if (wide.matches) filters.open = true })
+  setQuery(state.q)
+  render()
+  if (!state.q && (!document.activeElement || document.activeElement === document.body)) input.focus()
+  window.requestAnimationFrame(function () { window.setTimeout(loadFullText, 0) })
+})(window, document)

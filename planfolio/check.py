@@ -1,0 +1,110 @@
+"""Problems only the whole site or the plans folder shows: taken page names, missing local files."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import mistune
+
+from . import urls
+from .markdown import make_markdown, render_answer
+from .model import Entry, Plan, Problem
+from .site import Site, base_slug
+
+# Where an answer may name a link's target: `](x`, `]: x` and `href=x` or `src=x`. Every
+# local link of a rendered answer starts at one of these, so answers without one that
+# looks local are not rendered again to find them.
+_LINK_TARGET = re.compile(r"""(?:\]\(|\]:|\b(?:href|src)\s*=)\s*["'<]?\s*([^\s"'<>)]*)""", re.I)
+_NOT_LOCAL = re.compile(r"[A-Za-z][\w+.-]*:|//|#|\?|www\.", re.I)
+
+
+def check_site(site: Site, source: Path) -> list[Problem]:
+    """Return the problems of the site as a whole and of its links to local files."""
+    return taken_page_names(site.plans) + missing_local_files(site.plans, source)
+
+
+def taken_page_names(plans: Sequence[Plan]) -> list[Problem]:
+    """Report each plan whose page name another has: one warning per later plan, naming it."""
+    problems = []
+    owners = {plan.slug: plan for plan in plans}
+    first_with_title: dict[str, Plan] = {}
+    for plan in sorted(plans, key=lambda plan: plan.source_path):
+        first = first_with_title.setdefault(plan.title.casefold(), plan)
+        base = base_slug(plan)
+        page = urls.plan_path(plan.slug)
+        if first is not plan:
+            kind = "duplicate-title"
+            message = f"duplicate title: {first.source_path} has the same title; this plan's page is {page}"
+        elif plan.slug != base:
+            kind, owner = "page-name", owners[base]
+            message = (
+                f"page name {urls.plan_path(base)} is already {owner.source_path}'s"
+                f" (title {owner.title!r}); this plan's page is {page}"
+            )
+        else:
+            continue
+        problems.append(Problem(plan.source_path, plan.title_line, message, "warning", kind))
+    return problems
+
+
+def missing_local_files(plans: Iterable[Plan], source: Path) -> list[Problem]:
+    """Report links in answers to local files that are not in the plans folder."""
+    markdown = make_markdown()
+    exists: dict[str, bool] = {}
+    problems = []
+    for plan in plans:
+        for section in plan.sections:
+            for entry in section.answered:
+                for link, line in _local_links(entry, markdown):
+                    problem = _check_link(plan, link, line, source, exists)
+                    if problem is not None:
+                        problems.append(problem)
+    return problems
+
+
+def _local_links(entry: Entry, markdown: mistune.Markdown) -> list[tuple[str, int]]:
+    """Return an answer's local links, as written, with the line each is on."""
+    answer = entry.answer
+    if "](" not in answer and "]:" not in answer and "=" not in answer:
+        return []  # no link target at all: a string search is 20 times faster than the pattern
+    if all(_NOT_LOCAL.match(match.group(1)) for match in _LINK_TARGET.finditer(answer)):
+        return []
+    found, start = [], 0
+    for link in render_answer(answer, markdown).local_links:
+        offset = answer.find(link, start)
+        if offset < 0:  # repaired or unescaped by the renderer: name the answer's first line
+            offset = 0
+        else:
+            start = offset + len(link)
+        found.append((link, entry.answer_line + answer.count("\n", 0, offset)))
+    return found
+
+
+def _check_link(plan: Plan, link: str, line: int, source: Path, exists: dict[str, bool]) -> Problem | None:
+    path = unquote(urlsplit(link).path)
+    # A link from the site root ('/x') means the plans folder's root.
+    folder = "" if path.startswith("/") else posixpath.dirname(plan.source_path)
+    target = posixpath.normpath(posixpath.join(folder, path.lstrip("/")))
+    if target == ".." or target.startswith("../"):
+        message = f"link {link!r} names a file outside the plans folder"
+    else:
+        if target not in exists:
+            exists[target] = (source / target).exists()
+        if exists[target]:
+            return None
+        message = (
+            f"link {link!r} names a local file that does not exist: expected {target} in the plans folder"
+        )
+    return Problem(plan.source_path, line, message, "warning", "local-link")
+
+
+def count_by_kind(problems: Iterable[Problem]) -> list[tuple[str, str, int]]:
+    """Return (kind, severity, count) for every kind of problem, errors first, then by kind."""
+    counts = Counter((problem.kind, problem.severity) for problem in problems)
+    order = sorted(counts, key=lambda pair: (pair[1] != "error", pair[0]))
+    return [(kind, severity, counts[kind, severity]) for kind, severity in order]

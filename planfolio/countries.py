@@ -1,0 +1,68 @@
+"""Country names a standard list knows: ISO 3166 names and the common alternatives."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+
+import pycountry
+
+from .slugs import slugify
+
+#: Names in wide use, in the plans too, that ISO 3166 writes another way.
+ALTERNATIVE_NAMES = (
+    "Brunei",
+    "Burma",
+    "Cape Verde",
+    "DR Congo",
+    "East Timor",
+    "Ivory Coast",
+    "Kosovo",
+    "Macedonia",
+    "Russia",
+    "Swaziland",
+    "Turkey",
+    "Vatican City",
+)
+
+
+def is_known_country(name: str) -> bool:
+    """Return whether a standard list knows this country name, in any case or accents."""
+    return _key(name) in _known_keys()
+
+
+def closest_country(name: str) -> str | None:
+    """Return the known country name closest in spelling to `name`, if any is close."""
+    by_lower = {known.lower(): known for known in known_country_names()}
+    matches = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.75)
+    return by_lower[matches[0]] if matches else None
+
+
+@functools.cache
+def known_country_names() -> tuple[str, ...]:
+    """Return every known country name, sorted: ISO 3166's names and the alternatives."""
+    names = set(ALTERNATIVE_NAMES)
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name", "official_name"):
+            value = getattr(country, attribute, None)
+            if value:
+                names.add(value)
+                names.update(_inversions(value))
+    return tuple(sorted(names))
+
+
+def _inversions(name: str) -> tuple[str, ...]:
+    """Return 'Tanzania, United Republic of' as also written: 'United Republic of Tanzania', 'Tanzania'."""
+    head, comma, tail = name.partition(", ")
+    return (f"{tail} {head}", head) if comma else ()
+
+
+@functools.cache
+def _known_keys() -> frozenset[str]:
+    return frozenset(_key(name) for name in known_country_names())
+
+
+def _key(name: str) -> str:
+    """Return a name's slug without the word 'the': 'The Gambia' is 'Gambia', and
+    'Congo (Democratic Republic of the)' is 'Congo, The Democratic Republic of the'."""
+    return "-".join(word for word in slugify(name).split("-") if word != "the")

@@ -1,0 +1,88 @@
+from planfolio.check import check_site, count_by_kind, missing_local_files, taken_page_names
+from planfolio.model import Problem
+from planfolio.pipeline import read_site
+
+from conftest import write_plans
+
+
+def site_of(tmp_path, plans):
+    source = write_plans(tmp_path / "plans", plans)
+    return read_site(source), source
+
+
+def messages(problems):
+    return [str(problem) for problem in problems]
+
+
+def test_a_duplicate_title_is_reported_once_for_each_later_plan(tmp_path):
+    site, _ = site_of(tmp_path, {"c.md": "# Water\n", "a.md": "# Water\n", "b.md": "\n# water\n"})
+    assert messages(taken_page_names(site.plans)) == [
+        "b.md:2: warning: duplicate title: a.md has the same title; this plan's page is plans/water-2.html",
+        "c.md:1: warning: duplicate title: a.md has the same title; this plan's page is plans/water-3.html",
+    ]
+
+
+def test_a_page_name_taken_by_another_title(tmp_path):
+    site, _ = site_of(tmp_path, {"a.md": "# Water!\n", "b.md": "# Water?\n", "c.md": "# Air\n"})
+    assert messages(taken_page_names(site.plans)) == [
+        "b.md:1: warning: page name plans/water.html is already a.md's (title 'Water!');"
+        " this plan's page is plans/water-2.html"
+    ]
+
+
+def test_collisions_are_resolved_and_reported_the_same_whatever_the_order(tmp_path):
+    names = ["d.md", "b.md", "a.md", "c.md"]
+    site, _ = site_of(tmp_path, {name: "# Same\n" for name in names})
+    shuffled = site.plans[::-1]
+    assert taken_page_names(shuffled) == taken_page_names(site.plans)
+    assert [(p.source_path, p.slug) for p in site.plans] == [
+        ("a.md", "same"), ("b.md", "same-2"), ("c.md", "same-3"), ("d.md", "same-4"),
+    ]  # fmt: skip
+
+
+def test_links_to_missing_local_files_are_reported_with_their_line(tmp_path):
+    plan = (
+        "# T\n## End\n> Q\n\nSee [the report](docs/report.pdf) and [notes](docs/notes.txt).\n\n"
+        "A chart: ![chart](img/chart%20one.png)\n\n"
+        '<a href="/top.txt">top</a> [web](https://example.org) [here](#end) [mail](mailto:a@b.org)\n'
+        "[up](../../secret.txt)\n"
+    )
+    site, source = site_of(tmp_path, {"sub/plan.md": plan, "sub/docs/notes.txt": "notes"})
+    assert messages(missing_local_files(site.plans, source)) == [
+        "sub/plan.md:5: warning: link 'docs/report.pdf' names a local file that does not exist:"
+        " expected sub/docs/report.pdf in the plans folder",
+        "sub/plan.md:7: warning: link 'img/chart%20one.png' names a local file that does not exist:"
+        " expected sub/img/chart one.png in the plans folder",
+        "sub/plan.md:9: warning: link '/top.txt' names a local file that does not exist:"
+        " expected top.txt in the plans folder",
+        "sub/plan.md:10: warning: link '../../secret.txt' names a file outside the plans folder",
+    ]
+
+
+def test_a_link_in_code_is_not_a_link(tmp_path):
+    plan = "# T\n## End\n> Q\n\nWrite `[x](missing.md)` to link.\n\n    [y](missing.md)\n"
+    site, source = site_of(tmp_path, {"plan.md": plan})
+    assert missing_local_files(site.plans, source) == []
+
+
+def test_the_same_link_twice_names_both_lines(tmp_path):
+    plan = "# T\n## End\n> Q\n\n[a](gone.pdf)\n\n[a](gone.pdf)\n"
+    site, source = site_of(tmp_path, {"plan.md": plan})
+    assert [p.line for p in missing_local_files(site.plans, source)] == [5, 7]
+
+
+def test_check_site_gathers_both(tmp_path):
+    site, source = site_of(tmp_path, {"a.md": "# A\n", "b.md": "# A\n## End\n> Q\n\n[x](x.pdf)\n"})
+    assert [p.kind for p in check_site(site, source)] == ["duplicate-title", "local-link"]
+
+
+def test_count_by_kind_puts_errors_first():
+    problems = [
+        Problem("a.md", 1, "m", "warning", "unknown-key"),
+        Problem("b.md", 1, "m", "warning", "unknown-key"),
+        Problem("a.md", 2, "m", "error", "year"),
+        Problem("a.md", 3, "m", "warning", "country"),
+    ]
+    assert count_by_kind(problems) == [
+        ("year", "error", 1), ("country", "warning", 1), ("unknown-key", "warning", 2),
+    ]  # fmt: skip

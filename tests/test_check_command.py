@@ -1,0 +1,129 @@
+"""The `check` command: every problem, a count by kind, exit codes, and nothing written."""
+
+import re
+
+from conftest import PROJECT_ROOT, plan_text, write_plans
+from test_build import run_build, small_site
+
+EVERY_KIND = {
+    "no_title.md": "[[country:Kenya]]\n## End\n",
+    "empty.md": "",
+    "latin1.md": b"# Caf\xe9\n",
+    "odd.md": "# Odd\n[[colour:blue]]\n[[year:1999]]\n[[year:2020]]\n[[latlng:95,10]]\n[[country:Kenia]]\n",
+    "terms.md": "# Terms\n[[methods:?#]]\n## End\n> Q\n\nSee [the report](report.pdf).\n",
+    "water.md": plan_text("Water for all"),
+    "water_again.md": plan_text("Water for all"),
+}
+
+EXPECTED = """\
+empty.md:1: error: empty file: expected a '# Title' line
+latin1.md:1: error: not UTF-8: byte 0xe9 in column 6 cannot be decoded; save the file as UTF-8
+no_title.md:1: error: no title: expected a first line '# Title'; using the file name 'no_title'
+odd.md:2: warning: unknown metadata key 'colour' (kept as extra metadata)
+odd.md:3: error: year: expected a year from 2000 to 2100, found '1999'
+odd.md:4: error: year: given more than once (first on line 3); keeping '1999', ignoring '2020'
+odd.md:5: error: latlng: expected 'latitude,longitude' (from -90 to 90, -180 to 180), found '95,10'
+odd.md:6: warning: country: 'Kenia' is not a known country name; did you mean 'Kenya'?
+terms.md:2: error: methods: '?#' has no letters or digits to name a page; left out
+terms.md:6: warning: link 'report.pdf' names a local file that does not exist: expected report.pdf in the plans folder
+water_again.md:1: warning: duplicate title: water.md has the same title; this plan's page is plans/water-for-all-2.html
+11 problems in 5 plans: 7 errors, 4 warnings
+  empty-file         1 error
+  latlng             1 error
+  no-title           1 error
+  not-utf8           1 error
+  repeated-key       1 error
+  unnamed-term       1 error
+  year               1 error
+  country            1 warning
+  duplicate-title    1 warning
+  local-link         1 warning
+  unknown-key        1 warning
+"""
+
+
+def test_check_lists_every_problem_then_counts_by_kind(tmp_path):
+    source = write_plans(tmp_path / "plans", EVERY_KIND)
+    result = run_build("check", "--source", source, cwd=tmp_path)
+    assert result.stdout == EXPECTED
+    assert result.returncode == 1
+
+
+def test_build_reports_the_same_problems_and_builds_the_rest(tmp_path):
+    source = write_plans(tmp_path / "plans", EVERY_KIND)
+    checked = run_build("check", "--source", source, cwd=tmp_path)
+    built = run_build("build", "--source", source, "--output", tmp_path / "site", cwd=tmp_path)
+    assert built.returncode == 0
+    listed = [re.sub(r"^\d+\. ", "", line) for line in built.stderr.splitlines()[1:]]
+    assert listed == checked.stdout.splitlines()[:11]
+    assert (tmp_path / "site/plans/water-for-all-2.html").is_file()
+
+
+def test_clean_plans_exit_0(tmp_path):
+    result = run_build("check", "--source", small_site(tmp_path), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == "no problems in 2 plans\n"
+
+
+def test_warnings_alone_exit_0_unless_strict(tmp_path):
+    source = write_plans(tmp_path / "plans", {"a.md": plan_text("A", {"country": "Kenia"})})
+    assert run_build("check", "--source", source, cwd=tmp_path).returncode == 0
+    assert run_build("check", "--source", source, "--strict", cwd=tmp_path).returncode == 1
+
+
+def test_bad_usage_exits_2(tmp_path):
+    source = small_site(tmp_path)
+    unknown_option = run_build("check", "--source", source, "--colour", cwd=tmp_path)
+    assert unknown_option.returncode == 2 and "unrecognized arguments: --colour" in unknown_option.stderr
+    no_source = run_build("check", "--source", tmp_path / "nowhere", cwd=tmp_path)
+    assert no_source.returncode == 2
+    assert no_source.stderr == f"error: --source {tmp_path / 'nowhere'}: no such folder\n"
+    no_config = run_build("check", "--source", source, "--config", tmp_path / "none.yml", cwd=tmp_path)
+    assert no_config.returncode == 2
+    assert no_config.stderr == f"error: --config {tmp_path / 'none.yml'}: no such file\n"
+
+
+def test_config_problems_are_reported_with_the_plans(tmp_path):
+    source = small_site(tmp_path)
+    (tmp_path / "site.yml").write_text("title: 3\ncolour: blue\n", encoding="utf-8")
+    result = run_build("check", "--source", source, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[:2] == [
+        "site.yml: error: colour: not a known key; expected one of title, description, language,"
+        " base_url, focal_points",
+        "site.yml: error: title: expected text, found the number 3",
+    ]
+    assert "  config             2 errors" in result.stdout
+
+
+def test_an_empty_folder_is_an_error(tmp_path):
+    (tmp_path / "plans").mkdir()
+    result = run_build("check", "--source", tmp_path / "plans", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == "no problems in 0 plans\n"
+    assert result.stderr == f"error: no plans found in {tmp_path / 'plans'}\n"
+
+
+def snapshot(folder):
+    return sorted(
+        (path.relative_to(folder).as_posix(), path.stat().st_mtime_ns, path.stat().st_size)
+        for path in folder.rglob("*")
+    )
+
+
+def test_check_writes_nothing(tmp_path):
+    source = write_plans(tmp_path / "plans", EVERY_KIND)
+    (tmp_path / "site.yml").write_text("title: Plans\n", encoding="utf-8")
+    before = snapshot(tmp_path)
+    run_build("check", "--source", source, cwd=tmp_path)
+    run_build("check", cwd=tmp_path)  # the default source, seeds/, is absent here
+    assert snapshot(tmp_path) == before
+    assert not (tmp_path / "output").exists()
+
+
+def test_help_describes_the_exit_codes():
+    result = run_build("check", "--help", cwd=PROJECT_ROOT)
+    assert result.returncode == 0
+    assert "Exit 0 when there is no error, 1 when there is one, 2 for bad usage." in " ".join(
+        result.stdout.split()
+    )

@@ -1,0 +1,112 @@
+"""Properties of the parser, the renderer and slugs, over any input hypothesis can make."""
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planfolio.check import taken_page_names
+from planfolio.markdown import make_markdown, render_answer, repair_url
+from planfolio.parse import parse_plan, parse_plan_bytes
+from planfolio.site import build_site
+from planfolio.slugs import slugify
+
+from sitecheck import unsafe_markup
+
+# Pieces of the plan format, so that generated text often looks like a plan.
+PLAN_PIECES = [
+    "# ", "## ", "> ", "[[", "]]", ":", "country", "year", "methods", "latlng", "sdgs", "type",
+    "2023", "1999", "41.5,74.5", "-91,200", "\n", "\r\n", "\r", '<div class="group">', "</div>",
+    "****", "Learnings on your challenge", "Partners", "Please state the name of the partner:",
+    "\x00", "\ufeff", " ", "é", "²", "&amp;", "<", ">", "..", "/", "?#", "%2e",
+]  # fmt: skip
+# Pieces of markdown and HTML that attacks are made of.
+HTML_PIECES = [
+    "<", ">", "</", "/>", " ", "=", '"', "'", "\n", "\t", "a", "img", "svg", "script", "iframe",
+    "style", "math", "object", "embed", "form", "base", "meta", "p", "div", "href", "src", "action",
+    "formaction", "xlink:href", "srcdoc", "http-equiv", "onerror", "onload", "onclick", "ONMOUSEOVER",
+    "javascript:", "JaVaScRiPt:", "java\tscript:", "jav&#x09;ascript:", "&#106;", "&#x6A;", "&colon;",
+    "data:", "vbscript:", "alert(1)", "[", "]", "(", ")", "![", "](", "]:", "<!--", "-->", "`", "*",
+    "_", "www.", "https://", "mailto:", "#", "?", "%", "\x00", "&", ";", "\\", "<![CDATA[", "> ",
+    "- ", "1. ", "    ",
+]  # fmt: skip
+
+
+def texts_of(pieces):
+    return st.lists(st.one_of(st.sampled_from(pieces), st.text(max_size=8)), max_size=80).map("".join)
+
+
+plan_texts = texts_of(PLAN_PIECES)
+answer_texts = texts_of(HTML_PIECES)
+MARKDOWN = make_markdown()
+
+
+@given(st.binary(max_size=400))
+def test_any_bytes_give_a_plan_or_problems(data):
+    plan, problems = parse_plan_bytes(data, "any.md")
+    assert plan is not None or problems
+
+
+@given(plan_texts)
+def test_any_text_gives_a_plan_or_problems(text):
+    plan, problems = parse_plan(text, "any.md")
+    assert plan is not None or problems
+    for problem in problems:
+        assert problem.path == "any.md" and problem.severity in ("error", "warning")
+        assert problem.line is None or 1 <= problem.line <= text.count("\n") + text.count("\r") + 1
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answer_texts)
+def test_rendered_answers_never_hold_scripts_or_handlers(text):
+    assert unsafe_markup(render_answer(text, MARKDOWN).html) == []
+
+
+@settings(deadline=None)
+@given(st.lists(st.sampled_from(HTML_PIECES), max_size=30).map("".join))
+def test_rendered_links_keep_only_safe_schemes(text):
+    html = render_answer(f'<a href="{text}">x</a> [y]({text}) ![z]({text})', MARKDOWN).html
+    assert unsafe_markup(html) == []
+
+
+@given(st.text())
+def test_repaired_urls_have_a_safe_scheme_or_none(url):
+    repaired = repair_url(url)
+    if repaired is not None:
+        scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", repaired)
+        assert scheme is None or scheme.group(1).lower() in ("http", "https", "mailto")
+
+
+@given(st.text())
+def test_slugify_gives_ascii_without_slashes_or_dot_dot(text):
+    slug = slugify(text)
+    assert re.fullmatch(r"([a-z0-9]+(-[a-z0-9]+)*)?", slug), slug
+    assert len(slug) <= 80
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=20), st.lists(st.text(max_size=12), max_size=3)), max_size=8))
+def test_every_page_name_is_a_non_empty_ascii_slug(plans):
+    texts = {
+        f"p{n}/{title[:5]}.md": f"# {title}\n" + "".join(f"[[methods:{value}]]\n" for value in values)
+        for n, (title, values) in enumerate(plans)
+    }
+    parsed = [parse_plan(text, path)[0] for path, text in texts.items()]
+    site = build_site([plan for plan in parsed if plan is not None], [])
+    slugs = [plan.slug for plan in site.plans] + list(site.taxonomies["methods"].terms)
+    for slug in slugs:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug), slug
+    assert len({plan.slug for plan in site.plans}) == len(site.plans)
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.sampled_from(["Water", "water", "Water!", "Wáter", "Air", "", "?"]), max_size=8), st.randoms()
+)
+def test_page_names_do_not_depend_on_the_listing_order(titles, random):
+    parsed = [parse_plan(f"# {title}\n", f"{n}.md")[0] for n, title in enumerate(titles)]
+    shuffled = list(parsed)
+    random.shuffle(shuffled)
+    site, other = build_site(parsed, []), build_site(shuffled, [])
+    assert [(p.source_path, p.slug) for p in site.plans] == [(p.source_path, p.slug) for p in other.plans]
+    assert taken_page_names(site.plans) == taken_page_names(other.plans)

@@ -1,0 +1,361 @@
+"""The search page in real Chromium, on a build of the real corpus, from file:// and a sub-path.
+
+What the page shows is checked against lunr.py searching search-index.json, the same
+index, with the rules of assets/js/search-query.js (`page_rules_search`).
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+from lunr.index import Index
+from playwright.sync_api import Browser, sync_playwright
+from search_browser import LAUNCH_ARGS, SearchPage, find_chromium, serving
+from test_search_query import page_rules_search
+
+from planfolio.stemmer import fold_accents, register_with_lunr_py
+
+from conftest import CORPUS
+from test_build import run_build
+
+#: Queries a reader might type with lunr's syntax characters in them, on purpose or not.
+SYNTAX_QUERIES = [
+    "+",
+    "-",
+    ":",
+    "*",
+    "~",
+    "^",
+    "\\",
+    "waste:",
+    "title:",
+    "nothing: here",
+    "+waste -kenya",
+    "-kenya",
+    "wast*",
+    "*aste",
+    "money~1",
+    "waste~",
+    "waste^",
+    "waste^x",
+    "title:waste",
+    "year:2023 waste",
+    "waste - plastic",
+    "+-",
+    "c++",
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the real corpus once for this module."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"the real corpus is not at {CORPUS}")
+    output = tmp_path_factory.mktemp("search-page") / "site"
+    result = run_build("build", "--source", CORPUS, "--output", output, cwd=output.parent)
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Launch Debian's Chromium once for this module, or skip when there is none."""
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium), so the search page cannot be run")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, headless=True, args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[Any]:
+    """Serve the built site under a sub-path."""
+    with serving(site) as running:
+        yield running
+
+
+@pytest.fixture(params=["file", "http"])
+def site_url(request: pytest.FixtureRequest, site: Path) -> str:
+    """Return the address of the site's root, from file:// and from the sub-path server."""
+    if request.param == "file":
+        return site.as_uri() + "/"
+    return request.getfixturevalue("server").url
+
+
+@pytest.fixture
+def search(browser: Browser, site_url: str) -> Iterator[SearchPage]:
+    """Open a fresh tab on the site, from file:// and from the sub-path server."""
+    tab = SearchPage(browser, site_url)
+    yield tab
+    tab.close()
+
+
+@pytest.fixture
+def tab(browser: Browser, site: Path) -> Iterator[SearchPage]:
+    """Open a fresh tab on the site from file://."""
+    opened = SearchPage(browser, site.as_uri() + "/")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="module")
+def lunr_py(site: Path) -> tuple[Index, list[dict[str, Any]]]:
+    """Load search-index.json with lunr.py, as other tools do; return it and its result table."""
+    register_with_lunr_py()
+    serialised = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
+    return Index.load(serialised), serialised["documents"]
+
+
+def title_queries(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return a few plans to search for by their whole title, spread through the corpus.
+
+    They include a title with a colon, one with accents and one with a dash between words.
+    """
+    picks = [documents[number * len(documents) // 4] for number in range(4)]
+    picks.append(next(doc for doc in documents if ":" in doc["title"]))
+    picks.append(next(doc for doc in documents if " - " in doc["title"]))
+    picks.append(next(doc for doc in documents if _accented(doc["title"])))
+    return picks
+
+
+def _accented(text: str) -> bool:
+    return any(unicodedata.combining(char) for char in unicodedata.normalize("NFKD", text))
+
+
+def q(text: str) -> str:
+    """Return a query string for search.html."""
+    return "q=" + quote(text, safe="")
+
+
+def test_plans_are_found_by_their_titles_and_their_links_open_them(search, lunr_py):
+    index, documents = lunr_py
+    for doc in title_queries(documents):
+        search.open(q(doc["title"]))
+        urls = search.result_urls()
+        assert doc["url"] in urls, doc["title"]
+        expected = page_rules_search(index, doc["title"])
+        assert expected is not None
+        assert sorted(urls) == sorted(documents[ref]["url"] for ref in expected), doc["title"]
+        assert search.count() == len(urls)
+        search.page.locator(f'li.result h2 a[href="{doc["url"]}"]').click()
+        search.page.wait_for_load_state()
+        assert search.page.locator("h1").inner_text() == " ".join(doc["title"].split())
+    assert search.errors == []
+
+
+def test_filters_narrow_the_results_and_their_counts_add_up(search):
+    search.open(q("water"))
+    total = search.count()
+    countries = search.facet("country")
+    assert sum(countries.values()) == total
+    assert sum(search.facet("year").values()) == total
+    (first, first_count), (second, second_count) = list(countries.items())[:2]
+
+    search.page.locator(f'.filters input[name="country"][value="{first}"]').check()
+    search.page.wait_for_function(
+        f"document.querySelector('#search-status').textContent.startsWith('{first_count} ')"
+    )
+    assert all(
+        meta.startswith(first) for meta in search.page.locator("li.result .result-meta").all_inner_texts()
+    )
+    assert search.facet("country")[second] == second_count  # values of one filter combine: OR
+
+    search.page.locator(f'.filters input[name="country"][value="{second}"]').check()
+    search.page.wait_for_function(
+        f"document.querySelector('#search-status').textContent.startsWith('{first_count + second_count} ')"
+    )
+    assert search.count() == first_count + second_count
+    years = search.facet("year")
+    assert sum(years.values()) == first_count + second_count
+    year, year_count = next(iter(years.items()))
+
+    search.page.locator(f'.filters input[name="year"][value="{year}"]').check()
+    search.page.wait_for_function(
+        f"document.querySelector('#search-status').textContent.startsWith('{year_count} ')"
+    )
+    assert year_count < first_count + second_count or len(years) == 1
+    metas = search.page.locator("li.result .result-meta").all_inner_texts()
+    assert all(f" · {year}" in meta and meta.split(" · ")[0] in (first, second) for meta in metas)
+    now = search.facet("country")
+    assert now[first] + now[second] == year_count  # filters of two kinds combine: AND
+
+    params = parse_qs(urlsplit(search.page.url).query)
+    assert params == {"q": ["water"], "country": [first, second], "year": [year]}
+    search.page.reload()
+    search.wait_for_full_text()
+    assert search.count() == year_count
+    assert search.page.locator(f'.filters input[name="year"][value="{year}"]').is_checked()
+
+    search.page.get_by_role("button", name="Clear filters").click()
+    search.page.wait_for_function(
+        f"document.querySelector('#search-status').textContent.startsWith('{total} ')"
+    )
+    assert parse_qs(urlsplit(search.page.url).query) == {"q": ["water"]}
+    assert search.errors == []
+
+
+def test_an_empty_query_lists_every_plan_or_those_the_filters_keep(tab, lunr_py):
+    _, documents = lunr_py
+    tab.open()
+    assert tab.status() == f"All {len(documents)} plans, newest first."
+    assert tab.page.locator("#search-query").evaluate("input => input === document.activeElement")
+    kenya = sum(doc["country"] == "Kenya" for doc in documents)
+    tab.open("country=Kenya")
+    assert tab.count() == kenya
+    assert sorted(tab.result_urls()) == sorted(doc["url"] for doc in documents if doc["country"] == "Kenya")
+    assert tab.errors == []
+
+
+def test_accents_and_case_do_not_matter(tab, lunr_py):
+    index, documents = lunr_py
+    found = {}
+    tab.open()
+    for text in ("déchets", "dechets", "DÉCHETS"):
+        tab.search(text)
+        found[text] = sorted(tab.result_urls())
+    assert found["déchets"] == found["dechets"] == found["DÉCHETS"] != []
+    assert found["dechets"] == sorted(
+        documents[ref]["url"] for ref in page_rules_search(index, "dechets") or []
+    )
+    marks = tab.page.locator("li.result mark").all_inner_texts()
+    assert marks and all(fold_accents(mark).lower() == "dechets" for mark in marks)
+    assert tab.errors == []
+
+
+def test_a_query_of_stop_words_says_it_has_nothing_to_search_for(tab):
+    tab.open(q("the of and"))
+    assert tab.status().startswith("\u201cthe of and\u201d has no words to search for")
+    assert tab.page.locator("li.result").count() == 0
+    assert tab.errors == []
+
+
+def test_syntax_characters_never_break_the_page(tab, lunr_py):
+    index, documents = lunr_py
+    tab.open()
+    for text in SYNTAX_QUERIES:
+        tab.search(text)
+        assert tab.status(), text
+        expected = page_rules_search(index, text)
+        if expected is None:
+            assert "no words to search for" in tab.status(), text
+        else:
+            urls = tab.result_urls()
+            assert sorted(urls) == sorted(documents[ref]["url"] for ref in expected), text
+    assert tab.errors == []
+
+
+def test_syntax_a_reader_means_is_honoured(tab, lunr_py):
+    _, documents = lunr_py
+    by_url = {doc["url"]: doc for doc in documents}
+    tab.open(q("title:waste"))
+    titles = [by_url[url]["title"].lower() for url in tab.result_urls()]
+    assert titles and all("wast" in title for title in titles)
+    tab.search("+waste -kenya")
+    assert [url for url in tab.result_urls() if by_url[url]["country"] == "Kenya"] == []
+    tab.search("*e*")
+    assert "would match too many words" in tab.status()
+    assert tab.errors == []
+
+
+def test_the_query_is_kept_in_the_address_and_the_header_box(tab):
+    tab.open(q("water"))
+    assert tab.page.locator("#site-search").input_value() == "water"
+    tab.page.locator("#search-query").fill("solar energy")
+    tab.page.wait_for_function("location.search === '?q=solar+energy'")
+    assert tab.page.locator("#site-search").input_value() == "solar energy"
+    assert tab.page.title().startswith("solar energy")
+    tab.page.evaluate("history.pushState(null, '', '?q=youth&year=2023')")
+    tab.page.go_back()
+    tab.page.go_forward()  # back to the pushed address: the page must read it
+    tab.page.wait_for_function("document.querySelector('#search-query').value === 'youth'")
+    assert tab.page.locator("#site-search").input_value() == "youth"
+    assert tab.page.locator('.filters input[name="year"][value="2023"]').is_checked()
+    assert tab.status().endswith("found for \u201cyouth\u201d with these filters.")
+    assert tab.errors == []
+
+
+def test_the_header_box_of_any_page_opens_the_search(tab, lunr_py):
+    _, documents = lunr_py
+    tab.page.goto(tab.site_url + documents[0]["url"])
+    tab.page.locator("#site-search").fill("youth")
+    tab.page.locator("#site-search").press("Enter")
+    tab.wait_for_full_text()
+    assert tab.page.url.split("/")[-1] == "search.html?q=youth"
+    assert tab.count() > 0
+    assert tab.errors == []
+
+
+def test_keyboard_alone_searches_filters_and_opens_a_result(tab):
+    page = tab.page
+    tab.open()
+    assert page.locator("#search-status").get_attribute("aria-live") == "polite"
+    page.keyboard.type("water")
+    page.wait_for_function(
+        "document.querySelector('#search-status').textContent.includes('\u201cwater\u201d')"
+    )
+
+    def tab_to(selector: str) -> None:
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"document.activeElement.matches({json.dumps(selector)})"):
+                return
+        raise AssertionError(f"Tab never reached {selector}")
+
+    tab_to('.filters input[name="country"]')
+    key = page.evaluate("document.activeElement.dataset.key")
+    count = int(
+        page.evaluate("document.activeElement.parentElement.querySelector('.count').textContent").split()[0]
+    )
+    page.keyboard.press("Space")
+    page.wait_for_function(f"document.querySelector('#search-status').textContent.startsWith('{count} ')")
+    assert page.evaluate("document.activeElement.dataset.key") == key  # focus survives the redraw
+    tab_to("li.result h2 a")
+    href = page.evaluate("document.activeElement.getAttribute('href')")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/" + href)
+    assert tab.errors == []
+
+
+def test_the_full_text_replaces_the_results_without_moving_the_focus(browser, server):
+    tab = SearchPage(browser, server.url)
+    server.full_text_allowed.clear()
+    try:
+        tab.open(q("water"), wait=False)
+        tab.page.wait_for_selector("li.result")
+        assert tab.page.locator("#search-app").get_attribute("data-index") == "brief"
+        brief = tab.count()
+        tab.page.locator("#search-query").focus()
+        tab.page.keyboard.press("End")
+        server.full_text_allowed.set()
+        tab.wait_for_full_text()
+        assert tab.count() > brief  # the answers are searched too
+        assert tab.page.evaluate("document.activeElement.id") == "search-query"
+        assert tab.page.locator("#search-query").input_value() == "water"
+        assert tab.errors == []
+    finally:
+        server.full_text_allowed.set()
+        tab.close()
+
+
+def test_without_javascript_a_note_points_to_the_browse_pages(browser, site):
+    tab = SearchPage(browser, site.as_uri() + "/", javascript=False)
+    try:
+        tab.open(q("water"), wait=False)
+        note = tab.page.locator("noscript p.note")
+        assert note.count() == 1
+        links = tab.page.eval_on_selector_all(
+            "noscript p.note a", "links => links.map(a => a.getAttribute('href'))"
+        )
+        assert "countries/index.html" in links and "methods/index.html" in links
+        assert all((site / link).is_file() for link in links)
+        assert tab.page.locator("#search-app").inner_html() == ""
+    finally:
+        tab.close()

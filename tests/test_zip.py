@@ -1,0 +1,80 @@
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from planfolio.output import ZIP_DATE, OutputError, write_file, zip_folder
+
+from conftest import plan_text, write_plans
+from test_build import run_build
+
+
+def site_folder(tmp_path):
+    folder = tmp_path / "site"
+    for name, data in {
+        ".nojekyll": b"",
+        "index.html": b"<p>home</p>",
+        "plans/a.html": b"a",
+        "b/c/d.txt": b"d",
+    }.items():
+        write_file(folder, name, data)
+    return folder
+
+
+def test_zip_holds_every_file_under_one_folder_sorted_with_fixed_dates(tmp_path):
+    folder = site_folder(tmp_path)
+    assert zip_folder(folder, tmp_path / "portfolio.zip") == 4
+    with zipfile.ZipFile(tmp_path / "portfolio.zip") as archive:
+        entries = archive.infolist()
+        assert [entry.filename for entry in entries] == [
+            "portfolio/.nojekyll",
+            "portfolio/b/c/d.txt",
+            "portfolio/index.html",
+            "portfolio/plans/a.html",
+        ]
+        assert {entry.date_time for entry in entries} == {ZIP_DATE}
+        assert archive.read("portfolio/index.html") == b"<p>home</p>"
+
+
+def test_the_same_site_gives_the_same_zip(tmp_path):
+    folder = site_folder(tmp_path)
+    (tmp_path / "again").mkdir()
+    zip_folder(folder, tmp_path / "site.zip")
+    (folder / "index.html").touch()  # a newer file date changes nothing
+    zip_folder(folder, tmp_path / "again/site.zip")
+    assert (tmp_path / "site.zip").read_bytes() == (tmp_path / "again/site.zip").read_bytes()
+
+
+def test_zip_inside_the_folder_it_archives_is_refused(tmp_path):
+    folder = site_folder(tmp_path)
+    with pytest.raises(OutputError, match="inside the folder it archives"):
+        zip_folder(folder, folder / "site.zip")
+
+
+def test_build_zip_unpacks_to_the_built_site_but_the_404_page(tmp_path):
+    source = write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    result = run_build(
+        "build",
+        "--source",
+        source,
+        "--output",
+        tmp_path / "site",
+        "--zip",
+        tmp_path / "out/plans.zip",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].endswith(f"files zipped into {tmp_path / 'out/plans.zip'}")
+    with zipfile.ZipFile(tmp_path / "out/plans.zip") as archive:
+        archive.extractall(tmp_path / "unpacked")
+    built = sorted(p.relative_to(tmp_path / "site") for p in (tmp_path / "site").rglob("*") if p.is_file())
+    built.remove(Path("404.html"))  # only a web server shows it
+    unpacked = tmp_path / "unpacked/plans"
+    assert sorted(p.relative_to(unpacked) for p in unpacked.rglob("*") if p.is_file()) == built
+    for path in built:
+        assert (unpacked / path).read_bytes() == (tmp_path / "site" / path).read_bytes()
+
+
+def test_write_file_refuses_to_leave_the_output(tmp_path):
+    with pytest.raises(OutputError, match="outside the output folder"):
+        write_file(tmp_path / "site", "../escape.html", b"")
