@@ -17,14 +17,6 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Response
 
 #: Where the server publishes the site, as GitHub Pages does for a project site.
 SUB_PATH = "/portfolio/"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: How long a test waits for the full-text index, in milliseconds.
 FULL_TEXT_TIMEOUT = 20_000
 

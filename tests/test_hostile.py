@@ -5,10 +5,10 @@ import functools
 import http.server
 import re
 import threading
-from pathlib import Path
 
 import pytest
 
+from browser import CHROMIUM, CHROMIUM_ARGS
 from hostile import HOSTILE_PLANS, write_hostile_plans
 from sitecheck import foreign_scripts, unsafe_markup
 from test_build import run_build
@@ -166,17 +166,6 @@ def test_the_big_answer_is_shown_whole_as_text(hostile_site):
     site, _ = hostile_site
     page = (site / "plans/a-5-mb-answer.html").read_text(encoding="utf-8")
     assert page.count("All work and no play.") == 20 * 11_400
-
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")

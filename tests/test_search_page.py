@@ -16,11 +16,12 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 from lunr.index import Index
 from playwright.sync_api import Browser, sync_playwright
-from search_browser import LAUNCH_ARGS, SearchPage, find_chromium, serving
+from search_browser import SearchPage, find_chromium, serving
 from test_search_query import page_rules_search
 
 from planfolio.stemmer import fold_accents, register_with_lunr_py
 
+from browser import CHROMIUM_ARGS
 from conftest import CORPUS
 from test_build import run_build
 
@@ -70,7 +71,7 @@ def browser() -> Iterator[Browser]:
     if chromium is None:
         pytest.skip("Chromium is not installed (apt-get install chromium), so the search page cannot be run")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, headless=True, args=LAUNCH_ARGS)
+        launched = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
 

@@ -3,35 +3,25 @@
 The site is served under a sub-path, as base_url says, the way GitHub Pages serves it.
 """
 
-from pathlib import Path
-
 import pytest
 
+from browser import CHROMIUM, CHROMIUM_ARGS
 from conftest import plan_text, write_plans
 from serving import ServeProcess, copy_theme
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="browser tests need Debian's chromium at /usr/bin/chromium"
 )
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright")
 expect = sync_api.expect
 
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SECONDS = 5_000  # how long a page may take to show a save, in milliseconds
 
 
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
