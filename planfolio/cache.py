@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from .parse import parse_plan_bytes
 
 CACHE_FOLDER = ".planfolio-cache"
 _MANIFEST = "manifest.json"
+_PARSED = "parsed.pickle"
 _FORMAT = 1
 #: The code's own version: a new one makes every page be rendered again.
 CODE_VERSION = "1"
@@ -100,25 +102,60 @@ def fingerprint(config: Config, *folders: Path) -> str:
 
 
 class ParsedPlans:
-    """The plans parsed by earlier builds of this process, by file, with the bytes they came from.
+    """The plans parsed by earlier builds, by file, with a hash of the bytes they came from.
 
     A process that builds again and again (the preview server) keeps one, so that a
-    rebuild parses only the files whose bytes changed.
+    rebuild parses only the files whose bytes changed; a build with a cache folder
+    reads one saved by the last build (see load_parsed and save_parsed).
     """
 
-    def __init__(self) -> None:
-        self._files: dict[str, tuple[bytes, Plan | None, tuple[Problem, ...]]] = {}
+    def __init__(self, files: dict[str, tuple[str, Plan | None, tuple[Problem, ...]]] | None = None) -> None:
+        self._files = files or {}
+        self.changed = files is None  # whether anything was parsed or forgotten since loading
 
     def parse(self, data: bytes, source_path: str) -> tuple[Plan | None, list[Problem]]:
         """Return the plan and problems of a file's bytes, parsing them only when they are new."""
+        digest = hashlib.sha1(data).hexdigest()
         known = self._files.get(source_path)
-        if known is None or known[0] != data:
+        if known is None or known[0] != digest:
             plan, problems = parse_plan_bytes(data, source_path)
-            known = (data, plan, tuple(problems))
+            known = (digest, plan, tuple(problems))
             self._files[source_path] = known
+            self.changed = True
         return known[1], list(known[2])
 
     def keep_only(self, source_paths: set[str]) -> None:
         """Forget the files that are gone."""
         for source_path in set(self._files) - source_paths:
             del self._files[source_path]
+            self.changed = True
+
+
+def code_fingerprint() -> str:
+    """Hash the package's own code: parsed plans saved by other code are not reused."""
+    digest = hashlib.sha1(CODE_VERSION.encode("utf-8"))
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode("utf-8"))
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load_parsed(cache: Path) -> ParsedPlans:
+    """Read the parsed plans the last build saved, or none when they are missing or stale."""
+    try:
+        with open(cache / _PARSED, "rb") as file:
+            code, files = pickle.load(file)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return ParsedPlans()
+    return ParsedPlans(files) if code == code_fingerprint() else ParsedPlans()
+
+
+def save_parsed(cache: Path, parsed: ParsedPlans) -> None:
+    """Save the parsed plans for the next build, replacing the file in one step."""
+    if not parsed.changed:
+        return
+    cache.mkdir(parents=True, exist_ok=True)
+    temporary = cache / f"{_PARSED}.{os.getpid()}"
+    with open(temporary, "wb") as file:
+        pickle.dump((code_fingerprint(), parsed._files), file, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(cache / _PARSED)

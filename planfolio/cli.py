@@ -10,13 +10,10 @@ from . import urls
 from .cache import CACHE_FOLDER, cache_folder
 from .check import count_by_kind
 from .config import Config, ConfigError, load_config, with_overrides
-from .deploy import DeployError, check_repository, deploy
 from .model import Problem
 from .output import OutputError, zip_folder
 from .pipeline import ASSETS, TEMPLATES, BuildResult, build, check
-from .preview import Inputs
 from .progress import terminal_bar
-from .serve import ServeOptions, serve
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -151,6 +148,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_deploy(args: argparse.Namespace) -> int:
     """Build the site and publish it to a branch of a git remote."""
+    from .deploy import DeployError, check_repository, deploy  # only this command needs git
+
     try:
         check_repository(Path.cwd())
     except DeployError as error:
@@ -256,6 +255,10 @@ def _count(number: int, noun: str) -> str:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Serve the site and rebuild it on every change, until interrupted."""
+    # The server's modules (tornado among them) load only for this command.
+    from .preview import Inputs
+    from .serve import ServeOptions, serve
+
     if args.config is not None and not args.config.exists():
         print(f"error: {ConfigError(str(args.config), ['file not found'])}", file=sys.stderr)
         return 1

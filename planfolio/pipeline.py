@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
-from .cache import Manifest, ParsedPlans, fingerprint, load_manifest, save_manifest
+from .cache import (
+    Manifest,
+    ParsedPlans,
+    fingerprint,
+    load_manifest,
+    load_parsed,
+    save_manifest,
+    save_parsed,
+)
 from .check import check_site
 from .config import Config
 from .data import data_files
@@ -75,7 +83,9 @@ def build(
     """
     started = time.perf_counter()
     check_output_folder(output, source, PROJECT_ROOT)
-    site = read_site(source, parsed)
+    # A build with a cache folder reads the plans the last one parsed, unless given its own.
+    saved = load_parsed(cache) if parsed is None and cache is not None else None
+    site = read_site(source, parsed or saved)
     routes = site_routes(site, fingerprint(config, templates), config.base_url)
     manifest = load_manifest(cache, output)
     made = made or {}
@@ -95,6 +105,8 @@ def build(
     # A deferred route keeps its last key, so that the next build without defer makes it.
     keys.update({path: manifest.entries[path][0] for r in late if r.path in deferred for path in r.outputs})
     save_manifest(cache, output, keys, page_problems)
+    if saved is not None and cache is not None:
+        save_parsed(cache, saved)
     all_problems = _all_problems(site, page_problems, check_site(site, source))
     seconds = time.perf_counter() - started
     plan_pages = tuple((plan.source_path, urls.plan_path(plan.slug)) for plan in site.plans)

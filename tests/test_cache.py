@@ -208,3 +208,29 @@ def test_files_made_for_other_plans_are_not_used(project):
     made = make_routes(project / "plans", Config(), GATHERING_KINDS, project / "templates")
     (project / "plans/a.md").write_text(plan_text("Alpha renamed"), encoding="utf-8")
     assert build_deferring(project, made).deferred == ("plans.json", "search-index.js")
+
+
+def test_parsed_plans_are_reused_only_for_the_same_bytes_and_code(project, monkeypatch):
+    from planfolio import parse as parse_module
+
+    build_both(project)
+    calls = []
+    real = parse_module.parse_plan_bytes
+    monkeypatch.setattr(cache_module, "parse_plan_bytes", lambda *a: calls.append(a[1]) or real(*a))
+    build(project / "plans", project / "site", Config(), project / "cache")
+    assert calls == []  # every plan came from the saved parse
+    (project / "plans/b.md").write_text(plan_text("Beta edited", {"country": "Chad"}), encoding="utf-8")
+    build(project / "plans", project / "site", Config(), project / "cache")
+    assert calls == ["b.md"]
+    monkeypatch.setattr(cache_module, "CODE_VERSION", "another")
+    build(project / "plans", project / "site", Config(), project / "cache")
+    assert sorted(calls) == ["a.md", "b.md", "b.md"]
+    _, cached, clean = build_both(project)
+    assert cached == clean
+
+
+def test_a_damaged_parse_cache_is_ignored(project):
+    build_both(project)
+    (project / "cache/parsed.pickle").write_bytes(b"not a pickle")
+    _, cached, clean = build_both(project)
+    assert cached == clean
