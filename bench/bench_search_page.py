@@ -28,16 +28,11 @@ from urllib.parse import unquote, urlsplit
 from playwright.sync_api import Browser, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from browser import CHROMIUM_ARGS  # noqa: E402  (the tests' browser)
+
 DEFAULT_PLANS = ROOT.parent / "shared" / "corpus" / "plans"
 RESULTS = ROOT / "bench" / "results" / "search_page.json"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 BUDGET_FIRST_RESULT_MS = 1000
 BUDGET_FIRST_FILE = 600_000
 BUDGET_PAGE = 2_500_000
@@ -135,7 +130,7 @@ def main() -> None:
         site = build_site(args.plans, Path(temporary))
         url = (site / "search.html").as_uri() + "?q=" + args.query
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=LAUNCH_ARGS)
+            browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
             version = browser.version
             one_run(browser, url)  # warm-up: the disk cache and the browser's first start
             runs = [one_run(browser, url) for _ in range(args.runs)]

@@ -31,17 +31,9 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 CORPUS = PROJECT.parent / "shared" / "corpus" / "plans"
 RESULTS = PROJECT / "bench" / "results" / "serve.json"
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 sys.path.insert(0, str(PROJECT / "tests"))
+from browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (the tests' browser)
 from serving import ServeProcess, copy_theme  # noqa: E402  (the tests' way of running the server)
 
 
@@ -63,7 +55,7 @@ def measure_edits(folder: Path, edits: int, pause: float) -> dict:
     text = plan.read_text(encoding="utf-8")
     plan.write_text(retitled(text, "Benchmark edit 0"), encoding="utf-8")
     with ServeProcess(folder, timeout=600) as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(server.url + "plans/benchmark-edit-0.html")
         assert page.inner_text("h1") == "Benchmark edit 0", page.inner_text("h1")

@@ -90,10 +90,10 @@ def save_manifest(
     temporary.replace(cache / _MANIFEST)
 
 
-def fingerprint(config: Config, *folders: Path) -> str:
-    """Hash the code, the templates and the config: what every page depends on."""
-    digest = hashlib.sha1(repr((CODE_VERSION, config)).encode("utf-8"))
-    for folder in (Path(__file__).parent, *folders):
+def fingerprint(config: Config, code: str, *folders: Path) -> str:
+    """Hash the code (see code_fingerprint), the templates and the config: what every page depends on."""
+    digest = hashlib.sha1(repr((code, config)).encode("utf-8"))
+    for folder in folders:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.suffix in (".py", ".html", ".xml", ".txt"):
                 digest.update(path.relative_to(folder).as_posix().encode("utf-8"))
@@ -132,7 +132,7 @@ class ParsedPlans:
 
 
 def code_fingerprint() -> str:
-    """Hash the package's own code: parsed plans saved by other code are not reused."""
+    """Hash the package's own code and version: nothing another code made is reused."""
     digest = hashlib.sha1(CODE_VERSION.encode("utf-8"))
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode("utf-8"))
@@ -140,22 +140,22 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def load_parsed(cache: Path) -> ParsedPlans:
-    """Read the parsed plans the last build saved, or none when they are missing or stale."""
+def load_parsed(cache: Path, code: str) -> ParsedPlans:
+    """Read the parsed plans the last build saved with this code, or none."""
     try:
         with open(cache / _PARSED, "rb") as file:
-            code, files = pickle.load(file)
+            saved_code, files = pickle.load(file)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return ParsedPlans()
-    return ParsedPlans(files) if code == code_fingerprint() else ParsedPlans()
+    return ParsedPlans(files) if saved_code == code else ParsedPlans()
 
 
-def save_parsed(cache: Path, parsed: ParsedPlans) -> None:
+def save_parsed(cache: Path, parsed: ParsedPlans, code: str) -> None:
     """Save the parsed plans for the next build, replacing the file in one step."""
     if not parsed.changed:
         return
     cache.mkdir(parents=True, exist_ok=True)
     temporary = cache / f"{_PARSED}.{os.getpid()}"
     with open(temporary, "wb") as file:
-        pickle.dump((code_fingerprint(), parsed._files), file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((code, parsed._files), file, protocol=pickle.HIGHEST_PROTOCOL)
     temporary.replace(cache / _PARSED)

@@ -13,6 +13,7 @@ from . import urls
 from .cache import (
     Manifest,
     ParsedPlans,
+    code_fingerprint,
     fingerprint,
     load_manifest,
     load_parsed,
@@ -84,9 +85,10 @@ def build(
     started = time.perf_counter()
     check_output_folder(output, source, PROJECT_ROOT)
     # A build with a cache folder reads the plans the last one parsed, unless given its own.
-    saved = load_parsed(cache) if parsed is None and cache is not None else None
+    code = code_fingerprint()
+    saved = load_parsed(cache, code) if parsed is None and cache is not None else None
     site = read_site(source, parsed or saved)
-    routes = site_routes(site, fingerprint(config, templates), config.base_url)
+    routes = site_routes(site, fingerprint(config, code, templates), config.base_url)
     manifest = load_manifest(cache, output)
     made = made or {}
     staging = staging_folder(output)
@@ -106,7 +108,7 @@ def build(
     keys.update({path: manifest.entries[path][0] for r in late if r.path in deferred for path in r.outputs})
     save_manifest(cache, output, keys, page_problems)
     if saved is not None and cache is not None:
-        save_parsed(cache, saved)
+        save_parsed(cache, saved, code)
     all_problems = _all_problems(site, page_problems, check_site(site, source))
     seconds = time.perf_counter() - started
     plan_pages = tuple((plan.source_path, urls.plan_path(plan.slug)) for plan in site.plans)
@@ -136,7 +138,7 @@ def make_routes(
     """
     site = read_site(source, parsed)
     renderer = Renderer(templates, config, site)
-    routes = site_routes(site, fingerprint(config, templates), config.base_url)
+    routes = site_routes(site, fingerprint(config, code_fingerprint(), templates), config.base_url)
     return {(r.path, r.key): _render_route(renderer, site, r)[0] for r in routes if r.kind in kinds}
 
 

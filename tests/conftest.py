@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,3 +50,20 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"the real corpus is not at {CORPUS}")
     return CORPUS
+
+
+def run_build(*args, cwd):
+    """Run build.py from cwd, where its cache folder goes, never from the project."""
+    command = [sys.executable, str(PROJECT_ROOT / "build.py"), *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="session")
+def corpus_site(tmp_path_factory):
+    """Build the real corpus once for every test that reads it (tests must not change it)."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"the real corpus is not at {CORPUS}")
+    output = tmp_path_factory.mktemp("corpus") / "site"
+    result = run_build("build", "--source", CORPUS, "--output", output, cwd=output.parent)
+    assert result.returncode == 0, result.stderr
+    return output

@@ -1,14 +1,7 @@
-import subprocess
-import sys
-
-from conftest import PROJECT_ROOT, plan_text, write_plans
+from conftest import PROJECT_ROOT, plan_text, run_build, write_plans
 from sitecheck import broken_links, foreign_scripts, read_page
 
-
-def run_build(*args, cwd):
-    """Run build.py from cwd, where its cache folder goes, never from the project."""
-    command = [sys.executable, str(PROJECT_ROOT / "build.py"), *map(str, args)]
-    return subprocess.run(command, capture_output=True, text=True, cwd=cwd)
+__all__ = ["run_build", "small_site"]  # other test modules take these from here
 
 
 def small_site(tmp_path):

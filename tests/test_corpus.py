@@ -17,7 +17,6 @@ from planfolio.privacy import EMAIL
 
 from conftest import CORPUS, PROJECT_ROOT
 from sitecheck import broken_links, foreign_scripts, read_page, resolve
-from test_build import run_build
 from test_output import tree
 
 _META = re.compile(r"^\[\[(country|methods):(.*)\]\]\s*$", re.M)
@@ -43,16 +42,6 @@ def read_corpus_independently():
             terms[key].append(_normal(value))
         plans.append((title, terms))
     return plans
-
-
-@pytest.fixture(scope="module")
-def corpus_site(tmp_path_factory):
-    if not CORPUS.is_dir():
-        pytest.skip(f"the real corpus is not at {CORPUS}")
-    output = tmp_path_factory.mktemp("corpus") / "site"
-    result = run_build("build", "--source", CORPUS, "--output", output, cwd=output.parent)
-    assert result.returncode == 0, result.stderr
-    return output
 
 
 def test_every_plan_has_one_page_titled_with_its_title(corpus_site):

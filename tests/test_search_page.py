@@ -22,8 +22,6 @@ from test_search_query import page_rules_search
 from planfolio.stemmer import fold_accents, register_with_lunr_py
 
 from browser import CHROMIUM_ARGS
-from conftest import CORPUS
-from test_build import run_build
 
 #: Queries a reader might type with lunr's syntax characters in them, on purpose or not.
 SYNTAX_QUERIES = [
@@ -54,14 +52,9 @@ SYNTAX_QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the real corpus once for this module."""
-    if not CORPUS.is_dir():
-        pytest.skip(f"the real corpus is not at {CORPUS}")
-    output = tmp_path_factory.mktemp("search-page") / "site"
-    result = run_build("build", "--source", CORPUS, "--output", output, cwd=output.parent)
-    assert result.returncode == 0, result.stderr
-    return output
+def site(corpus_site: Path) -> Path:
+    """Return the real corpus, built once for the whole test session."""
+    return corpus_site
 
 
 @pytest.fixture(scope="module")
