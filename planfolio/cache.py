@@ -13,10 +13,12 @@ import hashlib
 import json
 import os
 import pickle
+from collections.abc import Mapping
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 from .config import Config
+from .gathering import PlanParts
 from .model import Plan, Problem
 from .parse import parse_plan_bytes
 
@@ -102,16 +104,23 @@ def fingerprint(config: Config, code: str, *folders: Path) -> str:
 
 
 class ParsedPlans:
-    """The plans parsed by earlier builds, by file, with a hash of the bytes they came from.
+    """The plans parsed by earlier builds, by file, with a hash of the bytes they came from,
+    and their parts of the gathering files.
 
     A process that builds again and again (the preview server) keeps one, so that a
     rebuild parses only the files whose bytes changed; a build with a cache folder
     reads one saved by the last build (see load_parsed and save_parsed).
     """
 
-    def __init__(self, files: dict[str, tuple[str, Plan | None, tuple[Problem, ...]]] | None = None) -> None:
+    def __init__(
+        self,
+        files: dict[str, tuple[str, Plan | None, tuple[Problem, ...]]] | None = None,
+        parts: dict[str, PlanParts] | None = None,
+    ) -> None:
         self._files = files or {}
-        self.changed = files is None  # whether anything was parsed or forgotten since loading
+        #: What each plan gave the files that gather every plan, by source path.
+        self.parts: dict[str, PlanParts] = parts or {}
+        self.changed = files is None  # whether anything was parsed, made or forgotten since loading
 
     def parse(self, data: bytes, source_path: str) -> tuple[Plan | None, list[Problem]]:
         """Return the plan and problems of a file's bytes, parsing them only when they are new."""
@@ -129,6 +138,14 @@ class ParsedPlans:
         for source_path in set(self._files) - source_paths:
             del self._files[source_path]
             self.changed = True
+        for source_path in set(self.parts) - source_paths:
+            del self.parts[source_path]
+
+    def add_parts(self, parts: Mapping[str, PlanParts]) -> None:
+        """Keep parts newly made for the gathering files."""
+        if parts:
+            self.parts.update(parts)
+            self.changed = True
 
 
 def code_fingerprint() -> str:
@@ -144,10 +161,10 @@ def load_parsed(cache: Path, code: str) -> ParsedPlans:
     """Read the parsed plans the last build saved with this code, or none."""
     try:
         with open(cache / _PARSED, "rb") as file:
-            saved_code, files = pickle.load(file)
+            saved_code, files, parts = pickle.load(file)
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return ParsedPlans()
-    return ParsedPlans(files) if saved_code == code else ParsedPlans()
+    return ParsedPlans(files, parts) if saved_code == code else ParsedPlans()
 
 
 def save_parsed(cache: Path, parsed: ParsedPlans, code: str) -> None:
@@ -157,5 +174,5 @@ def save_parsed(cache: Path, parsed: ParsedPlans, code: str) -> None:
     cache.mkdir(parents=True, exist_ok=True)
     temporary = cache / f"{_PARSED}.{os.getpid()}"
     with open(temporary, "wb") as file:
-        pickle.dump((code, parsed._files), file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((code, parsed._files, parsed.parts), file, protocol=pickle.HIGHEST_PROTOCOL)
     temporary.replace(cache / _PARSED)

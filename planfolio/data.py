@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -25,20 +26,30 @@ CSV_COLUMNS = (
 LIST_SEPARATOR = ";"
 
 
-def data_files(site: Site, config: Config) -> dict[str, bytes]:
-    """Return plans.json and plans.csv for every plan of the site."""
-    return {urls.PLANS_JSON: plans_json(site, config), urls.PLANS_CSV: plans_csv(site, config)}
+def data_files(site: Site, config: Config, records: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+    """Return plans.json and plans.csv for every plan of the site.
+
+    `records` may hold plans' record_json by source path, made earlier; the others are made here.
+    """
+    records = records or {}
+    made = [records.get(plan.source_path) or record_json(plan, config.focal_points) for plan in site.plans]
+    return {urls.PLANS_JSON: plans_json(config, made), urls.PLANS_CSV: plans_csv(site, config)}
 
 
-def plans_json(site: Site, config: Config) -> bytes:
-    """Return every plan's metadata, sections and answers as one JSON document."""
-    document = {
-        "title": config.title,
-        "description": config.description,
-        "base_url": config.base_url,
-        "plans": [plan_record(plan, config.focal_points) for plan in site.plans],
-    }
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def plans_json(config: Config, records: Sequence[bytes]) -> bytes:
+    """Return the site's details and every plan's record (see record_json) as one JSON document."""
+    document = {"title": config.title, "description": config.description, "base_url": config.base_url}
+    # The list of plans is the last key: its records go where json.dumps would write them.
+    head = json.dumps(document | {"plans": []}, ensure_ascii=False, indent=1).removesuffix("[]\n}")
+    plans = b"[\n  " + b",\n  ".join(records) + b"\n ]" if records else b"[]"
+    return head.encode("utf-8") + plans + b"\n}\n"
+
+
+def record_json(plan: Plan, policy: str) -> bytes:
+    """Return a plan's record as plans.json holds it, indented for its place in the list."""
+    # JSON strings hold no raw line breaks, so every line break starts a line of the layout.
+    text = json.dumps(plan_record(plan, policy), ensure_ascii=False, indent=1).replace("\n", "\n  ")
+    return text.encode("utf-8")
 
 
 def plans_csv(site: Site, config: Config) -> bytes:

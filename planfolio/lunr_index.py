@@ -10,11 +10,15 @@ expands it with the same formulas.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+import operator
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, cast
 
 from .stemmer import FOLD_LABEL, STEMMER_LABEL, TermCache, tokenize
@@ -35,6 +39,19 @@ class SearchField:
 
 
 @dataclass(frozen=True)
+class DocumentTerms:
+    """One document run through the index pipeline: per field, its terms and their counts.
+
+    Terms are in first-seen order, joined by line breaks (the tokenizer splits at each, and
+    folding never makes one, though it can make a space);
+    counts are unsigned 32-bit integers. Both pickle as one string and one bytes object
+    per field, so a build cache loads a thousand documents' terms in milliseconds.
+    """
+
+    fields: tuple[tuple[str, bytes], ...]
+
+
+@dataclass(frozen=True)
 class Corpus:
     """Documents run through the index pipeline once, for every index made from them."""
 
@@ -43,31 +60,80 @@ class Corpus:
     postings: list[dict[str, list[int]]]  # per field: term -> [doc, tf, doc, tf, ...]
     terms: dict[str, int]  # every term -> its number, in lunr.Builder's first-seen order
 
+    _gaps: dict[tuple[int, str], list[int]] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
+
     @property
     def document_count(self) -> int:
         """Return how many documents were analysed."""
         return len(self.lengths[0]) if self.lengths else 0
 
+    @cached_property
+    def sorted_terms(self) -> list[str]:
+        """Return every term in the order JavaScript's sort() gives."""
+        return sorted(self.terms, key=_utf16)
+
+    def doc_gaps(self, column: int, term: str) -> list[int]:
+        """Return a term's [doc, tf, ...] in a field as doc gaps, each followed by -tf when above one.
+
+        Each is computed once, for all the packed indexes made from the corpus.
+        """
+        gaps = self._gaps.get((column, term))
+        if gaps is None:
+            pairs = self.postings[column][term]
+            docs, frequencies = pairs[::2], pairs[1::2]
+            gaps = list(map(operator.sub, docs, [0, *docs[:-1]]))
+            if max(frequencies) > 1:
+                with_frequencies = []
+                for gap, tf in zip(gaps, frequencies, strict=True):
+                    with_frequencies.append(gap)
+                    if tf > 1:
+                        with_frequencies.append(-tf)
+                gaps = with_frequencies
+            self._gaps[column, term] = gaps
+        return gaps
+
+
+def analyse_document(
+    document: dict[str, str], fields: Sequence[SearchField], cache: TermCache | None = None
+) -> DocumentTerms:
+    """Count the terms of every field of one document."""
+    cache = TermCache() if cache is None else cache
+    counted = []
+    for field in fields:
+        frequencies = _count_terms(document[field.name], cache)
+        counted.append(("\n".join(frequencies), array("I", frequencies.values()).tobytes()))
+    return DocumentTerms(tuple(counted))
+
 
 def analyse(documents: Sequence[dict[str, str]], fields: Sequence[SearchField]) -> Corpus:
     """Count the terms of every field of every document (refs are their positions)."""
+    cache = TermCache()
+    return gather([analyse_document(document, fields, cache) for document in documents], fields)
+
+
+def gather(documents: Sequence[DocumentTerms], fields: Sequence[SearchField]) -> Corpus:
+    """Return the corpus of documents already analysed, in order (refs are their positions)."""
     lengths: list[list[int]] = [[] for _ in fields]
     postings: list[dict[str, list[int]]] = [{} for _ in fields]
     seen: dict[str, int] = {}
-    cache = TermCache()
-    for number, doc in enumerate(documents):
-        for column, field in enumerate(fields):
-            frequencies = _count_terms(doc[field.name], cache)
+    for number, document in enumerate(documents):
+        for column, (text, counts) in enumerate(document.fields):
+            frequencies = array("I")
+            frequencies.frombytes(counts)
+            lengths[column].append(sum(frequencies))
+            if not text:
+                continue
             found = postings[column]
-            for term, tf in frequencies.items():
+            for term, tf in zip(text.split("\n"), frequencies, strict=True):
                 pairs = found.get(term)
                 if pairs is None:
                     found[term] = [number, tf]
-                    seen.setdefault(term, len(seen))
+                    if term not in seen:
+                        seen[term] = len(seen)
                 else:
-                    pairs.append(number)
-                    pairs.append(tf)
-            lengths[column].append(frequencies.total())
+                    pairs += (number, tf)
     return Corpus(tuple(fields), lengths, postings, seen)
 
 
@@ -76,17 +142,13 @@ def lunr_index_json(corpus: Corpus, extra: dict[str, Any] | None = None) -> str:
     names = [field.name for field in corpus.fields]
     vectors = _field_vectors(corpus)
     field_vectors = ",".join(
-        f"[{dumps(f'{name}/{doc}')},{dumps(vectors[column][doc])}]"
+        f'["{name}/{doc}",[{",".join(vectors[column][doc])}]]'
         for doc in range(corpus.document_count)
         for column, name in enumerate(names)
     )
-    ref_items = [f'"{doc}":{{}}' for doc in range(corpus.document_count)]
-    inverted = ",".join(
-        _inverted_entry(corpus, term, names, ref_items) for term in sorted(corpus.terms, key=_utf16)
-    )
     text = (
         f'{{"version":"{LUNR_VERSION}","fields":{dumps(names)},"fieldVectors":[{field_vectors}],'
-        f'"invertedIndex":[{inverted}],"pipeline":{dumps(list(SEARCH_PIPELINE))}'
+        f'"invertedIndex":[{_inverted_index(corpus, names)}],"pipeline":{dumps(list(SEARCH_PIPELINE))}'
     )
     return text + "".join(f",{dumps(key)}:{dumps(value)}" for key, value in (extra or {}).items()) + "}"
 
@@ -98,15 +160,17 @@ def packed_index(corpus: Corpus, fields: Sequence[SearchField]) -> dict[str, Any
     where a negative number after a doc is its term frequency (when above one). The
     page computes the BM25 weights with lunr.Builder's formula, so it ships no weights.
     """
-    columns = [corpus.postings[corpus.fields.index(field)] for field in fields]
-    terms = sorted((t for t in corpus.terms if any(t in found for found in columns)), key=_utf16)
-    packed: list[list[list[int]]] = [[] for _ in columns]
-    last = [0 for _ in columns]
-    for position, term in enumerate(terms):
-        for slot, found in enumerate(columns):
-            if term in found:
-                packed[slot].append([position - last[slot], *_doc_gaps(found[term])])
-                last[slot] = position
+    columns = [corpus.fields.index(field) for field in fields]
+    postings = [corpus.postings[column] for column in columns]
+    terms = [term for term in corpus.sorted_terms if any(term in found for found in postings)]
+    positions = {term: position for position, term in enumerate(terms)}
+    packed: list[list[list[int]]] = []
+    for column, found in zip(columns, postings, strict=True):
+        rows, last = [], 0
+        for position in sorted(map(positions.__getitem__, found)):
+            rows.append([position - last, *corpus.doc_gaps(column, terms[position])])
+            last = position
+        packed.append(rows)
     return {
         "version": LUNR_VERSION,
         "fields": [field.name for field in fields],
@@ -114,7 +178,7 @@ def packed_index(corpus: Corpus, fields: Sequence[SearchField]) -> dict[str, Any
         "pipeline": list(SEARCH_PIPELINE),
         "documentCount": corpus.document_count,
         "terms": terms,
-        "lengths": [corpus.lengths[corpus.fields.index(field)] for field in fields],
+        "lengths": [corpus.lengths[column] for column in columns],
         "postings": packed,
     }
 
@@ -131,48 +195,61 @@ def _count_terms(text: str, cache: TermCache) -> Counter[str]:
     return cast("Counter[str]", counted)
 
 
-def _field_vectors(corpus: Corpus) -> list[list[list[float | int]]]:
-    """Return per field, per document, lunr's [term number, weight, ...] vector."""
+def _field_vectors(corpus: Corpus) -> list[list[list[str]]]:
+    """Return per field, per document, lunr's [term number, weight, ...] vector as JSON numbers."""
     count = corpus.document_count
-    vectors: list[list[list[float | int]]] = [[[] for _ in range(count)] for _ in corpus.fields]
+    vectors: list[list[list[str]]] = [[[] for _ in range(count)] for _ in corpus.fields]
     scales = [_length_scales(lengths) for lengths in corpus.lengths]
     boosts = [field.boost for field in corpus.fields]
+    columns = list(zip(corpus.postings, vectors, scales, boosts, strict=True))
+    weights = _WeightText()
     # Terms in first-seen order have rising numbers, so every vector comes out sorted.
     for term, index in corpus.terms.items():
         found = [
-            (column, pairs)
-            for column, postings in enumerate(corpus.postings)
-            if (pairs := postings.get(term))
+            (postings[term], rows, scale, boost)
+            for postings, rows, scale, boost in columns
+            if term in postings
         ]
-        idf = _idf(sum(len(pairs) for _, pairs in found) // 2, count)
-        for column, pairs in found:
-            rows, scale, boost = vectors[column], scales[column], boosts[column]
+        idf = _idf(sum(len(pairs) for pairs, *_ in found) // 2, count)
+        number = str(index)
+        for pairs, rows, scale, boost in found:
             for doc, tf in zip(pairs[::2], pairs[1::2], strict=True):
+                # lunr.Builder's BM25 weight, operation for operation, then Math.round to thousandths.
+                thousandths = idf * ((_K1 + 1) * tf) / (scale[doc] + tf) * boost * 1000
+                whole = int(thousandths)  # the floor: weights are positive
+                if thousandths - whole >= 0.5:  # Math.round: halves go up
+                    whole += 1
                 row = rows[doc]
-                row.append(index)
-                row.append(_score(idf, tf, scale[doc], boost))
+                row.append(number)
+                row.append(weights[whole])
     return vectors
 
 
-def _inverted_entry(corpus: Corpus, term: str, names: list[str], ref_items: list[str]) -> str:
-    """Return one [term, posting] pair of the inverted index as JSON text."""
-    columns = []
-    for name, found in zip(names, corpus.postings, strict=True):
-        pairs = found.get(term)
-        docs = ",".join(map(ref_items.__getitem__, pairs[::2])) if pairs else ""
-        columns.append(f'"{name}":{{{docs}}}')
-    return f'[{dumps(term)},{{"_index":{corpus.terms[term]},{",".join(columns)}}}]'
+class _WeightText(dict[int, str]):
+    """JSON.stringify's text of a weight, by its number of thousandths, computed on first use."""
+
+    def __missing__(self, thousandths: int) -> str:
+        # k / 1000 prints as its shortest round trip, as JSON.stringify prints it: 2, not 2.0.
+        text = self[thousandths] = json.dumps(
+            thousandths / 1000 if thousandths % 1000 else thousandths // 1000
+        )
+        return text
 
 
-def _doc_gaps(pairs: list[int]) -> list[int]:
-    """Return [doc, tf, doc, tf, ...] as doc gaps, each followed by -tf when tf is above one."""
-    gaps, last = [], 0
-    for doc, tf in zip(pairs[::2], pairs[1::2], strict=True):
-        gaps.append(doc - last)
-        if tf > 1:
-            gaps.append(-tf)
-        last = doc
-    return gaps
+def _inverted_index(corpus: Corpus, names: list[str]) -> str:
+    """Return the [term, posting] pairs of lunr's inverted index, in term order, as JSON text."""
+    refs = [f'"{doc}":{{}}' for doc in range(corpus.document_count)]
+    columns = [
+        (f'"{name}":{{', f'"{name}":{{}}', found) for name, found in zip(names, corpus.postings, strict=True)
+    ]
+    entries = []
+    for term in corpus.sorted_terms:
+        parts = [
+            opening + ",".join(map(refs.__getitem__, found[term][::2])) + "}" if term in found else empty
+            for opening, empty, found in columns
+        ]
+        entries.append(f'[{dumps(term)},{{"_index":{corpus.terms[term]},{",".join(parts)}}}]')
+    return ",".join(entries)
 
 
 def _length_scales(lengths: list[int]) -> list[float]:
@@ -185,16 +262,6 @@ def _idf(with_term: int, document_count: int) -> float:
     """Return lunr.idf, where a document counts once for each field that holds the term."""
     x = (document_count - with_term + 0.5) / (with_term + 0.5)
     return math.log(1 + abs(x))
-
-
-def _score(idf: float, tf: int, scale: float, boost: int) -> float | int:
-    """Return lunr's BM25 weight of a term in a field, rounded as lunr.js rounds it."""
-    score = idf * ((_K1 + 1) * tf) / (scale + tf) * boost
-    thousandths = math.floor(score * 1000)
-    if score * 1000 - thousandths >= 0.5:  # Math.round: halves go up
-        thousandths += 1
-    rounded = thousandths / 1000
-    return int(rounded) if rounded.is_integer() else rounded  # JSON.stringify writes 2, not 2.0
 
 
 def _utf16(term: str) -> bytes:

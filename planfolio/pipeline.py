@@ -22,8 +22,8 @@ from .cache import (
 )
 from .check import check_site
 from .config import Config
-from .data import data_files
 from .feeds import publishing_files
+from .gathering import GATHERING_KINDS, PlanParts, gathering_files, make_parts, parts_key
 from .model import Plan, Problem
 from .output import check_output_folder, copy_tree, staging_folder, swap_in, write_file
 from .parallel import run_parallel, share, worker_count
@@ -31,8 +31,8 @@ from .parse import parse_plan_bytes
 from .progress import Progress, RouteCounter, watching
 from .render import Renderer
 from .routes import Route, site_routes
-from .search import build_search_files
 from .site import Site, build_site
+from .stemmer import TermCache
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT_ROOT / "templates"
@@ -42,8 +42,6 @@ PLAN_SUFFIXES = (".md", ".markdown")
 ParseResult = tuple[Plan | None, list[Problem]]
 #: Files made for routes ahead of a build, by route path and key.
 Made = dict[tuple[str, str], dict[str, bytes]]
-#: The routes whose files gather every plan: slow to make, and a preview may let them lag.
-GATHERING_KINDS = frozenset({"search-index", "data"})
 
 
 @dataclass(frozen=True)
@@ -87,7 +85,8 @@ def build(
     # A build with a cache folder reads the plans the last one parsed, unless given its own.
     code = code_fingerprint()
     saved = load_parsed(cache, code) if parsed is None and cache is not None else None
-    site = read_site(source, parsed or saved)
+    kept = parsed or saved
+    site = read_site(source, kept)
     routes = site_routes(site, fingerprint(config, code, templates), config.base_url)
     manifest = load_manifest(cache, output)
     made = made or {}
@@ -98,7 +97,10 @@ def build(
         deferred = _reuse_pages(late, manifest, output, staging, any_key=True)
         fresh = [route for route in routes if route.path not in reused | deferred]
         page_problems = {path: manifest.problems.get(path, ()) for path in reused | deferred}
-        page_problems.update(render_pages(site, config, fresh, staging, templates, made, progress))
+        rendered = render_pages(
+            site, config, fresh, staging, templates, made, progress, kept.parts if kept else None
+        )
+        page_problems.update(rendered.problems)
         copy_tree(assets, staging, "assets")
         swap_in(staging, output)
     finally:
@@ -107,6 +109,8 @@ def build(
     # A deferred route keeps its last key, so that the next build without defer makes it.
     keys.update({path: manifest.entries[path][0] for r in late if r.path in deferred for path in r.outputs})
     save_manifest(cache, output, keys, page_problems)
+    if kept is not None:
+        kept.add_parts(rendered.parts)
     if saved is not None and cache is not None:
         save_parsed(cache, saved, code)
     all_problems = _all_problems(site, page_problems, check_site(site, source))
@@ -121,7 +125,7 @@ def check(source: Path, config: Config) -> tuple[Site, tuple[Problem, ...]]:
     """Run every stage of a build but writing; return the site and all its problems."""
     site = read_site(source)
     routes = site_routes(site, "", config.base_url)
-    page_problems = render_pages(site, config, routes, None)
+    page_problems = render_pages(site, config, routes, None).problems
     return site, _all_problems(site, page_problems, check_site(site, source))
 
 
@@ -139,7 +143,8 @@ def make_routes(
     site = read_site(source, parsed)
     renderer = Renderer(templates, config, site)
     routes = site_routes(site, fingerprint(config, code_fingerprint(), templates), config.base_url)
-    return {(r.path, r.key): _render_route(renderer, site, r)[0] for r in routes if r.kind in kinds}
+    known = parsed.parts if parsed is not None else {}
+    return {(r.path, r.key): _render_route(renderer, site, r, known)[0] for r in routes if r.kind in kinds}
 
 
 def read_site(source: Path, parsed: ParsedPlans | None = None) -> Site:
@@ -192,6 +197,14 @@ def read_plan(
     return parse(data, relative)
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """What rendering some routes found: problems by page, and plans' parts made on the way."""
+
+    problems: dict[str, tuple[Problem, ...]]
+    parts: dict[str, PlanParts]
+
+
 def render_pages(
     site: Site,
     config: Config,
@@ -200,37 +213,66 @@ def render_pages(
     templates: Path = TEMPLATES,
     made: Made | None = None,
     progress: Progress | None = None,
-) -> dict[str, tuple[Problem, ...]]:
+    known: dict[str, PlanParts] | None = None,
+) -> Rendered:
     """Render the pages of the given routes into staging (None: nowhere), on every core.
 
-    Routes whose files are in `made` are written from there. Return the problems found
-    in each page that has any.
+    Plan pages come first, each with its plan's parts of the gathering files unless
+    `known` holds them; then every other route, the gathering files made from those
+    parts. Routes whose files are in `made` are written from there.
     """
     renderer = Renderer(templates, config, site)
     made = made or {}
+    parts = dict(known or {})
     counter = RouteCounter()
 
-    def render_chunk(chunk: list[Route]) -> dict[str, tuple[Problem, ...]]:
-        problems = {}
+    def render_chunk(chunk: list[Route]) -> Rendered:
+        problems, made_parts = {}, {}
+        terms = TermCache()  # the words of one process's plans, stemmed once
         for route in chunk:
             ahead = made.get((route.path, route.key))
-            files, found = (ahead, []) if ahead is not None else _render_route(renderer, site, route)
+            files, found = (ahead, []) if ahead is not None else _render_route(renderer, site, route, parts)
             for path, data in files.items():
                 if staging is not None:
                     write_file(staging, path, data)
             if found:
                 problems[route.path] = tuple(found)
+            if route.kind == "plan":
+                made_parts.update(_missing_parts(site.plans[int(route.subject[0])], config, parts, terms))
             counter.add_one()
-        return problems
+        return Rendered(problems, made_parts)
 
-    workers = worker_count() if len(routes) > 50 else 1
-    chunks = share(routes, [route.cost for route in routes], workers)
     with watching(counter, len(routes), progress):
-        results = run_parallel(render_chunk, chunks)
-    return {path: found for result in results for path, found in result.items()}
+        first = _run_shared(render_chunk, [route for route in routes if route.kind == "plan"])
+        parts.update(first.parts)
+        second = _run_shared(render_chunk, [route for route in routes if route.kind != "plan"])
+    return Rendered(first.problems | second.problems, first.parts)
 
 
-def _render_route(renderer: Renderer, site: Site, route: Route) -> tuple[dict[str, bytes], list[Problem]]:
+def _run_shared(render_chunk: Callable[[list[Route]], Rendered], routes: list[Route]) -> Rendered:
+    """Render routes on every core when there is enough work to share; merge what was found."""
+    costs = [route.cost for route in routes]
+    chunks = share(routes, costs, worker_count() if sum(costs) > 50 else 1)
+    results = run_parallel(render_chunk, chunks)
+    return Rendered(
+        {path: found for result in results for path, found in result.problems.items()},
+        {path: part for result in results for path, part in result.parts.items()},
+    )
+
+
+def _missing_parts(
+    plan: Plan, config: Config, known: dict[str, PlanParts], terms: TermCache
+) -> dict[str, PlanParts]:
+    """Return the plan's parts of the gathering files, unless known for its present bytes and name."""
+    found = known.get(plan.source_path)
+    if found is not None and found.key == parts_key(plan, config.focal_points):
+        return {}
+    return {plan.source_path: make_parts(plan, config.focal_points, terms)}
+
+
+def _render_route(
+    renderer: Renderer, site: Site, route: Route, parts: dict[str, PlanParts]
+) -> tuple[dict[str, bytes], list[Problem]]:
     """Return the files of one route by path, and the problems found making them."""
     if route.kind == "plan":
         plan = site.plans[int(route.subject[0])]
@@ -239,10 +281,8 @@ def _render_route(renderer: Renderer, site: Site, route: Route) -> tuple[dict[st
         except Exception as error:
             raise RuntimeError(f"while rendering {plan.source_path}: {error}") from error
         return {route.path: data}, problems
-    if route.kind == "search-index":
-        return build_search_files(site.plans, renderer.config.focal_points), []
-    if route.kind == "data":
-        return data_files(site, renderer.config), []
+    if route.kind in GATHERING_KINDS:
+        return gathering_files(route.kind, site, renderer.config, parts), []
     if route.kind == "publishing":
         return publishing_files(site, renderer.config, route.subject), []
     return {route.path: _render_listing(renderer, site, route)}, []

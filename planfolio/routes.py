@@ -18,7 +18,7 @@ class Route:
     """One page to write: where, which renderer, for what subject, with which key."""
 
     path: str
-    kind: str  # "plan", "term", "index", "home" or "search"
+    kind: str  # "plan", "term", "index", "home", "search", "search-index", ...
     subject: tuple[str, ...]
     key: str
     cost: int = 1  # a rough measure of rendering work, to share it between processes
@@ -55,10 +55,13 @@ def site_routes(site: Site, fingerprint: str, base_url: str) -> list[Route]:
     routes.append(Route(urls.SEARCH, "search", (), _hash(fingerprint, "search")))
     routes.append(Route(urls.NOT_FOUND, "not-found", (), _hash(fingerprint, "404")))
     indexed = _hash(fingerprint, tuple((plan.slug, plan.source_path, plan.digest) for plan in site.plans))
-    # The indexes take about as long as rendering three plans each: see bench/.
-    also = (urls.SEARCH_FULLTEXT, urls.SEARCH_JSON)
-    routes.append(Route(urls.SEARCH_INDEX, "search-index", (), indexed, 3 * len(site.plans), also))
-    routes.append(Route(urls.PLANS_JSON, "data", (), indexed, len(site.plans) // 2, (urls.PLANS_CSV,)))
+    # Costs in plan pages' units, from timing each on the real corpus (see bench/): the full
+    # JSON index takes the longest, and data files put together from kept parts the least.
+    count = len(site.plans)
+    scripts = (urls.SEARCH_FULLTEXT,)
+    routes.append(Route(urls.SEARCH_INDEX, "search-index", (), indexed, count // 4, scripts))
+    routes.append(Route(urls.SEARCH_JSON, "search-json", (), indexed, count // 2))
+    routes.append(Route(urls.PLANS_JSON, "data", (), indexed, count // 30, (urls.PLANS_CSV,)))
     routes.append(_publishing_route(routes, indexed, base_url))
     return sorted(routes, key=lambda route: route.path)
 

@@ -12,12 +12,23 @@ from __future__ import annotations
 import gzip
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from .lunr_index import SearchField, analyse, dumps, lunr_index_json, packed_index
+from .lunr_index import (
+    Corpus,
+    DocumentTerms,
+    SearchField,
+    analyse_document,
+    dumps,
+    gather,
+    lunr_index_json,
+    packed_index,
+)
 from .model import Plan
 from .privacy import publish_text
+from .stemmer import TermCache
 from .urls import SEARCH_FULLTEXT, SEARCH_INDEX, SEARCH_JSON, plan_path
 
 #: Global variable that the page's script files fill in.
@@ -49,26 +60,59 @@ BRIEF_FIELDS = (
 FULL_FIELDS = BRIEF_FIELDS + (SearchField("year"), SearchField("text"))
 
 
+@dataclass(frozen=True)
+class PlanSearch:
+    """What the search files take from one plan, whatever its page name: summary and terms."""
+
+    summary: str
+    terms: DocumentTerms
+
+
+def analyse_plan(plan: Plan, policy: str = "hide", cache: TermCache | None = None) -> PlanSearch:
+    """Run one plan's search fields through the index pipeline, addresses published by policy."""
+    document = plan_document(plan, policy)
+    return PlanSearch(document["summary"], analyse_document(document, FULL_FIELDS, cache))
+
+
 def build_search_files(plans: Sequence[Plan], policy: str = "hide") -> dict[str, bytes]:
     """Return the search files by site-relative path: two page scripts and the JSON index.
 
     E-mail addresses in answers are indexed and summarised as `policy` publishes them.
     """
-    ordered = sorted(plans, key=lambda plan: (plan.slug, plan.source_path))
-    documents = [plan_document(plan, policy) for plan in ordered]
-    corpus = analyse(documents, FULL_FIELDS)
-    results = [result_entry(plan, doc["summary"]) for plan, doc in zip(ordered, documents, strict=True)]
+    cache = TermCache()
+    analysed = {plan.source_path: analyse_plan(plan, policy, cache) for plan in plans}
+    return search_scripts(plans, analysed) | search_json(plans, analysed)
+
+
+def search_scripts(plans: Sequence[Plan], analysed: Mapping[str, PlanSearch]) -> dict[str, bytes]:
+    """Return the two scripts the search page loads, from every plan analysed (by source path)."""
+    ordered, corpus = _corpus(plans, analysed)
     brief = {
         "index": packed_index(corpus, BRIEF_FIELDS),
-        "documents": results,
+        "documents": _results(ordered, analysed),
         # The page parses a query's field names against the full index from the start.
         "fulltextFields": [field.name for field in FULL_FIELDS],
     }
     return {
         SEARCH_INDEX: _script(brief),
         SEARCH_FULLTEXT: _script({"fulltext": packed_index(corpus, FULL_FIELDS)}),
-        SEARCH_JSON: lunr_index_json(corpus, {"documents": results}).encode(),
     }
+
+
+def search_json(plans: Sequence[Plan], analysed: Mapping[str, PlanSearch]) -> dict[str, bytes]:
+    """Return lunr.js's serialised full index with the result table, from every plan analysed."""
+    ordered, corpus = _corpus(plans, analysed)
+    return {SEARCH_JSON: lunr_index_json(corpus, {"documents": _results(ordered, analysed)}).encode()}
+
+
+def _corpus(plans: Sequence[Plan], analysed: Mapping[str, PlanSearch]) -> tuple[list[Plan], Corpus]:
+    """Return the plans in index order, by page name, and their terms gathered in that order."""
+    ordered = sorted(plans, key=lambda plan: (plan.slug, plan.source_path))
+    return ordered, gather([analysed[plan.source_path].terms for plan in ordered], FULL_FIELDS)
+
+
+def _results(ordered: list[Plan], analysed: Mapping[str, PlanSearch]) -> list[dict[str, Any]]:
+    return [result_entry(plan, analysed[plan.source_path].summary) for plan in ordered]
 
 
 def plan_document(plan: Plan, policy: str = "hide") -> dict[str, str]:

@@ -185,13 +185,13 @@ def test_deferred_files_lag_until_a_build_without_defer(project):
     before = tree(project / "site")
     (project / "plans/a.md").write_text(plan_text("Alpha renamed"), encoding="utf-8")
     result = build_deferring(project)
-    assert result.deferred == ("plans.json", "search-index.js")
+    assert result.deferred == ("plans.json", "search-index.js", "search-index.json")
     lagging = tree(project / "site")
     assert all(lagging[path] == before[path] for path in GATHERED)
     assert b"Alpha renamed" in lagging["index.html"]
     assert build_deferring(project).deferred == result.deferred  # still changed, still lagging
     result, cached, clean = build_both(project)
-    assert cached == clean and result.pages_written == 2  # the two deferred routes, no page
+    assert cached == clean and result.pages_written == 3  # the three deferred routes, no page
 
 
 def test_files_made_ahead_are_used_when_their_keys_match(project):
@@ -207,7 +207,7 @@ def test_files_made_for_other_plans_are_not_used(project):
     build_both(project)
     made = make_routes(project / "plans", Config(), GATHERING_KINDS, project / "templates")
     (project / "plans/a.md").write_text(plan_text("Alpha renamed"), encoding="utf-8")
-    assert build_deferring(project, made).deferred == ("plans.json", "search-index.js")
+    assert build_deferring(project, made).deferred == ("plans.json", "search-index.js", "search-index.json")
 
 
 def test_parsed_plans_are_reused_only_for_the_same_bytes_and_code(project, monkeypatch):
@@ -234,3 +234,31 @@ def test_a_damaged_parse_cache_is_ignored(project):
     (project / "cache/parsed.pickle").write_bytes(b"not a pickle")
     _, cached, clean = build_both(project)
     assert cached == clean
+
+
+def test_kept_parts_of_the_gathering_files_are_made_again_only_for_changed_plans(project, monkeypatch):
+    from planfolio import pipeline
+
+    made = []
+    original = pipeline.make_parts
+    monkeypatch.setattr(
+        pipeline, "make_parts", lambda plan, *args: made.append(plan.source_path) or original(plan, *args)
+    )
+    build_both(project)
+    made.clear()
+    (project / "plans/b.md").write_text(plan_text("Beta", {"country": "Chad"}, "Edited."), encoding="utf-8")
+    write_plans(project / "plans", {"c.md": plan_text("Gamma", {"country": "Peru"})})
+    result, cached, clean = build_both(project)
+    # The clean build makes every plan's parts; the cached one only the changed and new plans'.
+    assert sorted(made) == ["a.md", "b.md", "b.md", "c.md", "c.md"]
+    assert cached == clean
+
+
+def test_parts_kept_under_another_privacy_policy_are_not_used(project):
+    (project / "plans/a.md").write_text(
+        plan_text("Alpha", {"focal_point": "jane.doe@example.org"}, "Ask jane.doe@example.org."),
+        encoding="utf-8",
+    )
+    build_both(project)
+    _, cached, clean = build_both(project, Config(focal_points="show"))
+    assert cached == clean and b"jane.doe@example.org" in cached["plans.json"]

@@ -119,3 +119,25 @@ def test_addresses_in_text_are_obfuscated(text, expected):
 
 def test_obfuscated_address_keeps_its_parts():
     assert obfuscate_email("first.last@undp.org") == "first.last (at) undp (dot) org"
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_plans_json_put_together_from_records_is_the_whole_document_dumped_at_once(tmp_path, count):
+    from planfolio.config import Config
+    from planfolio.data import plan_record, plans_json, record_json
+    from planfolio.pipeline import read_site
+
+    titles = ["Water", 'Air "quoted" \\ path', "Éau — 水"][:count]
+    source = write_plans(
+        tmp_path / "plans", {f"{n}.md": plan_text(t, {"country": "Chad"}) for n, t in enumerate(titles)}
+    )
+    plans = read_site(source).plans
+    config = Config(title='A "portfolio"', description="Line one\nline two")
+    document = {
+        "title": config.title,
+        "description": config.description,
+        "base_url": config.base_url,
+        "plans": [plan_record(plan, "hide") for plan in plans],
+    }
+    expected = (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode()
+    assert plans_json(config, [record_json(plan, "hide") for plan in plans]) == expected
