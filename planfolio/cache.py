@@ -13,19 +13,22 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 from .config import Config
 from .gathering import PlanParts
 from .model import Plan, Problem
+from .parallel import run_parallel, share, worker_count
 from .parse import parse_plan_bytes
 
 CACHE_FOLDER = ".planfolio-cache"
 _MANIFEST = "manifest.json"
 _PARSED = "parsed.pickle"
 _FORMAT = 1
+# Below this many bytes of plans to parse, starting a second process costs more than it saves.
+_SHARED_PARSING_BYTES = 2_000_000
 #: The code's own version: a new one makes every page be rendered again.
 CODE_VERSION = "1"
 
@@ -112,40 +115,68 @@ class ParsedPlans:
     reads one saved by the last build (see load_parsed and save_parsed).
     """
 
-    def __init__(
-        self,
-        files: dict[str, tuple[str, Plan | None, tuple[Problem, ...]]] | None = None,
-        parts: dict[str, PlanParts] | None = None,
-    ) -> None:
-        self._files = files or {}
+    def __init__(self, files: dict[str, bytes] | None = None) -> None:
+        self._files: dict[str, tuple[str, Plan | None, tuple[Problem, ...]]] = {}
         #: What each plan gave the files that gather every plan, by source path.
-        self.parts: dict[str, PlanParts] = parts or {}
+        self.parts: dict[str, PlanParts] = {}
+        # Each file's entry and parts pickled, as loaded or last saved: saving again
+        # pickles only the files that changed.
+        self._pickled = files or {}
+        for source_path, data in self._pickled.items():
+            self._files[source_path], part = pickle.loads(data)
+            if part is not None:
+                self.parts[source_path] = part
         self.changed = files is None  # whether anything was parsed, made or forgotten since loading
 
     def parse(self, data: bytes, source_path: str) -> tuple[Plan | None, list[Problem]]:
         """Return the plan and problems of a file's bytes, parsing them only when they are new."""
-        digest = hashlib.sha1(data).hexdigest()
-        known = self._files.get(source_path)
-        if known is None or known[0] != digest:
-            plan, problems = parse_plan_bytes(data, source_path)
-            known = (digest, plan, tuple(problems))
-            self._files[source_path] = known
+        return self.parse_all([(data, source_path)])[0]
+
+    def parse_all(self, files: Sequence[tuple[bytes, str]]) -> list[tuple[Plan | None, list[Problem]]]:
+        """Return the plan and problems of each file's bytes, parsing the new ones on every core."""
+        new = []
+        for data, source_path in files:
+            digest = hashlib.sha1(data).hexdigest()
+            if self._files.get(source_path, ("",))[0] != digest:
+                new.append((data, source_path, digest))
+        if new:
+            sizes = [len(data) for data, _, _ in new]
+            workers = worker_count() if sum(sizes) > _SHARED_PARSING_BYTES else 1
+            chunks = share(new, sizes, workers)
+            for chunk, parsed in zip(chunks, run_parallel(_parse_chunk, chunks), strict=True):
+                for (_, source_path, digest), (plan, problems) in zip(chunk, parsed, strict=True):
+                    self._files[source_path] = (digest, plan, tuple(problems))
+                    self._pickled.pop(source_path, None)
             self.changed = True
-        return known[1], list(known[2])
+        return [(self._files[source_path][1], list(self._files[source_path][2])) for _, source_path in files]
 
     def keep_only(self, source_paths: set[str]) -> None:
         """Forget the files that are gone."""
         for source_path in set(self._files) - source_paths:
             del self._files[source_path]
+            self._pickled.pop(source_path, None)
             self.changed = True
         for source_path in set(self.parts) - source_paths:
             del self.parts[source_path]
 
     def add_parts(self, parts: Mapping[str, PlanParts]) -> None:
         """Keep parts newly made for the gathering files."""
-        if parts:
-            self.parts.update(parts)
+        for source_path in parts:
+            self._pickled.pop(source_path, None)
             self.changed = True
+        self.parts.update(parts)
+
+    def pickled(self) -> dict[str, bytes]:
+        """Return each file's entry and parts, pickled (see __init__)."""
+        for source_path, entry in self._files.items():
+            if source_path not in self._pickled:
+                value = (entry, self.parts.get(source_path))
+                self._pickled[source_path] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        return {source_path: self._pickled[source_path] for source_path in self._files}
+
+
+def _parse_chunk(files: list[tuple[bytes, str, str]]) -> list[tuple[Plan | None, list[Problem]]]:
+    return [parse_plan_bytes(data, source_path) for data, source_path, _ in files]
 
 
 def code_fingerprint() -> str:
@@ -161,10 +192,10 @@ def load_parsed(cache: Path, code: str) -> ParsedPlans:
     """Read the parsed plans the last build saved with this code, or none."""
     try:
         with open(cache / _PARSED, "rb") as file:
-            saved_code, files, parts = pickle.load(file)
+            saved_code, files = pickle.load(file)
+            return ParsedPlans(files) if saved_code == code else ParsedPlans()
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return ParsedPlans()
-    return ParsedPlans(files, parts) if saved_code == code else ParsedPlans()
 
 
 def save_parsed(cache: Path, parsed: ParsedPlans, code: str) -> None:
@@ -174,5 +205,5 @@ def save_parsed(cache: Path, parsed: ParsedPlans, code: str) -> None:
     cache.mkdir(parents=True, exist_ok=True)
     temporary = cache / f"{_PARSED}.{os.getpid()}"
     with open(temporary, "wb") as file:
-        pickle.dump((code, parsed._files, parsed.parts), file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((code, parsed.pickled()), file, protocol=pickle.HIGHEST_PROTOCOL)
     temporary.replace(cache / _PARSED)

@@ -27,7 +27,6 @@ from .gathering import GATHERING_KINDS, PlanParts, gathering_files, make_parts, 
 from .model import Plan, Problem
 from .output import check_output_folder, copy_tree, staging_folder, swap_in, write_file
 from .parallel import run_parallel, share, worker_count
-from .parse import parse_plan_bytes
 from .progress import Progress, RouteCounter, watching
 from .render import Renderer
 from .routes import Route, site_routes
@@ -39,7 +38,6 @@ TEMPLATES = PROJECT_ROOT / "templates"
 ASSETS = PROJECT_ROOT / "assets"
 PLAN_SUFFIXES = (".md", ".markdown")
 
-ParseResult = tuple[Plan | None, list[Problem]]
 #: Files made for routes ahead of a build, by route path and key.
 Made = dict[tuple[str, str], dict[str, bytes]]
 
@@ -150,15 +148,20 @@ def make_routes(
 def read_site(source: Path, parsed: ParsedPlans | None = None) -> Site:
     """Discover and parse every plan of a folder into the site model."""
     paths, problems = discover(source)
-    parse = parse_plan_bytes if parsed is None else parsed.parse
-    plans: list[Plan] = []
+    files = []
     for path in paths:
-        plan, found = read_plan(source, path, parse)
+        relative = path.relative_to(source).as_posix()
+        try:
+            files.append((path.read_bytes(), relative))
+        except OSError as error:
+            problems.append(Problem(relative, None, f"cannot be read: {error.strerror}", kind="unreadable"))
+    parsed = ParsedPlans() if parsed is None else parsed
+    plans: list[Plan] = []
+    for plan, found in parsed.parse_all(files):
         problems += found
         if plan is not None:
             plans.append(plan)
-    if parsed is not None:
-        parsed.keep_only({path.relative_to(source).as_posix() for path in paths})
+    parsed.keep_only({relative for _, relative in files})
     return build_site(plans, problems)
 
 
@@ -183,18 +186,6 @@ def discover(source: Path) -> tuple[list[Path], list[Problem]]:
                 continue
             found.append(path)
     return found, problems
-
-
-def read_plan(
-    source: Path, path: Path, parse: Callable[[bytes, str], ParseResult] = parse_plan_bytes
-) -> ParseResult:
-    """Read and parse one plan file, turning a read failure into a problem."""
-    relative = path.relative_to(source).as_posix()
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return None, [Problem(relative, None, f"cannot be read: {error.strerror}", kind="unreadable")]
-    return parse(data, relative)
 
 
 @dataclass(frozen=True)

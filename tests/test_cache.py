@@ -262,3 +262,25 @@ def test_parts_kept_under_another_privacy_policy_are_not_used(project):
     build_both(project)
     _, cached, clean = build_both(project, Config(focal_points="show"))
     assert cached == clean and b"jane.doe@example.org" in cached["plans.json"]
+
+
+def test_new_files_parsed_on_every_core_give_what_parsing_each_gives(monkeypatch):
+    from planfolio.parse import parse_plan_bytes
+
+    monkeypatch.setattr(cache_module, "_SHARED_PARSING_BYTES", 0)  # share even a few small files
+    files = [(plan_text(f"Plan {n}", {"country": "Chad"}).encode(), f"{n}.md") for n in range(7)]
+    files.append((b"\xff", "broken.md"))
+    parsed = ParsedPlans().parse_all(files)
+    assert parsed == [parse_plan_bytes(data, path) for data, path in files]
+
+
+def test_saved_parsed_plans_repickle_only_what_changed(tmp_path):
+    parsed = ParsedPlans()
+    parsed.parse_all([(plan_text("Alpha").encode(), "a.md"), (plan_text("Beta").encode(), "b.md")])
+    cache_module.save_parsed(tmp_path, parsed, "code")
+    loaded = cache_module.load_parsed(tmp_path, "code")
+    before = loaded.pickled()
+    loaded.parse(plan_text("Beta, edited").encode(), "b.md")
+    after = loaded.pickled()
+    assert after["a.md"] is before["a.md"] and after["b.md"] != before["b.md"]
+    assert cache_module.load_parsed(tmp_path, "other code").pickled() == {}
