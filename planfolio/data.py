@@ -37,19 +37,20 @@ def data_files(site: Site, config: Config, records: Mapping[str, bytes] | None =
 
 
 def plans_json(config: Config, records: Sequence[bytes]) -> bytes:
-    """Return the site's details and every plan's record (see record_json) as one JSON document."""
+    """Return the site's details and every plan's record (see record_json) as one JSON document.
+
+    Each plan is on a line of its own, so the file reads and compares plan by plan.
+    """
     document = {"title": config.title, "description": config.description, "base_url": config.base_url}
-    # The list of plans is the last key: its records go where json.dumps would write them.
-    head = json.dumps(document | {"plans": []}, ensure_ascii=False, indent=1).removesuffix("[]\n}")
-    plans = b"[\n  " + b",\n  ".join(records) + b"\n ]" if records else b"[]"
-    return head.encode("utf-8") + plans + b"\n}\n"
+    head = json.dumps(document, ensure_ascii=False, separators=(",", ":")).removesuffix("}").encode("utf-8")
+    plans = b"[\n" + b",\n".join(records) + b"\n]" if records else b"[]"
+    return head + b',"plans":' + plans + b"}\n"
 
 
 def record_json(plan: Plan, policy: str) -> bytes:
-    """Return a plan's record as plans.json holds it, indented for its place in the list."""
-    # JSON strings hold no raw line breaks, so every line break starts a line of the layout.
-    text = json.dumps(plan_record(plan, policy), ensure_ascii=False, indent=1).replace("\n", "\n  ")
-    return text.encode("utf-8")
+    """Return a plan's record as plans.json holds it, on one line."""
+    # Without indent, json.dumps runs its C encoder, several times faster.
+    return json.dumps(plan_record(plan, policy), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def plans_csv(site: Site, config: Config) -> bytes:

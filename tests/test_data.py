@@ -122,7 +122,7 @@ def test_obfuscated_address_keeps_its_parts():
 
 
 @pytest.mark.parametrize("count", [0, 1, 3])
-def test_plans_json_put_together_from_records_is_the_whole_document_dumped_at_once(tmp_path, count):
+def test_plans_json_holds_the_site_and_one_plan_per_line(tmp_path, count):
     from planfolio.config import Config
     from planfolio.data import plan_record, plans_json, record_json
     from planfolio.pipeline import read_site
@@ -133,11 +133,12 @@ def test_plans_json_put_together_from_records_is_the_whole_document_dumped_at_on
     )
     plans = read_site(source).plans
     config = Config(title='A "portfolio"', description="Line one\nline two")
-    document = {
+    text = plans_json(config, [record_json(plan, "hide") for plan in plans]).decode()
+    assert json.loads(text) == {
         "title": config.title,
         "description": config.description,
         "base_url": config.base_url,
         "plans": [plan_record(plan, "hide") for plan in plans],
     }
-    expected = (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode()
-    assert plans_json(config, [record_json(plan, "hide") for plan in plans]) == expected
+    lines = text.splitlines()
+    assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == [plan_record(p, "hide") for p in plans]
