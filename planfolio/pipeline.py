@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from .cache import (
 from .check import check_site
 from .config import Config
 from .feeds import publishing_files
-from .gathering import GATHERING_KINDS, PlanParts, gathering_files, make_parts, parts_key
+from .gathering import GATHERING_KINDS, PlanParts, gathering_files, new_parts
 from .model import Plan, Problem
 from .output import check_output_folder, copy_tree, staging_folder, swap_in, write_file
 from .parallel import run_parallel, share, worker_count
@@ -31,7 +30,6 @@ from .progress import Progress, RouteCounter, watching
 from .render import Renderer
 from .routes import Route, site_routes
 from .site import Site, build_site
-from .stemmer import TermCache
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT_ROOT / "templates"
@@ -190,7 +188,7 @@ def discover(source: Path) -> tuple[list[Path], list[Problem]]:
 
 @dataclass(frozen=True)
 class Rendered:
-    """What rendering some routes found: problems by page, and plans' parts made on the way."""
+    """What rendering some routes found: problems by page, and the plans' parts it made."""
 
     problems: dict[str, tuple[Problem, ...]]
     parts: dict[str, PlanParts]
@@ -208,57 +206,38 @@ def render_pages(
 ) -> Rendered:
     """Render the pages of the given routes into staging (None: nowhere), on every core.
 
-    Plan pages come first, each with its plan's parts of the gathering files unless
-    `known` holds them; then every other route, the gathering files made from those
-    parts. Routes whose files are in `made` are written from there.
+    When a gathering file is among them, the plans' parts of those files that `known`
+    lacks are made first. Routes whose files are in `made` are written from there.
     """
     renderer = Renderer(templates, config, site)
     made = made or {}
     parts = dict(known or {})
     counter = RouteCounter()
-
-    def render_chunk(chunk: list[Route]) -> Rendered:
-        problems, made_parts = {}, {}
-        terms = TermCache()  # the words of one process's plans, stemmed once
-        for route in chunk:
-            ahead = made.get((route.path, route.key))
-            files, found = (ahead, []) if ahead is not None else _render_route(renderer, site, route, parts)
-            for path, data in files.items():
-                if staging is not None:
-                    write_file(staging, path, data)
-            if found:
-                problems[route.path] = tuple(found)
-            if route.kind == "plan":
-                made_parts.update(_missing_parts(site.plans[int(route.subject[0])], config, parts, terms))
-            counter.add_one()
-        return Rendered(problems, made_parts)
-
     with watching(counter, len(routes), progress):
-        first = _run_shared(render_chunk, [route for route in routes if route.kind == "plan"])
-        parts.update(first.parts)
-        second = _run_shared(render_chunk, [route for route in routes if route.kind != "plan"])
-    return Rendered(first.problems | second.problems, first.parts)
+        new = {}
+        if any(route.kind in GATHERING_KINDS and (route.path, route.key) not in made for route in routes):
+            new = new_parts(site.plans, config.focal_points, parts)
+            parts.update(new)
 
+        def render_chunk(chunk: list[Route]) -> dict[str, tuple[Problem, ...]]:
+            problems = {}
+            for route in chunk:
+                ahead = made.get((route.path, route.key))
+                files, found = (
+                    (ahead, []) if ahead is not None else _render_route(renderer, site, route, parts)
+                )
+                for path, data in files.items():
+                    if staging is not None:
+                        write_file(staging, path, data)
+                if found:
+                    problems[route.path] = tuple(found)
+                counter.add_one()
+            return problems
 
-def _run_shared(render_chunk: Callable[[list[Route]], Rendered], routes: list[Route]) -> Rendered:
-    """Render routes on every core when there is enough work to share; merge what was found."""
-    costs = [route.cost for route in routes]
-    chunks = share(routes, costs, worker_count() if sum(costs) > 50 else 1)
-    results = run_parallel(render_chunk, chunks)
-    return Rendered(
-        {path: found for result in results for path, found in result.problems.items()},
-        {path: part for result in results for path, part in result.parts.items()},
-    )
-
-
-def _missing_parts(
-    plan: Plan, config: Config, known: dict[str, PlanParts], terms: TermCache
-) -> dict[str, PlanParts]:
-    """Return the plan's parts of the gathering files, unless known for its present bytes and name."""
-    found = known.get(plan.source_path)
-    if found is not None and found.key == parts_key(plan, config.focal_points):
-        return {}
-    return {plan.source_path: make_parts(plan, config.focal_points, terms)}
+        costs = [route.cost for route in routes]
+        chunks = share(routes, costs, worker_count() if sum(costs) > 50 else 1)
+        results = run_parallel(render_chunk, chunks)
+    return Rendered({path: found for result in results for path, found in result.items()}, new)
 
 
 def _render_route(

@@ -59,9 +59,9 @@ def site_routes(site: Site, fingerprint: str, base_url: str) -> list[Route]:
     # JSON index takes the longest, and data files put together from kept parts the least.
     count = len(site.plans)
     scripts = (urls.SEARCH_FULLTEXT,)
-    routes.append(Route(urls.SEARCH_INDEX, "search-index", (), indexed, count // 4, scripts))
-    routes.append(Route(urls.SEARCH_JSON, "search-json", (), indexed, count // 2))
-    routes.append(Route(urls.PLANS_JSON, "data", (), indexed, count // 30, (urls.PLANS_CSV,)))
+    routes.append(Route(urls.SEARCH_INDEX, "search-index", (), indexed, count // 2, scripts))
+    routes.append(Route(urls.SEARCH_JSON, "search-json", (), indexed, 3 * count // 4))
+    routes.append(Route(urls.PLANS_JSON, "data", (), indexed, count // 15, (urls.PLANS_CSV,)))
     routes.append(_publishing_route(routes, indexed, base_url))
     return sorted(routes, key=lambda route: route.path)
 

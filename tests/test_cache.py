@@ -237,12 +237,12 @@ def test_a_damaged_parse_cache_is_ignored(project):
 
 
 def test_kept_parts_of_the_gathering_files_are_made_again_only_for_changed_plans(project, monkeypatch):
-    from planfolio import pipeline
+    from planfolio import gathering
 
     made = []
-    original = pipeline.make_parts
+    original = gathering.make_parts
     monkeypatch.setattr(
-        pipeline, "make_parts", lambda plan, *args: made.append(plan.source_path) or original(plan, *args)
+        gathering, "make_parts", lambda plan, *args: made.append(plan.source_path) or original(plan, *args)
     )
     build_both(project)
     made.clear()
