@@ -137,20 +137,33 @@ def gather(documents: Sequence[DocumentTerms], fields: Sequence[SearchField]) ->
     return Corpus(tuple(fields), lengths, postings, seen)
 
 
-def lunr_index_json(corpus: Corpus, extra: dict[str, Any] | None = None) -> str:
-    """Return lunr.js 2.3.9's serialised index as JSON.stringify writes it, then any extra keys."""
+def lunr_index_json(corpus: Corpus, extra: dict[str, Any] | None = None) -> bytes:
+    """Return lunr.js 2.3.9's serialised index as JSON.stringify writes it, then any extra keys.
+
+    The text is made and encoded piece by piece: for ten thousand plans it is a hundred
+    megabytes, and one string of it would take up to four times that once any term
+    holds a character beyond Latin-1.
+    """
     names = [field.name for field in corpus.fields]
+    head = f'{{"version":"{LUNR_VERSION}","fields":{dumps(names)},"fieldVectors":['
+    chunks = [head.encode(), *_field_vector_chunks(corpus, names), b'],"invertedIndex":[']
+    chunks += _inverted_index(corpus, names)
+    chunks.append(f'],"pipeline":{dumps(list(SEARCH_PIPELINE))}'.encode())
+    chunks += [f",{dumps(key)}:{dumps(value)}".encode() for key, value in (extra or {}).items()]
+    chunks.append(b"}")
+    return b"".join(chunks)
+
+
+def _field_vector_chunks(corpus: Corpus, names: list[str]) -> list[bytes]:
+    """Return lunr's fieldVectors, ["field/ref", [term number, weight, ...]] for every document and field."""
     vectors = _field_vectors(corpus)
-    field_vectors = ",".join(
-        f'["{name}/{doc}",[{",".join(vectors[column][doc])}]]'
+    return [
+        ",".join(
+            f'["{name}/{doc}",[{",".join(vectors[column][doc])}]]' for column, name in enumerate(names)
+        ).encode()
+        + (b"," if doc < corpus.document_count - 1 else b"")
         for doc in range(corpus.document_count)
-        for column, name in enumerate(names)
-    )
-    text = (
-        f'{{"version":"{LUNR_VERSION}","fields":{dumps(names)},"fieldVectors":[{field_vectors}],'
-        f'"invertedIndex":[{_inverted_index(corpus, names)}],"pipeline":{dumps(list(SEARCH_PIPELINE))}'
-    )
-    return text + "".join(f",{dumps(key)}:{dumps(value)}" for key, value in (extra or {}).items()) + "}"
+    ]
 
 
 def packed_index(corpus: Corpus, fields: Sequence[SearchField]) -> dict[str, Any]:
@@ -236,8 +249,8 @@ class _WeightText(dict[int, str]):
         return text
 
 
-def _inverted_index(corpus: Corpus, names: list[str]) -> str:
-    """Return the [term, posting] pairs of lunr's inverted index, in term order, as JSON text."""
+def _inverted_index(corpus: Corpus, names: list[str]) -> list[bytes]:
+    """Return the [term, posting] pairs of lunr's inverted index in term order, as JSON, comma-separated."""
     refs = [f'"{doc}":{{}}' for doc in range(corpus.document_count)]
     columns = [
         (f'"{name}":{{', f'"{name}":{{}}', found) for name, found in zip(names, corpus.postings, strict=True)
@@ -248,8 +261,10 @@ def _inverted_index(corpus: Corpus, names: list[str]) -> str:
             opening + ",".join(map(refs.__getitem__, found[term][::2])) + "}" if term in found else empty
             for opening, empty, found in columns
         ]
-        entries.append(f'[{dumps(term)},{{"_index":{corpus.terms[term]},{",".join(parts)}}}]')
-    return ",".join(entries)
+        entries.append(f'[{dumps(term)},{{"_index":{corpus.terms[term]},{",".join(parts)}}}],'.encode())
+    if entries:
+        entries[-1] = entries[-1][:-1]  # no comma after the last
+    return entries
 
 
 def _length_scales(lengths: list[int]) -> list[float]:

@@ -102,7 +102,7 @@ def search_scripts(plans: Sequence[Plan], analysed: Mapping[str, PlanSearch]) ->
 def search_json(plans: Sequence[Plan], analysed: Mapping[str, PlanSearch]) -> dict[str, bytes]:
     """Return lunr.js's serialised full index with the result table, from every plan analysed."""
     ordered, corpus = _corpus(plans, analysed)
-    return {SEARCH_JSON: lunr_index_json(corpus, {"documents": _results(ordered, analysed)}).encode()}
+    return {SEARCH_JSON: lunr_index_json(corpus, {"documents": _results(ordered, analysed)})}
 
 
 def _corpus(plans: Sequence[Plan], analysed: Mapping[str, PlanSearch]) -> tuple[list[Plan], Corpus]:
