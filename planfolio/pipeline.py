@@ -91,8 +91,9 @@ def build(
         reused = _reuse_pages(routes, manifest, output, staging)
         late = [r for r in routes if r.kind in defer and r.path not in reused and (r.path, r.key) not in made]
         deferred = _reuse_pages(late, manifest, output, staging, any_key=True)
-        fresh = [route for route in routes if route.path not in reused | deferred]
-        page_problems = {path: manifest.problems.get(path, ()) for path in reused | deferred}
+        kept_pages = reused | deferred
+        fresh = [route for route in routes if route.path not in kept_pages]
+        page_problems = {path: manifest.problems.get(path, ()) for path in kept_pages}
         rendered = render_pages(
             site, config, fresh, staging, templates, made, progress, kept.parts if kept else None
         )
