@@ -141,7 +141,7 @@ def make_routes(
     renderer = Renderer(templates, config, site)
     routes = site_routes(site, fingerprint(config, code_fingerprint(), templates), config.base_url)
     known = parsed.parts if parsed is not None else {}
-    return {(r.path, r.key): _render_route(renderer, site, r, known)[0] for r in routes if r.kind in kinds}
+    return {(r.path, r.key): render_route(renderer, site, r, known)[0] for r in routes if r.kind in kinds}
 
 
 def read_site(source: Path, parsed: ParsedPlans | None = None) -> Site:
@@ -225,7 +225,7 @@ def render_pages(
             for route in chunk:
                 ahead = made.get((route.path, route.key))
                 files, found = (
-                    (ahead, []) if ahead is not None else _render_route(renderer, site, route, parts)
+                    (ahead, []) if ahead is not None else render_route(renderer, site, route, parts)
                 )
                 for path, data in files.items():
                     if staging is not None:
@@ -241,7 +241,7 @@ def render_pages(
     return Rendered({path: found for result in results for path, found in result.items()}, new)
 
 
-def _render_route(
+def render_route(
     renderer: Renderer, site: Site, route: Route, parts: dict[str, PlanParts]
 ) -> tuple[dict[str, bytes], list[Problem]]:
     """Return the files of one route by path, and the problems found making them."""
