@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planfolio.check import taken_page_names
-from planfolio.markdown import make_markdown, render_answer, repair_url
+from planfolio.markdown import _MARKUP, make_markdown, plain_paragraphs, render_answer, repair_url, sanitise
 from planfolio.parse import parse_plan, parse_plan_bytes
 from planfolio.site import build_site
 from planfolio.slugs import slugify
@@ -38,6 +38,23 @@ def texts_of(pieces):
 
 plan_texts = texts_of(PLAN_PIECES)
 answer_texts = texts_of(HTML_PIECES)
+# Text the markdown parser is not needed for (as read from UTF-8 files, so no lone
+# surrogates), with the characters html5ever writes its own way.
+PLAIN_PIECES = [
+    " ", "\n", "\n\n", "  \n ", "\xa0", "nbsp;", "\x00", "\x0b", "\x0c", "\x85", "\u2028",
+    "\ufeff", "\ufffd", '"', "'", "-", "1.", "%", ";", "/", "é", "\U0001f600",
+]  # fmt: skip
+plain_texts = (
+    st.lists(
+        st.one_of(
+            st.sampled_from(PLAIN_PIECES),
+            st.text(st.characters(codec="utf-8", exclude_characters="*_[]<>#`!|\\&~=+\t\r"), max_size=8),
+        ),
+        max_size=60,
+    )
+    .map("".join)
+    .filter(lambda text: not _MARKUP.search(text))
+)
 MARKDOWN = make_markdown()
 
 
@@ -60,6 +77,11 @@ def test_any_text_gives_a_plan_or_problems(text):
 @given(answer_texts)
 def test_rendered_answers_never_hold_scripts_or_handlers(text):
     assert unsafe_markup(render_answer(text, MARKDOWN).html) == []
+
+
+@given(plain_texts)
+def test_answers_without_markup_skip_the_sanitiser_with_the_same_result(text):
+    assert render_answer(text, MARKDOWN).html == sanitise(plain_paragraphs(text))
 
 
 @settings(deadline=None)
