@@ -6,7 +6,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planfolio.check import taken_page_names
-from planfolio.markdown import _MARKUP, make_markdown, plain_paragraphs, render_answer, repair_url, sanitise
+from planfolio.markdown import (
+    _MARKUP,
+    _WWW_LINK,
+    _parse_www_link,
+    make_markdown,
+    plain_paragraphs,
+    render_answer,
+    repair_url,
+    sanitise,
+)
 from planfolio.parse import parse_plan, parse_plan_bytes
 from planfolio.site import build_site
 from planfolio.slugs import slugify
@@ -55,7 +64,23 @@ plain_texts = (
     .map("".join)
     .filter(lambda text: not _MARKUP.search(text))
 )
+# Markdown's inline syntax, and text that starts a rule or almost does.
+INLINE_PIECES = HTML_PIECES + [
+    "**", "__", "~~", "~", "w", "W", "ww", "www.example.org", "WWW.", "h", "http://a.org/b_c", "http",
+    "  \n", "\\\n", ".", ",", "|",
+]  # fmt: skip
 MARKDOWN = make_markdown()
+
+
+def searching_markdown():
+    """Return the answers' parser made to search every rule's pattern through plain text."""
+    markdown = make_markdown()
+    markdown.inline.register("www_link", _WWW_LINK, _parse_www_link)  # a rule with no start given
+    assert markdown.inline._get_fast_trigger_chars() is None
+    return markdown
+
+
+SEARCHING_MARKDOWN = searching_markdown()
 
 
 @given(st.binary(max_size=400))
@@ -77,6 +102,12 @@ def test_any_text_gives_a_plan_or_problems(text):
 @given(answer_texts)
 def test_rendered_answers_never_hold_scripts_or_handlers(text):
     assert unsafe_markup(render_answer(text, MARKDOWN).html) == []
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts_of(INLINE_PIECES))
+def test_skipping_plain_text_between_rules_parses_the_same(text):
+    assert MARKDOWN(text) == SEARCHING_MARKDOWN(text)
 
 
 @given(plain_texts)
