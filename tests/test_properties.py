@@ -65,10 +65,11 @@ plain_texts = (
     .map("".join)
     .filter(lambda text: not _MARKUP.search(text))
 )
-# Markdown's inline syntax, and text that starts a rule or almost does.
+# Markdown's inline syntax, text that starts a rule or almost does, and entities that hold
+# a rule's start character.
 INLINE_PIECES = HTML_PIECES + [
     "**", "__", "~~", "~", "w", "W", "ww", "www.example.org", "WWW.", "h", "http://a.org/b_c", "http",
-    "  \n", "\\\n", ".", ",", "|",
+    "  \n", "\\\n", ".", ",", "|", "&shy;", "&hearts;", "&#x68;", "&#119;",
 ]  # fmt: skip
 MARKDOWN = make_markdown()
 
