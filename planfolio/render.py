@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from . import urls
 from .config import Config
-from .markdown import Rendered, make_markdown, render_answer
+from .markdown import AnswerMarkdown, Rendered, render_answer
 from .model import Plan, Problem
 from .privacy import publish_focal_point, publish_partner, publish_text
 from .site import TAXONOMIES, Site, TaxonomySpec, Term, newest_first
@@ -107,7 +107,7 @@ class Renderer:
     def __init__(self, templates: Path, config: Config, site: Site) -> None:
         self.config = config
         self.site = site
-        self.markdown = make_markdown()
+        self.markdown = AnswerMarkdown()
         self.answers: dict[str, Rendered] = {}  # by text: many plans give the same answer
         self.env = make_environment(templates)
         self.nav = tuple(
