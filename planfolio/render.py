@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from . import urls
 from .config import Config
-from .markdown import make_markdown, render_answer
+from .markdown import AnswerMarkdown, Rendered, render_answer
 from .model import Plan, Problem
 from .privacy import publish_focal_point, publish_partner, publish_text
 from .site import TAXONOMIES, Site, TaxonomySpec, Term, newest_first
@@ -107,7 +107,8 @@ class Renderer:
     def __init__(self, templates: Path, config: Config, site: Site) -> None:
         self.config = config
         self.site = site
-        self.markdown = make_markdown()
+        self.markdown = AnswerMarkdown()
+        self.answers: dict[str, Rendered] = {}  # by text: many plans give the same answer
         self.env = make_environment(templates)
         self.nav = tuple(
             Link(spec.plural, urls.taxonomy_index_path(spec.folder))
@@ -196,6 +197,13 @@ class Renderer:
             ", ".join(plan.methods),
         )
 
+    def answer(self, text: str) -> Rendered:
+        """Return an answer's markdown rendered to safe HTML, rendering each text once."""
+        rendered = self.answers.get(text)
+        if rendered is None:
+            rendered = self.answers[text] = render_answer(text, self.markdown)
+        return rendered
+
     def _card(self, plan: Plan) -> tuple[CardRow, ...]:
         rows = []
         for spec in TAXONOMIES:
@@ -213,7 +221,7 @@ class Renderer:
         for entry in section.answered:
             if section.key == "title" and " ".join(entry.answer.split()) == plan.title:
                 continue  # the title is already the page's heading
-            rendered = render_answer(publish_text(entry.answer, policy), self.markdown)
+            rendered = self.answer(publish_text(entry.answer, policy))
             problems += [
                 Problem(plan.source_path, entry.line, message, "warning", kind)
                 for kind, message in rendered.warnings

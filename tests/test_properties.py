@@ -2,11 +2,22 @@
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planfolio.check import taken_page_names
-from planfolio.markdown import make_markdown, render_answer, repair_url
+from planfolio.markdown import (
+    _MARKUP,
+    _WWW_LINK,
+    AnswerMarkdown,
+    _parse_www_link,
+    make_markdown,
+    plain_paragraphs,
+    render_answer,
+    repair_url,
+    sanitise,
+)
 from planfolio.parse import parse_plan, parse_plan_bytes
 from planfolio.site import build_site
 from planfolio.slugs import slugify
@@ -38,7 +49,52 @@ def texts_of(pieces):
 
 plan_texts = texts_of(PLAN_PIECES)
 answer_texts = texts_of(HTML_PIECES)
+# Text the markdown parser is not needed for (as read from UTF-8 files, so no lone
+# surrogates), with the characters html5ever writes its own way.
+PLAIN_PIECES = [
+    " ", "\n", "\n\n", "  \n ", "\xa0", "nbsp;", "\x00", "\x0b", "\x0c", "\x85", "\u2028",
+    "\ufeff", "\ufffd", '"', "'", "-", "1.", "%", ";", "/", "é", "\U0001f600",
+]  # fmt: skip
+plain_texts = (
+    st.lists(
+        st.one_of(
+            st.sampled_from(PLAIN_PIECES),
+            st.text(st.characters(codec="utf-8", exclude_characters="*_[]<>#`!|\\&~=+\t\r"), max_size=8),
+        ),
+        max_size=60,
+    )
+    .map("".join)
+    .filter(lambda text: not _MARKUP.search(text))
+)
+# Markdown's inline syntax, text that starts a rule or almost does, and entities that hold
+# a rule's start character.
+INLINE_PIECES = HTML_PIECES + [
+    "**", "__", "~~", "~", "w", "W", "ww", "www.example.org", "WWW.", "h", "http://a.org/b_c", "http",
+    "  \n", "\\\n", ".", ",", "|", "&shy;", "&hearts;", "&#x68;", "&#119;",
+]  # fmt: skip
+address_free_texts = texts_of(
+    [piece for piece in INLINE_PIECES if "http" not in piece and "www." not in piece]
+)
+# Texts with no bare address, and with one, of one kind only.
+markdown_texts = st.one_of(
+    texts_of(INLINE_PIECES),
+    address_free_texts,
+    st.tuples(
+        address_free_texts, st.sampled_from([" www.", " http://", " https://"]), address_free_texts
+    ).map("".join),
+)
 MARKDOWN = make_markdown()
+ANSWER_MARKDOWN = AnswerMarkdown()
+
+
+def searching_markdown():
+    """Return the answers' parser made to search every rule's pattern through plain text."""
+    markdown = make_markdown()
+    markdown.inline.register("www_link", _WWW_LINK, _parse_www_link)  # a rule with no start given
+    return markdown
+
+
+SEARCHING_MARKDOWN = searching_markdown()
 
 
 @given(st.binary(max_size=400))
@@ -60,6 +116,27 @@ def test_any_text_gives_a_plan_or_problems(text):
 @given(answer_texts)
 def test_rendered_answers_never_hold_scripts_or_handlers(text):
     assert unsafe_markup(render_answer(text, MARKDOWN).html) == []
+
+
+def test_the_answers_parsers_skip_plain_text_and_the_searching_one_does_not():
+    if not hasattr(MARKDOWN.inline, "_get_fast_trigger_chars"):
+        pytest.skip("this mistune searches every rule's pattern through plain text")
+    assert MARKDOWN.inline._get_fast_trigger_chars() >= {"h", "w"}  # every rule says where it starts
+    assert not ANSWER_MARKDOWN.without_addresses.inline._get_fast_trigger_chars() & {"h", "w"}
+    assert SEARCHING_MARKDOWN.inline._get_fast_trigger_chars() is None
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markdown_texts)
+def test_the_faster_parsers_give_the_html_of_the_searching_one(text):
+    html = SEARCHING_MARKDOWN(text)
+    assert MARKDOWN(text) == html
+    assert ANSWER_MARKDOWN(text) == html
+
+
+@given(plain_texts)
+def test_answers_without_markup_skip_the_sanitiser_with_the_same_result(text):
+    assert render_answer(text, MARKDOWN).html == sanitise(plain_paragraphs(text))
 
 
 @settings(deadline=None)
