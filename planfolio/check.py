@@ -9,10 +9,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import mistune
-
 from . import urls
-from .markdown import make_markdown, render_answer
+from .markdown import AnswerMarkdown, render_answer
 from .model import Entry, Plan, Problem
 from .site import Site, base_slug
 
@@ -54,7 +52,7 @@ def taken_page_names(plans: Sequence[Plan]) -> list[Problem]:
 
 def missing_local_files(plans: Iterable[Plan], source: Path) -> list[Problem]:
     """Report links in answers to local files that are not in the plans folder."""
-    markdown = make_markdown()
+    markdown = AnswerMarkdown()
     exists: dict[str, bool] = {}
     problems = []
     for plan in plans:
@@ -67,7 +65,7 @@ def missing_local_files(plans: Iterable[Plan], source: Path) -> list[Problem]:
     return problems
 
 
-def _local_links(entry: Entry, markdown: mistune.Markdown) -> list[tuple[str, int]]:
+def _local_links(entry: Entry, markdown: AnswerMarkdown) -> list[tuple[str, int]]:
     """Return an answer's local links, as written, with the line each is on."""
     answer = entry.answer
     if "](" not in answer and "]:" not in answer and "=" not in answer:

@@ -99,12 +99,9 @@ def _parse_www_link(inline: Any, match: re.Match[str], state: Any) -> int:
 
 
 def _www_links(md: Any) -> None:
-    # Saying that the rule starts only at a "w" lets mistune 3.4 and later skip plain text
-    # between the characters that can start a rule, instead of searching one long pattern.
-    try:
-        md.inline.register("www_link", _WWW_LINK, _parse_www_link, start_chars="w")
-    except TypeError:  # an older mistune, which has no such skip
-        md.inline.register("www_link", _WWW_LINK, _parse_www_link)
+    # Saying that the rule starts only at a "w" lets mistune skip plain text between the
+    # characters that can start a rule, instead of searching one long pattern.
+    md.inline.register("www_link", _WWW_LINK, _parse_www_link, start_chars="w")
 
 
 def make_markdown(bare_addresses: bool = True) -> mistune.Markdown:
