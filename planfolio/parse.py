@@ -17,15 +17,20 @@ from .sections import (
     section_key,
 )
 
-# The lines that give a plan body its structure: headings, questions, group bounds.
+# The lines that give a plan body its structure: headings, questions, group bounds. Each
+# match starts with the newline before its line, which lets the search skip from one
+# newline to the next instead of trying every character.
 _STRUCTURE = re.compile(
-    r"^(?:(?P<heading>##(?: .*|[ \t]*))|>(?P<quote>.*)"
+    r"\n(?:(?P<heading>##(?: .*|[ \t]*))|>(?P<quote>.*)"
     r'|(?P<open>[ \t]*<div[ \t]+class[ \t]*=[ \t]*"group"[ \t]*>[ \t]*)'
     r"|(?P<close>[ \t]*</div>[ \t]*))$",
     re.M | re.I,
 )
 _FIRST_HEADING = re.compile(r"^##(?: |[ \t]*$)", re.M)
 _RULE_ONLY = re.compile(r"^\s*\*{3,}\s*$")
+# The first line with text in a block, and a line of white space after a block's first.
+_CONTENT_LINE = re.compile(r"^[^\S\n]*\S", re.M)
+_BLANK_LINE = re.compile(r"\n[^\S\n]+(?![^\n])")
 
 
 def decode_plan(data: bytes, source_path: str) -> tuple[str | None, list[Problem]]:
@@ -72,7 +77,7 @@ def parse_plan(text: str, source_path: str) -> tuple[Plan | None, list[Problem]]
     problems += title_problems
     meta, meta_problems = read_metadata(head, source_path)
     problems += meta_problems
-    sections = _read_sections(text)
+    sections = _read_sections(text, first_heading.start()) if first_heading else ()
     keys = {section.key for section in sections}
     languages = [heading_language(section.heading) for section in sections]
     plan = Plan(
@@ -144,25 +149,35 @@ class _SectionBuilder:
         self._start(line)
         self.question.append(text)
 
-    def text_block(self, lines: list[str], line: int) -> None:
-        """Add the lines between two structural lines: blank lines and answer text."""
-        first = 0
-        while first < len(lines) and (not lines[first].strip() or self._is_rule(lines[first])):
-            if self.open_entry and self.question_done:
-                self.answer.append("")
+    def text_block(self, text: str, start: int, end: int, line: int) -> None:
+        """Add the lines of text[start:end], between two structural lines: blank lines and answer text."""
+        content = self._first_content(text, start, end)
+        skipped = text.count("\n", start, end) + 1 if content < 0 else text.count("\n", start, content)
+        if skipped:
+            # A blank line ends the question; those after it are part of the answer.
+            if self.open_entry:
+                self.answer.extend([""] * (skipped if self.question_done else skipped - 1))
             self.question_done = self.open_entry
-            first += 1
-        if first == len(lines):
+        if content < 0:
             return
         if not self.open_entry:
-            self._start(line + first)
+            self._start(line + skipped)
         self.question_done = True
-        self.answer_line = self.answer_line or line + first
-        self.answer.extend(text if text.strip() else "" for text in lines[first:])
+        self.answer_line = self.answer_line or line + skipped
+        self.answer.append(_BLANK_LINE.sub("\n", text[content:end]))
 
-    def _is_rule(self, text: str) -> bool:
-        # The forms put a '****' rule under some headings, before any question.
-        return not self.entries and not self.open_entry and _RULE_ONLY.match(text) is not None
+    def _first_content(self, text: str, start: int, end: int) -> int:
+        """Return where the first line with text starts in text[start:end], or -1."""
+        while match := _CONTENT_LINE.search(text, start, end):
+            if self.entries or self.open_entry:
+                return match.start()
+            # The forms put a '****' rule under some headings, before any question.
+            line_end = text.find("\n", match.start(), end)
+            line_end = end if line_end < 0 else line_end
+            if not _RULE_ONLY.match(text[match.start() : line_end]):
+                return match.start()
+            start = line_end + 1
+        return -1
 
     def set_group(self, in_group: bool) -> None:
         """Open or close a repeated group; either ends the current entry."""
@@ -195,40 +210,42 @@ class _SectionBuilder:
         self.entry_in_group = self.in_group
 
 
-def _read_sections(text: str) -> tuple[Section, ...]:
+def _read_sections(text: str, first_heading: int) -> tuple[Section, ...]:
     """Read the sections of a plan body, jumping from one structural line to the next."""
+    line = text.count("\n", 0, first_heading) + 1
+    end = text.find("\n", first_heading)
+    end = len(text) if end < 0 else end
+    builder = _SectionBuilder(text[first_heading + 2 : end].strip(), line)
     sections: list[Section] = []
-    builder: _SectionBuilder | None = None
-    position, line = 0, 1
-    for match in _STRUCTURE.finditer(text):
-        gap = text[position : match.start()]
-        if builder is not None and gap:
-            builder.text_block(gap[:-1].split("\n"), line)
-        line += gap.count("\n")
-        position = match.end() + 1
-        if match.group("heading") is not None:
-            if builder is not None:
-                sections.append(builder.build())
-            builder = _SectionBuilder(match.group("heading")[2:].strip(), line)
-        elif builder is not None:
-            _read_structure(builder, match, line)
+    position = end + 1
+    for match in _STRUCTURE.finditer(text, end):
+        start = match.start() + 1  # the structural line starts after its newline
+        if start > position:
+            builder.text_block(text, position, start - 1, line + 1)
+            line += text.count("\n", position, start)
         line += 1
-    if builder is not None:
-        if position < len(text):
-            builder.text_block(text[position:].split("\n"), line)
-        sections.append(builder.build())
+        position = match.end() + 1
+        if match.lastgroup == "heading":
+            sections.append(builder.build())
+            builder = _SectionBuilder(match.group("heading")[2:].strip(), line)
+        else:
+            _read_structure(builder, match, line)
+    if position < len(text):
+        builder.text_block(text, position, len(text), line + 1)
+    sections.append(builder.build())
     return tuple(sections)
 
 
 def _read_structure(builder: _SectionBuilder, match: re.Match[str], line: int) -> None:
-    if match.group("quote") is not None:
+    kind = match.lastgroup
+    if kind == "quote":
         builder.quote_line(match.group("quote").strip(), line)
-    elif match.group("open") is not None:
+    elif kind == "open":
         builder.set_group(True)
     elif builder.in_group:
         builder.set_group(False)
     else:  # a '</div>' outside any group is text of the answer
-        builder.text_block([match.group(0)], line)
+        builder.text_block(match.string, match.start() + 1, match.end(), line)
 
 
 def _clean_question(parts: list[str]) -> str:
