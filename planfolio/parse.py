@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -249,9 +250,11 @@ def _read_structure(builder: _SectionBuilder, match: re.Match[str], line: int) -
 
 
 def _clean_question(parts: list[str]) -> str:
-    return _clean_text(" ".join(part for part in parts if part).replace("\\n", " "))
+    return _clean_text(" ".join(filter(None, parts)).replace("\\n", " "))
 
 
+# The forms ask the same few dozen questions in every plan.
+@functools.lru_cache(maxsize=4096)
 def _clean_text(text: str) -> str:
     """Return plain text with the forms' HTML entities decoded and spaces folded."""
     return " ".join(html.unescape(text).split())
