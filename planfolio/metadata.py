@@ -12,7 +12,8 @@ from .countries import closest_country, is_known_country
 from .model import LIST_KEYS, SINGLE_KEYS, Problem
 from .slugs import slugify
 
-_META_LINE = re.compile(r"^\s*\[\[\s*([A-Za-z_][\w-]*)\s*:(.*)\]\]\s*$")
+# One metadata line; its white space never reaches into the next line.
+_META_LINE = re.compile(r"^[^\S\n]*\[\[[^\S\n]*([A-Za-z_][\w-]*)[^\S\n]*:(.*)\]\][^\S\n]*$", re.M)
 YEAR_RANGE = (2000, 2100)
 
 
@@ -35,15 +36,15 @@ class _Found:
         self.problems.append(Problem(self.source_path, line, message, severity, kind))
 
 
-def read_metadata(head: list[str], source_path: str) -> tuple[dict[str, Any], list[Problem]]:
-    """Return Plan keyword arguments from metadata lines, with their problems."""
+def read_metadata(head: str, source_path: str) -> tuple[dict[str, Any], list[Problem]]:
+    """Return Plan keyword arguments from the metadata lines of a plan's head, with their problems."""
     found = _Found(source_path)
-    for index, line in enumerate(head):
-        match = _META_LINE.match(line)
-        if match:
-            _read_line(
-                found, match.group(1).lower(), " ".join(html.unescape(match.group(2)).split()), index + 1
-            )
+    position, line = 0, 1
+    for match in _META_LINE.finditer(head):
+        line += head.count("\n", position, match.start())
+        position = match.start()
+        key, value = match.groups()
+        _read_line(found, key.lower(), " ".join(html.unescape(value).split()), line)
     _report_repeats(found)
     fields: dict[str, Any] = {key: tuple(values) for key, values in found.lists.items()}
     fields["extra_metadata"] = tuple(found.extra)

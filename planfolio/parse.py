@@ -6,7 +6,7 @@ import functools
 import hashlib
 import html
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .metadata import read_metadata
 from .model import Entry, Partner, Plan, Problem, Section
@@ -56,25 +56,24 @@ def parse_plan_bytes(data: bytes, source_path: str) -> tuple[Plan | None, list[P
     text, problems = decode_plan(data, source_path)
     if text is None:
         return None, problems
-    plan, more = parse_plan(text, source_path)
-    if plan is not None:
-        plan = replace(plan, digest=hashlib.sha1(data).hexdigest())
+    plan, more = parse_plan(text, source_path, hashlib.sha1(data).hexdigest())
     return plan, problems + more
 
 
-def parse_plan(text: str, source_path: str) -> tuple[Plan | None, list[Problem]]:
+def parse_plan(text: str, source_path: str, digest: str = "") -> tuple[Plan | None, list[Problem]]:
     """Parse the text of one plan; return the plan (or None) and its problems."""
     problems: list[Problem] = []
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         problems.append(Problem(source_path, line, "NUL bytes removed", "warning", "nul-bytes"))
         text = text.replace("\x00", "")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text or text.isspace():
         return None, [Problem(source_path, 1, "empty file: expected a '# Title' line", kind="empty-file")]
     first_heading = _FIRST_HEADING.search(text)
-    head = text[: first_heading.start() if first_heading else len(text)].split("\n")
-    title, title_line, title_problems = _read_title(head, source_path)
+    head = text[: first_heading.start() if first_heading else len(text)]
+    title, title_line, title_problems = _read_title(head.split("\n"), source_path)
     problems += title_problems
     meta, meta_problems = read_metadata(head, source_path)
     problems += meta_problems
@@ -88,6 +87,7 @@ def parse_plan(text: str, source_path: str) -> tuple[Plan | None, list[Problem]]
         sections=sections,
         template=_template(keys),
         language=next((lang for lang in languages if lang), "en"),
+        digest=digest,
         problems=tuple(problems),
         **meta,
     )
