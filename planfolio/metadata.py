@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
@@ -44,7 +45,7 @@ def read_metadata(head: str, source_path: str) -> tuple[dict[str, Any], list[Pro
         line += head.count("\n", position, match.start())
         position = match.start()
         key, value = match.groups()
-        _read_line(found, key.lower(), " ".join(html.unescape(value).split()), line)
+        _read_line(found, key.lower(), clean_text(value), line)
     _report_repeats(found)
     fields: dict[str, Any] = {key: tuple(values) for key, values in found.lists.items()}
     fields["extra_metadata"] = tuple(found.extra)
@@ -54,6 +55,13 @@ def read_metadata(head: str, source_path: str) -> tuple[dict[str, Any], list[Pro
     fields["year"] = _year(found)
     fields["latlng"] = _latlng(found)
     return fields, sorted(found.problems, key=lambda problem: problem.line or 0)
+
+
+# The plans share their metadata values, and the forms their questions.
+@functools.lru_cache(maxsize=4096)
+def clean_text(text: str) -> str:
+    """Return plain text with the forms' HTML entities decoded and spaces folded."""
+    return " ".join(html.unescape(text).split())
 
 
 def _read_line(found: _Found, key: str, value: str, line: int) -> None:

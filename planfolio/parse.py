@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import html
 import re
 from dataclasses import dataclass, field
 
-from .metadata import read_metadata
+from .metadata import clean_text, read_metadata
 from .model import Entry, Partner, Plan, Problem, Section
 from .sections import (
     PLAN_SECTIONS,
@@ -98,7 +96,7 @@ def _read_title(head: list[str], source_path: str) -> tuple[str, int, list[Probl
     """Return the title, its line number and its problems."""
     for index, line in enumerate(head):
         if line.startswith("# ") and line[2:].strip():
-            return _clean_text(line[2:]), index + 1, []
+            return clean_text(line[2:]), index + 1, []
         if line.rstrip() == "#" or (line.startswith("# ") and not line[2:].strip()):
             return _title_below(head, index, source_path)
     fallback = source_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -112,7 +110,7 @@ def _title_below(head: list[str], index: int, source_path: str) -> tuple[str, in
     if below and not below.startswith("[["):
         message = "title: '# ' line is empty; using the line below it as the title"
         problem = Problem(source_path, index + 1, message, "warning", "title-line")
-        return _clean_text(below), index + 2, [problem]
+        return clean_text(below), index + 2, [problem]
     fallback = source_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     message = f"no title: the '# ' line is empty; using the file name {fallback!r}"
     return fallback, index + 1, [Problem(source_path, index + 1, message, kind="no-title")]
@@ -250,14 +248,7 @@ def _read_structure(builder: _SectionBuilder, match: re.Match[str], line: int) -
 
 
 def _clean_question(parts: list[str]) -> str:
-    return _clean_text(" ".join(filter(None, parts)).replace("\\n", " "))
-
-
-# The forms ask the same few dozen questions in every plan.
-@functools.lru_cache(maxsize=4096)
-def _clean_text(text: str) -> str:
-    """Return plain text with the forms' HTML entities decoded and spaces folded."""
-    return " ".join(html.unescape(text).split())
+    return clean_text(" ".join(filter(None, parts)).replace("\\n", " "))
 
 
 def _split_partners(entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], tuple[Partner, ...]]:
