@@ -26,11 +26,14 @@ ALTERNATIVE_NAMES = (
 )
 
 
+# Plans name the same few dozen countries, and repeat the same misspellings.
+@functools.lru_cache(maxsize=4096)
 def is_known_country(name: str) -> bool:
     """Return whether a standard list knows this country name, in any case or accents."""
     return _key(name) in _known_keys()
 
 
+@functools.lru_cache(maxsize=1024)
 def closest_country(name: str) -> str | None:
     """Return the known country name closest in spelling to `name`, if any is close."""
     by_lower = {known.lower(): known for known in known_country_names()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
@@ -12,7 +13,8 @@ from .countries import closest_country, is_known_country
 from .model import LIST_KEYS, SINGLE_KEYS, Problem
 from .slugs import slugify
 
-_META_LINE = re.compile(r"^\s*\[\[\s*([A-Za-z_][\w-]*)\s*:(.*)\]\]\s*$")
+# One metadata line; its white space never reaches into the next line.
+_META_LINE = re.compile(r"^[^\S\n]*\[\[[^\S\n]*([A-Za-z_][\w-]*)[^\S\n]*:(.*)\]\][^\S\n]*$", re.M)
 YEAR_RANGE = (2000, 2100)
 
 
@@ -35,15 +37,15 @@ class _Found:
         self.problems.append(Problem(self.source_path, line, message, severity, kind))
 
 
-def read_metadata(head: list[str], source_path: str) -> tuple[dict[str, Any], list[Problem]]:
-    """Return Plan keyword arguments from metadata lines, with their problems."""
+def read_metadata(head: str, source_path: str) -> tuple[dict[str, Any], list[Problem]]:
+    """Return Plan keyword arguments from the metadata lines of a plan's head, with their problems."""
     found = _Found(source_path)
-    for index, line in enumerate(head):
-        match = _META_LINE.match(line)
-        if match:
-            _read_line(
-                found, match.group(1).lower(), " ".join(html.unescape(match.group(2)).split()), index + 1
-            )
+    position, line = 0, 1
+    for match in _META_LINE.finditer(head):
+        line += head.count("\n", position, match.start())
+        position = match.start()
+        key, value = match.groups()
+        _read_line(found, key.lower(), clean_text(value), line)
     _report_repeats(found)
     fields: dict[str, Any] = {key: tuple(values) for key, values in found.lists.items()}
     fields["extra_metadata"] = tuple(found.extra)
@@ -53,6 +55,13 @@ def read_metadata(head: list[str], source_path: str) -> tuple[dict[str, Any], li
     fields["year"] = _year(found)
     fields["latlng"] = _latlng(found)
     return fields, sorted(found.problems, key=lambda problem: problem.line or 0)
+
+
+# The plans share their metadata values, and the forms their questions.
+@functools.lru_cache(maxsize=4096)
+def clean_text(text: str) -> str:
+    """Return plain text with the forms' HTML entities decoded and spaces folded."""
+    return " ".join(html.unescape(text).split())
 
 
 def _read_line(found: _Found, key: str, value: str, line: int) -> None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import html
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from .metadata import read_metadata
+from .metadata import clean_text, read_metadata
 from .model import Entry, Partner, Plan, Problem, Section
 from .sections import (
     PLAN_SECTIONS,
@@ -17,15 +16,20 @@ from .sections import (
     section_key,
 )
 
-# The lines that give a plan body its structure: headings, questions, group bounds.
+# The lines that give a plan body its structure: headings, questions, group bounds. Each
+# match starts with the newline before its line, which lets the search skip from one
+# newline to the next instead of trying every character.
 _STRUCTURE = re.compile(
-    r"^(?:(?P<heading>##(?: .*|[ \t]*))|>(?P<quote>.*)"
+    r"\n(?:(?P<heading>##(?: .*|[ \t]*))|>(?P<quote>.*)"
     r'|(?P<open>[ \t]*<div[ \t]+class[ \t]*=[ \t]*"group"[ \t]*>[ \t]*)'
     r"|(?P<close>[ \t]*</div>[ \t]*))$",
     re.M | re.I,
 )
 _FIRST_HEADING = re.compile(r"^##(?: |[ \t]*$)", re.M)
 _RULE_ONLY = re.compile(r"^\s*\*{3,}\s*$")
+# The first line with text in a block, and a line of white space after a block's first.
+_CONTENT_LINE = re.compile(r"^[^\S\n]*\S", re.M)
+_BLANK_LINE = re.compile(r"\n[^\S\n]+(?![^\n])")
 
 
 def decode_plan(data: bytes, source_path: str) -> tuple[str | None, list[Problem]]:
@@ -50,29 +54,28 @@ def parse_plan_bytes(data: bytes, source_path: str) -> tuple[Plan | None, list[P
     text, problems = decode_plan(data, source_path)
     if text is None:
         return None, problems
-    plan, more = parse_plan(text, source_path)
-    if plan is not None:
-        plan = replace(plan, digest=hashlib.sha1(data).hexdigest())
+    plan, more = parse_plan(text, source_path, hashlib.sha1(data).hexdigest())
     return plan, problems + more
 
 
-def parse_plan(text: str, source_path: str) -> tuple[Plan | None, list[Problem]]:
+def parse_plan(text: str, source_path: str, digest: str = "") -> tuple[Plan | None, list[Problem]]:
     """Parse the text of one plan; return the plan (or None) and its problems."""
     problems: list[Problem] = []
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         problems.append(Problem(source_path, line, "NUL bytes removed", "warning", "nul-bytes"))
         text = text.replace("\x00", "")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text or text.isspace():
         return None, [Problem(source_path, 1, "empty file: expected a '# Title' line", kind="empty-file")]
     first_heading = _FIRST_HEADING.search(text)
-    head = text[: first_heading.start() if first_heading else len(text)].split("\n")
-    title, title_line, title_problems = _read_title(head, source_path)
+    head = text[: first_heading.start() if first_heading else len(text)]
+    title, title_line, title_problems = _read_title(head.split("\n"), source_path)
     problems += title_problems
     meta, meta_problems = read_metadata(head, source_path)
     problems += meta_problems
-    sections = _read_sections(text)
+    sections = _read_sections(text, first_heading.start()) if first_heading else ()
     keys = {section.key for section in sections}
     languages = [heading_language(section.heading) for section in sections]
     plan = Plan(
@@ -82,6 +85,7 @@ def parse_plan(text: str, source_path: str) -> tuple[Plan | None, list[Problem]]
         sections=sections,
         template=_template(keys),
         language=next((lang for lang in languages if lang), "en"),
+        digest=digest,
         problems=tuple(problems),
         **meta,
     )
@@ -92,7 +96,7 @@ def _read_title(head: list[str], source_path: str) -> tuple[str, int, list[Probl
     """Return the title, its line number and its problems."""
     for index, line in enumerate(head):
         if line.startswith("# ") and line[2:].strip():
-            return _clean_text(line[2:]), index + 1, []
+            return clean_text(line[2:]), index + 1, []
         if line.rstrip() == "#" or (line.startswith("# ") and not line[2:].strip()):
             return _title_below(head, index, source_path)
     fallback = source_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -106,7 +110,7 @@ def _title_below(head: list[str], index: int, source_path: str) -> tuple[str, in
     if below and not below.startswith("[["):
         message = "title: '# ' line is empty; using the line below it as the title"
         problem = Problem(source_path, index + 1, message, "warning", "title-line")
-        return _clean_text(below), index + 2, [problem]
+        return clean_text(below), index + 2, [problem]
     fallback = source_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     message = f"no title: the '# ' line is empty; using the file name {fallback!r}"
     return fallback, index + 1, [Problem(source_path, index + 1, message, kind="no-title")]
@@ -144,25 +148,35 @@ class _SectionBuilder:
         self._start(line)
         self.question.append(text)
 
-    def text_block(self, lines: list[str], line: int) -> None:
-        """Add the lines between two structural lines: blank lines and answer text."""
-        first = 0
-        while first < len(lines) and (not lines[first].strip() or self._is_rule(lines[first])):
-            if self.open_entry and self.question_done:
-                self.answer.append("")
+    def text_block(self, text: str, start: int, end: int, line: int) -> None:
+        """Add the lines of text[start:end], between two structural lines: blank lines and answer text."""
+        content = self._first_content(text, start, end)
+        skipped = text.count("\n", start, end) + 1 if content < 0 else text.count("\n", start, content)
+        if skipped:
+            # A blank line ends the question; those after it are part of the answer.
+            if self.open_entry:
+                self.answer.extend([""] * (skipped if self.question_done else skipped - 1))
             self.question_done = self.open_entry
-            first += 1
-        if first == len(lines):
+        if content < 0:
             return
         if not self.open_entry:
-            self._start(line + first)
+            self._start(line + skipped)
         self.question_done = True
-        self.answer_line = self.answer_line or line + first
-        self.answer.extend(text if text.strip() else "" for text in lines[first:])
+        self.answer_line = self.answer_line or line + skipped
+        self.answer.append(_BLANK_LINE.sub("\n", text[content:end]))
 
-    def _is_rule(self, text: str) -> bool:
-        # The forms put a '****' rule under some headings, before any question.
-        return not self.entries and not self.open_entry and _RULE_ONLY.match(text) is not None
+    def _first_content(self, text: str, start: int, end: int) -> int:
+        """Return where the first line with text starts in text[start:end], or -1."""
+        while match := _CONTENT_LINE.search(text, start, end):
+            if self.entries or self.open_entry:
+                return match.start()
+            # The forms put a '****' rule under some headings, before any question.
+            line_end = text.find("\n", match.start(), end)
+            line_end = end if line_end < 0 else line_end
+            if not _RULE_ONLY.match(text[match.start() : line_end]):
+                return match.start()
+            start = line_end + 1
+        return -1
 
     def set_group(self, in_group: bool) -> None:
         """Open or close a repeated group; either ends the current entry."""
@@ -195,49 +209,46 @@ class _SectionBuilder:
         self.entry_in_group = self.in_group
 
 
-def _read_sections(text: str) -> tuple[Section, ...]:
+def _read_sections(text: str, first_heading: int) -> tuple[Section, ...]:
     """Read the sections of a plan body, jumping from one structural line to the next."""
+    line = text.count("\n", 0, first_heading) + 1
+    end = text.find("\n", first_heading)
+    end = len(text) if end < 0 else end
+    builder = _SectionBuilder(text[first_heading + 2 : end].strip(), line)
     sections: list[Section] = []
-    builder: _SectionBuilder | None = None
-    position, line = 0, 1
-    for match in _STRUCTURE.finditer(text):
-        gap = text[position : match.start()]
-        if builder is not None and gap:
-            builder.text_block(gap[:-1].split("\n"), line)
-        line += gap.count("\n")
-        position = match.end() + 1
-        if match.group("heading") is not None:
-            if builder is not None:
-                sections.append(builder.build())
-            builder = _SectionBuilder(match.group("heading")[2:].strip(), line)
-        elif builder is not None:
-            _read_structure(builder, match, line)
+    position = end + 1
+    for match in _STRUCTURE.finditer(text, end):
+        start = match.start() + 1  # the structural line starts after its newline
+        if start > position:
+            builder.text_block(text, position, start - 1, line + 1)
+            line += text.count("\n", position, start)
         line += 1
-    if builder is not None:
-        if position < len(text):
-            builder.text_block(text[position:].split("\n"), line)
-        sections.append(builder.build())
+        position = match.end() + 1
+        if match.lastgroup == "heading":
+            sections.append(builder.build())
+            builder = _SectionBuilder(match.group("heading")[2:].strip(), line)
+        else:
+            _read_structure(builder, match, line)
+    if position < len(text):
+        builder.text_block(text, position, len(text), line + 1)
+    sections.append(builder.build())
     return tuple(sections)
 
 
 def _read_structure(builder: _SectionBuilder, match: re.Match[str], line: int) -> None:
-    if match.group("quote") is not None:
+    kind = match.lastgroup
+    if kind == "quote":
         builder.quote_line(match.group("quote").strip(), line)
-    elif match.group("open") is not None:
+    elif kind == "open":
         builder.set_group(True)
     elif builder.in_group:
         builder.set_group(False)
     else:  # a '</div>' outside any group is text of the answer
-        builder.text_block([match.group(0)], line)
+        builder.text_block(match.string, match.start() + 1, match.end(), line)
 
 
 def _clean_question(parts: list[str]) -> str:
-    return _clean_text(" ".join(part for part in parts if part).replace("\\n", " "))
-
-
-def _clean_text(text: str) -> str:
-    """Return plain text with the forms' HTML entities decoded and spaces folded."""
-    return " ".join(html.unescape(text).split())
+    return clean_text(" ".join(filter(None, parts)).replace("\\n", " "))
 
 
 def _split_partners(entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], tuple[Partner, ...]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 #: Canonical section key by lower-cased heading, for English, French and Spanish.
@@ -71,6 +72,7 @@ def heading_language(heading: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)
 def partner_field(question: str) -> str | None:
     """Return which partner field a group question asks for, if any."""
     for field_name, pattern in _PARTNER_FIELDS:

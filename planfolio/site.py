@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from .model import Plan, Problem
@@ -100,17 +100,18 @@ def base_slug(plan: Plan) -> str:
 
 
 def _gather_terms(spec: TaxonomySpec, plans: tuple[Plan, ...], problems: list[Problem]) -> Taxonomy:
-    members: dict[str, dict[str, Plan]] = {}
-    spellings: dict[str, Counter[str]] = {}
+    members: defaultdict[str, dict[str, Plan]] = defaultdict(dict)
+    spellings: defaultdict[str, dict[str, int]] = defaultdict(dict)
     first_use: dict[str, str] = {}
     for plan in plans:
         for value in plan_values(plan, spec.key):
             slug = slugify(value)
             if not slug:
                 continue  # reported with its line when the plan was read
-            spellings.setdefault(slug, Counter())[value] += 1
+            counts = spellings[slug]
+            counts[value] = counts.get(value, 0) + 1
             first_use.setdefault(value, plan.source_path)
-            members.setdefault(slug, {})[plan.source_path] = plan
+            members[slug][plan.source_path] = plan
     terms = {}
     for slug in sorted(members):
         counts = spellings[slug]

@@ -359,6 +359,34 @@ def test_answer_line_is_the_first_line_of_text():
     assert [(e.line, e.answer_line) for e in plan.sections[0].entries] == [(3, 6), (9, 0)]
 
 
+def test_a_blank_line_ends_a_question():
+    plan, _ = parse_plan("# T\n## End\n> first\n\n\n\n> second\n> more\n", "x.md")
+    assert [(e.question, e.line) for e in plan.sections[0].entries] == [("first", 3), ("second more", 7)]
+
+
+def test_white_space_lines_in_an_answer_become_empty_and_trailing_ones_go():
+    plan, _ = parse_plan("# T\n## End\n> Q\n\n  first \n \t\nsecond\n\u00a0\n\n", "x.md")
+    assert plan.sections[0].entries[0].answer == "  first \n\nsecond"
+
+
+def test_a_div_end_outside_a_group_is_answer_text():
+    plan, _ = parse_plan("# T\n## End\n</div>\n> Q\n\nA\n\n </div>\n\nB\n", "x.md")
+    entries = [(e.question, e.answer, e.line, e.answer_line) for e in plan.sections[0].entries]
+    assert entries == [("", "</div>", 3, 3), ("Q", "A\n\n </div>\n\nB", 4, 6)]
+
+
+def test_rules_and_blank_lines_before_the_first_text_of_a_section_are_skipped():
+    plan, _ = parse_plan("# T\n## End\n****\n\n *** \nintro\n****\n> Q\n", "x.md")
+    entries = [(e.question, e.answer, e.line) for e in plan.sections[0].entries]
+    assert entries == [("", "intro\n****", 6), ("Q", "", 8)]
+
+
+def test_metadata_lines_are_numbered_among_other_lines():
+    text = "# T\n\n[[year:2023]]\nnot metadata [[year:2024]]\n  [[ year : 2025 ]]  \n"
+    _, problems = parse_plan(text, "x.md")
+    assert [(p.line, p.kind) for p in problems] == [(5, "repeated-key")]
+
+
 def test_problems_name_their_kind():
     text = "# T\n[[colour:blue]]\n[[year:1850]]\n[[year:2020]]\n[[latlng:x]]\n[[country:Kenia]]\n[[type:]]\n"
     _, problems = parse_plan(text, "x.md")
