@@ -12,6 +12,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows, where links need privileges
 #: The earliest date a zip entry can hold: a fixed date keeps the zip reproducible.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -20,13 +21,26 @@ class OutputError(Exception):
     """A write or an output folder that would leave the site's own folder."""
 
 
-def write_file(root: Path, relative: str, data: bytes) -> Path:
-    """Write bytes to a path below root, refusing any path that leaves it."""
-    target = (root / relative).resolve()
-    if not target.is_relative_to(root.resolve()) or target == root.resolve():
-        raise OutputError(f"refusing to write {relative!r}: it is outside the output folder")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+def write_file(root: Path, relative: str, data: bytes, folders: set[Path] | None = None) -> Path:
+    """Write bytes to a path below root, refusing any path that leaves it.
+
+    A caller writing many files may pass the same set as `folders` each time: the folders
+    found inside root are kept in it, and are not resolved and made again for each file.
+    """
+    target = root / relative
+    if folders is None or target.parent not in folders:
+        real = (root / relative).resolve()
+        if not real.is_relative_to(root.resolve()) or real == root.resolve():
+            raise OutputError(f"refusing to write {relative!r}: it is outside the output folder")
+        real.parent.mkdir(parents=True, exist_ok=True)
+        if folders is not None:
+            folders.add(target.parent)
+    try:  # a link put where the file goes would lead the bytes elsewhere: never follow one
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NO_FOLLOW, 0o666)
+    except OSError as error:
+        raise OutputError(f"refusing to write {relative!r}: {error.strerror}") from error
+    with open(descriptor, "wb") as file:
+        file.write(data)
     return target
 
 

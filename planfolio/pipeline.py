@@ -22,7 +22,7 @@ from .cache import (
 from .check import check_site
 from .config import Config
 from .feeds import publishing_files
-from .gathering import GATHERING_KINDS, PlanParts, gathering_files, new_parts
+from .gathering import GATHERING_KINDS, PlanParts, gathering_files, make_all_parts, missing_parts, parts_cost
 from .model import Plan, Problem
 from .output import check_output_folder, copy_tree, staging_folder, swap_in, write_file
 from .parallel import run_parallel, share, worker_count
@@ -36,6 +36,9 @@ TEMPLATES = PROJECT_ROOT / "templates"
 ASSETS = PROJECT_ROOT / "assets"
 PLAN_SUFFIXES = (".md", ".markdown")
 
+# Above this many plans without their parts of the gathering files, making them is shared
+# out as one unit of work with those files, instead of done before the pages.
+_BUNDLED_PARTS = 50
 #: Files made for routes ahead of a build, by route path and key.
 Made = dict[tuple[str, str], dict[str, bytes]]
 
@@ -207,38 +210,50 @@ def render_pages(
 ) -> Rendered:
     """Render the pages of the given routes into staging (None: nowhere), on every core.
 
-    When a gathering file is among them, the plans' parts of those files that `known`
-    lacks are made first. Routes whose files are in `made` are written from there.
+    The gathering files are made from the plans' parts, of which `known` may hold some.
+    When few are missing they are made first, here; when many are, one process makes
+    them and then every gathering file, while the others render the pages. Routes whose
+    files are in `made` are written from there.
     """
     renderer = Renderer(templates, config, site)
     made = made or {}
-    parts = dict(known or {})
+    policy = config.focal_points
+    gathering = [r for r in routes if r.kind in GATHERING_KINDS and (r.path, r.key) not in made]
+    missing = missing_parts(site.plans, policy, known or {}) if gathering else []
+    bundle = gathering if len(missing) > _BUNDLED_PARTS else []
+    made_here = {} if bundle else make_all_parts(policy, missing)
+    parts = {**(known or {}), **made_here}
+    units = [[route] for route in routes if route not in bundle] + ([bundle] if bundle else [])
+    costs = [unit[0].cost for unit in units[: len(units) - bool(bundle)]]
+    if bundle:
+        costs.append(sum(route.cost for route in bundle) + sum(map(parts_cost, missing)))
     counter = RouteCounter()
-    with watching(counter, len(routes), progress):
-        new = {}
-        if any(route.kind in GATHERING_KINDS and (route.path, route.key) not in made for route in routes):
-            new = new_parts(site.plans, config.focal_points, parts)
-            parts.update(new)
 
-        def render_chunk(chunk: list[Route]) -> dict[str, tuple[Problem, ...]]:
-            problems = {}
-            for route in chunk:
+    def render_chunk(chunk: list[list[Route]]) -> Rendered:
+        problems, new, available = {}, {}, parts
+        folders: set[Path] = set()  # the staging folders already made and checked
+        for unit in chunk:
+            if bundle and unit[0].kind in GATHERING_KINDS:
+                new = make_all_parts(policy, missing)
+                available = parts | new
+            for route in unit:
                 ahead = made.get((route.path, route.key))
                 files, found = (
-                    (ahead, []) if ahead is not None else render_route(renderer, site, route, parts)
+                    (ahead, []) if ahead is not None else render_route(renderer, site, route, available)
                 )
                 for path, data in files.items():
                     if staging is not None:
-                        write_file(staging, path, data)
+                        write_file(staging, path, data, folders)
                 if found:
                     problems[route.path] = tuple(found)
                 counter.add_one()
-            return problems
+        return Rendered(problems, new)
 
-        costs = [route.cost for route in routes]
-        chunks = share(routes, costs, worker_count() if sum(costs) > 50 else 1)
+    with watching(counter, len(routes), progress):
+        chunks = share(units, costs, worker_count() if sum(costs) > 50 else 1)
         results = run_parallel(render_chunk, chunks)
-    return Rendered({path: found for result in results for path, found in result.items()}, new)
+    new = made_here | {path: part for result in results for path, part in result.parts.items()}
+    return Rendered({path: found for result in results for path, found in result.problems.items()}, new)
 
 
 def render_route(

@@ -21,7 +21,9 @@ class Route:
     kind: str  # "plan", "term", "index", "home", "search", "search-index", ...
     subject: tuple[str, ...]
     key: str
-    cost: int = 1  # a rough measure of rendering work, to share it between processes
+    # A rough measure of the work of making and writing the files, to share it between
+    # processes: about 0.4 ms of one core on the machine bench/ ran on. Writing a file costs 1.
+    cost: int = 2
     also: tuple[str, ...] = ()  # further files written with the page, for the same key
 
     @property
@@ -55,13 +57,13 @@ def site_routes(site: Site, fingerprint: str, base_url: str) -> list[Route]:
     routes.append(Route(urls.SEARCH, "search", (), _hash(fingerprint, "search")))
     routes.append(Route(urls.NOT_FOUND, "not-found", (), _hash(fingerprint, "404")))
     indexed = _hash(fingerprint, tuple((plan.slug, plan.source_path, plan.digest) for plan in site.plans))
-    # Costs in plan pages' units, from timing each on the real corpus (see bench/): the full
-    # JSON index takes the longest, and data files put together from kept parts the least.
+    # Costs from timing each kind on the real corpus (see bench/profile.py): the full JSON
+    # index takes the longest, and data files put together from kept parts the least.
     count = len(site.plans)
     scripts = (urls.SEARCH_FULLTEXT,)
-    routes.append(Route(urls.SEARCH_INDEX, "search-index", (), indexed, count // 2, scripts))
-    routes.append(Route(urls.SEARCH_JSON, "search-json", (), indexed, 3 * count // 4))
-    routes.append(Route(urls.PLANS_JSON, "data", (), indexed, count // 15, (urls.PLANS_CSV,)))
+    routes.append(Route(urls.SEARCH_INDEX, "search-index", (), indexed, 7 * count // 6, scripts))
+    routes.append(Route(urls.SEARCH_JSON, "search-json", (), indexed, 4 * count // 3))
+    routes.append(Route(urls.PLANS_JSON, "data", (), indexed, count // 8, (urls.PLANS_CSV,)))
     routes.append(_publishing_route(routes, indexed, base_url))
     return sorted(routes, key=lambda route: route.path)
 
@@ -80,7 +82,7 @@ def _plan_route(site: Site, index: int, fingerprint: str) -> Route:
         for spec in TAXONOMIES
     )
     key = _hash(fingerprint, plan.source_path, plan.digest, plan.slug, card)
-    cost = 1 + sum(len(entry.answer) for section in plan.sections for entry in section.entries) // 2000
+    cost = 2 + sum(len(entry.answer) for section in plan.sections for entry in section.entries) // 2000
     return Route(urls.plan_path(plan.slug), "plan", (str(index),), key, cost)
 
 

@@ -153,11 +153,11 @@ def test_a_failed_build_leaves_the_previous_site_and_no_staging(tmp_path, monkey
     before = tree(output)
     written = []
 
-    def write_then_fail(root, relative, data):
+    def write_then_fail(root, relative, data, folders=None):
         if len(written) == 5:
             raise OSError("disk full")
         written.append(relative)
-        return write_file(root, relative, data)
+        return write_file(root, relative, data, folders)
 
     monkeypatch.setattr(pipeline, "write_file", write_then_fail)
     write_plans(source, {"new.md": plan_text("New")})
@@ -209,3 +209,27 @@ def test_a_build_killed_while_it_writes_leaves_the_previous_site(tmp_path):
     assert run_build("build", "--source", source, "--output", output, cwd=tmp_path).returncode == 0
     assert sorted(path.name for path in tmp_path.iterdir()) == [".planfolio-cache", "plans", "site"]
     assert "plans/a-new-plan.html" in tree(output)
+
+
+def test_write_file_never_follows_a_link_where_the_file_goes(tmp_path):
+    root, elsewhere = tmp_path / "site", tmp_path / "elsewhere.html"
+    (root / "plans").mkdir(parents=True)
+    elsewhere.write_bytes(b"kept")
+    (root / "plans/x.html").symlink_to(elsewhere)
+    folders: set = set()
+    write_file(root, "plans/y.html", b"y", folders)
+    with pytest.raises(OutputError):
+        write_file(root, "plans/x.html", b"x", folders)
+    assert elsewhere.read_bytes() == b"kept" and (root / "plans/y.html").read_bytes() == b"y"
+
+
+def test_write_file_checks_each_new_folder_once_and_still_refuses_leaving(tmp_path):
+    root = tmp_path / "site"
+    root.mkdir()
+    folders: set = set()
+    write_file(root, "a/b/one.html", b"1", folders)
+    write_file(root, "a/b/two.html", b"2", folders)
+    assert folders == {root / "a/b"}
+    with pytest.raises(OutputError, match="outside the output folder"):
+        write_file(root, "a/b/../../../x.html", b"x", folders)
+    assert not (tmp_path / "x.html").exists()
