@@ -61,8 +61,8 @@ def site_routes(site: Site, fingerprint: str, base_url: str) -> list[Route]:
     # index takes the longest, and data files put together from kept parts the least.
     count = len(site.plans)
     scripts = (urls.SEARCH_FULLTEXT,)
-    routes.append(Route(urls.SEARCH_INDEX, "search-index", (), indexed, 7 * count // 6, scripts))
-    routes.append(Route(urls.SEARCH_JSON, "search-json", (), indexed, 4 * count // 3))
+    routes.append(Route(urls.SEARCH_INDEX, "search-index", (), indexed, 4 * count // 3, scripts))
+    routes.append(Route(urls.SEARCH_JSON, "search-json", (), indexed, 3 * count // 2))
     routes.append(Route(urls.PLANS_JSON, "data", (), indexed, count // 8, (urls.PLANS_CSV,)))
     routes.append(_publishing_route(routes, indexed, base_url))
     return sorted(routes, key=lambda route: route.path)

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planfolio.stemmer import fold, fold_accents, index_term, stem, tokenize
 
 from conftest import PROJECT_ROOT
+
+# lunr.tokenizer's separator, /[\s\-]+/, with JavaScript's \s spelt out.
+SEPARATOR_PATTERN = "[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff-]+"
 
 LUNR_JS = PROJECT_ROOT / "assets" / "vendor" / "lunr" / "lunr.js"
 PIPELINE_JS = PROJECT_ROOT / "assets" / "js" / "search-pipeline.js"
@@ -129,6 +135,14 @@ def test_tokenizer_splits_on_javascript_white_space_and_hyphens() -> None:
     expected = run_node("output = lunr.tokenizer(input).map(String);", text)
     assert tokenize(text) == expected
     assert "waste\x1cmanagement" in expected  # \x1c is white space to Python, not to JavaScript
+    plain = "north-east  WASTE\tplan\u3000é\u00a0x--y"  # white space both languages share
+    assert tokenize(plain) == run_node("output = lunr.tokenizer(input).map(String);", plain)
+
+
+@given(st.text(alphabet=st.sampled_from("ab -\t\n\x0b\x1c\x1f\x85\xa0\u2003\u2028\u3000\ufeffÉ")))
+def test_tokenizer_splits_alike_on_every_mix_of_white_space(text: str) -> None:
+    # Text without the white space only one language has is split by str.split.
+    assert tokenize(text) == [token for token in re.split(SEPARATOR_PATTERN, text.lower()) if token]
 
 
 @pytest.mark.parametrize(
