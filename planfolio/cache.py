@@ -53,6 +53,11 @@ class Manifest:
             return False
         return (stat.st_size, stat.st_mtime_ns) == (entry[1], entry[2])
 
+    def only(self, paths: set[str]) -> Manifest:
+        """Return the manifest of some of the paths."""
+        entries = {path: entry for path, entry in self.entries.items() if path in paths}
+        return Manifest(self.output, entries, {p: found for p, found in self.problems.items() if p in paths})
+
 
 def cache_folder(output: Path) -> Path:
     """Return the cache folder of an output folder: beside it, never inside what is published."""
@@ -78,21 +83,36 @@ def load_manifest(cache: Path | None, output: Path) -> Manifest:
 
 
 def save_manifest(
-    cache: Path | None, output: Path, keys: dict[str, str], problems: dict[str, tuple[Problem, ...]]
+    cache: Path | None,
+    output: Path,
+    keys: dict[str, str],
+    problems: dict[str, tuple[Problem, ...]],
+    linked: Manifest | None = None,
 ) -> None:
-    """Record the key, the file stat and the problems of every page just written to output."""
+    """Record the key, the file stat and the problems of every page just written to output.
+
+    Files linked from the last build, whose entries `linked` holds, keep their size and
+    modification time: a hard link shares them. A file copied instead has a new time,
+    so the next build makes it again.
+    """
     if cache is None:
         return
     entries = {}
     for path, key in sorted(keys.items()):
-        stat = os.stat(output / path)
+        known = linked.entries.get(path) if linked is not None else None
+        size, mtime = known[1:] if known is not None else _size_and_time(output / path)
         found = [list(astuple(problem)) for problem in problems.get(path, ())]
-        entries[path] = (key, stat.st_size, stat.st_mtime_ns, found)
+        entries[path] = (key, size, mtime, found)
     data = {"format": _FORMAT, "output": str(output.resolve()), "entries": entries}
     cache.mkdir(parents=True, exist_ok=True)
     temporary = cache / f"{_MANIFEST}.{os.getpid()}"
     temporary.write_text(json.dumps(data), encoding="utf-8")
     temporary.replace(cache / _MANIFEST)
+
+
+def _size_and_time(path: Path) -> tuple[int, int]:
+    stat = os.stat(path)
+    return stat.st_size, stat.st_mtime_ns
 
 
 def fingerprint(config: Config, code: str, *folders: Path) -> str:

@@ -108,7 +108,8 @@ def build(
     keys = {path: route.key for route in routes for path in route.outputs}
     # A deferred route keeps its last key, so that the next build without defer makes it.
     keys.update({path: manifest.entries[path][0] for r in late if r.path in deferred for path in r.outputs})
-    save_manifest(cache, output, keys, page_problems)
+    linked = {path for route in routes if route.path in kept_pages for path in route.outputs}
+    save_manifest(cache, output, keys, page_problems, manifest.only(linked))
     if kept is not None:
         kept.add_parts(rendered.parts)
     if saved is not None and cache is not None:

@@ -284,3 +284,16 @@ def test_saved_parsed_plans_repickle_only_what_changed(tmp_path):
     after = loaded.pickled()
     assert after["a.md"] is before["a.md"] and after["b.md"] != before["b.md"]
     assert cache_module.load_parsed(tmp_path, "other code").pickled() == {}
+
+
+def test_the_manifest_records_the_true_size_and_time_of_every_file(project):
+    build_both(project)
+    (project / "plans/a.md").write_text(plan_text("Alpha", {"country": "Kenya"}, "Edited."), encoding="utf-8")
+    build_both(project)
+    build_both(project)
+    manifest = cache_module.load_manifest(project / "cache", project / "site")
+    files = tree(project / "site")
+    assert set(manifest.entries) == {path for path in files if not path.startswith("assets/")}
+    for path, (_, size, mtime) in manifest.entries.items():
+        stat = (project / "site" / path).stat()
+        assert (size, mtime) == (stat.st_size, stat.st_mtime_ns), path
