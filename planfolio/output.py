@@ -27,6 +27,39 @@ def write_file(root: Path, relative: str, data: bytes, folders: set[Path] | None
     A caller writing many files may pass the same set as `folders` each time: the folders
     found inside root are kept in it, and are not resolved and made again for each file.
     """
+    target = _checked_target(root, relative, folders)
+    try:  # a link put where the file goes would lead the bytes elsewhere: never follow one
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NO_FOLLOW, 0o666)
+    except OSError as error:
+        raise OutputError(f"refusing to write {relative!r}: {error.strerror}") from error
+    with open(descriptor, "wb") as file:
+        file.write(data)
+    return target
+
+
+def link_file(root: Path, relative: str, existing: Path, folders: set[Path] | None = None) -> Path:
+    """Put an existing file at a path below root, as a hard link where the file system allows."""
+    target = _checked_target(root, relative, folders)
+    try:
+        os.link(existing, target, follow_symlinks=False)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(existing, target, follow_symlinks=False)
+    return target
+
+
+def holds(path: Path, data: bytes) -> bool:
+    """Return whether a file holds exactly these bytes (False when there is none)."""
+    try:
+        if os.stat(path, follow_symlinks=False).st_size != len(data):
+            return False
+        with open(path, "rb") as file:
+            return file.read() == data
+    except OSError:
+        return False
+
+
+def _checked_target(root: Path, relative: str, folders: set[Path] | None) -> Path:
+    """Return root/relative once its folder is known to be inside root, and made."""
     target = root / relative
     if folders is None or target.parent not in folders:
         real = (root / relative).resolve()
@@ -35,12 +68,6 @@ def write_file(root: Path, relative: str, data: bytes, folders: set[Path] | None
         real.parent.mkdir(parents=True, exist_ok=True)
         if folders is not None:
             folders.add(target.parent)
-    try:  # a link put where the file goes would lead the bytes elsewhere: never follow one
-        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NO_FOLLOW, 0o666)
-    except OSError as error:
-        raise OutputError(f"refusing to write {relative!r}: {error.strerror}") from error
-    with open(descriptor, "wb") as file:
-        file.write(data)
     return target
 
 

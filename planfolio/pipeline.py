@@ -24,7 +24,7 @@ from .config import Config
 from .feeds import publishing_files
 from .gathering import GATHERING_KINDS, PlanParts, gathering_files, make_all_parts, missing_parts, parts_cost
 from .model import Plan, Problem
-from .output import check_output_folder, copy_tree, staging_folder, swap_in, write_file
+from .output import check_output_folder, copy_tree, holds, link_file, staging_folder, swap_in, write_file
 from .parallel import run_parallel, share, worker_count
 from .progress import Progress, RouteCounter, watching
 from .render import Renderer
@@ -98,7 +98,7 @@ def build(
         fresh = [route for route in routes if route.path not in kept_pages]
         page_problems = {path: manifest.problems.get(path, ()) for path in kept_pages}
         rendered = render_pages(
-            site, config, fresh, staging, templates, made, progress, kept.parts if kept else None
+            site, config, fresh, staging, templates, made, progress, kept.parts if kept else None, output
         )
         page_problems.update(rendered.problems)
         copy_tree(assets, staging, "assets")
@@ -208,8 +208,12 @@ def render_pages(
     made: Made | None = None,
     progress: Progress | None = None,
     known: dict[str, PlanParts] | None = None,
+    previous: Path | None = None,
 ) -> Rendered:
     """Render the pages of the given routes into staging (None: nowhere), on every core.
+
+    A file whose bytes are those of the same file in `previous` (the output folder the
+    staging will replace) is linked from there, so only files that changed are written.
 
     The gathering files are made from the plans' parts, of which `known` may hold some.
     When few are missing they are made first, here; when many are, one process makes
@@ -243,7 +247,11 @@ def render_pages(
                     (ahead, []) if ahead is not None else render_route(renderer, site, route, available)
                 )
                 for path, data in files.items():
-                    if staging is not None:
+                    if staging is None:
+                        continue
+                    if previous is not None and holds(previous / path, data):  # keep its time
+                        link_file(staging, path, previous / path, folders)
+                    else:
                         write_file(staging, path, data, folders)
                 if found:
                     problems[route.path] = tuple(found)
@@ -298,19 +306,12 @@ def _reuse_pages(
     With any_key, link the last build's files of the routes even when their inputs changed.
     """
     reused = set()
-    folders = set()
+    folders: set[Path] = set()
     for route in routes:
         key = None if any_key else route.key
         if all(manifest.reusable(output, path, key) for path in route.outputs):
             for path in route.outputs:
-                target = staging / path
-                if target.parent not in folders:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    folders.add(target.parent)
-                try:
-                    os.link(output / path, target)
-                except OSError:  # a file system without hard links
-                    shutil.copyfile(output / path, target)
+                link_file(staging, path, output / path, folders)
             reused.add(route.path)
     return reused
 

@@ -297,3 +297,19 @@ def test_the_manifest_records_the_true_size_and_time_of_every_file(project):
     for path, (_, size, mtime) in manifest.entries.items():
         stat = (project / "site" / path).stat()
         assert (size, mtime) == (stat.st_size, stat.st_mtime_ns), path
+
+
+def test_pages_rendered_again_to_the_same_bytes_keep_their_file(project):
+    build_both(project)
+    inodes = {path: (project / "site" / path).stat().st_ino for path in tree(project / "site")}
+    base = project / "templates/base.html"
+    base.write_text(base.read_text(encoding="utf-8") + "{# a comment changes no page #}\n", encoding="utf-8")
+    result, cached, clean = build_both(project)
+    assert result.pages_written > 0 and cached == clean
+    pages = [path for path in inodes if not path.startswith("assets/")]
+    assert all((project / "site" / path).stat().st_ino == inodes[path] for path in pages)
+    (project / "plans/b.md").write_text(plan_text("Beta", {"country": "Chad"}, "Edited."), encoding="utf-8")
+    result, cached, clean = build_both(project)
+    assert cached == clean
+    assert (project / "site/plans/beta.html").stat().st_ino != inodes["plans/beta.html"]
+    assert (project / "site/plans/alpha.html").stat().st_ino == inodes["plans/alpha.html"]
