@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import time
@@ -79,6 +80,29 @@ def build(
     again. Changed routes of the kinds in `defer` keep the last build's files, and stay
     marked as changed in the cache, unless `made` holds their new files (see make_routes).
     """
+    # The collector would walk every parsed plan again and again while the build makes
+    # short-lived objects, which hold no cycles to speak of: a tenth of a rebuild's time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(source, output, config, cache, templates, assets, parsed, defer, made, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(
+    source: Path,
+    output: Path,
+    config: Config,
+    cache: Path | None,
+    templates: Path,
+    assets: Path,
+    parsed: ParsedPlans | None,
+    defer: frozenset[str],
+    made: Made | None,
+    progress: Progress | None,
+) -> BuildResult:
     started = time.perf_counter()
     check_output_folder(output, source, PROJECT_ROOT)
     # A build with a cache folder reads the plans the last one parsed, unless given its own.

@@ -313,3 +313,15 @@ def test_pages_rendered_again_to_the_same_bytes_keep_their_file(project):
     assert cached == clean
     assert (project / "site/plans/beta.html").stat().st_ino != inodes["plans/beta.html"]
     assert (project / "site/plans/alpha.html").stat().st_ino == inodes["plans/alpha.html"]
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(project, collecting):
+    import gc
+
+    (gc.enable if collecting else gc.disable)()
+    try:
+        build_both(project)
+        assert gc.isenabled() == collecting
+    finally:
+        gc.enable()
