@@ -86,7 +86,7 @@ def measure_edits(folder: Path, edits: int, pause: float) -> dict:
         chromium = browser.version
         browser.close()
         output = server.lines
-    builds = _seconds(output[first_build:], r"^Build \d+: \d+ plans read.*, ([\d.]+) s")
+    builds = _seconds(output[first_build:], r"^Build \d+: \d+ plans? read.*, ([\d.]+) s")
     catching_up = _seconds(output[first_build:], r"^Build \d+: search indexes .* ([\d.]+) s$")
     return {
         "edit_to_reload_s": {**summary(latencies), "all": latencies},
@@ -105,7 +105,7 @@ def measure_cold_build(folder: Path) -> dict:
     started = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, cwd=folder, check=True)
     wall = time.perf_counter() - started
-    reported = _seconds(result.stdout.splitlines(), r"^\d+ plans read.*, ([\d.]+) s$")[0]
+    reported = _seconds(result.stdout.splitlines(), r"^\d+ plans? read.*, ([\d.]+) s$")[0]
     return {"build_s": reported, "wall_s": wall}
 
 

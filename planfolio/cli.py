@@ -10,7 +10,7 @@ from . import urls
 from .cache import CACHE_FOLDER, cache_folder
 from .check import count_by_kind
 from .config import Config, ConfigError, load_config, with_overrides
-from .model import Problem
+from .model import Problem, counted
 from .output import OutputError, zip_folder
 from .pipeline import ASSETS, TEMPLATES, BuildResult, build, check
 from .progress import terminal_bar
@@ -192,9 +192,9 @@ def _build(args: argparse.Namespace) -> BuildResult | None:
     sys.stderr.flush()
     if not args.quiet:
         print(
-            f"{result.plans_read} plans read, {result.pages_written} pages written to {args.output}"
-            f" ({result.pages_reused} unchanged), "
-            f"{len(result.problems)} problems ({result.errors} errors), {result.seconds:.2f} s"
+            f"{counted(result.plans_read, 'plan')} read, {counted(result.pages_written, 'page')} written"
+            f" to {args.output} ({result.pages_reused} unchanged), {counted(len(result.problems), 'problem')}"
+            f" ({counted(result.errors, 'error')}), {result.seconds:.2f} s"
         )
     return result
 
@@ -240,17 +240,13 @@ def _config_and_problems(path: Path) -> tuple[Config, tuple[Problem, ...]]:
 def print_counts(problems: tuple[Problem, ...], plans: int) -> None:
     """Print how many problems there are, then how many of each kind."""
     if not problems:
-        print(f"no problems in {_count(plans, 'plan')}")
+        print(f"no problems in {counted(plans, 'plan')}")
         return
     errors = sum(problem.severity == "error" for problem in problems)
-    severities = f"{_count(errors, 'error')}, {_count(len(problems) - errors, 'warning')}"
-    print(f"{_count(len(problems), 'problem')} in {_count(plans, 'plan')}: {severities}")
+    severities = f"{counted(errors, 'error')}, {counted(len(problems) - errors, 'warning')}"
+    print(f"{counted(len(problems), 'problem')} in {counted(plans, 'plan')}: {severities}")
     for kind, severity, count in count_by_kind(problems):
-        print(f"  {kind:<18} {_count(count, severity)}")
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+        print(f"  {kind:<18} {counted(count, severity)}")
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -273,6 +269,6 @@ def print_problems(problems: tuple[Problem, ...], plans: int) -> None:
     """Print the numbered list of problems, one per line."""
     if not problems:
         return
-    print(f"{len(problems)} problems in {plans} plans:", file=sys.stderr)
+    print(f"{counted(len(problems), 'problem')} in {counted(plans, 'plan')}:", file=sys.stderr)
     for number, problem in enumerate(problems, 1):
         print(f"{number}. {problem}", file=sys.stderr)

@@ -90,3 +90,8 @@ class Plan:
     def partners(self) -> tuple[Partner, ...]:
         """Return every partner record of every section."""
         return tuple(p for section in self.sections for p in section.partners)
+
+
+def counted(number: int, noun: str) -> str:
+    """Return a number with its noun, plural unless the number is one ("1 plan", "2 plans")."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

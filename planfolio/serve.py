@@ -36,7 +36,7 @@ from urllib.parse import unquote
 
 from tornado import httpserver, netutil, web
 
-from .model import Problem
+from .model import Problem, counted
 from .pipeline import BuildResult
 from .preview import BuildState, Inputs, Outcome, Preview, Watcher
 
@@ -185,9 +185,10 @@ def _summary(state: BuildState, result: BuildResult, catching_up: bool) -> str:
         return f"Build {state.build}: search indexes and data files up to date, {result.seconds:.2f} s"
     lagging = f"; {', '.join(result.deferred)} and the files with them follow" if result.deferred else ""
     return (
-        f"Build {state.build}: {result.plans_read} plans read, {result.pages_written} pages written"
-        f" ({result.pages_reused} unchanged), {len(result.problems)} problems"
-        f" ({result.errors} errors), {result.seconds:.2f} s{lagging}"
+        f"Build {state.build}: {counted(result.plans_read, 'plan')} read,"
+        f" {counted(result.pages_written, 'page')} written ({result.pages_reused} unchanged),"
+        f" {counted(len(result.problems), 'problem')} ({counted(result.errors, 'error')}),"
+        f" {result.seconds:.2f} s{lagging}"
     )
 
 

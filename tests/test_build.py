@@ -122,3 +122,12 @@ def test_help_on_every_command():
     for args in (["--help"], ["build", "--help"], ["deploy", "--help"]):
         result = run_build(*args, cwd=PROJECT_ROOT)
         assert result.returncode == 0 and "usage: build.py" in result.stdout
+
+
+def test_the_summary_counts_in_the_singular_when_there_is_one(tmp_path):
+    answer = "## Challenge statement\n\n> What is your challenge?\n\nRead [the brief](brief.pdf).\n"
+    source = write_plans(tmp_path / "plans", {"one.md": plan_text("One", {"country": "Chad"}, answer)})
+    result = run_build("build", "--source", source, "--output", tmp_path / "site", cwd=tmp_path)
+    summary = result.stdout.strip().splitlines()[-1]
+    assert summary.startswith("1 plan read, ") and ", 1 problem (0 errors), " in summary
+    assert "1 problem in 1 plan:" in result.stderr

@@ -163,7 +163,7 @@ def test_many_quick_saves_make_one_build(capsys):
         builds.append(preview.builds)
     assert builds == [0, 0, 0, 1, 1, 1, 2]
     assert delays == [0.05, 0.05, 0.05, 0.1, 0.1, 0.05, 0.1]  # sooner while saves are coming
-    assert "Build 2: 1 plans read" in capsys.readouterr().out
+    assert "Build 2: 1 plan read" in capsys.readouterr().out
 
 
 def test_a_failure_in_a_template_names_its_file_and_line(tmp_path):
