@@ -252,10 +252,7 @@ def render_pages(
     bundle = gathering if len(missing) > _BUNDLED_PARTS else []
     made_here = {} if bundle else make_all_parts(policy, missing)
     parts = {**(known or {}), **made_here}
-    units = [[route] for route in routes if route not in bundle] + ([bundle] if bundle else [])
-    costs = [unit[0].cost for unit in units[: len(units) - bool(bundle)]]
-    if bundle:
-        costs.append(sum(route.cost for route in bundle) + sum(map(parts_cost, missing)))
+    units, costs = _units_of_work(routes, bundle, missing)
     counter = RouteCounter()
 
     def render_chunk(chunk: list[list[Route]]) -> Rendered:
@@ -270,13 +267,8 @@ def render_pages(
                 files, found = (
                     (ahead, []) if ahead is not None else render_route(renderer, site, route, available)
                 )
-                for path, data in files.items():
-                    if staging is None:
-                        continue
-                    if previous is not None and holds(previous / path, data):  # keep its time
-                        link_file(staging, path, previous / path, folders)
-                    else:
-                        write_file(staging, path, data, folders)
+                if staging is not None:
+                    _put_files(files, staging, previous, folders)
                 if found:
                     problems[route.path] = tuple(found)
                 counter.add_one()
@@ -287,6 +279,28 @@ def render_pages(
         results = run_parallel(render_chunk, chunks)
     new = made_here | {path: part for result in results for path, part in result.parts.items()}
     return Rendered({path: found for result in results for path, found in result.problems.items()}, new)
+
+
+def _units_of_work(
+    routes: list[Route], bundle: list[Route], missing: list[Plan]
+) -> tuple[list[list[Route]], list[int]]:
+    """Return the units of work to share out, with their costs: each route on its own,
+    but the bundle of gathering routes, whose process makes the missing parts first."""
+    units = [[route] for route in routes if route not in bundle]
+    costs = [unit[0].cost for unit in units]
+    if bundle:
+        units.append(bundle)
+        costs.append(sum(route.cost for route in bundle) + sum(map(parts_cost, missing)))
+    return units, costs
+
+
+def _put_files(files: dict[str, bytes], staging: Path, previous: Path | None, folders: set[Path]) -> None:
+    """Write files into staging, but link those the previous output holds already, keeping their time."""
+    for path, data in files.items():
+        if previous is not None and holds(previous / path, data):
+            link_file(staging, path, previous / path, folders)
+        else:
+            write_file(staging, path, data, folders)
 
 
 def render_route(
