@@ -107,12 +107,6 @@ def analyse_document(
     return DocumentTerms(tuple(counted))
 
 
-def analyse(documents: Sequence[dict[str, str]], fields: Sequence[SearchField]) -> Corpus:
-    """Count the terms of every field of every document (refs are their positions)."""
-    cache = TermCache()
-    return gather([analyse_document(document, fields, cache) for document in documents], fields)
-
-
 def gather(documents: Sequence[DocumentTerms], fields: Sequence[SearchField]) -> Corpus:
     """Return the corpus of documents already analysed, in order (refs are their positions)."""
     lengths: list[list[int]] = [[] for _ in fields]

@@ -91,6 +91,11 @@ class Plan:
         """Return every partner record of every section."""
         return tuple(p for section in self.sections for p in section.partners)
 
+    @property
+    def answer_length(self) -> int:
+        """Return how many characters its answers hold: a measure of the work it takes."""
+        return sum(len(entry.answer) for section in self.sections for entry in section.entries)
+
 
 def counted(number: int, noun: str) -> str:
     """Return a number with its noun, plural unless the number is one ("1 plan", "2 plans")."""

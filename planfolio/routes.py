@@ -82,7 +82,7 @@ def _plan_route(site: Site, index: int, fingerprint: str) -> Route:
         for spec in TAXONOMIES
     )
     key = _hash(fingerprint, plan.source_path, plan.digest, plan.slug, card)
-    cost = 2 + sum(len(entry.answer) for section in plan.sections for entry in section.entries) // 2000
+    cost = 2 + plan.answer_length // 2000
     return Route(urls.plan_path(plan.slug), "plan", (str(index),), key, cost)
 
 
