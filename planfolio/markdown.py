@@ -44,6 +44,11 @@ _UNSAFE_MARKUP = re.compile(
 # markdown or HTML syntax, a link, a list or code marker, or unusual white space.
 _MARKUP = re.compile(r"[*_\[\]<>#`!|\\&~=+\t\r]|https?:|mailto:|www\.|^ *(?:-|\d+[.)]|[^\S\n ])", re.M)
 _PARAGRAPH_BREAK = re.compile(r"\n *\n")
+# An answer that is one remote image and nothing else, with a plain address and plain alt text,
+# as the archive's templates write a picture: its link is made without the markdown parser.
+_IMAGE_ONLY = re.compile(
+    r"\n*!\[((?:[A-Za-z0-9]+(?: [A-Za-z0-9]+)*)?)\]\((https?://[A-Za-z0-9][A-Za-z0-9._~/-]*)\)\n*"
+)
 _REMOTE_IMAGE = re.compile(r'<img\b([^>]*?)\ssrc="(https?://[^"]*)"([^>]*)>')
 _IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 _ALT = re.compile(r'\salt="([^"]*)"')
@@ -134,9 +139,28 @@ def render_answer(text: str, markdown: Callable[[str], Any]) -> Rendered:
     if len(text) > MAX_ANSWER_CHARS:
         size = f"answer of {len(text):,} characters is longer than {MAX_ANSWER_CHARS:,}"
         return _plain_text(text, f"{size}: shown as plain text")
+    quick = quick_html(text)
+    if quick is not None:
+        return Rendered(quick, ())
+    return render_markdown(text, markdown)
+
+
+def quick_html(text: str) -> str | None:
+    """Return the safe HTML of an answer simple enough to need no parser or sanitiser, else None.
+
+    That is flat paragraphs of text, and an answer that is one remote image: neither holds a
+    link to check, anything nested or anything to remove.
+    """
     if not _MARKUP.search(text):
-        # Flat paragraphs of text: no link to check, nothing nested, nothing to remove.
-        return Rendered(sanitised_plain_paragraphs(text), ())
+        return sanitised_plain_paragraphs(text)
+    image = _IMAGE_ONLY.fullmatch(text)
+    if image is not None:
+        return f"<p>{_remote_image_link(image.group(1), image.group(2))}</p>\n"
+    return None
+
+
+def render_markdown(text: str, markdown: Callable[[str], Any]) -> Rendered:
+    """Render an answer's markdown and raw HTML through the parser and the sanitiser."""
     text = _TAGGED_LINK.sub(lambda match: " " + _TAG.sub(" ", match.group(2)) + " ", text)
     raw_html = str(markdown(text))
     depth = html_depth(raw_html) if raw_html.count("<") > MAX_HTML_DEPTH else 0
@@ -271,10 +295,14 @@ def repair_url(value: str) -> str | None:
 
 def _image_as_link(match: re.Match[str]) -> str:
     """Show a remote image as a link, so pages make no request to other sites."""
-    attributes = match.group(1) + match.group(3)
-    alt = _ALT.search(attributes)
-    label = f"Image: {alt.group(1)}" if alt and alt.group(1) else "Image (opens on another site)"
-    return f'<a class="remote-image" href="{match.group(2)}" rel="noopener noreferrer">{label}</a>'
+    alt = _ALT.search(match.group(1) + match.group(3))
+    return _remote_image_link(alt.group(1) if alt else "", match.group(2))
+
+
+def _remote_image_link(alt: str, url: str) -> str:
+    """Return the link that stands for a remote image: alt and url as sanitised HTML writes them."""
+    label = f"Image: {alt}" if alt else "Image (opens on another site)"
+    return f'<a class="remote-image" href="{url}" rel="noopener noreferrer">{label}</a>'
 
 
 def _short(url: str) -> str:

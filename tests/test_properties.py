@@ -14,7 +14,9 @@ from planfolio.markdown import (
     _parse_www_link,
     make_markdown,
     plain_paragraphs,
+    quick_html,
     render_answer,
+    render_markdown,
     repair_url,
     sanitise,
 )
@@ -137,6 +139,40 @@ def test_the_faster_parsers_give_the_html_of_the_searching_one(text):
 @given(plain_texts)
 def test_answers_without_markup_skip_the_sanitiser_with_the_same_result(text):
     assert render_answer(text, MARKDOWN).html == sanitise(plain_paragraphs(text))
+
+
+# Answers that are one image, or nearly: alt text, an address, and what may surround them.
+IMAGE_ALT_PIECES = ["a", "Missing", " ", "  ", "_", "*", "&amp;", '"', "é", "[", "\n", "2"]
+IMAGE_URL_PIECES = [
+    "x.org", "/a", ".png", "_b", "~c", "-d", "%20", "?q=1", "#top", "&", '"', " ", "(", ")", "<", ":",
+]  # fmt: skip
+AROUND_IMAGE = ["", "", "", "\n", "\n\n", " ", "    ", "\t", "text", "\r\n", "!"]
+image_answers = st.tuples(
+    st.sampled_from(AROUND_IMAGE),
+    st.one_of(
+        st.sampled_from(["", "Missing alt text", "Chart 2"]),
+        st.lists(st.sampled_from(IMAGE_ALT_PIECES), max_size=4).map("".join),
+    ),
+    st.sampled_from(["https://", "http://", "", "HTTPS://", "ftp://", "javascript:"]),
+    st.lists(st.sampled_from(IMAGE_URL_PIECES), min_size=1, max_size=5).map("".join),
+    st.sampled_from(AROUND_IMAGE),
+).map(lambda parts: f"{parts[0]}![{parts[1]}]({parts[2]}{parts[3]}){parts[4]}")
+
+
+@settings(deadline=None, max_examples=400)
+@given(st.one_of(image_answers, markdown_texts))
+def test_answers_with_markup_that_need_no_parser_render_as_the_parser_would(text):
+    quick = quick_html(text)
+    if quick is not None and _MARKUP.search(text):  # (plain text has a test of its own, above)
+        full = render_markdown(text, MARKDOWN)
+        assert (quick, (), ()) == (full.html, full.warnings, full.local_links)
+
+
+def test_an_answer_of_one_remote_image_needs_no_parser():
+    text = "![Missing alt text](https://example.org/blobs/plans/a1b2.jpg)\n"
+    expected = render_markdown(text, MARKDOWN).html
+    assert 'class="remote-image"' in expected
+    assert quick_html(text) == expected
 
 
 @settings(deadline=None)
