@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .config import Config
 from .data import data_files, record_json
 from .model import Plan
-from .search import PlanSearch, analyse_plan, search_json, search_scripts
+from .search import PlanSearch, analyse_plan, search_corpus, search_json, search_scripts
 from .site import Site
 from .stemmer import TermCache
 
@@ -72,10 +72,22 @@ def gathering_files(
     kind: str, site: Site, config: Config, known: Mapping[str, PlanParts]
 ) -> dict[str, bytes]:
     """Return the files of a gathering route by site-relative path."""
+    return every_gathering_file([kind], site, config, known)[kind]
+
+
+def every_gathering_file(
+    kinds: Sequence[str], site: Site, config: Config, known: Mapping[str, PlanParts]
+) -> dict[str, dict[str, bytes]]:
+    """Return the files of gathering routes of several kinds, by kind, gathering the plans' terms once."""
     parts = every_part(site.plans, config.focal_points, known)
-    if kind == "data":
-        return data_files(site, config, {path: part.record for path, part in parts.items()})
     analysed = {path: part.search for path, part in parts.items()}
-    if kind == "search-json":
-        return search_json(site.plans, analysed)
-    return search_scripts(site.plans, analysed)
+    corpus = search_corpus(site.plans, analysed) if {"search-index", "search-json"} & set(kinds) else None
+    files = {}
+    for kind in kinds:
+        if kind == "data":
+            files[kind] = data_files(site, config, {path: part.record for path, part in parts.items()})
+        elif kind == "search-json":
+            files[kind] = search_json(site.plans, analysed, corpus)
+        else:
+            files[kind] = search_scripts(site.plans, analysed, corpus)
+    return files

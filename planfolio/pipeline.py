@@ -23,7 +23,15 @@ from .cache import (
 from .check import check_site
 from .config import Config
 from .feeds import publishing_files
-from .gathering import GATHERING_KINDS, PlanParts, gathering_files, make_all_parts, missing_parts, parts_cost
+from .gathering import (
+    GATHERING_KINDS,
+    PlanParts,
+    every_gathering_file,
+    gathering_files,
+    make_all_parts,
+    missing_parts,
+    parts_cost,
+)
 from .model import Plan, Problem
 from .output import check_output_folder, copy_tree, holds, link_file, staging_folder, swap_in, write_file
 from .parallel import run_parallel, share, worker_count
@@ -256,14 +264,16 @@ def render_pages(
     counter = RouteCounter()
 
     def render_chunk(chunk: list[list[Route]]) -> Rendered:
-        problems, new, available = {}, {}, parts
+        problems, new, available, gathered = {}, {}, parts, {}
         folders: set[Path] = set()  # the staging folders already made and checked
         for unit in chunk:
             if bundle and unit[0].kind in GATHERING_KINDS:
                 new = make_all_parts(policy, missing)
                 available = parts | new
+                by_kind = every_gathering_file([r.kind for r in unit], site, config, available)
+                gathered = {(r.path, r.key): by_kind[r.kind] for r in unit}
             for route in unit:
-                ahead = made.get((route.path, route.key))
+                ahead = made.get((route.path, route.key)) or gathered.get((route.path, route.key))
                 files, found = (
                     (ahead, []) if ahead is not None else render_route(renderer, site, route, available)
                 )

@@ -60,6 +60,10 @@ BRIEF_FIELDS = (
 FULL_FIELDS = BRIEF_FIELDS + (SearchField("year"), SearchField("text"))
 
 
+#: The plans in index order and the corpus of their terms, which every index is made from.
+SearchCorpus = tuple[list[Plan], Corpus]
+
+
 @dataclass(frozen=True)
 class PlanSearch:
     """What the search files take from one plan, whatever its page name: summary and terms."""
@@ -84,28 +88,35 @@ def build_search_files(plans: Sequence[Plan], policy: str = "hide") -> dict[str,
     return search_scripts(plans, analysed) | search_json(plans, analysed)
 
 
-def search_scripts(plans: Sequence[Plan], analysed: Mapping[str, PlanSearch]) -> dict[str, bytes]:
-    """Return the two scripts the search page loads, from every plan analysed (by source path)."""
-    ordered, corpus = _corpus(plans, analysed)
+def search_scripts(
+    plans: Sequence[Plan], analysed: Mapping[str, PlanSearch], corpus: SearchCorpus | None = None
+) -> dict[str, bytes]:
+    """Return the two scripts the search page loads, from every plan analysed (by source path).
+
+    `corpus`, when given, is search_corpus of the same plans.
+    """
+    ordered, gathered = corpus or search_corpus(plans, analysed)
     brief = {
-        "index": packed_index(corpus, BRIEF_FIELDS),
+        "index": packed_index(gathered, BRIEF_FIELDS),
         "documents": _results(ordered, analysed),
         # The page parses a query's field names against the full index from the start.
         "fulltextFields": [field.name for field in FULL_FIELDS],
     }
     return {
         SEARCH_INDEX: _script(brief),
-        SEARCH_FULLTEXT: _script({"fulltext": packed_index(corpus, FULL_FIELDS)}),
+        SEARCH_FULLTEXT: _script({"fulltext": packed_index(gathered, FULL_FIELDS)}),
     }
 
 
-def search_json(plans: Sequence[Plan], analysed: Mapping[str, PlanSearch]) -> dict[str, bytes]:
+def search_json(
+    plans: Sequence[Plan], analysed: Mapping[str, PlanSearch], corpus: SearchCorpus | None = None
+) -> dict[str, bytes]:
     """Return lunr.js's serialised full index with the result table, from every plan analysed."""
-    ordered, corpus = _corpus(plans, analysed)
-    return {SEARCH_JSON: lunr_index_json(corpus, {"documents": _results(ordered, analysed)})}
+    ordered, gathered = corpus or search_corpus(plans, analysed)
+    return {SEARCH_JSON: lunr_index_json(gathered, {"documents": _results(ordered, analysed)})}
 
 
-def _corpus(plans: Sequence[Plan], analysed: Mapping[str, PlanSearch]) -> tuple[list[Plan], Corpus]:
+def search_corpus(plans: Sequence[Plan], analysed: Mapping[str, PlanSearch]) -> SearchCorpus:
     """Return the plans in index order, by page name, and their terms gathered in that order."""
     ordered = sorted(plans, key=lambda plan: (plan.slug, plan.source_path))
     return ordered, gather([analysed[plan.source_path].terms for plan in ordered], FULL_FIELDS)
