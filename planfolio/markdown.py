@@ -43,6 +43,11 @@ _UNSAFE_MARKUP = re.compile(
 # Text with none of these is plain paragraphs, which need no markdown parser: any
 # markdown or HTML syntax, a link, a list or code marker, or unusual white space.
 _MARKUP = re.compile(r"[*_\[\]<>#`!|\\&~=+\t\r]|https?:|mailto:|www\.|^ *(?:-|\d+[.)]|[^\S\n ])", re.M)
+# The same search as several simpler ones, each of which the regular expression engine
+# runs at full speed: a set of characters, plain strings, and the marks that start a line.
+_MARKUP_CHARACTER = re.compile(r"[*_\[\]<>#`!|\\&~=+\t\r]")
+_FIRST_LINE_MARK = re.compile(r" *(?:-|\d+[.)]|[^\S\n ])")
+_LINE_MARK = re.compile(r"\n *(?:-|\d+[.)]|[^\S\n ])")
 _PARAGRAPH_BREAK = re.compile(r"\n *\n")
 # An answer that is one remote image and nothing else, with a plain address and plain alt text,
 # as the archive's templates write a picture: its link is made without the markdown parser.
@@ -151,12 +156,25 @@ def quick_html(text: str) -> str | None:
     That is flat paragraphs of text, and an answer that is one remote image: neither holds a
     link to check, anything nested or anything to remove.
     """
-    if not _MARKUP.search(text):
+    if not has_markup(text):
         return sanitised_plain_paragraphs(text)
     image = _IMAGE_ONLY.fullmatch(text)
     if image is not None:
         return f"<p>{_remote_image_link(image.group(1), image.group(2))}</p>\n"
     return None
+
+
+def has_markup(text: str) -> bool:
+    """Return whether text holds anything _MARKUP finds: markdown or HTML syntax, a link, a mark."""
+    return bool(
+        _MARKUP_CHARACTER.search(text)
+        or "http:" in text
+        or "https:" in text
+        or "mailto:" in text
+        or "www." in text
+        or _FIRST_LINE_MARK.match(text)
+        or _LINE_MARK.search(text)
+    )
 
 
 def render_markdown(text: str, markdown: Callable[[str], Any]) -> Rendered:

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from planfolio.check import taken_page_names
@@ -12,6 +12,7 @@ from planfolio.markdown import (
     _WWW_LINK,
     AnswerMarkdown,
     _parse_www_link,
+    has_markup,
     make_markdown,
     plain_paragraphs,
     quick_html,
@@ -134,6 +135,27 @@ def test_the_faster_parsers_give_the_html_of_the_searching_one(text):
     html = SEARCHING_MARKDOWN(text)
     assert MARKDOWN(text) == html
     assert ANSWER_MARKDOWN(text) == html
+
+
+# Lines that start, or almost start, with a list mark, in unusual white space or not.
+marked_lines = st.lists(
+    st.tuples(
+        st.sampled_from(["", " ", "   ", "\xa0", "\u2028"]),
+        st.sampled_from(["", "-", "1.", "12)", "3", "a"]),
+        st.sampled_from(["", " x"]),
+    ).map("".join),
+    max_size=5,
+).map("\n".join)
+
+
+@settings(max_examples=300)
+@given(st.one_of(plain_texts, markdown_texts, answer_texts, marked_lines))
+@example("a\n- b")
+@example("a\n  12) b")
+@example("a\n\xa0b")
+@example("- a")
+def test_the_quick_search_for_markup_finds_what_the_pattern_finds(text):
+    assert has_markup(text) == bool(_MARKUP.search(text))
 
 
 @given(plain_texts)
