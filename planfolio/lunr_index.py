@@ -82,15 +82,16 @@ class Corpus:
         gaps = self._gaps.get((column, term))
         if gaps is None:
             pairs = self.postings[column][term]
-            docs, frequencies = pairs[::2], pairs[1::2]
-            gaps = list(map(operator.sub, docs, [0, *docs[:-1]]))
-            if max(frequencies) > 1:
-                with_frequencies = []
-                for gap, tf in zip(gaps, frequencies, strict=True):
-                    with_frequencies.append(gap)
-                    if tf > 1:
-                        with_frequencies.append(-tf)
-                gaps = with_frequencies
+            if len(pairs) == 2:  # most terms are in one document
+                gaps = [pairs[0]] if pairs[1] == 1 else [pairs[0], -pairs[1]]
+            else:
+                docs, frequencies = pairs[::2], pairs[1::2]
+                gaps = list(map(operator.sub, docs, [0, *docs[:-1]]))
+                if max(frequencies) > 1:
+                    # Each gap followed by -tf, then every -1 dropped: no gap is negative.
+                    both = [0] * len(pairs)
+                    both[::2], both[1::2] = gaps, map(operator.neg, frequencies)
+                    gaps = list(filter((-1).__ne__, both))
             self._gaps[column, term] = gaps
         return gaps
 
@@ -169,7 +170,11 @@ def packed_index(corpus: Corpus, fields: Sequence[SearchField]) -> dict[str, Any
     """
     columns = [corpus.fields.index(field) for field in fields]
     postings = [corpus.postings[column] for column in columns]
-    terms = [term for term in corpus.sorted_terms if any(term in found for found in postings)]
+    if len(columns) == len(corpus.fields):  # every term is in one field or another
+        terms = corpus.sorted_terms
+    else:
+        present = set().union(*postings)
+        terms = [term for term in corpus.sorted_terms if term in present]
     positions = {term: position for position, term in enumerate(terms)}
     packed: list[list[list[int]]] = []
     for column, found in zip(columns, postings, strict=True):
