@@ -87,11 +87,12 @@ def _child(function: Callable[[list[Item]], Result], chunk: list[Item], write_en
 class Background(Generic[Result]):
     """One function run in a forked child while this process goes on; collect its result later.
 
-    The result travels through a file in `folder`, so that a large one never blocks the
-    child on a full pipe. Without fork (not on Linux or macOS) the function runs at once.
+    The result travels through a file in `folder` (by default the system's temporary
+    folder), so that a large one never blocks the child on a full pipe. Without fork (not
+    on Linux or macOS) the function runs at once.
     """
 
-    def __init__(self, function: Callable[[], Result], folder: Path) -> None:
+    def __init__(self, function: Callable[[], Result], folder: Path | None = None) -> None:
         descriptor, name = tempfile.mkstemp(suffix=".pickle", dir=folder)
         os.close(descriptor)
         self._path = Path(name)

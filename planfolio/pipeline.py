@@ -6,7 +6,9 @@ import gc
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from . import urls
@@ -34,7 +36,7 @@ from .gathering import (
 )
 from .model import Plan, Problem
 from .output import check_output_folder, copy_tree, holds, link_file, staging_folder, swap_in, write_file
-from .parallel import run_parallel, share, worker_count
+from .parallel import Background, run_parallel, share, worker_count
 from .progress import Progress, RouteCounter, watching
 from .render import Renderer
 from .routes import Route, site_routes
@@ -45,6 +47,8 @@ TEMPLATES = PROJECT_ROOT / "templates"
 ASSETS = PROJECT_ROOT / "assets"
 PLAN_SUFFIXES = (".md", ".markdown")
 
+# From this many plans on, the site's checks run in a process of their own.
+_CHECKED_APART = 200
 # Above this many plans without their parts of the gathering files, making them is shared
 # out as one unit of work with those files, instead of done before the pages.
 _BUNDLED_PARTS = 50
@@ -118,6 +122,7 @@ def _build(
     saved = load_parsed(cache, code) if parsed is None and cache is not None else None
     kept = parsed or saved
     site = read_site(source, kept)
+    checking = _start_checks(site, source)
     routes = site_routes(site, fingerprint(config, code, templates), config.base_url)
     manifest = load_manifest(cache, output)
     made = made or {}
@@ -146,12 +151,25 @@ def _build(
         kept.add_parts(rendered.parts)
     if saved is not None and cache is not None:
         save_parsed(cache, saved, code)
-    all_problems = _all_problems(site, page_problems, check_site(site, source))
+    all_problems = _all_problems(site, page_problems, checking())
     seconds = time.perf_counter() - started
     plan_pages = tuple((plan.source_path, urls.plan_path(plan.slug)) for plan in site.plans)
     return BuildResult(
         len(site.plans), len(fresh), len(reused), all_problems, seconds, plan_pages, tuple(sorted(deferred))
     )
+
+
+def _start_checks(site: Site, source: Path) -> Callable[[], list[Problem]]:
+    """Start the site's checks; return what gives their problems once they are done.
+
+    For a large site they run in a process of their own, while this one routes and
+    renders: they take as long as rendering a few dozen pages.
+    """
+    if len(site.plans) < _CHECKED_APART or not hasattr(os, "fork"):
+        problems = check_site(site, source)
+        return lambda: problems
+    checking = Background(partial(check_site, site, source))
+    return checking.result
 
 
 def check(source: Path, config: Config) -> tuple[Site, tuple[Problem, ...]]:

@@ -86,3 +86,25 @@ def test_count_by_kind_puts_errors_first():
     assert count_by_kind(problems) == [
         ("year", "error", 1), ("country", "warning", 1), ("unknown-key", "warning", 2),
     ]  # fmt: skip
+
+
+def test_a_large_site_is_checked_in_a_process_of_its_own_with_the_same_problems(tmp_path, monkeypatch):
+    from planfolio import pipeline
+    from planfolio.config import Config
+
+    started = []
+
+    class Watched(pipeline.Background):
+        def __init__(self, function, folder=None):
+            started.append(function)
+            super().__init__(function, folder)
+
+    monkeypatch.setattr(pipeline, "Background", Watched)
+    plans = {f"p{number:03}.md": f"# Plan {number}\n" for number in range(pipeline._CHECKED_APART)}
+    plans["p000.md"] = "# Plan 1\n## End\n> Q\n\n[x](x.pdf)\n"  # a taken title and a missing file
+    site, source = site_of(tmp_path, plans)
+    result = pipeline.build(source, tmp_path / "site", Config())
+    expected = check_site(site, source)
+    assert len(started) == 1
+    assert [p.kind for p in expected] == ["duplicate-title", "local-link"]
+    assert set(expected) <= set(result.problems)
