@@ -11,6 +11,7 @@ from urllib.parse import quote, urlsplit
 
 import mistune
 import nh3
+from mistune.plugins import import_plugin
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "del", "em", "h3", "h4",
@@ -98,6 +99,26 @@ class _AnswerRenderer(mistune.HTMLRenderer):
         return mistune.escape(url)
 
 
+class _AnswerInlineParser(mistune.InlineParser):
+    """mistune's inline parser, stopping its fast skip over plain text only where a bare
+    address can start, instead of at every "h" and "w" of the text."""
+
+    _trigger_chars: set[str] | None = None
+    _trigger: re.Pattern[str] | None = None
+
+    def _get_fast_trigger_re(self, chars: set[str]) -> re.Pattern[str]:
+        if chars is not self._trigger_chars:
+            # The address rules (url_link and www_link) are the only ones that start at h or w.
+            others = "".join(sorted(chars - {"h", "w"}))
+            alternatives = [f"[{re.escape(others)}]"] if others else []
+            alternatives += ["h(?=ttps?://)"] if "h" in chars else []
+            alternatives += [r"w(?=ww\.)"] if "w" in chars else []
+            self._trigger = re.compile("|".join(alternatives))
+            self._trigger_chars = chars
+        assert self._trigger is not None
+        return self._trigger
+
+
 def _parse_www_link(inline: Any, match: re.Match[str], state: Any) -> int:
     text = match.group(0)
     if state.in_link:
@@ -119,8 +140,10 @@ def make_markdown(bare_addresses: bool = True) -> mistune.Markdown:
     plugins: list[Any] = ["strikethrough", "table"]
     if bare_addresses:
         plugins += ["url", _www_links]
-    return mistune.create_markdown(
-        escape=False, hard_wrap=True, renderer=_AnswerRenderer(escape=False), plugins=plugins
+    return mistune.Markdown(
+        renderer=_AnswerRenderer(escape=False),
+        inline=_AnswerInlineParser(hard_wrap=True),
+        plugins=[import_plugin(plugin) for plugin in plugins],
     )
 
 
