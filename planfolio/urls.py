@@ -7,6 +7,8 @@ file://, under any sub-path and at a domain root.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 HOME = "index.html"
 SEARCH = "search.html"
 SEARCH_INDEX = "search-index.js"
@@ -45,10 +47,17 @@ def asset_path(name: str) -> str:
 
 def relative_url(from_page: str, to_page: str) -> str:
     """Return the relative URL from one page to another, both given from the site root."""
+    if to_page and to_page[0] != "#":
+        return _relative_url(from_page.rpartition("/")[0], to_page)
+    # A link within the page, or to the page itself.
+    return to_page or from_page.rsplit("/", 1)[-1]
+
+
+@lru_cache(maxsize=1 << 14)
+def _relative_url(from_folder: str, to_page: str) -> str:
+    """Return the relative URL from a folder to a page: every page of a folder links alike."""
     to_page, hash_mark, fragment = to_page.partition("#")
-    if not to_page:
-        return hash_mark + fragment if hash_mark else from_page.rsplit("/", 1)[-1]
-    from_folders = from_page.split("/")[:-1]
+    from_folders = from_folder.split("/") if from_folder else []
     to_parts = to_page.split("/")
     shared = 0
     while (
