@@ -124,7 +124,10 @@ class Background(Generic[Result]):
         return True
 
     def result(self) -> Result:
-        """Return the function's result, or raise RuntimeError with its failure, once done."""
+        """Return the function's result, or raise RuntimeError with its failure, waiting until done."""
+        if self._pid:
+            os.waitpid(self._pid, 0)
+            self._pid = 0
         data = self._path.read_bytes()
         self._path.unlink()
         status, value = pickle.loads(data) if data else ("error", "the background process died")

@@ -50,6 +50,13 @@ def wait_for(background):
         time.sleep(0.01)
 
 
+def test_asking_for_the_result_waits_for_the_background_work(tmp_path):
+    background = Background(lambda: time.sleep(0.2) or "done", tmp_path)
+    assert background.result() == "done"
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # the child has been waited for: none is left behind
+
+
 def test_background_work_returns_its_result(tmp_path):
     background = Background(lambda: {"pid": os.getpid(), "data": b"x" * 1_000_000}, tmp_path)
     wait_for(background)
