@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .config import Config
 from .data import data_files, record_json
 from .model import Plan
-from .search import PlanSearch, analyse_plan, search_corpus, search_json, search_scripts
+from .search import PlanSearch, SearchCorpus, analyse_plan, search_corpus, search_json, search_scripts
 from .site import Site
 from .stemmer import TermCache
 
@@ -68,26 +68,24 @@ def _known(plan: Plan, policy: str, known: Mapping[str, PlanParts]) -> bool:
     return found is not None and found.key == parts_key(plan, policy)
 
 
-def gathering_files(
-    kind: str, site: Site, config: Config, known: Mapping[str, PlanParts]
-) -> dict[str, bytes]:
-    """Return the files of a gathering route by site-relative path."""
-    return every_gathering_file([kind], site, config, known)[kind]
+class Gathering:
+    """The gathering files of a site, made kind by kind from the plans' parts, which the
+    search files' kinds take from one gathering of every plan's terms."""
 
+    def __init__(self, site: Site, config: Config, known: Mapping[str, PlanParts]) -> None:
+        self.site, self.config = site, config
+        self.parts = every_part(site.plans, config.focal_points, known)
+        self.analysed = {path: part.search for path, part in self.parts.items()}
+        self._corpus: SearchCorpus | None = None
 
-def every_gathering_file(
-    kinds: Sequence[str], site: Site, config: Config, known: Mapping[str, PlanParts]
-) -> dict[str, dict[str, bytes]]:
-    """Return the files of gathering routes of several kinds, by kind, gathering the plans' terms once."""
-    parts = every_part(site.plans, config.focal_points, known)
-    analysed = {path: part.search for path, part in parts.items()}
-    corpus = search_corpus(site.plans, analysed) if {"search-index", "search-json"} & set(kinds) else None
-    files = {}
-    for kind in kinds:
+    def files(self, kind: str) -> dict[str, bytes]:
+        """Return the files of a gathering route of a kind by site-relative path."""
         if kind == "data":
-            files[kind] = data_files(site, config, {path: part.record for path, part in parts.items()})
-        elif kind == "search-json":
-            files[kind] = search_json(site.plans, analysed, corpus)
-        else:
-            files[kind] = search_scripts(site.plans, analysed, corpus)
-    return files
+            return data_files(
+                self.site, self.config, {path: part.record for path, part in self.parts.items()}
+            )
+        if self._corpus is None:
+            self._corpus = search_corpus(self.site.plans, self.analysed)
+        if kind == "search-json":
+            return search_json(self.site.plans, self.analysed, self._corpus)
+        return search_scripts(self.site.plans, self.analysed, self._corpus)

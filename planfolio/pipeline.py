@@ -27,9 +27,8 @@ from .config import Config
 from .feeds import publishing_files
 from .gathering import (
     GATHERING_KINDS,
+    Gathering,
     PlanParts,
-    every_gathering_file,
-    gathering_files,
     make_all_parts,
     missing_parts,
     parts_cost,
@@ -282,18 +281,20 @@ def render_pages(
     counter = RouteCounter()
 
     def render_chunk(chunk: list[list[Route]]) -> Rendered:
-        problems, new, available, gathered = {}, {}, parts, {}
+        problems, new, available = {}, {}, parts
         folders: set[Path] = set()  # the staging folders already made and checked
         for unit in chunk:
+            gathering = None
             if bundle and unit[0].kind in GATHERING_KINDS:
                 new = make_all_parts(policy, missing)
                 available = parts | new
-                by_kind = every_gathering_file([r.kind for r in unit], site, config, available)
-                gathered = {(r.path, r.key): by_kind[r.kind] for r in unit}
+                gathering = Gathering(site, config, available)  # its terms gathered once for all
             for route in unit:
-                ahead = made.get((route.path, route.key)) or gathered.get((route.path, route.key))
+                ahead = made.get((route.path, route.key))
                 files, found = (
-                    (ahead, []) if ahead is not None else render_route(renderer, site, route, available)
+                    (ahead, [])
+                    if ahead is not None
+                    else render_route(renderer, site, route, available, gathering)
                 )
                 if staging is not None:
                     _put_files(files, staging, previous, folders)
@@ -332,9 +333,16 @@ def _put_files(files: dict[str, bytes], staging: Path, previous: Path | None, fo
 
 
 def render_route(
-    renderer: Renderer, site: Site, route: Route, parts: dict[str, PlanParts]
+    renderer: Renderer,
+    site: Site,
+    route: Route,
+    parts: dict[str, PlanParts],
+    gathering: Gathering | None = None,
 ) -> tuple[dict[str, bytes], list[Problem]]:
-    """Return the files of one route by path, and the problems found making them."""
+    """Return the files of one route by path, and the problems found making them.
+
+    The files of a gathering route come from `gathering`, when given, else from `parts`.
+    """
     if route.kind == "plan":
         plan = site.plans[int(route.subject[0])]
         try:
@@ -343,7 +351,7 @@ def render_route(
             raise RuntimeError(f"while rendering {plan.source_path}: {error}") from error
         return {route.path: data}, problems
     if route.kind in GATHERING_KINDS:
-        return gathering_files(route.kind, site, renderer.config, parts), []
+        return (gathering or Gathering(site, renderer.config, parts)).files(route.kind), []
     if route.kind == "publishing":
         return publishing_files(site, renderer.config, route.subject), []
     return {route.path: _render_listing(renderer, site, route)}, []
