@@ -85,7 +85,8 @@ def build_search_files(plans: Sequence[Plan], policy: str = "hide") -> dict[str,
     """
     cache = TermCache()
     analysed = {plan.source_path: analyse_plan(plan, policy, cache) for plan in plans}
-    return search_scripts(plans, analysed) | search_json(plans, analysed)
+    corpus = search_corpus(plans, analysed)
+    return search_scripts(plans, analysed, corpus) | search_json(plans, analysed, corpus)
 
 
 def search_scripts(
