@@ -15,6 +15,7 @@ from typing import Any
 
 from . import urls
 from .config import Config
+from .jsontext import json_bytes
 from .model import LIST_KEYS, Plan, Section
 from .privacy import publish_focal_point, publish_partner, publish_text
 from .site import Site
@@ -49,8 +50,7 @@ def plans_json(config: Config, records: Sequence[bytes]) -> bytes:
 
 def record_json(plan: Plan, policy: str) -> bytes:
     """Return a plan's record as plans.json holds it, on one line."""
-    # Without indent, json.dumps runs its C encoder, several times faster.
-    return json.dumps(plan_record(plan, policy), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json_bytes(plan_record(plan, policy))
 
 
 def plans_csv(site: Site, config: Config) -> bytes:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, cast
 
+from .jsontext import json_bytes
 from .stemmer import FOLD_LABEL, STEMMER_LABEL, TermCache, tokenize
 
 LUNR_VERSION = "2.3.9"
@@ -144,7 +145,7 @@ def lunr_index_json(corpus: Corpus, extra: dict[str, Any] | None = None) -> byte
     chunks = [head.encode(), *_field_vector_chunks(corpus, names), b'],"invertedIndex":[']
     chunks += _inverted_index(corpus, names)
     chunks.append(f'],"pipeline":{dumps(list(SEARCH_PIPELINE))}'.encode())
-    chunks += [f",{dumps(key)}:{dumps(value)}".encode() for key, value in (extra or {}).items()]
+    chunks += [b"," + json_bytes(key) + b":" + json_bytes(value) for key, value in (extra or {}).items()]
     chunks.append(b"}")
     return b"".join(chunks)
 

@@ -16,12 +16,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .jsontext import json_bytes
 from .lunr_index import (
     Corpus,
     DocumentTerms,
     SearchField,
     analyse_document,
-    dumps,
     gather,
     lunr_index_json,
     packed_index,
@@ -199,5 +199,5 @@ def gzipped_size(data: bytes) -> int:
 
 def _script(value: dict[str, Any]) -> bytes:
     """Return a script that merges value into the page's global search object."""
-    body = dumps(value)
-    return f"window.{GLOBAL_NAME}=Object.assign(window.{GLOBAL_NAME}||{{}},{body});\n".encode()
+    head = f"window.{GLOBAL_NAME}=Object.assign(window.{GLOBAL_NAME}||{{}},".encode()
+    return head + json_bytes(value) + b");\n"
