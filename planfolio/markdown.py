@@ -41,14 +41,30 @@ _UNSAFE_MARKUP = re.compile(
     r"|<[A-Za-z][^>]*?\s(on[A-Za-z]+)\s*=",
     re.I,
 )
-# Text with none of these is plain paragraphs, which need no markdown parser: any
-# markdown or HTML syntax, a link, a list or code marker, or unusual white space.
-_MARKUP = re.compile(r"[*_\[\]<>#`!|\\&~=+\t\r]|https?:|mailto:|www\.|^ *(?:-|\d+[.)]|[^\S\n ])", re.M)
+# Text with none of these is plain paragraphs, which need no markdown parser: any markdown
+# or HTML syntax or NUL, a link, white space other than spaces, line breaks and no-break
+# spaces, a list mark or a line of dashes, four spaces that start a paragraph (code), a
+# line of only spaces and no-break spaces, or a no-break space that starts a paragraph's
+# later line (the parser drops those two; elsewhere it keeps no-break spaces as they are).
+_MARKUP = re.compile(
+    r"[*_\[\]<>#`!|\\&~=+\x00]|[^\S \n\xa0]|https?:|mailto:|www\."
+    r"|^ *(?:-(?=[ \t-]|$)|\d+[.)](?=[ \t]|$))"
+    r"|(?:\A|\n *\n)(?: *\n)* {4}"
+    r"|^[ \xa0]*\xa0[ \xa0]*$|[^ \n] *\n *\xa0",
+    re.M,
+)
 # The same search as several simpler ones, each of which the regular expression engine
-# runs at full speed: a set of characters, plain strings, and the marks that start a line.
-_MARKUP_CHARACTER = re.compile(r"[*_\[\]<>#`!|\\&~=+\t\r]")
-_FIRST_LINE_MARK = re.compile(r" *(?:-|\d+[.)]|[^\S\n ])")
-_LINE_MARK = re.compile(r"\n *(?:-|\d+[.)]|[^\S\n ])")
+# runs at full speed: a set of characters, plain strings, and what starts a line.
+# (The white space is every character str.isspace() holds but the space, "\n" and "\xa0".)
+_MARKUP_CHARACTER = re.compile(
+    r"[*_\[\]<>#`!|\\&~=+\x00\t\x0b\x0c\r\x1c-\x1f\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
+_FIRST_LINE_MARK = re.compile(r" *(?:-(?=[ \t-]|$)|\d+[.)](?=[ \t]|$))", re.M)
+_LINE_MARK = re.compile(r"\n *(?:-(?=[ \t-]|$)|\d+[.)](?=[ \t]|$))", re.M)
+_FIRST_CODE = re.compile(r"(?: *\n)* {4}")
+_CODE = re.compile(r"\n *\n(?: *\n)* {4}")
+_NO_BREAK_AT_END = re.compile(r"\xa0[ \xa0]*(?:\n|\Z)")
+_NO_BREAK_AT_START = re.compile(r"\n *\xa0")
 _PARAGRAPH_BREAK = re.compile(r"\n *\n")
 # An answer that is one remote image and nothing else, with a plain address and plain alt text,
 # as the archive's templates write a picture: its link is made without the markdown parser.
@@ -197,7 +213,21 @@ def has_markup(text: str) -> bool:
         or "www." in text
         or _FIRST_LINE_MARK.match(text)
         or _LINE_MARK.search(text)
+        or ("    " in text and (_FIRST_CODE.match(text) or _CODE.search(text)))
+        or ("\xa0" in text and _dropped_no_break_space(text))
     )
+
+
+def _dropped_no_break_space(text: str) -> bool:
+    """Return whether a line is only spaces and no-break spaces, or a paragraph's later line
+    starts with a no-break space: the two cases where the parser drops them."""
+    for match in _NO_BREAK_AT_END.finditer(text):
+        if not text[text.rfind("\n", 0, match.start()) + 1 : match.start()].strip(" \xa0"):
+            return True
+    for match in _NO_BREAK_AT_START.finditer(text):
+        if text[text.rfind("\n", 0, match.start()) + 1 : match.start()].strip(" "):
+            return True
+    return False
 
 
 def render_markdown(text: str, markdown: Callable[[str], Any]) -> Rendered:

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from planfolio.check import taken_page_names
@@ -156,6 +156,23 @@ marked_lines = st.lists(
 @example("- a")
 def test_the_quick_search_for_markup_finds_what_the_pattern_finds(text):
     assert has_markup(text) == bool(_MARKUP.search(text))
+
+
+# Text near the edge of plain: white space, list and code indents, marks that almost start a list.
+NEARLY_PLAIN_PIECES = [
+    " ", "    ", "\n", "\n\n", "\n    ", "\xa0", "-", "--", "1.", "2)", "10.", "3", "a", "word", "é", ".",
+    ",", ";", ":", "'", '"', "(", ")", "/", "%", "?", "\u200b", "\U0001f600", "x-y",
+]  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(NEARLY_PLAIN_PIECES), max_size=25).map("".join))
+@example("    code")
+@example("a\n\n    code")
+@example("a\n\xa0b")
+def test_answers_that_skip_the_parser_render_as_the_parser_would(text):
+    assume(not has_markup(text))
+    assert render_answer(text, MARKDOWN).html == render_markdown(text, MARKDOWN).html
 
 
 @given(plain_texts)
