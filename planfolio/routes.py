@@ -32,6 +32,12 @@ class Route:
         return (self.path, *self.also)
 
 
+# A term page lists a dozen plans, and takes half as long as a short plan's page; the index
+# of a taxonomy lists all its terms (timed on the real corpus, as the costs of the others).
+_TERM_COST = 1
+_INDEX_COST = 4
+
+
 def site_routes(site: Site, fingerprint: str, base_url: str) -> list[Route]:
     """Return the route of every file the build makes, in output-path order.
 
@@ -45,11 +51,13 @@ def site_routes(site: Site, fingerprint: str, base_url: str) -> list[Route]:
         for term in terms.values():
             members = tuple(summaries[plan.source_path] for plan in term.plans)
             key = _hash(fingerprint, spec.key, term.slug, term.name, members)
-            routes.append(Route(urls.term_path(spec.folder, term.slug), "term", (spec.key, term.slug), key))
+            path = urls.term_path(spec.folder, term.slug)
+            routes.append(Route(path, "term", (spec.key, term.slug), key, _TERM_COST))
         listing = tuple((term.slug, term.name, len(term.plans)) for term in terms.values())
         for by_count in (False, True):
             path = urls.taxonomy_index_path(spec.folder, by_count)
-            routes.append(Route(path, "index", (spec.key, str(by_count)), _hash(fingerprint, path, listing)))
+            key = _hash(fingerprint, path, listing)
+            routes.append(Route(path, "index", (spec.key, str(by_count)), key, _INDEX_COST))
     everything = tuple(summaries[plan.source_path] for plan in site.plans)
     counts = tuple((key, len(taxonomy.terms)) for key, taxonomy in site.taxonomies.items())
     home_key = _hash(fingerprint, "home", everything, counts)
