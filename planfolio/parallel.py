@@ -19,6 +19,29 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
+class WorkerError(RuntimeError):
+    """A failure in another process: its description, and where it happened there, as
+    (file name, line) from the outermost call to the innermost, as a traceback lists them."""
+
+    def __init__(self, detail: str, frames: tuple[tuple[str, int], ...] = ()) -> None:
+        super().__init__(detail)
+        self.frames = frames
+
+
+def error_frames(error: BaseException) -> tuple[tuple[str, int], ...]:
+    """Return where an error happened, as (file name, line), outermost first, then those of
+    the error it was raised from, and of a WorkerError, those in its own process."""
+    frames = tuple((frame.filename, frame.lineno or 0) for frame in traceback.extract_tb(error.__traceback__))
+    if error.__cause__ is not None:
+        frames += error_frames(error.__cause__)
+    return frames + getattr(error, "frames", ())
+
+
+def _failure(error: BaseException) -> tuple[str, tuple[tuple[str, int], ...]]:
+    """Return what a WorkerError is made of: the error's description and its frames."""
+    return f"{type(error).__name__}: {error}", error_frames(error)
+
+
 def worker_count() -> int:
     """Return how many processes to use: one per core this process may run on."""
     try:
@@ -57,7 +80,7 @@ def run_parallel(function: Callable[[list[Item]], Result], chunks: list[list[Ite
         outcomes = [_collect(pid, read_end) for pid, read_end in children]
     failures = [value for status, value in outcomes if status == "error"]
     if failures:
-        raise RuntimeError(failures[0])
+        raise WorkerError(*failures[0])
     return results + [value for _, value in outcomes]
 
 
@@ -66,7 +89,7 @@ def _collect(pid: int, read_end: int) -> tuple[str, Any]:
     with os.fdopen(read_end, "rb") as pipe:
         data = pipe.read()
     os.waitpid(pid, 0)
-    return pickle.loads(data) if data else ("error", "a worker process died")
+    return pickle.loads(data) if data else ("error", ("a worker process died", ()))
 
 
 def _child(function: Callable[[list[Item]], Result], chunk: list[Item], write_end: int) -> None:
@@ -76,8 +99,7 @@ def _child(function: Callable[[list[Item]], Result], chunk: list[Item], write_en
             payload = pickle.dumps(("ok", function(chunk)), protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
         except BaseException as error:  # any failure must reach the parent, never vanish
-            detail = "".join(traceback.format_exception_only(type(error), error)).strip()
-            payload = pickle.dumps(("error", detail))
+            payload = pickle.dumps(("error", _failure(error)))
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(payload)
     finally:  # even when the parent is gone: the child never returns into the parent's code
@@ -124,15 +146,15 @@ class Background(Generic[Result]):
         return True
 
     def result(self) -> Result:
-        """Return the function's result, or raise RuntimeError with its failure, waiting until done."""
+        """Return the function's result, or raise WorkerError with its failure, waiting until done."""
         if self._pid:
             os.waitpid(self._pid, 0)
             self._pid = 0
         data = self._path.read_bytes()
         self._path.unlink()
-        status, value = pickle.loads(data) if data else ("error", "the background process died")
+        status, value = pickle.loads(data) if data else ("error", ("the background process died", ()))
         if status == "error":
-            raise RuntimeError(value)
+            raise WorkerError(*value)
         return cast(Result, value)
 
     def stop(self) -> None:
@@ -145,8 +167,8 @@ class Background(Generic[Result]):
 
 
 def _outcome(function: Callable[[], Any]) -> bytes:
-    """Return ("ok", result) or ("error", description) of calling function, pickled."""
+    """Return ("ok", result) or ("error", what a WorkerError is made of) of calling function, pickled."""
     try:
         return pickle.dumps(("ok", function()), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as error:  # the failure must reach the parent, never vanish
-        return pickle.dumps(("error", "".join(traceback.format_exception_only(type(error), error)).strip()))
+        return pickle.dumps(("error", _failure(error)))

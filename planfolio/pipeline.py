@@ -46,6 +46,8 @@ TEMPLATES = PROJECT_ROOT / "templates"
 ASSETS = PROJECT_ROOT / "assets"
 PLAN_SUFFIXES = (".md", ".markdown")
 
+# Below this cost of routes (about 20 ms of work), starting a second process costs more than it saves.
+_SHARED_RENDERING_COST = 100
 # From this many plans on, the site's checks run in a process of their own.
 _CHECKED_APART = 200
 # Above this many plans without their parts of the gathering files, making them is shared
@@ -304,7 +306,7 @@ def render_pages(
         return Rendered(problems, new)
 
     with watching(counter, len(routes), progress):
-        chunks = share(units, costs, worker_count() if sum(costs) > 50 else 1)
+        chunks = share(units, costs, worker_count() if sum(costs) > _SHARED_RENDERING_COST else 1)
         results = run_parallel(render_chunk, chunks)
     new = made_here | {path: part for result in results for path, part in result.parts.items()}
     return Rendered({path: found for result in results for path, found in result.problems.items()}, new)

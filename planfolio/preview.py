@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import time
-import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import partial
@@ -22,7 +21,7 @@ from urllib.parse import urlsplit
 from .cache import ParsedPlans
 from .config import Config, ConfigError, load_config
 from .model import Problem
-from .parallel import Background
+from .parallel import Background, WorkerError, error_frames
 from .pipeline import GATHERING_KINDS, PLAN_SUFFIXES, BuildResult, Made, build, make_routes
 from .render import template_problems
 
@@ -178,13 +177,14 @@ def explain_failure(error: Exception, templates: Path) -> tuple[Problem, ...]:
     syntax = template_problems(templates)
     if syntax:
         return tuple(syntax)
-    message = f"{type(error).__name__}: {error}"
+    # A failure in another process (see parallel.WorkerError) brings its own description and frames.
+    message = str(error) if isinstance(error, WorkerError) else f"{type(error).__name__}: {error}"
     folder = templates.resolve()
-    for frame in reversed(traceback.extract_tb(error.__traceback__)):
-        path = Path(frame.filename).resolve()
+    for filename, line in reversed(error_frames(error)):
+        path = Path(filename).resolve()
         if path.is_relative_to(folder):  # Jinja gives its frames the template's name and line
             name = path.relative_to(folder).as_posix()
-            return (Problem(f"{templates.name}/{name}", frame.lineno, message),)
+            return (Problem(f"{templates.name}/{name}", line, message),)
     return (Problem("the build", None, message),)
 
 

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from planfolio.parallel import Background, run_parallel, share
+from planfolio.parallel import Background, WorkerError, error_frames, run_parallel, share
 
 
 def double(chunk):
@@ -28,6 +28,19 @@ def test_a_child_failure_is_raised_in_the_parent():
 
     with pytest.raises(RuntimeError, match="ValueError: no twos"):
         run_parallel(work, [[1], [2]])
+
+
+def test_a_child_failure_says_where_in_the_child_it_happened():
+    def work(chunk):
+        if chunk == [2]:
+            raise ValueError("no twos")  # the line the failure names
+        return chunk
+
+    with pytest.raises(WorkerError) as caught:
+        run_parallel(work, [[1], [2]])
+    line = work.__code__.co_firstlineno + 2
+    assert caught.value.frames[-1] == (__file__, line)
+    assert error_frames(caught.value)[-1] == (__file__, line)
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")

@@ -180,6 +180,25 @@ def test_a_failure_in_a_template_names_its_file_and_line(tmp_path):
     )
 
 
+@pytest.mark.parametrize("template", ["plan.html", "term.html", "home.html"])
+def test_a_failure_in_a_template_of_a_site_built_on_every_core_names_its_file_and_line(tmp_path, template):
+    templates, _ = copy_theme(tmp_path)
+    text = (
+        (templates / template)
+        .read_text(encoding="utf-8")
+        .replace("{% block content %}\n", "{% block content %}\n{{ no_such_thing }}\n", 1)
+    )
+    (templates / template).write_text(text, encoding="utf-8")
+    line = text.splitlines().index("{{ no_such_thing }}") + 1
+    plans = {f"p{number}.md": plan_text(f"Plan {number}") for number in range(40)}
+    source = write_plans(tmp_path / "plans", plans)
+    with pytest.raises((jinja2.UndefinedError, RuntimeError)) as caught:  # (raised here, or in a worker)
+        build(source, tmp_path / "site", Config(), None, templates)
+    (problem,) = explain_failure(caught.value, templates)
+    assert (problem.path, problem.line) == (f"templates/{template}", line)
+    assert problem.message.endswith("'no_such_thing' is undefined")
+
+
 def test_the_old_page_of_a_renamed_plan_leads_to_its_new_page(tmp_path):
     inputs = watched(tmp_path)
     preview = Preview(inputs, tmp_path / "preview")
