@@ -14,6 +14,7 @@ results also go to bench/results/profile.json.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import statistics
 import sys
@@ -29,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from planfolio.cache import code_fingerprint, fingerprint  # noqa: E402
 from planfolio.check import check_site  # noqa: E402
 from planfolio.config import Config  # noqa: E402
-from planfolio.gathering import make_parts  # noqa: E402
+from planfolio.gathering import Gathering, make_parts  # noqa: E402
 from planfolio.output import write_file  # noqa: E402
 from planfolio.parse import parse_plan_bytes  # noqa: E402
 from planfolio.pipeline import TEMPLATES, discover, render_route  # noqa: E402
@@ -67,14 +68,16 @@ def profile_once(source: Path, output: Path) -> dict[str, float]:
     )
     renderer = Renderer(TEMPLATES, config, site)
     made: dict[str, bytes] = {}
+    gathering = Gathering(site, config, parts)  # as a build's process makes the gathering files
 
     def render(kinds: tuple[str, ...]) -> None:
         for route in routes:
             if route.kind in kinds:
-                made.update(render_route(renderer, site, route, parts)[0])
+                made.update(render_route(renderer, site, route, parts, gathering)[0])
 
     stage("plan pages", lambda: render(("plan",)))
     stage("term pages, indexes, home", lambda: render(LISTING_KINDS))
+    stage("gathering every plan's search terms", gathering.search_corpus)
     stage("search-index.js and search-fulltext.js", lambda: render(("search-index",)))
     stage("search-index.json", lambda: render(("search-json",)))
     stage("plans.json and plans.csv", lambda: render(("data",)))
@@ -93,9 +96,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs (default 5)")
     args = parser.parse_args()
     runs = []
-    for _ in range(args.runs):
-        with tempfile.TemporaryDirectory(prefix="planfolio-profile-") as output:
-            runs.append(profile_once(args.plans, Path(output)))
+    # As in a build, the garbage collector is paused; each run's output is kept until the
+    # end, as in bench/run.py: a file system makes files slowly just after deleting many.
+    with tempfile.TemporaryDirectory(prefix="planfolio-profile-") as outputs:
+        for run in range(args.runs):
+            gc.disable()
+            try:
+                runs.append(profile_once(args.plans, Path(outputs) / str(run)))
+            finally:
+                gc.enable()
     stages = {
         name: {
             "median": statistics.median(run[name] for run in runs),

@@ -84,8 +84,12 @@ class Gathering:
             return data_files(
                 self.site, self.config, {path: part.record for path, part in self.parts.items()}
             )
+        if kind == "search-json":
+            return search_json(self.site.plans, self.analysed, self.search_corpus())
+        return search_scripts(self.site.plans, self.analysed, self.search_corpus())
+
+    def search_corpus(self) -> SearchCorpus:
+        """Return every plan's terms gathered for the search files, gathering them the first time."""
         if self._corpus is None:
             self._corpus = search_corpus(self.site.plans, self.analysed)
-        if kind == "search-json":
-            return search_json(self.site.plans, self.analysed, self._corpus)
-        return search_scripts(self.site.plans, self.analysed, self._corpus)
+        return self._corpus
