@@ -6,7 +6,6 @@ import gc
 import os
 import shutil
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -123,36 +122,43 @@ def _build(
     saved = load_parsed(cache, code) if parsed is None and cache is not None else None
     kept = parsed or saved
     site = read_site(source, kept)
-    checking = _start_checks(site, source)
-    routes = site_routes(site, fingerprint(config, code, templates), config.base_url)
-    manifest = load_manifest(cache, output)
-    made = made or {}
-    staging = staging_folder(output)
-    try:
-        reused = _reuse_pages(routes, manifest, output, staging)
-        late = [r for r in routes if r.kind in defer and r.path not in reused and (r.path, r.key) not in made]
-        deferred = _reuse_pages(late, manifest, output, staging, any_key=True)
-        kept_pages = reused | deferred
-        fresh = [route for route in routes if route.path not in kept_pages]
-        page_problems = {path: manifest.problems.get(path, ()) for path in kept_pages}
-        rendered = render_pages(
-            site, config, fresh, staging, templates, made, progress, kept.parts if kept else None, output
+    checks = _start_checks(site, source)
+    try:  # a build that fails leaves no process or file of the checks behind
+        routes = site_routes(site, fingerprint(config, code, templates), config.base_url)
+        manifest = load_manifest(cache, output)
+        made = made or {}
+        staging = staging_folder(output)
+        try:
+            reused = _reuse_pages(routes, manifest, output, staging)
+            late = [
+                r for r in routes if r.kind in defer and r.path not in reused and (r.path, r.key) not in made
+            ]
+            deferred = _reuse_pages(late, manifest, output, staging, any_key=True)
+            kept_pages = reused | deferred
+            fresh = [route for route in routes if route.path not in kept_pages]
+            page_problems = {path: manifest.problems.get(path, ()) for path in kept_pages}
+            rendered = render_pages(
+                site, config, fresh, staging, templates, made, progress, kept.parts if kept else None, output
+            )
+            page_problems.update(rendered.problems)
+            copy_tree(assets, staging, "assets")
+            swap_in(staging, output)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        keys = {path: route.key for route in routes for path in route.outputs}
+        # A deferred route keeps its last key, so that the next build without defer makes it.
+        keys.update(
+            {path: manifest.entries[path][0] for r in late if r.path in deferred for path in r.outputs}
         )
-        page_problems.update(rendered.problems)
-        copy_tree(assets, staging, "assets")
-        swap_in(staging, output)
+        linked = {path for route in routes if route.path in kept_pages for path in route.outputs}
+        save_manifest(cache, output, keys, page_problems, manifest.only(linked))
+        if kept is not None:
+            kept.add_parts(rendered.parts)
+        if saved is not None and cache is not None:
+            save_parsed(cache, saved, code)
+        all_problems = _all_problems(site, page_problems, checks.result())
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    keys = {path: route.key for route in routes for path in route.outputs}
-    # A deferred route keeps its last key, so that the next build without defer makes it.
-    keys.update({path: manifest.entries[path][0] for r in late if r.path in deferred for path in r.outputs})
-    linked = {path for route in routes if route.path in kept_pages for path in route.outputs}
-    save_manifest(cache, output, keys, page_problems, manifest.only(linked))
-    if kept is not None:
-        kept.add_parts(rendered.parts)
-    if saved is not None and cache is not None:
-        save_parsed(cache, saved, code)
-    all_problems = _all_problems(site, page_problems, checking())
+        checks.stop()
     seconds = time.perf_counter() - started
     plan_pages = tuple((plan.source_path, urls.plan_path(plan.slug)) for plan in site.plans)
     return BuildResult(
@@ -160,17 +166,29 @@ def _build(
     )
 
 
-def _start_checks(site: Site, source: Path) -> Callable[[], list[Problem]]:
-    """Start the site's checks; return what gives their problems once they are done.
+def _start_checks(site: Site, source: Path) -> Background[list[Problem]] | _Checked:
+    """Start the site's checks; their result() gives their problems once they are done.
 
     For a large site they run in a process of their own, while this one routes and
     renders: they take as long as rendering a few dozen pages.
     """
     if len(site.plans) < _CHECKED_APART or not hasattr(os, "fork"):
-        problems = check_site(site, source)
-        return lambda: problems
-    checking = Background(partial(check_site, site, source))
-    return checking.result
+        return _Checked(check_site(site, source))
+    return Background(partial(check_site, site, source))
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """The problems of checks already run, as a Background gives them."""
+
+    problems: list[Problem]
+
+    def result(self) -> list[Problem]:
+        """Return the problems."""
+        return self.problems
+
+    def stop(self) -> None:
+        """Do nothing: nothing is running."""
 
 
 def check(source: Path, config: Config) -> tuple[Site, tuple[Problem, ...]]:

@@ -108,3 +108,24 @@ def test_a_large_site_is_checked_in_a_process_of_its_own_with_the_same_problems(
     assert len(started) == 1
     assert [p.kind for p in expected] == ["duplicate-title", "local-link"]
     assert set(expected) <= set(result.problems)
+
+
+def test_a_large_site_whose_build_fails_leaves_no_checking_process_behind(tmp_path, monkeypatch):
+    import os
+
+    import jinja2
+    import pytest
+
+    from planfolio import pipeline
+    from planfolio.config import Config
+
+    from serving import copy_theme
+
+    templates, _ = copy_theme(tmp_path)
+    (templates / "home.html").write_text("{{ no_such_thing }}\n", encoding="utf-8")
+    plans = {f"p{number:03}.md": f"# Plan {number}\n" for number in range(pipeline._CHECKED_APART)}
+    _, source = site_of(tmp_path, plans)
+    with pytest.raises((jinja2.UndefinedError, RuntimeError)):
+        pipeline.build(source, tmp_path / "site", Config(), None, templates)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every process the build started has been waited for
