@@ -98,7 +98,8 @@ async def _serve(preview: Preview, sockets: list, options: ServeOptions) -> None
             (WAIT_URL, _WaitHandler, {"live": live}),
             (SCRIPT_URL, _ScriptHandler),
             (r".*", _SiteHandler, {"live": live}),
-        ]
+        ],
+        local_only_on=options.host if for_this_machine_only(options.host) else "",
     )
     server = httpserver.HTTPServer(application)
     server.add_sockets(sockets)
@@ -233,7 +234,40 @@ def inject_script(page: bytes, build: int) -> bytes:
     return page + tag if end < 0 else page[:end] + tag + page[end:]
 
 
-class _SiteHandler(web.RequestHandler):
+#: The names a browser on this machine gives it. A server for this machine only answers no
+#: other: a page of another site whose name was pointed at this machine ("DNS rebinding")
+#: could otherwise read the plans being written.
+LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
+def for_this_machine_only(host: str) -> bool:
+    """Return whether a server listening on host answers this machine only."""
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def local_request(host_header: str, listening_on: str) -> bool:
+    """Return whether a request's Host header names this machine, or the address listened on."""
+    name = host_header.strip().lower()
+    if name.startswith("["):  # an IPv6 address, with or without a port
+        name = name[: name.find("]") + 1]
+    elif ":" in name:
+        name = name.rsplit(":", 1)[0]
+    listened = f"[{listening_on}]" if ":" in listening_on else listening_on
+    return name in LOCAL_NAMES or name.endswith(".localhost") or name == listened.lower()
+
+
+class _Handler(web.RequestHandler):
+    """A handler that, on a server for this machine only, refuses requests for other names."""
+
+    def prepare(self) -> None:
+        listening_on = self.settings.get("local_only_on")
+        if listening_on and not local_request(self.request.host, listening_on):
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish("This preview answers only to localhost and 127.0.0.1.\n")
+
+
+class _SiteHandler(_Handler):
     """Serve the files of the last good build, with the reload script in HTML pages."""
 
     def initialize(self, live: LiveSite) -> None:
@@ -287,7 +321,7 @@ class _SiteHandler(web.RequestHandler):
         self.finish(inject_script(page.encode(), state.build))
 
 
-class _WaitHandler(web.RequestHandler):
+class _WaitHandler(_Handler):
     """Answer a page's long poll once the builds are past the version it knows."""
 
     def initialize(self, live: LiveSite) -> None:
@@ -317,7 +351,7 @@ class _WaitHandler(web.RequestHandler):
         )
 
 
-class _ScriptHandler(web.RequestHandler):
+class _ScriptHandler(_Handler):
     """Serve the reload script."""
 
     def get(self) -> None:

@@ -90,12 +90,15 @@ class ServeProcess:
         (site,) = (self.folder / "tmp").glob("planfolio-serve-*/site")
         return site
 
-    def request(self, path: str, method: str = "GET", timeout: float = 60) -> tuple[int, dict, bytes]:
-        """Send a request with the path exactly as given; return status, headers and body."""
+    def request(
+        self, path: str, method: str = "GET", timeout: float = 60, host: str | None = None
+    ) -> tuple[int, dict, bytes]:
+        """Send a request with the path exactly as given (and the Host header, if given);
+        return status, headers and body."""
         address = urlsplit(self.url)
         connection = http.client.HTTPConnection(address.hostname, address.port, timeout=timeout)
         try:
-            connection.request(method, path)
+            connection.request(method, path, headers={"Host": host} if host is not None else {})
             response = connection.getresponse()
             return response.status, dict(response.getheaders()), response.read()
         finally:

@@ -13,7 +13,7 @@ from planfolio.config import Config
 from planfolio.model import Problem
 from planfolio.pipeline import BuildResult, build
 from planfolio.preview import BuildState, Inputs, Outcome, Preview, Watcher, explain_failure, mount_path
-from planfolio.serve import LiveSite, Redirect, inject_script, locate
+from planfolio.serve import LiveSite, Redirect, for_this_machine_only, inject_script, local_request, locate
 
 from conftest import PROJECT_ROOT, plan_text, write_plans
 from serving import ServeProcess, copy_theme, without_reload_script
@@ -395,6 +395,45 @@ def test_path_traversal_gets_404(project):
             status, _, body = server.request(path)
             assert status in (403, 404), path
             assert b"SECRET" not in body and b"root:" not in body, path
+
+
+@pytest.mark.parametrize(
+    ("host", "listening_on", "answered"),
+    [
+        ("127.0.0.1:8000", "127.0.0.1", True),
+        ("localhost:8000", "127.0.0.1", True),
+        ("LOCALHOST", "127.0.0.1", True),
+        ("plans.localhost:8000", "127.0.0.1", True),
+        ("[::1]:8000", "::1", True),
+        ("127.0.0.2:8000", "127.0.0.2", True),
+        ("attacker.example", "127.0.0.1", False),
+        ("attacker.example:8000", "127.0.0.1", False),
+        ("127.0.0.1.attacker.example", "127.0.0.1", False),
+        ("localhost.attacker.example", "127.0.0.1", False),
+        ("", "127.0.0.1", False),
+    ],
+)
+def test_a_server_for_this_machine_answers_only_its_names(host, listening_on, answered):
+    assert for_this_machine_only(listening_on)
+    assert local_request(host, listening_on) == answered
+
+
+def test_requests_for_another_name_are_refused_and_see_nothing(project):
+    with ServeProcess(project) as server:
+        port = server.url.split(":")[2].split("/")[0]
+        for path in ("/", "/plans/alpha.html", "/.planfolio/wait?version=-1", "/.planfolio/livereload.js"):
+            status, _, body = server.request(path, host=f"attacker.example:{port}")
+            assert status == 403, path
+            assert b"Alpha" not in body and b"build" not in body, path
+        status, _, body = server.request("/plans/alpha.html", host=f"localhost:{port}")
+        assert status == 200 and b"Alpha" in body
+
+
+def test_a_server_open_to_the_network_answers_any_name(project):
+    with ServeProcess(project, "--host", "0.0.0.0") as server:
+        assert not for_this_machine_only("0.0.0.0")
+        status, _, body = server.request("/plans/alpha.html", host="planfolio.example.org")
+        assert status == 200 and b"Alpha" in body
 
 
 def test_the_site_is_served_under_the_path_of_base_url(project):
