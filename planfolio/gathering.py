@@ -85,8 +85,8 @@ class Gathering:
                 self.site, self.config, {path: part.record for path, part in self.parts.items()}
             )
         if kind == "search-json":
-            return search_json(self.site.plans, self.analysed, self.search_corpus())
-        return search_scripts(self.site.plans, self.analysed, self.search_corpus())
+            return search_json(self.search_corpus(), self.analysed)
+        return search_scripts(self.search_corpus(), self.analysed)
 
     def search_corpus(self) -> SearchCorpus:
         """Return every plan's terms gathered for the search files, gathering them the first time."""

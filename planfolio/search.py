@@ -86,17 +86,12 @@ def build_search_files(plans: Sequence[Plan], policy: str = "hide") -> dict[str,
     cache = TermCache()
     analysed = {plan.source_path: analyse_plan(plan, policy, cache) for plan in plans}
     corpus = search_corpus(plans, analysed)
-    return search_scripts(plans, analysed, corpus) | search_json(plans, analysed, corpus)
+    return search_scripts(corpus, analysed) | search_json(corpus, analysed)
 
 
-def search_scripts(
-    plans: Sequence[Plan], analysed: Mapping[str, PlanSearch], corpus: SearchCorpus | None = None
-) -> dict[str, bytes]:
-    """Return the two scripts the search page loads, from every plan analysed (by source path).
-
-    `corpus`, when given, is search_corpus of the same plans.
-    """
-    ordered, gathered = corpus or search_corpus(plans, analysed)
+def search_scripts(corpus: SearchCorpus, analysed: Mapping[str, PlanSearch]) -> dict[str, bytes]:
+    """Return the two scripts the search page loads, from search_corpus and every plan analysed."""
+    ordered, gathered = corpus
     brief = {
         "index": packed_index(gathered, BRIEF_FIELDS),
         "documents": _results(ordered, analysed),
@@ -109,11 +104,10 @@ def search_scripts(
     }
 
 
-def search_json(
-    plans: Sequence[Plan], analysed: Mapping[str, PlanSearch], corpus: SearchCorpus | None = None
-) -> dict[str, bytes]:
-    """Return lunr.js's serialised full index with the result table, from every plan analysed."""
-    ordered, gathered = corpus or search_corpus(plans, analysed)
+def search_json(corpus: SearchCorpus, analysed: Mapping[str, PlanSearch]) -> dict[str, bytes]:
+    """Return lunr.js's serialised full index with the result table, from search_corpus and
+    every plan analysed."""
+    ordered, gathered = corpus
     return {SEARCH_JSON: lunr_index_json(gathered, {"documents": _results(ordered, analysed)})}
 
 
