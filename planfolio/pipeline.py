@@ -292,9 +292,9 @@ def render_pages(
     renderer = Renderer(templates, config, site)
     made = made or {}
     policy = config.focal_points
-    gathering = [r for r in routes if r.kind in GATHERING_KINDS and (r.path, r.key) not in made]
-    missing = missing_parts(site.plans, policy, known or {}) if gathering else []
-    bundle = gathering if len(missing) > _BUNDLED_PARTS else []
+    gathering_routes = [r for r in routes if r.kind in GATHERING_KINDS and (r.path, r.key) not in made]
+    missing = missing_parts(site.plans, policy, known or {}) if gathering_routes else []
+    bundle = gathering_routes if len(missing) > _BUNDLED_PARTS else []
     made_here = {} if bundle else make_all_parts(policy, missing)
     parts = {**(known or {}), **made_here}
     units, costs = _units_of_work(routes, bundle, missing)
@@ -303,19 +303,20 @@ def render_pages(
     def render_chunk(chunk: list[list[Route]]) -> Rendered:
         problems, new, available = {}, {}, parts
         folders: set[Path] = set()  # the staging folders already made and checked
+        gathering: Gathering | None = None  # one per process: the plans' terms gathered once
         for unit in chunk:
-            gathering = None
             if bundle and unit[0].kind in GATHERING_KINDS:
                 new = make_all_parts(policy, missing)
                 available = parts | new
-                gathering = Gathering(site, config, available)  # its terms gathered once for all
             for route in unit:
                 ahead = made.get((route.path, route.key))
-                files, found = (
-                    (ahead, [])
-                    if ahead is not None
-                    else render_route(renderer, site, route, available, gathering)
-                )
+                found: list[Problem] = []
+                if ahead is not None:
+                    files = ahead
+                else:
+                    if route.kind in GATHERING_KINDS and gathering is None:
+                        gathering = Gathering(site, config, available)
+                    files, found = render_route(renderer, site, route, available, gathering)
                 if staging is not None:
                     _put_files(files, staging, previous, folders)
                 if found:
