@@ -191,11 +191,7 @@ def _build(args: argparse.Namespace) -> BuildResult | None:
     print_problems(result.problems, result.plans_read)
     sys.stderr.flush()
     if not args.quiet:
-        print(
-            f"{counted(result.plans_read, 'plan')} read, {counted(result.pages_written, 'page')} written"
-            f" to {args.output} ({result.pages_reused} unchanged), {counted(len(result.problems), 'problem')}"
-            f" ({counted(result.errors, 'error')}), {result.seconds:.2f} s"
-        )
+        print(result.summary(args.output))
     return result
 
 

@@ -32,7 +32,7 @@ from .gathering import (
     missing_parts,
     parts_cost,
 )
-from .model import Plan, Problem
+from .model import Plan, Problem, counted
 from .output import check_output_folder, copy_tree, holds, link_file, staging_folder, swap_in, write_file
 from .parallel import Background, run_parallel, share, worker_count
 from .progress import Progress, RouteCounter, watching
@@ -72,6 +72,15 @@ class BuildResult:
     def errors(self) -> int:
         """Return how many problems are errors."""
         return sum(problem.severity == "error" for problem in self.problems)
+
+    def summary(self, output: Path | None = None) -> str:
+        """Return the line that tells what the build did (writing into output, if given)."""
+        into = f" to {output}" if output is not None else ""
+        return (
+            f"{counted(self.plans_read, 'plan')} read, {counted(self.pages_written, 'page')} written{into}"
+            f" ({self.pages_reused} unchanged), {counted(len(self.problems), 'problem')}"
+            f" ({counted(self.errors, 'error')}), {self.seconds:.2f} s"
+        )
 
 
 def build(

@@ -36,7 +36,7 @@ from urllib.parse import unquote
 
 from tornado import httpserver, netutil, web
 
-from .model import Problem, counted
+from .model import Problem
 from .pipeline import BuildResult
 from .preview import BuildState, Inputs, Outcome, Preview, Watcher
 
@@ -185,12 +185,7 @@ def _summary(state: BuildState, result: BuildResult, catching_up: bool) -> str:
     if catching_up:
         return f"Build {state.build}: search indexes and data files up to date, {result.seconds:.2f} s"
     lagging = f"; {', '.join(result.deferred)} and the files with them follow" if result.deferred else ""
-    return (
-        f"Build {state.build}: {counted(result.plans_read, 'plan')} read,"
-        f" {counted(result.pages_written, 'page')} written ({result.pages_reused} unchanged),"
-        f" {counted(len(result.problems), 'problem')} ({counted(result.errors, 'error')}),"
-        f" {result.seconds:.2f} s{lagging}"
-    )
+    return f"Build {state.build}: {result.summary()}{lagging}"
 
 
 def _print_numbered(problems: tuple[Problem, ...]) -> None:
