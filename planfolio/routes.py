@@ -22,7 +22,7 @@ class Route:
     subject: tuple[str, ...]
     key: str
     # A rough measure of the work of making and writing the files, to share it between
-    # processes: about 0.4 ms of one core on the machine bench/ ran on. Writing a file costs 1.
+    # processes: about 0.2 ms of one core on the machine bench/ ran on. Writing a file costs 1.
     cost: int = 2
     also: tuple[str, ...] = ()  # further files written with the page, for the same key
 
