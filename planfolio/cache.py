@@ -196,7 +196,7 @@ class ParsedPlans:
 
 
 def _parse_chunk(files: list[tuple[bytes, str, str]]) -> list[tuple[Plan | None, list[Problem]]]:
-    return [parse_plan_bytes(data, source_path) for data, source_path, _ in files]
+    return [parse_plan_bytes(data, source_path, digest) for data, source_path, digest in files]
 
 
 def code_fingerprint() -> str:

@@ -49,12 +49,14 @@ def decode_plan(data: bytes, source_path: str) -> tuple[str | None, list[Problem
     return text, []
 
 
-def parse_plan_bytes(data: bytes, source_path: str) -> tuple[Plan | None, list[Problem]]:
-    """Decode and parse one plan file's bytes."""
+def parse_plan_bytes(
+    data: bytes, source_path: str, digest: str | None = None
+) -> tuple[Plan | None, list[Problem]]:
+    """Decode and parse one plan file's bytes (`digest`: their SHA-1, if already known)."""
     text, problems = decode_plan(data, source_path)
     if text is None:
         return None, problems
-    plan, more = parse_plan(text, source_path, hashlib.sha1(data).hexdigest())
+    plan, more = parse_plan(text, source_path, digest or hashlib.sha1(data).hexdigest())
     return plan, problems + more
 
 
