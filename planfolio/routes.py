@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 
 from . import urls
+from .model import Plan
 from .site import TAXONOMIES, Site
 
 
@@ -45,26 +46,27 @@ def site_routes(site: Site, fingerprint: str, base_url: str) -> list[Route]:
     """
     routes = [_plan_route(site, index, fingerprint) for index in range(len(site.plans))]
     # What a list shows of each plan, hashed once: a plan is in a dozen lists.
-    summaries = {plan.source_path: _hash(_plan_summary(plan)) for plan in site.plans}
+    summaries = {plan.source_path: _hash(*_plan_summary(plan)) for plan in site.plans}
     for spec in TAXONOMIES:
         terms = site.taxonomies[spec.key].terms
         for term in terms.values():
-            members = tuple(summaries[plan.source_path] for plan in term.plans)
-            key = _hash(fingerprint, spec.key, term.slug, term.name, members)
+            members = [summaries[plan.source_path] for plan in term.plans]
+            key = _hash(fingerprint, spec.key, term.slug, term.name, *members)
             path = urls.term_path(spec.folder, term.slug)
             routes.append(Route(path, "term", (spec.key, term.slug), key, _TERM_COST))
-        listing = tuple((term.slug, term.name, len(term.plans)) for term in terms.values())
+        listing = [text for term in terms.values() for text in (term.slug, term.name, str(len(term.plans)))]
         for by_count in (False, True):
             path = urls.taxonomy_index_path(spec.folder, by_count)
-            key = _hash(fingerprint, path, listing)
+            key = _hash(fingerprint, path, *listing)
             routes.append(Route(path, "index", (spec.key, str(by_count)), key, _INDEX_COST))
-    everything = tuple(summaries[plan.source_path] for plan in site.plans)
-    counts = tuple((key, len(taxonomy.terms)) for key, taxonomy in site.taxonomies.items())
-    home_key = _hash(fingerprint, "home", everything, counts)
+    everything = [summaries[plan.source_path] for plan in site.plans]
+    counts = [f"{key}:{len(taxonomy.terms)}" for key, taxonomy in site.taxonomies.items()]
+    home_key = _hash(fingerprint, "home", *counts, *everything)
     routes.append(Route(urls.HOME, "home", (), home_key))
     routes.append(Route(urls.SEARCH, "search", (), _hash(fingerprint, "search")))
     routes.append(Route(urls.NOT_FOUND, "not-found", (), _hash(fingerprint, "404")))
-    indexed = _hash(fingerprint, tuple((plan.slug, plan.source_path, plan.digest) for plan in site.plans))
+    plans = [text for plan in site.plans for text in (plan.slug, plan.source_path, plan.digest)]
+    indexed = _hash(fingerprint, *plans)
     # Costs from timing each kind on the real corpus (see bench/profile.py): the full JSON
     # index takes the longest, and data files put together from kept parts the least.
     count = len(site.plans)
@@ -80,23 +82,33 @@ def _publishing_route(routes: list[Route], indexed: str, base_url: str) -> Route
     """Return the route of the files web hosts read; the sitemap lists every page."""
     pages = tuple(sorted(route.path for route in routes if route.path.endswith(".html")))
     also = (urls.NO_JEKYLL, urls.SITEMAP, urls.FEED) if base_url else (urls.NO_JEKYLL,)
-    return Route(urls.ROBOTS, "publishing", pages, _hash(indexed, pages), 1, also)
+    return Route(urls.ROBOTS, "publishing", pages, _hash(indexed, *pages), 1, also)
 
 
 def _plan_route(site: Site, index: int, fingerprint: str) -> Route:
     plan = site.plans[index]
-    card = tuple(
-        (spec.key, tuple((term.slug, term.name) for term in site.terms_of(plan, spec.key)))
-        for spec in TAXONOMIES
-    )
-    key = _hash(fingerprint, plan.source_path, plan.digest, plan.slug, card)
+    # The card: every term the plan carries, as its page links and names it.
+    card = [fingerprint, plan.source_path, plan.digest, plan.slug]
+    for terms in site.carried[plan.source_path].values():
+        card.append(str(len(terms)))
+        card += [text for term in terms for text in (term.slug, term.name)]
+    key = _hash(*card)
     cost = 2 + plan.answer_length // 2000
     return Route(urls.plan_path(plan.slug), "plan", (str(index),), key, cost)
 
 
-def _plan_summary(plan: object) -> tuple[object, ...]:
-    return tuple(getattr(plan, name) for name in ("slug", "title", "year", "country", "methods"))
+def _plan_summary(plan: Plan) -> tuple[str, ...]:
+    """Return what a list shows of a plan."""
+    return (plan.slug, plan.title, str(plan.year or ""), plan.country, str(len(plan.methods)), *plan.methods)
 
 
-def _hash(*parts: object) -> str:
-    return hashlib.sha1(repr(parts).encode("utf-8")).hexdigest()
+def _hash(*texts: str) -> str:
+    """Return the key of some strings: no two lists of strings give the same text to hash.
+
+    Plans hold no NUL (parsing removes them), so NUL parts them; should one ever be
+    in a text, each text goes after its length instead. Surrogates pass: a file name may hold some.
+    """
+    joined = "J" + "\x00".join(texts)
+    if joined.count("\x00") >= len(texts):
+        joined = "L" + "".join([f"{len(text)}:{text}" for text in texts])
+    return hashlib.sha1(joined.encode("utf-8", "surrogatepass")).hexdigest()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .model import Plan, Problem
 from .slugs import slugify, unique_slugs
@@ -54,12 +54,12 @@ class Site:
     plans: tuple[Plan, ...]
     taxonomies: dict[str, Taxonomy]
     problems: tuple[Problem, ...]
+    # Per plan (by source path), per taxonomy key: the terms it carries, in its order.
+    carried: dict[str, dict[str, tuple[Term, ...]]] = field(default_factory=dict, compare=False, repr=False)
 
-    def terms_of(self, plan: Plan, key: str) -> list[Term]:
+    def terms_of(self, plan: Plan, key: str) -> tuple[Term, ...]:
         """Return the terms of one taxonomy that a plan carries, in its order."""
-        taxonomy = self.taxonomies[key]
-        slugs = [slugify(value) for value in plan_values(plan, key)]
-        return [taxonomy.terms[slug] for slug in slugs if slug in taxonomy.terms]
+        return self.carried[plan.source_path][key]
 
 
 def newest_first(plan: Plan) -> tuple[int, str, str]:
@@ -80,7 +80,17 @@ def build_site(plans: list[Plan], problems: list[Problem]) -> Site:
     problems = list(problems)
     named = _assign_plan_slugs(plans)
     taxonomies = {spec.key: _gather_terms(spec, named, problems) for spec in TAXONOMIES}
-    return Site(named, taxonomies, tuple(problems))
+    carried = {plan.source_path: _carried_terms(plan, taxonomies) for plan in named}
+    return Site(named, taxonomies, tuple(problems), carried)
+
+
+def _carried_terms(plan: Plan, taxonomies: dict[str, Taxonomy]) -> dict[str, tuple[Term, ...]]:
+    """Return the terms of every taxonomy that a plan carries, in its order."""
+    carried = {}
+    for key, taxonomy in taxonomies.items():
+        slugs = [slugify(value) for value in plan_values(plan, key)]
+        carried[key] = tuple(taxonomy.terms[slug] for slug in slugs if slug in taxonomy.terms)
+    return carried
 
 
 def _assign_plan_slugs(plans: list[Plan]) -> tuple[Plan, ...]:
