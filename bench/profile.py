@@ -55,8 +55,10 @@ def profile_once(source: Path, output: Path) -> dict[str, float]:
         seconds[name] = time.perf_counter() - started
         return result
 
-    paths, _ = discover(source)
-    files = stage("reading and parsing", lambda: [parse_plan_bytes(p.read_bytes(), p.name) for p in paths])
+    sources, _ = discover(source)
+    files = stage(
+        "reading and parsing", lambda: [parse_plan_bytes(p.read_bytes(), relative) for p, relative in sources]
+    )
     site = stage("site model", lambda: build_site([plan for plan, _ in files if plan], []))
     routes = stage(
         "routes", lambda: site_routes(site, fingerprint(config, code_fingerprint(), TEMPLATES), "")

@@ -50,9 +50,13 @@ def worker_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def share(items: Sequence[Item], costs: Sequence[int], parts: int) -> list[list[Item]]:
-    """Split items into parts of about equal total cost, keeping each part in order."""
-    loads = [0] * parts
+def share(items: Sequence[Item], costs: Sequence[int], parts: int, head_start: int = 0) -> list[list[Item]]:
+    """Split items into parts of about equal total cost, keeping each part in order.
+
+    The parts after the first start with head_start of cost: the first is run_parallel's
+    own, which sends back no result.
+    """
+    loads = [0] + [head_start] * (parts - 1)
     chunks: list[list[tuple[int, Item]]] = [[] for _ in range(parts)]
     for index in sorted(range(len(items)), key=lambda i: -costs[i]):
         lightest = loads.index(min(loads))

@@ -228,45 +228,50 @@ def make_routes(
 
 def read_site(source: Path, parsed: ParsedPlans | None = None) -> Site:
     """Discover and parse every plan of a folder into the site model."""
-    paths, problems = discover(source)
-    files = []
-    for path in paths:
-        relative = path.relative_to(source).as_posix()
-        try:
-            files.append((path.read_bytes(), relative))
-        except OSError as error:
-            problems.append(Problem(relative, None, f"cannot be read: {error.strerror}", kind="unreadable"))
+    sources, problems = discover(source)
     parsed = ParsedPlans() if parsed is None else parsed
     plans: list[Plan] = []
-    for plan, found in parsed.parse_all(files):
+    for plan, found in parsed.read_all(sources):
         problems += found
         if plan is not None:
             plans.append(plan)
-    parsed.keep_only({relative for _, relative in files})
     return build_site(plans, problems)
 
 
-def discover(source: Path) -> tuple[list[Path], list[Problem]]:
-    """Return the plan files below a folder, sorted, and what was passed over."""
+def discover(source: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
+    """Return the plan files below a folder, sorted, each with its path relative to the
+    folder (with forward slashes), and what was passed over."""
     if not source.is_dir():
         return [], [Problem(str(source), None, "plans folder not found", kind="no-plans-folder")]
-    found, problems = [], []
-    for root, folders, names in os.walk(source):
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        for name in [name for name in folders if (Path(root) / name).is_symlink()]:
-            relative = (Path(root) / name).relative_to(source).as_posix()
-            problems.append(Problem(relative, None, "symbolic link not followed", "warning", "symlink"))
-            folders.remove(name)
-        for name in sorted(names):
-            path = Path(root) / name
-            if not name.endswith(PLAN_SUFFIXES) or name.startswith("."):
-                continue
-            if path.is_symlink():
-                relative = path.relative_to(source).as_posix()
-                problems.append(Problem(relative, None, "symbolic link not followed", "warning", "symlink"))
-                continue
-            found.append(path)
+    found: list[tuple[Path, str]] = []
+    problems: list[Problem] = []
+    _discover_in(source, "", found, problems)
     return found, problems
+
+
+def _discover_in(folder: Path, prefix: str, found: list[tuple[Path, str]], problems: list[Problem]) -> None:
+    """Add the plan files of a folder, then those of its folders, each folder's by name."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((entry for entry in listing if not entry.name.startswith(".")), key=_name)
+    except OSError:
+        return  # a folder that cannot be listed holds no plans to read
+    folders = []
+    for entry in entries:
+        relative = prefix + entry.name
+        if entry.is_symlink():
+            if entry.name.endswith(PLAN_SUFFIXES) or entry.is_dir():
+                problems.append(Problem(relative, None, "symbolic link not followed", "warning", "symlink"))
+        elif entry.is_dir():
+            folders.append(entry)
+        elif entry.name.endswith(PLAN_SUFFIXES):
+            found.append((folder / entry.name, relative))
+    for entry in folders:
+        _discover_in(folder / entry.name, prefix + entry.name + "/", found, problems)
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 @dataclass(frozen=True)

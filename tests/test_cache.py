@@ -8,6 +8,7 @@ import pytest
 from planfolio import cache as cache_module
 from planfolio.cache import ParsedPlans
 from planfolio.config import Config
+from planfolio.model import Problem
 from planfolio.pipeline import GATHERING_KINDS, build, make_routes
 
 from conftest import PROJECT_ROOT, plan_text, write_plans
@@ -274,6 +275,38 @@ def test_new_files_parsed_on_every_core_give_what_parsing_each_gives(monkeypatch
     files.append((b"\xff", "broken.md"))
     parsed = ParsedPlans().parse_all(files)
     assert parsed == [parse_plan_bytes(data, path) for data, path in files]
+
+
+def test_files_read_on_every_core_give_what_reading_each_gives(tmp_path, monkeypatch):
+    from planfolio.parse import parse_plan_bytes
+
+    monkeypatch.setattr(cache_module, "_SHARED_PARSING_BYTES", 0)  # share even a few small files
+    monkeypatch.setattr(cache_module, "worker_count", lambda: 2)
+    sources = []
+    for n in range(7):
+        (tmp_path / f"{n}.md").write_text(plan_text(f"Plan {n}", {"country": "Chad"}), encoding="utf-8")
+        sources.append((tmp_path / f"{n}.md", f"{n}.md"))
+    (tmp_path / "broken.md").write_bytes(b"\xff")
+    sources += [(tmp_path / "broken.md", "broken.md"), (tmp_path / "gone.md", "gone.md")]
+    parsed = ParsedPlans()
+    found = parsed.read_all(sources)
+    expected = [parse_plan_bytes(path.read_bytes(), name) for path, name in sources[:-1]]
+    gone = Problem("gone.md", None, "cannot be read: No such file or directory", kind="unreadable")
+    assert found == [*expected, (None, [gone])]
+    assert set(parsed.pickled()) == {name for _, name in sources[:-1]}
+
+
+def test_a_file_that_can_no_longer_be_read_is_reported_and_forgotten(tmp_path):
+    sources = []
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text(plan_text(name), encoding="utf-8")
+        sources.append((tmp_path / name, name))
+    parsed = ParsedPlans()
+    parsed.read_all(sources)
+    (tmp_path / "b.md").unlink()
+    plan, problems = parsed.read_all(sources)[1]
+    assert plan is None and [problem.kind for problem in problems] == ["unreadable"]
+    assert set(parsed.pickled()) == {"a.md"}
 
 
 def test_saved_parsed_plans_repickle_only_what_changed(tmp_path):
