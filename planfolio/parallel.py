@@ -6,12 +6,14 @@ parent as they are, with nothing to pickle on the way in.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pickle
 import signal
 import tempfile
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
@@ -67,20 +69,61 @@ def share(items: Sequence[Item], costs: Sequence[int], parts: int, head_start: i
 
 def run_parallel(function: Callable[[list[Item]], Result], chunks: list[list[Item]]) -> list[Result]:
     """Run function on each chunk, in forked children where possible; return results in order."""
-    if len(chunks) <= 1 or not hasattr(os, "fork"):
-        return [function(chunk) for chunk in chunks]
+    return _in_processes([partial(function, chunk) for chunk in chunks])
+
+
+def run_claiming(
+    function: Callable[[Iterator[Item]], Result], items: Sequence[Item], processes: int
+) -> list[Result]:
+    """Run function in several processes at once (forked children and this one), each on
+    the items it claims, first come first served, from one queue in the order given;
+    return each process's result, this one's first.
+
+    However long each item really takes, no process is left idle while another still has
+    items to go: put the longest first, and every process ends within about one item of
+    the others.
+    """
+    if processes <= 1 or not hasattr(os, "fork"):
+        return [function(iter(items))]
+    queue = _Queue(len(items))
+    return _in_processes([lambda: function(items[index] for index in queue)] * processes)
+
+
+class _Queue:
+    """The numbers 0 to count - 1, each handed to whichever process asks first (through
+    shared memory, so a forked process may ask too)."""
+
+    def __init__(self, count: int) -> None:
+        self._count = count
+        self._next = multiprocessing.RawValue("q", 0)
+        self._lock = multiprocessing.Lock()
+
+    def __iter__(self) -> Iterator[int]:
+        while True:
+            with self._lock:
+                index = self._next.value
+                self._next.value = index + 1
+            if index >= self._count:
+                return
+            yield index
+
+
+def _in_processes(tasks: list[Callable[[], Result]]) -> list[Result]:
+    """Call each task, the first here and the others in forked children; return their results in order."""
+    if len(tasks) <= 1 or not hasattr(os, "fork"):
+        return [task() for task in tasks]
     children = []
-    for chunk in chunks[1:]:
+    for task in tasks[1:]:
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: run, send the result or the error, and leave at once
             os.close(read_end)
-            _child(function, chunk, write_end)
+            _child(task, write_end)
         os.close(write_end)
         children.append((pid, read_end))
     try:
-        results = [function(chunks[0])]
-    finally:  # even when the parent's own share fails: no child is left a zombie
+        results = [tasks[0]()]
+    finally:  # even when the parent's own task fails: no child is left a zombie
         outcomes = [_collect(pid, read_end) for pid, read_end in children]
     failures = [value for status, value in outcomes if status == "error"]
     if failures:
@@ -96,11 +139,11 @@ def _collect(pid: int, read_end: int) -> tuple[str, Any]:
     return pickle.loads(data) if data else ("error", ("a worker process died", ()))
 
 
-def _child(function: Callable[[list[Item]], Result], chunk: list[Item], write_end: int) -> None:
+def _child(task: Callable[[], Result], write_end: int) -> None:
     code = 1
     try:
         try:
-            payload = pickle.dumps(("ok", function(chunk)), protocol=pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps(("ok", task()), protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
         except BaseException as error:  # any failure must reach the parent, never vanish
             payload = pickle.dumps(("error", _failure(error)))

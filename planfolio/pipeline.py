@@ -6,7 +6,8 @@ import gc
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from .gathering import (
 )
 from .model import Plan, Problem, counted
 from .output import check_output_folder, copy_tree, holds, link_file, staging_folder, swap_in, write_file
-from .parallel import Background, run_parallel, share, worker_count
+from .parallel import Background, run_claiming, worker_count
 from .progress import Progress, RouteCounter, watching
 from .render import Renderer
 from .routes import Route, site_routes
@@ -54,6 +55,10 @@ _CHECKED_APART = 200
 _BUNDLED_PARTS = 50
 #: Files made for routes ahead of a build, by route path and key.
 Made = dict[tuple[str, str], dict[str, bytes]]
+#: The site's checks, ready to run: they return the problems they find.
+Checks = Callable[[], list[Problem]]
+# The unit of work of the site's checks, when they share the processes of the pages.
+_CHECKS: list[Route] = []
 
 
 @dataclass(frozen=True)
@@ -131,43 +136,36 @@ def _build(
     saved = load_parsed(cache, code) if parsed is None and cache is not None else None
     kept = parsed or saved
     site = read_site(source, kept)
-    checks = _start_checks(site, source)
-    try:  # a build that fails leaves no process or file of the checks behind
-        routes = site_routes(site, fingerprint(config, code, templates), config.base_url)
-        manifest = load_manifest(cache, output)
-        made = made or {}
-        staging = staging_folder(output)
-        try:
-            reused = _reuse_pages(routes, manifest, output, staging)
-            late = [
-                r for r in routes if r.kind in defer and r.path not in reused and (r.path, r.key) not in made
-            ]
-            deferred = _reuse_pages(late, manifest, output, staging, any_key=True)
-            kept_pages = reused | deferred
-            fresh = [route for route in routes if route.path not in kept_pages]
-            page_problems = {path: manifest.problems.get(path, ()) for path in kept_pages}
-            rendered = render_pages(
-                site, config, fresh, staging, templates, made, progress, kept.parts if kept else None, output
-            )
-            page_problems.update(rendered.problems)
-            copy_tree(assets, staging, "assets")
-            swap_in(staging, output)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        keys = {path: route.key for route in routes for path in route.outputs}
-        # A deferred route keeps its last key, so that the next build without defer makes it.
-        keys.update(
-            {path: manifest.entries[path][0] for r in late if r.path in deferred for path in r.outputs}
+    routes = site_routes(site, fingerprint(config, code, templates), config.base_url)
+    manifest = load_manifest(cache, output)
+    made = made or {}
+    staging = staging_folder(output)
+    try:
+        reused = _reuse_pages(routes, manifest, output, staging)
+        late = [r for r in routes if r.kind in defer and r.path not in reused and (r.path, r.key) not in made]
+        deferred = _reuse_pages(late, manifest, output, staging, any_key=True)
+        kept_pages = reused | deferred
+        fresh = [route for route in routes if route.path not in kept_pages]
+        page_problems = {path: manifest.problems.get(path, ()) for path in kept_pages}
+        known, checks = kept.parts if kept else None, partial(check_site, site, source)
+        rendered = render_pages(
+            site, config, fresh, staging, templates, made, progress, known, output, checks
         )
-        linked = {path for route in routes if route.path in kept_pages for path in route.outputs}
-        save_manifest(cache, output, keys, page_problems, manifest.only(linked))
-        if kept is not None:
-            kept.add_parts(rendered.parts)
-        if saved is not None and cache is not None:
-            save_parsed(cache, saved, code)
-        all_problems = _all_problems(site, page_problems, checks.result())
+        page_problems.update(rendered.problems)
+        copy_tree(assets, staging, "assets")
+        swap_in(staging, output)
     finally:
-        checks.stop()
+        shutil.rmtree(staging, ignore_errors=True)
+    keys = {path: route.key for route in routes for path in route.outputs}
+    # A deferred route keeps its last key, so that the next build without defer makes it.
+    keys.update({path: manifest.entries[path][0] for r in late if r.path in deferred for path in r.outputs})
+    linked = {path for route in routes if route.path in kept_pages for path in route.outputs}
+    save_manifest(cache, output, keys, page_problems, manifest.only(linked))
+    if kept is not None:
+        kept.add_parts(rendered.parts)
+    if saved is not None and cache is not None:
+        save_parsed(cache, saved, code)
+    all_problems = _all_problems(site, page_problems, rendered.checked)
     seconds = time.perf_counter() - started
     plan_pages = tuple((plan.source_path, urls.plan_path(plan.slug)) for plan in site.plans)
     return BuildResult(
@@ -175,15 +173,17 @@ def _build(
     )
 
 
-def _start_checks(site: Site, source: Path) -> Background[list[Problem]] | _Checked:
+def _checks_apart(checks: Checks | None, plans: int) -> Background[list[Problem]] | _Checked:
     """Start the site's checks; their result() gives their problems once they are done.
 
-    For a large site they run in a process of their own, while this one routes and
-    renders: they take as long as rendering a few dozen pages.
+    For a large site they run in a process of their own, while this one renders: they
+    take as long as rendering a few dozen pages.
     """
-    if len(site.plans) < _CHECKED_APART or not hasattr(os, "fork"):
-        return _Checked(check_site(site, source))
-    return Background(partial(check_site, site, source))
+    if checks is None:
+        return _Checked([])
+    if plans < _CHECKED_APART or not hasattr(os, "fork"):
+        return _Checked(checks())
+    return Background(checks)
 
 
 @dataclass(frozen=True)
@@ -204,8 +204,8 @@ def check(source: Path, config: Config) -> tuple[Site, tuple[Problem, ...]]:
     """Run every stage of a build but writing; return the site and all its problems."""
     site = read_site(source)
     routes = site_routes(site, "", config.base_url)
-    page_problems = render_pages(site, config, routes, None).problems
-    return site, _all_problems(site, page_problems, check_site(site, source))
+    rendered = render_pages(site, config, routes, None, checks=partial(check_site, site, source))
+    return site, _all_problems(site, rendered.problems, rendered.checked)
 
 
 def make_routes(
@@ -276,10 +276,12 @@ def _name(entry: os.DirEntry[str]) -> str:
 
 @dataclass(frozen=True)
 class Rendered:
-    """What rendering some routes found: problems by page, and the plans' parts it made."""
+    """What rendering some routes found: problems by page, the plans' parts it made, and
+    the problems of the site's checks, when they ran alongside."""
 
     problems: dict[str, tuple[Problem, ...]]
     parts: dict[str, PlanParts]
+    checked: list[Problem] = field(default_factory=list)
 
 
 def render_pages(
@@ -292,8 +294,10 @@ def render_pages(
     progress: Progress | None = None,
     known: dict[str, PlanParts] | None = None,
     previous: Path | None = None,
+    checks: Checks | None = None,
 ) -> Rendered:
-    """Render the pages of the given routes into staging (None: nowhere), on every core.
+    """Render the pages of the given routes into staging (None: nowhere), on every core,
+    and run the site's checks alongside, if given.
 
     A file whose bytes are those of the same file in `previous` (the output folder the
     staging will replace) is linked from there, so only files that changed are written.
@@ -302,6 +306,9 @@ def render_pages(
     When few are missing they are made first, here; when many are, one process makes
     them and then every gathering file, while the others render the pages. Routes whose
     files are in `made` are written from there.
+
+    The processes claim the work unit by unit, the longest first, so that they end within
+    a short page of each other. When they share it, the checks are one of those units.
     """
     renderer = Renderer(templates, config, site)
     made = made or {}
@@ -312,13 +319,21 @@ def render_pages(
     made_here = {} if bundle else make_all_parts(policy, missing)
     parts = {**(known or {}), **made_here}
     units, costs = _units_of_work(routes, bundle, missing)
+    processes = worker_count() if sum(costs) > _SHARED_RENDERING_COST else 1
+    if checks is not None and processes > 1:
+        units.append(_CHECKS)
+        costs.append(len(site.plans) // 5)  # about as long as checking takes
     counter = RouteCounter()
 
-    def render_chunk(chunk: list[list[Route]]) -> Rendered:
-        problems, new, available = {}, {}, parts
+    def render_units(claimed: Iterable[list[Route]]) -> Rendered:
+        problems, new, available, checked = {}, {}, parts, []
         folders: set[Path] = set()  # the staging folders already made and checked
         gathering: Gathering | None = None  # one per process: the plans' terms gathered once
-        for unit in chunk:
+        for unit in claimed:
+            if unit is _CHECKS:
+                assert checks is not None
+                checked = checks()
+                continue
             if bundle and unit[0].kind in GATHERING_KINDS:
                 new = make_all_parts(policy, missing)
                 available = parts | new
@@ -336,13 +351,19 @@ def render_pages(
                 if found:
                     problems[route.path] = tuple(found)
                 counter.add_one()
-        return Rendered(problems, new)
+        return Rendered(problems, new, checked)
 
-    with watching(counter, len(routes), progress):
-        chunks = share(units, costs, worker_count() if sum(costs) > _SHARED_RENDERING_COST else 1)
-        results = run_parallel(render_chunk, chunks)
+    longest_first = [units[i] for i in sorted(range(len(units)), key=lambda i: -costs[i])]
+    apart = _checks_apart(checks if processes == 1 else None, len(site.plans))
+    try:  # a build that fails leaves no process or file of the checks behind
+        with watching(counter, len(routes), progress):
+            results = run_claiming(render_units, longest_first, processes)
+        checked = apart.result() + [problem for result in results for problem in result.checked]
+    finally:
+        apart.stop()
     new = made_here | {path: part for result in results for path, part in result.parts.items()}
-    return Rendered({path: found for result in results for path, found in result.problems.items()}, new)
+    problems = {path: found for result in results for path, found in result.problems.items()}
+    return Rendered(problems, new, checked)
 
 
 def _units_of_work(

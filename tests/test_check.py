@@ -88,26 +88,41 @@ def test_count_by_kind_puts_errors_first():
     ]  # fmt: skip
 
 
-def test_a_large_site_is_checked_in_a_process_of_its_own_with_the_same_problems(tmp_path, monkeypatch):
-    from planfolio import pipeline
+def test_a_large_site_is_checked_alongside_its_pages_with_the_same_problems(tmp_path, monkeypatch):
+    """Its pages are shared between processes, and the checks are one more unit of that work;
+    a rebuild with no page to render checks it in a process of its own."""
+    from planfolio import parallel, pipeline
     from planfolio.config import Config
 
-    started = []
+    started, shared = [], []
 
     class Watched(pipeline.Background):
         def __init__(self, function, folder=None):
             started.append(function)
             super().__init__(function, folder)
 
+    def claiming(function, items, processes):
+        shared.append((processes, pipeline._CHECKS in items))
+        return parallel.run_claiming(function, items, processes)
+
     monkeypatch.setattr(pipeline, "Background", Watched)
+    monkeypatch.setattr(pipeline, "run_claiming", claiming)
+    monkeypatch.setattr(pipeline, "worker_count", lambda: 2)
     plans = {f"p{number:03}.md": f"# Plan {number}\n" for number in range(pipeline._CHECKED_APART)}
     plans["p000.md"] = "# Plan 1\n## End\n> Q\n\n[x](x.pdf)\n"  # a taken title and a missing file
     site, source = site_of(tmp_path, plans)
-    result = pipeline.build(source, tmp_path / "site", Config())
     expected = check_site(site, source)
-    assert len(started) == 1
     assert [p.kind for p in expected] == ["duplicate-title", "local-link"]
+    output, cache = tmp_path / "site", tmp_path / "cache"
+
+    result = pipeline.build(source, output, Config(), cache)
+    assert (shared, started) == ([(2, True)], [])
     assert set(expected) <= set(result.problems)
+
+    rebuilt = pipeline.build(source, output, Config(), cache)
+    assert rebuilt.pages_written == 0
+    assert (shared[1:], len(started)) == ([(1, False)], 1)
+    assert set(expected) <= set(rebuilt.problems)
 
 
 def test_a_large_site_whose_build_fails_leaves_no_checking_process_behind(tmp_path, monkeypatch):

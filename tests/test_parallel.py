@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from planfolio.parallel import Background, WorkerError, error_frames, run_parallel, share
+from planfolio.parallel import Background, WorkerError, error_frames, run_claiming, run_parallel, share
 
 
 def double(chunk):
@@ -18,6 +18,27 @@ def test_results_come_back_in_chunk_order():
 
 def test_share_keeps_each_part_in_order():
     assert share([1, 2, 3, 4], [5, 1, 1, 5], 2) == [[1, 2], [3, 4]]
+
+
+@pytest.mark.parametrize("processes", [1, 2, 3])
+def test_every_item_is_claimed_once(processes):
+    results = run_claiming(list, range(200), processes)
+    assert len(results) == processes
+    assert sorted(item for result in results for item in result) == list(range(200))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_process_busy_with_a_long_item_leaves_the_others_to_the_rest():
+    def work(items):
+        claimed = []
+        for item in items:
+            claimed.append(item)
+            if item == 0:
+                time.sleep(1)
+        return claimed
+
+    results = run_claiming(work, range(50), 2)
+    assert sorted(results) == [[0], list(range(1, 50))]
 
 
 def test_a_child_failure_is_raised_in_the_parent():
