@@ -49,9 +49,15 @@ STOP_WORDS = frozenset({
 })  # fmt: skip
 
 
+def splits_alike(text: str) -> bool:
+    """Return whether text holds white space only where Python's str.split and JavaScript's
+    \\s agree (almost all text does)."""
+    return _NOT_SHARED_SPACE.search(text) is None
+
+
 def tokenize(text: str) -> list[str]:
     """Split text into lower-cased tokens as `lunr.tokenizer` does."""
-    if _NOT_SHARED_SPACE.search(text) is None:
+    if splits_alike(text):
         # White space is the same to Python and JavaScript here, and str.split is faster.
         return text.lower().replace("-", " ").split()
     return list(filter(None, _SEPARATOR.split(text.lower())))

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from planfolio.check import taken_page_names
+from planfolio.lunr_index import SearchField, analyse_document
 from planfolio.markdown import (
     _MARKUP,
     _WWW_LINK,
@@ -22,6 +23,7 @@ from planfolio.markdown import (
     sanitise,
 )
 from planfolio.parse import parse_plan, parse_plan_bytes
+from planfolio.search import answer_words, plain_text
 from planfolio.site import build_site
 from planfolio.slugs import slugify
 
@@ -262,3 +264,19 @@ def test_page_names_do_not_depend_on_the_listing_order(titles, random):
     site, other = build_site(parsed, []), build_site(shuffled, [])
     assert [(p.source_path, p.slug) for p in site.plans] == [(p.source_path, p.slug) for p in other.plans]
     assert taken_page_names(site.plans) == taken_page_names(other.plans)
+
+
+# Marks that start lines, and white space Python and JavaScript split apart or alike.
+WORD_PIECES = INLINE_PIECES + [
+    "> ", ">", "# ", "## ", "- ", "+ ", "\n", "\t", "\xa0", "\u2028", "\x1c", "\x85", "\ufeff",
+    "&#x1c;", "&#133;", "word", "Mot-clé", "»",
+]  # fmt: skip
+
+
+@settings(deadline=None)
+@given(texts_of(WORD_PIECES))
+def test_the_index_finds_the_same_terms_in_an_answer_s_words_as_in_its_plain_text(text):
+    fields = [SearchField("text")]
+    assert analyse_document({"text": answer_words(text)}, fields) == analyse_document(
+        {"text": plain_text(text)}, fields
+    )
