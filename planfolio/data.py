@@ -10,7 +10,6 @@ import csv
 import io
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from typing import Any
 
 from . import urls
@@ -94,7 +93,7 @@ def _section_record(section: Section, policy: str) -> dict[str, Any]:
             {"question": entry.question, "answer": publish_text(entry.answer, policy)}
             for entry in section.entries
         ],
-        "partners": [asdict(publish_partner(partner, policy)) for partner in section.partners],
+        "partners": [vars(publish_partner(partner, policy)) for partner in section.partners],
     }
 
 
