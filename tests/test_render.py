@@ -38,3 +38,35 @@ def test_an_answer_two_plans_give_is_rendered_once_and_its_problems_reported_for
         [("b.md", 8, "link")],
     ]
     assert all(b'<a rel="noopener noreferrer">this</a>' in page for page, _ in pages)
+
+
+def rendered_pages(source, templates):
+    site = read_site(source)
+    renderer = Renderer(templates, Config(), site)
+    return [renderer.plan_page(plan)[0] for plan in site.plans] + [renderer.home()]
+
+
+def test_compiled_templates_are_kept_and_damaged_ones_compiled_again(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temporary"))
+    (tmp_path / "temporary").mkdir()
+    templates = shutil.copytree(PROJECT_ROOT / "templates", tmp_path / "templates")
+    source = write_plans(tmp_path / "plans", {"a.md": plan_text("A"), "b.md": plan_text("B")})
+    first = rendered_pages(source, templates)
+    kept = sorted((tmp_path / "temporary").rglob("*.cache"))
+    assert len(kept) >= 3  # plan.html, base.html, home.html, ...
+    for path in kept:
+        path.write_bytes(path.read_bytes()[:40] + b"damaged")
+    assert rendered_pages(source, templates) == first
+    (templates / "home.html").write_text("{% extends 'base.html' %}{% block content %}New home{% endblock %}")
+    assert b"New home" in rendered_pages(source, templates)[-1]
+
+
+def test_pages_render_where_compiled_templates_cannot_be_kept(tmp_path, monkeypatch):
+    import tempfile
+
+    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "not-a-folder"))
+    source = write_plans(tmp_path / "plans", {"a.md": plan_text("A")})
+    assert b"<h1>A</h1>" in rendered_pages(source, TEMPLATES)[0]
