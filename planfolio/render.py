@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,8 @@ class Renderer:
         self.site = site
         self.markdown = AnswerMarkdown()
         self.answers: dict[str, Rendered] = {}  # by text: many plans give the same answer
+        self._rows: dict[str, PlanRow] = {}  # by source path
+        self._places: dict[str, int] = {}  # each plan's place in the site's plans, newest first
         self.env = make_environment(templates)
         self.nav = tuple(
             Link(spec.plural, urls.taxonomy_index_path(spec.folder))
@@ -149,7 +152,7 @@ class Renderer:
 
     def term_page(self, spec: TaxonomySpec, term: Term) -> bytes:
         """Render the page of one term with every plan it holds."""
-        rows = tuple(self.plan_row(plan) for plan in sorted(term.plans, key=newest_first))
+        rows = tuple(self.plan_row(plan) for plan in self.newest_first(term.plans))
         page = TermPage(spec, term, rows)
         path = urls.term_path(spec.folder, term.slug)
         return self.page("term.html", path, f"{term.name} — {spec.singular}", page=page)
@@ -182,7 +185,7 @@ class Renderer:
                 Link(t.name, urls.term_path(spec.folder, t.slug), str(len(t.plans))) for t in terms[:12]
             )
             ways_in.append((spec, top))
-        newest = tuple(self.plan_row(plan) for plan in sorted(site.plans, key=newest_first)[:10])
+        newest = tuple(self.plan_row(plan) for plan in self.newest_first(site.plans)[:10])
         page = HomePage(tuple(counts), tuple(ways_in), newest)
         return self.page("home.html", urls.HOME, self.config.title, page=page)
 
@@ -191,13 +194,20 @@ class Renderer:
         return self.page("404.html", urls.NOT_FOUND, "Page not found", absolute_links=True)
 
     def plan_row(self, plan: Plan) -> PlanRow:
-        """Return how a plan shows in a list."""
-        return PlanRow(
-            Link(plan.title, urls.plan_path(plan.slug)),
-            str(plan.year or ""),
-            plan.country,
-            ", ".join(plan.methods),
-        )
+        """Return how a plan shows in a list (made once: a plan is in a dozen lists)."""
+        row = self._rows.get(plan.source_path)
+        if row is None:
+            link = Link(plan.title, urls.plan_path(plan.slug))
+            row = PlanRow(link, str(plan.year or ""), plan.country, ", ".join(plan.methods))
+            self._rows[plan.source_path] = row
+        return row
+
+    def newest_first(self, plans: Iterable[Plan]) -> list[Plan]:
+        """Return plans newest first, then by title (see site.newest_first)."""
+        if not self._places:
+            ordered = sorted(self.site.plans, key=newest_first)
+            self._places.update((plan.source_path, place) for place, plan in enumerate(ordered))
+        return sorted(plans, key=lambda plan: self._places[plan.source_path])
 
     def answer(self, text: str) -> Rendered:
         """Return an answer's markdown rendered to safe HTML, rendering each text once."""
