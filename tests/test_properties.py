@@ -10,10 +10,12 @@ from planfolio.check import taken_page_names
 from planfolio.lunr_index import SearchField, analyse_document
 from planfolio.markdown import (
     _MARKUP,
+    _SCHEME_ATTRIBUTE,
     _WWW_LINK,
     AnswerMarkdown,
     _parse_www_link,
     has_markup,
+    linked_schemes,
     make_markdown,
     plain_paragraphs,
     quick_html,
@@ -280,3 +282,17 @@ def test_the_index_finds_the_same_terms_in_an_answer_s_words_as_in_its_plain_tex
     assert analyse_document({"text": answer_words(text)}, fields) == analyse_document(
         {"text": plain_text(text)}, fields
     )
+
+
+# Attribute names in any case, letters re.I matches to ASCII ones, and one that lower-cases to two.
+SCHEME_PIECES = HTML_PIECES + [
+    "HREF", "Src", "sRc", "\u017frc", "\u017fRC", "\u0130", "\u0131", "\u212a", " = ", "='", "x:", "HTTP:",
+]  # fmt: skip
+
+
+@given(texts_of(SCHEME_PIECES))
+@example("<a href=\"x:\"> \u0130 <img SRC='\u017f:'>")
+@example("\u017frc=java\tscript:")
+def test_schemes_found_where_attribute_names_are_are_those_the_pattern_finds(text):
+    expected = {"".join(match.group(1).lower().split()) for match in _SCHEME_ATTRIBUTE.finditer(text)}
+    assert linked_schemes(text) == expected
