@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 #: Metadata keys that may repeat; each becomes a tuple on the plan.
 LIST_KEYS = ("methods", "datasources", "sdgs", "thematic_areas")
@@ -91,7 +92,7 @@ class Plan:
         """Return every partner record of every section."""
         return tuple(p for section in self.sections for p in section.partners)
 
-    @property
+    @cached_property
     def answer_length(self) -> int:
         """Return how many characters its answers hold: a measure of the work it takes."""
         return sum(len(entry.answer) for section in self.sections for entry in section.entries)

@@ -371,7 +371,8 @@ def _units_of_work(
 ) -> tuple[list[list[Route]], list[int]]:
     """Return the units of work to share out, with their costs: each route on its own,
     but the bundle of gathering routes, whose process makes the missing parts first."""
-    units = [[route] for route in routes if route not in bundle]
+    bundled = {route.path for route in bundle}
+    units = [[route] for route in routes if route.path not in bundled]
     costs = [unit[0].cost for unit in units]
     if bundle:
         units.append(bundle)
