@@ -216,6 +216,7 @@ def _field_vectors(corpus: Corpus) -> list[list[list[str]]]:
     boosts = [field.boost for field in corpus.fields]
     columns = list(zip(corpus.postings, vectors, scales, boosts, strict=True))
     weights = _WeightText()
+    k = _K1 + 1
     # Terms in first-seen order have rising numbers, so every vector comes out sorted.
     for term, index in corpus.terms.items():
         found = [
@@ -226,15 +227,15 @@ def _field_vectors(corpus: Corpus) -> list[list[list[str]]]:
         idf = _idf(sum(len(pairs) for pairs, *_ in found) // 2, count)
         number = str(index)
         for pairs, rows, scale, boost in found:
-            for doc, tf in zip(pairs[::2], pairs[1::2], strict=True):
+            each = iter(pairs)  # doc, tf, doc, tf...
+            for doc in each:
+                tf = next(each)
                 # lunr.Builder's BM25 weight, operation for operation, then Math.round to thousandths.
-                thousandths = idf * ((_K1 + 1) * tf) / (scale[doc] + tf) * boost * 1000
+                thousandths = idf * (k * tf) / (scale[doc] + tf) * boost * 1000
                 whole = int(thousandths)  # the floor: weights are positive
                 if thousandths - whole >= 0.5:  # Math.round: halves go up
                     whole += 1
-                row = rows[doc]
-                row.append(number)
-                row.append(weights[whole])
+                rows[doc] += (number, weights[whole])
     return vectors
 
 
@@ -250,15 +251,18 @@ class _WeightText(dict[int, str]):
 def _inverted_index(corpus: Corpus, names: list[str]) -> list[bytes]:
     """Return the [term, posting] pairs of lunr's inverted index in term order, as JSON, comma-separated."""
     refs = [f'"{doc}":{{}}' for doc in range(corpus.document_count)]
-    columns = [
-        (f'"{name}":{{', f'"{name}":{{}}', found) for name, found in zip(names, corpus.postings, strict=True)
-    ]
+    openings = [f'"{name}":{{' for name in names]
+    empty = [f'"{name}":{{}}' for name in names]
+    holders: dict[str, list[int]] = {}  # the fields that hold each term: most terms are in one
+    for column, found in enumerate(corpus.postings):
+        for term in found:
+            holders.setdefault(term, []).append(column)
     entries = []
     for term in corpus.sorted_terms:
-        parts = [
-            opening + ",".join(map(refs.__getitem__, found[term][::2])) + "}" if term in found else empty
-            for opening, empty, found in columns
-        ]
+        parts = empty.copy()
+        for column in holders[term]:
+            docs = corpus.postings[column][term][::2]
+            parts[column] = openings[column] + ",".join(map(refs.__getitem__, docs)) + "}"
         entries.append(
             f'[{_json_string(term)},{{"_index":{corpus.terms[term]},{",".join(parts)}}}],'.encode()
         )
