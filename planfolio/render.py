@@ -113,6 +113,7 @@ class Renderer:
         self.markdown = AnswerMarkdown()
         self.answers: dict[str, Rendered] = {}  # by text: many plans give the same answer
         self._rows: dict[str, PlanRow] = {}  # by source path
+        self._term_links: dict[tuple[str, str], Link] = {}  # by taxonomy key and slug
         self._places: dict[str, int] = {}  # each plan's place in the site's plans, newest first
         self.env = make_environment(templates)
         self.nav = tuple(
@@ -220,12 +221,20 @@ class Renderer:
         rows = []
         for spec in TAXONOMIES:
             if spec.key in CARD_TAXONOMIES:
-                terms = self.site.terms_of(plan, spec.key)
-                links = tuple(Link(t.name, urls.term_path(spec.folder, t.slug)) for t in terms)
+                links = tuple(self._term_link(spec, term) for term in self.site.terms_of(plan, spec.key))
                 if links:
                     label = spec.plural if len(links) > 1 else spec.singular
                     rows.append(CardRow(label, links))
         return tuple(rows)
+
+    def _term_link(self, spec: TaxonomySpec, term: Term) -> Link:
+        """Return the link to a term's page (made once: a term is on many plans' cards)."""
+        link = self._term_links.get((spec.key, term.slug))
+        if link is None:
+            link = self._term_links[spec.key, term.slug] = Link(
+                term.name, urls.term_path(spec.folder, term.slug)
+            )
+        return link
 
     def _section(self, plan: Plan, section: Any, problems: list[Problem]) -> RenderedSection:
         policy = self.config.focal_points
