@@ -32,8 +32,12 @@ def write_file(root: Path, relative: str, data: bytes, folders: set[Path] | None
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NO_FOLLOW, 0o666)
     except OSError as error:
         raise OutputError(f"refusing to write {relative!r}: {error.strerror}") from error
-    with open(descriptor, "wb") as file:
-        file.write(data)
+    try:
+        written = os.write(descriptor, data)
+        while written < len(data):  # a write may take only part of the bytes
+            written += os.write(descriptor, memoryview(data)[written:])
+    finally:
+        os.close(descriptor)
     return target
 
 

@@ -312,6 +312,7 @@ def render_pages(
     """
     renderer = Renderer(templates, config, site)
     made = made or {}
+    previous = previous if previous is not None and previous.is_dir() else None  # none on a first build
     policy = config.focal_points
     gathering_routes = [r for r in routes if r.kind in GATHERING_KINDS and (r.path, r.key) not in made]
     missing = missing_parts(site.plans, policy, known or {}) if gathering_routes else []
