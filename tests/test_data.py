@@ -142,3 +142,18 @@ def test_plans_json_holds_the_site_and_one_plan_per_line(tmp_path, count):
     }
     lines = text.splitlines()
     assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == [plan_record(p, "hide") for p in plans]
+
+
+def test_a_record_is_what_json_dumps_writes_and_leaves_the_plan_s_answers_as_they_were():
+    import sys
+
+    from planfolio.data import plan_record, record_json
+    from planfolio.parse import parse_plan
+
+    body = "## Learnings\n\n> What did you learn?\n\nDéchets « triés » — 再利用 and a tab\there.\n"
+    plan = parse_plan(plan_text("Côte d'Ivoire", {"latlng": "5.3,-4.0"}, body), "a.md")[0]
+    answer = plan.sections[-1].entries[-1].answer
+    size = sys.getsizeof(answer)  # a string that caches its UTF-8 form grows by it
+    expected = json.dumps(plan_record(plan, "hide"), ensure_ascii=False, separators=(",", ":"))
+    assert record_json(plan, "hide") == expected.encode("utf-8")
+    assert sys.getsizeof(answer) == size
