@@ -145,9 +145,10 @@ def plan_summary(plan: Plan) -> str:
     """Return a plan's short summary: its tweet, else its challenge, else its first answer."""
     answered = [entry for section in plan.sections for entry in section.answered]
     for pattern in (_TWEET, _CHALLENGE):
-        chosen = next((e for e in answered if pattern.match(e.question) and plain_text(e.answer)), None)
+        texts = (plain_text(entry.answer) for entry in answered if pattern.match(entry.question))
+        chosen = next((text for text in texts if text), None)
         if chosen is not None:
-            return shorten(plain_text(chosen.answer))
+            return shorten(chosen)
     texts = (plain_text(entry.answer) for entry in answered)
     return shorten(next((text for text in texts if text), ""))
 
@@ -175,7 +176,8 @@ def _without_markup(markdown: str) -> str:
     if "<" in text:
         text = _TAG.sub(" ", text)
     text = html.unescape(text)
-    if "://" in text or "www." in text.lower():
+    # (Any "www." in any case ends in "w." or "W.", which spares lower-casing most texts.)
+    if "://" in text or (("w." in text or "W." in text) and "www." in text.lower()):
         text = _URL.sub(" ", text)
     return _EMPHASIS.sub("", text) if "*" in text or "_" in text or "`" in text else text
 
