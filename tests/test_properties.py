@@ -129,7 +129,7 @@ def test_the_answers_parsers_skip_plain_text_and_the_searching_one_does_not():
     if not hasattr(MARKDOWN.inline, "_get_fast_trigger_chars"):
         pytest.skip("this mistune searches every rule's pattern through plain text")
     assert MARKDOWN.inline._get_fast_trigger_chars() >= {"h", "w"}  # every rule says where it starts
-    assert not ANSWER_MARKDOWN.without_addresses.inline._get_fast_trigger_chars() & {"h", "w"}
+    assert not ANSWER_MARKDOWN.parser("no address").inline._get_fast_trigger_chars() & {"h", "w"}
     assert SEARCHING_MARKDOWN.inline._get_fast_trigger_chars() is None
 
 
