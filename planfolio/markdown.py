@@ -137,6 +137,41 @@ class _AnswerInlineParser(mistune.InlineParser):
         return self._trigger
 
 
+class _AnswerBlockParser(mistune.BlockParser):
+    """mistune's block parser, searching for the next block only where a line starts.
+
+    Every block rule starts with "^": a regular expression search tries it at every
+    character all the same, while most answers are lines of hundreds of characters.
+    """
+
+    def compile_sc(self, rules: list[str] | None = None) -> Any:
+        pattern = super().compile_sc(rules)
+        names = self.rules if rules is None else rules
+        if all(self.specification[name].startswith(("^", "(^")) for name in names):
+            return _LineStarts(pattern)
+        return pattern
+
+
+class _LineStarts:
+    """A pattern of which every match starts a line, searched line by line."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.match = pattern.match
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """Return the first match at a line start from pos on, as pattern.search would."""
+        if endpos is not None:
+            return self.pattern.search(text, pos, endpos)
+        while True:
+            match = self.match(text, pos)  # (no match where no line starts: each rule begins with "^")
+            if match is not None:
+                return match
+            pos = text.find("\n", pos) + 1
+            if pos == 0:
+                return None
+
+
 def _parse_www_link(inline: Any, match: re.Match[str], state: Any) -> int:
     text = match.group(0)
     if state.in_link:
@@ -164,6 +199,7 @@ def make_markdown(
     plugins += ["url", _www_links] if bare_addresses else []
     return mistune.Markdown(
         renderer=_AnswerRenderer(escape=False),
+        block=_AnswerBlockParser(),
         inline=_AnswerInlineParser(hard_wrap=True),
         plugins=[import_plugin(plugin) for plugin in plugins],
     )

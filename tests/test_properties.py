@@ -296,3 +296,18 @@ SCHEME_PIECES = HTML_PIECES + [
 def test_schemes_found_where_attribute_names_are_are_those_the_pattern_finds(text):
     expected = {"".join(match.group(1).lower().split()) for match in _SCHEME_ATTRIBUTE.finditer(text)}
     assert linked_schemes(text) == expected
+
+
+BLOCK_SCANNER = make_markdown().block.compile_sc()
+
+
+@given(
+    texts_of(INLINE_PIECES + ["\n", "\n\n", "    ", "> ", "# ", "- ", "1. ", "---", "```", "|a|"]), st.data()
+)
+def test_the_block_scanner_searched_line_by_line_finds_what_a_search_finds(text, data):
+    position = data.draw(st.integers(0, len(text)))
+    found = BLOCK_SCANNER.search(text, position)
+    expected = BLOCK_SCANNER.pattern.search(text, position)
+    assert (found and (found.start(), found.end(), found.lastgroup)) == (
+        expected and (expected.start(), expected.end(), expected.lastgroup)
+    )
