@@ -144,12 +144,19 @@ class _AnswerBlockParser(mistune.BlockParser):
     character all the same, while most answers are lines of hundreds of characters.
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._scanners: dict[tuple[str, ...] | None, Any] = {}
+
     def compile_sc(self, rules: list[str] | None = None) -> Any:
-        pattern = super().compile_sc(rules)
-        names = self.rules if rules is None else rules
-        if all(self.specification[name].startswith(("^", "(^")) for name in names):
-            return _LineStarts(pattern)
-        return pattern
+        key = None if rules is None else tuple(rules)
+        scanner = self._scanners.get(key)
+        if scanner is None:
+            pattern = super().compile_sc(rules)
+            names = self.rules if rules is None else rules
+            starts_lines = all(self.specification[name].startswith(("^", "(^")) for name in names)
+            scanner = self._scanners[key] = _LineStarts(pattern) if starts_lines else pattern
+        return scanner
 
 
 class _LineStarts:
