@@ -140,32 +140,41 @@ def _build(
     manifest = load_manifest(cache, output)
     made = made or {}
     staging = staging_folder(output)
-    try:
+    checks: Checks = partial(check_site, site, source)
+    apart: Background[list[Problem]] | _Checked | None = None
+    try:  # a build that fails leaves no staging folder, and no process or file of the checks
         reused = _reuse_pages(routes, manifest, output, staging)
         late = [r for r in routes if r.kind in defer and r.path not in reused and (r.path, r.key) not in made]
         deferred = _reuse_pages(late, manifest, output, staging, any_key=True)
         kept_pages = reused | deferred
         fresh = [route for route in routes if route.path not in kept_pages]
         page_problems = {path: manifest.problems.get(path, ()) for path in kept_pages}
-        known, checks = kept.parts if kept else None, partial(check_site, site, source)
+        if not fresh:  # nothing to render: the checks run apart while the build saves
+            apart = _checks_apart(checks, len(site.plans))
         rendered = render_pages(
-            site, config, fresh, staging, templates, made, progress, known, output, checks
-        )
+            site, config, fresh, staging, templates, made, progress,
+            kept.parts if kept else None, output, None if apart else checks,
+        )  # fmt: skip
         page_problems.update(rendered.problems)
         copy_tree(assets, staging, "assets")
         swap_in(staging, output)
+        keys = {path: route.key for route in routes for path in route.outputs}
+        # A deferred route keeps its last key, so that the next build without defer makes it.
+        keys.update(
+            {path: manifest.entries[path][0] for r in late if r.path in deferred for path in r.outputs}
+        )
+        linked = {path for route in routes if route.path in kept_pages for path in route.outputs}
+        save_manifest(cache, output, keys, page_problems, manifest.only(linked))
+        if kept is not None:
+            kept.add_parts(rendered.parts)
+        if saved is not None and cache is not None:
+            save_parsed(cache, saved, code)
+        checked = rendered.checked + (apart.result() if apart else [])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    keys = {path: route.key for route in routes for path in route.outputs}
-    # A deferred route keeps its last key, so that the next build without defer makes it.
-    keys.update({path: manifest.entries[path][0] for r in late if r.path in deferred for path in r.outputs})
-    linked = {path for route in routes if route.path in kept_pages for path in route.outputs}
-    save_manifest(cache, output, keys, page_problems, manifest.only(linked))
-    if kept is not None:
-        kept.add_parts(rendered.parts)
-    if saved is not None and cache is not None:
-        save_parsed(cache, saved, code)
-    all_problems = _all_problems(site, page_problems, rendered.checked)
+        if apart:
+            apart.stop()
+    all_problems = _all_problems(site, page_problems, checked)
     seconds = time.perf_counter() - started
     plan_pages = tuple((plan.source_path, urls.plan_path(plan.slug)) for plan in site.plans)
     return BuildResult(
