@@ -57,9 +57,9 @@ class Section:
     entries: tuple[Entry, ...] = ()
     partners: tuple[Partner, ...] = ()
 
-    @property
+    @cached_property
     def answered(self) -> tuple[Entry, ...]:
-        """Return the entries that have an answer."""
+        """Return the entries that have an answer (found once: pages, search and checks ask)."""
         return tuple(entry for entry in self.entries if entry.answer.strip())
 
 
