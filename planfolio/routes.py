@@ -22,8 +22,9 @@ class Route:
     kind: str  # "plan", "term", "index", "home", "search", "search-index", ...
     subject: tuple[str, ...]
     key: str
-    # A rough measure of the work of making and writing the files, to share it between
-    # processes: about 0.2 ms of one core on the machine bench/ ran on. Writing a file costs 1.
+    # A rough measure of the work of making and writing the files, which the processes of a
+    # build take longest first (and share only when there is enough): about 0.2 ms of one
+    # core on the machine bench/ ran on. Writing a file costs 1.
     cost: int = 2
     also: tuple[str, ...] = ()  # further files written with the page, for the same key
 
