@@ -7,7 +7,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -140,8 +140,7 @@ def _build(
     manifest = load_manifest(cache, output)
     made = made or {}
     staging = staging_folder(output)
-    checks: Checks = partial(check_site, site, source)
-    apart: Background[list[Problem]] | _Checked | None = None
+    rendered: Rendered | None = None
     try:  # a build that fails leaves no staging folder, and no process or file of the checks
         reused = _reuse_pages(routes, manifest, output, staging)
         late = [r for r in routes if r.kind in defer and r.path not in reused and (r.path, r.key) not in made]
@@ -149,11 +148,9 @@ def _build(
         kept_pages = reused | deferred
         fresh = [route for route in routes if route.path not in kept_pages]
         page_problems = {path: manifest.problems.get(path, ()) for path in kept_pages}
-        if not fresh:  # nothing to render: the checks run apart while the build saves
-            apart = _checks_apart(checks, len(site.plans))
         rendered = render_pages(
             site, config, fresh, staging, templates, made, progress,
-            kept.parts if kept else None, output, None if apart else checks,
+            kept.parts if kept else None, output, partial(check_site, site, source),
         )  # fmt: skip
         page_problems.update(rendered.problems)
         copy_tree(assets, staging, "assets")
@@ -169,11 +166,11 @@ def _build(
             kept.add_parts(rendered.parts)
         if saved is not None and cache is not None:
             save_parsed(cache, saved, code)
-        checked = rendered.checked + (apart.result() if apart else [])
+        checked = rendered.checks.result()  # checks still running apart have had the saving to end
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        if apart:
-            apart.stop()
+        if rendered is not None:
+            rendered.checks.stop()
     all_problems = _all_problems(site, page_problems, checked)
     seconds = time.perf_counter() - started
     plan_pages = tuple((plan.source_path, urls.plan_path(plan.slug)) for plan in site.plans)
@@ -182,11 +179,11 @@ def _build(
     )
 
 
-def _checks_apart(checks: Checks | None, plans: int) -> Background[list[Problem]] | _Checked:
+def _checks_apart(checks: Checks | None, plans: int) -> Checking:
     """Start the site's checks; their result() gives their problems once they are done.
 
-    For a large site they run in a process of their own, while this one renders: they
-    take as long as rendering a few dozen pages.
+    For a large site they run in a process of their own, while this one renders and
+    saves: they take as long as rendering a few dozen pages.
     """
     if checks is None:
         return _Checked([])
@@ -209,12 +206,16 @@ class _Checked:
         """Do nothing: nothing is running."""
 
 
+#: The site's checks under way, apart or already done.
+Checking = Background[list[Problem]] | _Checked
+
+
 def check(source: Path, config: Config) -> tuple[Site, tuple[Problem, ...]]:
     """Run every stage of a build but writing; return the site and all its problems."""
     site = read_site(source)
     routes = site_routes(site, "", config.base_url)
     rendered = render_pages(site, config, routes, None, checks=partial(check_site, site, source))
-    return site, _all_problems(site, rendered.problems, rendered.checked)
+    return site, _all_problems(site, rendered.problems, rendered.checks.result())
 
 
 def make_routes(
@@ -286,11 +287,12 @@ def _name(entry: os.DirEntry[str]) -> str:
 @dataclass(frozen=True)
 class Rendered:
     """What rendering some routes found: problems by page, the plans' parts it made, and
-    the problems of the site's checks, when they ran alongside."""
+    the site's checks, run alongside: their result() waits for them if they still run
+    apart, and stop() ends them (the caller's to call, once it no longer needs them)."""
 
     problems: dict[str, tuple[Problem, ...]]
     parts: dict[str, PlanParts]
-    checked: list[Problem] = field(default_factory=list)
+    checks: Checking
 
 
 def render_pages(
@@ -306,7 +308,7 @@ def render_pages(
     checks: Checks | None = None,
 ) -> Rendered:
     """Render the pages of the given routes into staging (None: nowhere), on every core,
-    and run the site's checks alongside, if given.
+    and start the site's checks alongside, if given (see Rendered.checks).
 
     A file whose bytes are those of the same file in `previous` (the output folder the
     staging will replace) is linked from there, so only files that changed are written.
@@ -317,7 +319,8 @@ def render_pages(
     files are in `made` are written from there.
 
     The processes claim the work unit by unit, the longest first, so that they end within
-    a short page of each other. When they share it, the checks are one of those units.
+    a short page of each other. When they share it, the checks are one of those units;
+    else they run apart (see _checks_apart), still running, maybe, when this returns.
     """
     renderer = Renderer(templates, config, site)
     made = made or {}
@@ -336,7 +339,8 @@ def render_pages(
     counter = RouteCounter()
 
     def render_units(claimed: Iterable[list[Route]]) -> Rendered:
-        problems, new, available, checked = {}, {}, parts, []
+        problems, new, available = {}, {}, parts
+        checked: list[Problem] = []
         folders: set[Path] = set()  # the staging folders already made and checked
         gathering: Gathering | None = None  # one per process: the plans' terms gathered once
         for unit in claimed:
@@ -361,19 +365,21 @@ def render_pages(
                 if found:
                     problems[route.path] = tuple(found)
                 counter.add_one()
-        return Rendered(problems, new, checked)
+        return Rendered(problems, new, _Checked(checked))
 
     longest_first = [units[i] for i in sorted(range(len(units)), key=lambda i: -costs[i])]
     apart = _checks_apart(checks if processes == 1 else None, len(site.plans))
-    try:  # a build that fails leaves no process or file of the checks behind
+    try:
         with watching(counter, len(routes), progress):
             results = run_claiming(render_units, longest_first, processes)
-        checked = apart.result() + [problem for result in results for problem in result.checked]
-    finally:
+    except BaseException:  # a build that fails leaves no process or file of the checks behind
         apart.stop()
+        raise
+    if processes > 1:
+        apart = _Checked([problem for result in results for problem in result.checks.result()])
     new = made_here | {path: part for result in results for path, part in result.parts.items()}
     problems = {path: found for result in results for path, found in result.problems.items()}
-    return Rendered(problems, new, checked)
+    return Rendered(problems, new, apart)
 
 
 def _units_of_work(
