@@ -20,7 +20,7 @@ from pathlib import Path
 from .config import Config
 from .gathering import PlanParts
 from .model import Plan, Problem
-from .parallel import run_parallel, share, worker_count
+from .parallel import Item, run_parallel, share, worker_count
 from .parse import parse_plan_bytes
 
 CACHE_FOLDER = ".planfolio-cache"
@@ -170,11 +170,7 @@ class ParsedPlans:
             found = [(None, [unread[s]]) if s in unread else next(parsed) for _, s in sources]
             readable = {source_path for _, source_path in files}
         else:
-            sizes = [_size(path) for path, _ in sources]
-            workers = worker_count() if sum(sizes) > _SHARED_PARSING_BYTES else 1
-            # The other processes also send their plans here, which takes about a quarter as
-            # long as parsing them: they get a little less to parse.
-            chunks = share(sources, sizes, workers, sum(sizes) // 7)
+            chunks = _parsing_shares(sources, [_size(path) for path, _ in sources])
             results, readable = {}, set()
             for chunk, read in zip(chunks, run_parallel(_read_chunk, chunks), strict=True):
                 for (_, source_path), (digest, plan, problems) in zip(chunk, read, strict=True):
@@ -195,9 +191,7 @@ class ParsedPlans:
             if self._files.get(source_path, ("",))[0] != digest:
                 new.append((data, source_path, digest))
         if new:
-            sizes = [len(data) for data, _, _ in new]
-            workers = worker_count() if sum(sizes) > _SHARED_PARSING_BYTES else 1
-            chunks = share(new, sizes, workers, sum(sizes) // 7)
+            chunks = _parsing_shares(new, [len(data) for data, _, _ in new])
             for chunk, parsed in zip(chunks, run_parallel(_parse_chunk, chunks), strict=True):
                 for (_, source_path, digest), (plan, problems) in zip(chunk, parsed, strict=True):
                     self._files[source_path] = (digest, plan, tuple(problems))
@@ -228,6 +222,16 @@ class ParsedPlans:
                 value = (entry, self.parts.get(source_path))
                 self._pickled[source_path] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         return {source_path: self._pickled[source_path] for source_path in self._files}
+
+
+def _parsing_shares(files: Sequence[Item], sizes: list[int]) -> list[list[Item]]:
+    """Share files to parse between the processes, by size, or keep them in one share when few.
+
+    The other processes also send their plans back, which takes about a quarter as long
+    as parsing them: they get a little less to parse.
+    """
+    workers = worker_count() if sum(sizes) > _SHARED_PARSING_BYTES else 1
+    return share(files, sizes, workers, sum(sizes) // 7)
 
 
 def _parse_chunk(files: list[tuple[bytes, str, str]]) -> list[tuple[Plan | None, list[Problem]]]:
