@@ -55,7 +55,7 @@ class Site:
     taxonomies: dict[str, Taxonomy]
     problems: tuple[Problem, ...]
     # Per plan (by source path), per taxonomy key: the terms it carries, in its order.
-    carried: dict[str, dict[str, tuple[Term, ...]]] = field(default_factory=dict, compare=False, repr=False)
+    carried: dict[str, dict[str, tuple[Term, ...]]] = field(compare=False, repr=False)
 
     def terms_of(self, plan: Plan, key: str) -> tuple[Term, ...]:
         """Return the terms of one taxonomy that a plan carries, in its order."""
