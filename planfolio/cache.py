@@ -13,14 +13,16 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import astuple, dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from .config import Config
 from .gathering import PlanParts
 from .model import Plan, Problem
-from .parallel import Item, run_parallel, share, worker_count
+from .parallel import Ahead, Item, run_parallel, run_parallel_ahead, share, worker_count
 from .parse import parse_plan_bytes
 
 CACHE_FOLDER = ".planfolio-cache"
@@ -29,6 +31,8 @@ _PARSED = "parsed.pickle"
 _FORMAT = 1
 # Below this many bytes of plans to parse, starting a second process costs more than it saves.
 _SHARED_PARSING_BYTES = 2_000_000
+#: Work on plans just parsed that other processes do ahead of need: its items, one by one.
+WorkAhead = Callable[[list[Plan]], Iterable[Any]]
 #: The code's own version: a new one makes every page be rendered again.
 CODE_VERSION = "1"
 
@@ -147,17 +151,22 @@ class ParsedPlans:
             if part is not None:
                 self.parts[source_path] = part
         self.changed = files is None  # whether anything was parsed, made or forgotten since loading
+        self._ahead: Ahead[Any] = Ahead([], None)  # work on the plans under way in other processes
 
     def parse(self, data: bytes, source_path: str) -> tuple[Plan | None, list[Problem]]:
         """Return the plan and problems of a file's bytes, parsing them only when they are new."""
         return self.parse_all([(data, source_path)])[0]
 
-    def read_all(self, sources: Sequence[tuple[Path, str]]) -> list[tuple[Plan | None, list[Problem]]]:
+    def read_all(
+        self, sources: Sequence[tuple[Path, str]], ahead: WorkAhead | None = None
+    ) -> list[tuple[Plan | None, list[Problem]]]:
         """Read each file (path, source path) and return its plan and problems, parsing only
         the new ones; forget the files that are gone or can no longer be read.
 
         With nothing known yet, each process reads, hashes and parses its own share of
-        the files; else they are read here, to find those whose bytes changed.
+        the files; else they are read here, to find those whose bytes changed. The other
+        processes then go on with the `ahead` work on the plans they parsed, item by item,
+        until made_ahead() asks for the items made.
         """
         if self._files:
             files, unread = [], {}
@@ -171,8 +180,12 @@ class ParsedPlans:
             readable = {source_path for _, source_path in files}
         else:
             chunks = _parsing_shares(sources, [_size(path) for path, _ in sources])
+            if ahead is None:
+                shares = run_parallel(_read_chunk, chunks)
+            else:
+                shares, self._ahead = run_parallel_ahead(_read_chunk, chunks, partial(_plans_of, ahead))
             results, readable = {}, set()
-            for chunk, read in zip(chunks, run_parallel(_read_chunk, chunks), strict=True):
+            for chunk, read in zip(chunks, shares, strict=True):
                 for (_, source_path), (digest, plan, problems) in zip(chunk, read, strict=True):
                     if digest:
                         self._files[source_path] = (digest, plan, tuple(problems))
@@ -182,6 +195,14 @@ class ParsedPlans:
             self.changed = self.changed or bool(readable)
         self.keep_only(readable)
         return found
+
+    def made_ahead(self) -> list[Any]:
+        """Return the items that other processes have made ahead since read_all, stopping them."""
+        return self._ahead.collect()
+
+    def stop_ahead(self) -> None:
+        """End the processes that worked ahead (see read_all), if any are left."""
+        self._ahead.stop()
 
     def parse_all(self, files: Sequence[tuple[bytes, str]]) -> list[tuple[Plan | None, list[Problem]]]:
         """Return the plan and problems of each file's bytes, parsing the new ones on every core."""
@@ -236,6 +257,11 @@ def _parsing_shares(files: Sequence[Item], sizes: list[int]) -> list[list[Item]]
 
 def _parse_chunk(files: list[tuple[bytes, str, str]]) -> list[tuple[Plan | None, list[Problem]]]:
     return [parse_plan_bytes(data, source_path, digest) for data, source_path, digest in files]
+
+
+def _plans_of(ahead: WorkAhead, read: list[tuple[str, Plan | None, list[Problem]]]) -> Iterable[Any]:
+    """Return the ahead work on the plans of a _read_chunk."""
+    return ahead([plan for _, plan, _ in read if plan is not None])
 
 
 def _read_chunk(sources: list[tuple[Path, str]]) -> list[tuple[str, Plan | None, list[Problem]]]:

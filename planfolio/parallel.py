@@ -6,6 +6,8 @@ parent as they are, with nothing to pickle on the way in.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import multiprocessing
 import multiprocessing.sharedctypes
 import multiprocessing.synchronize
@@ -13,14 +15,16 @@ import os
 import pickle
 import signal
 import tempfile
+import threading
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, BinaryIO, Generic, TypeVar, cast
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Extra = TypeVar("Extra")
 
 
 class WorkerError(RuntimeError):
@@ -72,6 +76,143 @@ def share(items: Sequence[Item], costs: Sequence[int], parts: int, head_start: i
 def run_parallel(function: Callable[[list[Item]], Result], chunks: list[list[Item]]) -> list[Result]:
     """Run function on each chunk, in forked children where possible; return results in order."""
     return _in_processes([partial(function, chunk) for chunk in chunks])
+
+
+def run_parallel_ahead(
+    function: Callable[[list[Item]], Result],
+    chunks: list[list[Item]],
+    then: Callable[[Result], Iterable[Extra]],
+) -> tuple[list[Result], Ahead[Extra]]:
+    """Run function on each chunk, as run_parallel does, but each forked child, once it has
+    sent its result, goes on making the items of then(its result), one by one, until
+    asked for them (see Ahead): work this process would have to do later, done while it
+    is busy with its own.
+
+    Making them is only a head start: a child that fails at it sends what it made before.
+    Whatever it did not make is made again where it is needed, and fails there.
+    """
+    if len(chunks) <= 1 or not hasattr(os, "fork"):
+        return [function(chunk) for chunk in chunks], Ahead([], None)
+    asked = multiprocessing.sharedctypes.RawValue("b", 0)
+    children: list[tuple[int, BinaryIO]] = []
+    for chunk in chunks[1:]:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: run, send the result, make what follows until asked for it
+            os.close(read_end)
+            _child_ahead(partial(function, chunk), then, write_end, asked)
+        os.close(write_end)
+        children.append((pid, os.fdopen(read_end, "rb")))
+    ahead: Ahead[Extra] = Ahead(children, asked)
+    try:
+        results = [function(chunks[0])]
+        outcomes = [_receive(pipe) for _, pipe in children]
+    except BaseException:  # no child is left behind
+        ahead.stop()
+        raise
+    failures = [value for status, value in outcomes if status == "error"]
+    if failures:
+        ahead.stop()
+        raise WorkerError(*failures[0])
+    return results + [value for _, value in outcomes], ahead
+
+
+class Ahead(Generic[Extra]):
+    """What forked children make ahead of need (see run_parallel_ahead): collect() takes
+    what they have made so far and ends them; stop() ends them without it."""
+
+    def __init__(self, children: list[tuple[int, BinaryIO]], asked: Any) -> None:
+        self._children = children
+        self._asked = asked  # shared with the children: set, it asks them to send what they made
+
+    def collect(self) -> list[Extra]:
+        """Return what the children have made, each waiting at most for the item under way."""
+        if self._asked is not None:
+            self._asked.value = 1
+        made: list[Extra] = []
+        for _, pipe in self._children:
+            data = _receive_bytes(pipe)
+            if data:  # (none from a child that died: what it made is made again)
+                stream = pickle.Unpickler(io.BytesIO(data))
+                count = stream.load()
+                made += [stream.load() for _ in range(count)]
+        return made
+
+    def stop(self) -> None:
+        """End the children, if still running, and wait for them: they are left running
+        by collect(), which does not wait for their exit."""
+        for pid, pipe in self._children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pipe.close()
+        self._children = []
+
+
+def _child_ahead(
+    task: Callable[[], Result], then: Callable[[Result], Iterable[Any]], write_end: int, asked: Any
+) -> None:
+    code = 1
+    try:
+        try:
+            result = task()
+            payload, ok = pickle.dumps(("ok", result), protocol=pickle.HIGHEST_PROTOCOL), True
+        except BaseException as error:  # any failure must reach the parent, never vanish
+            payload, ok = pickle.dumps(("error", _failure(error))), False
+        # A thread sends the result, which waits for the parent to read it, while this one goes on.
+        sending = threading.Thread(target=_send, args=(write_end, payload))
+        sending.start()
+        made = _made_until_asked(then, result, asked) if ok else b""
+        sending.join()
+        _send(write_end, made)
+        code = 0
+    finally:  # even when the parent is gone: the child never returns into the parent's code
+        os._exit(code)
+
+
+def _made_until_asked(then: Callable[[Result], Iterable[Any]], result: Result, asked: Any) -> bytes:
+    """Return the items of then(result) made until `asked` is set (the one under way then
+    included), or until making one fails: their count, then each, pickled one after the other.
+
+    Each is pickled as soon as made, while the parent does not wait for it yet.
+    """
+    made = io.BytesIO()
+    stream = pickle.Pickler(made, protocol=pickle.HIGHEST_PROTOCOL)
+    count = 0
+    with contextlib.suppress(Exception):  # a head start only (see run_parallel_ahead)
+        for item in then(result):
+            stream.dump(item)
+            count += 1
+            if asked.value:
+                break
+    return pickle.dumps(count) + made.getvalue()
+
+
+def _receive(pipe: BinaryIO) -> tuple[str, Any]:
+    """Read one outcome, ("ok", value) or ("error", what a WorkerError is made of), that a
+    child sent with _send."""
+    data = _receive_bytes(pipe)
+    return cast(tuple[str, Any], pickle.loads(data)) if data else ("error", ("a worker process died", ()))
+
+
+def _receive_bytes(pipe: BinaryIO) -> bytes:
+    """Read what a child sent with _send: b"" when it died before it had sent it all."""
+    head = pipe.read(8)
+    size = int.from_bytes(head, "little")
+    data = pipe.read(size) if len(head) == 8 else b""
+    return data if len(data) == size else b""
+
+
+def _send(descriptor: int, data: bytes) -> None:
+    """Write data as _receive reads it: its length, then itself."""
+    _write_all(descriptor, len(data).to_bytes(8, "little"))
+    _write_all(descriptor, data)
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
 
 
 def run_claiming(

@@ -15,6 +15,7 @@ from . import urls
 from .cache import (
     Manifest,
     ParsedPlans,
+    WorkAhead,
     code_fingerprint,
     fingerprint,
     load_manifest,
@@ -31,6 +32,7 @@ from .gathering import (
     PlanParts,
     make_all_parts,
     missing_parts,
+    parts_ahead,
     parts_cost,
 )
 from .model import Plan, Problem, counted
@@ -134,23 +136,26 @@ def _build(
     # A build with a cache folder reads the plans the last one parsed, unless given its own.
     code = code_fingerprint()
     saved = load_parsed(cache, code) if parsed is None and cache is not None else None
-    kept = parsed or saved
-    site = read_site(source, kept)
-    routes = site_routes(site, fingerprint(config, code, templates), config.base_url)
-    manifest = load_manifest(cache, output)
-    made = made or {}
-    staging = staging_folder(output)
+    kept = parsed or saved or ParsedPlans()
+    staging: Path | None = None
     rendered: Rendered | None = None
     try:  # a build that fails leaves no staging folder, and no process or file of the checks
+        # Other processes may go on making the plans' parts of the gathering files meanwhile.
+        site = read_site(source, kept, partial(parts_ahead, policy=config.focal_points))
+        routes = site_routes(site, fingerprint(config, code, templates), config.base_url)
+        manifest = load_manifest(cache, output)
+        made = made or {}
+        staging = staging_folder(output)
         reused = _reuse_pages(routes, manifest, output, staging)
         late = [r for r in routes if r.kind in defer and r.path not in reused and (r.path, r.key) not in made]
         deferred = _reuse_pages(late, manifest, output, staging, any_key=True)
         kept_pages = reused | deferred
         fresh = [route for route in routes if route.path not in kept_pages]
         page_problems = {path: manifest.problems.get(path, ()) for path in kept_pages}
+        kept.add_parts(dict(kept.made_ahead()))
         rendered = render_pages(
             site, config, fresh, staging, templates, made, progress,
-            kept.parts if kept else None, output, partial(check_site, site, source),
+            kept.parts, output, partial(check_site, site, source),
         )  # fmt: skip
         page_problems.update(rendered.problems)
         copy_tree(assets, staging, "assets")
@@ -162,13 +167,14 @@ def _build(
         )
         linked = {path for route in routes if route.path in kept_pages for path in route.outputs}
         save_manifest(cache, output, keys, page_problems, manifest.only(linked))
-        if kept is not None:
-            kept.add_parts(rendered.parts)
+        kept.add_parts(rendered.parts)
         if saved is not None and cache is not None:
             save_parsed(cache, saved, code)
         checked = rendered.checks.result()  # checks still running apart have had the saving to end
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        kept.stop_ahead()
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         if rendered is not None:
             rendered.checks.stop()
     all_problems = _all_problems(site, page_problems, checked)
@@ -236,12 +242,16 @@ def make_routes(
     return {(r.path, r.key): render_route(renderer, site, r, known)[0] for r in routes if r.kind in kinds}
 
 
-def read_site(source: Path, parsed: ParsedPlans | None = None) -> Site:
-    """Discover and parse every plan of a folder into the site model."""
+def read_site(source: Path, parsed: ParsedPlans | None = None, ahead: WorkAhead | None = None) -> Site:
+    """Discover and parse every plan of a folder into the site model.
+
+    Other processes that parsed plans may go on with `ahead` work on them, whose items
+    `parsed` gives (see ParsedPlans.read_all).
+    """
     sources, problems = discover(source)
     parsed = ParsedPlans() if parsed is None else parsed
     plans: list[Plan] = []
-    for plan, found in parsed.read_all(sources):
+    for plan, found in parsed.read_all(sources, ahead):
         problems += found
         if plan is not None:
             plans.append(plan)

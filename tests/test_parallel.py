@@ -1,11 +1,21 @@
 """Work shared between forked processes comes back in order, and failures are not lost."""
 
+import itertools
 import os
 import time
 
 import pytest
 
-from planfolio.parallel import Background, WorkerError, error_frames, run_claiming, run_parallel, share
+from planfolio import parallel
+from planfolio.parallel import (
+    Background,
+    WorkerError,
+    error_frames,
+    run_claiming,
+    run_parallel,
+    run_parallel_ahead,
+    share,
+)
 
 
 def double(chunk):
@@ -75,6 +85,94 @@ def test_a_failing_parent_share_leaves_no_child_behind():
         run_parallel(work, [[1], [2], [3]])
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # every child has been waited for
+
+
+def counting_from(result):
+    """Count from 0, for ever, each number with the chunk's result: only being asked stops it."""
+    return ((result, number) for number in itertools.count())
+
+
+def no_child_is_left():
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+    return True
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_children_work_ahead_until_asked_for_what_they_made():
+    results, ahead = run_parallel_ahead(double, [[1], [2], [3, 4]], counting_from)
+    assert results == [[2], [4], [6, 8]]
+    time.sleep(0.2)
+    made = ahead.collect()
+    ahead.stop()
+    # Each child counted on its own result, and stopped when asked.
+    runs = {tuple(result): [n for _, n in group] for result, group in itertools.groupby(made, lambda m: m[0])}
+    assert list(runs) == [(4,), (6, 8)]
+    assert all(run == list(range(len(run))) for run in runs.values())
+    assert no_child_is_left()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_work_ahead_is_done_in_the_children():
+    _, ahead = run_parallel_ahead(double, [[1], [2], [3]], lambda result: [os.getpid()])
+    made = ahead.collect()
+    ahead.stop()
+    assert len(set(made)) == 2 and os.getpid() not in made
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_work_ahead_that_fails_gives_what_it_made_before(tmp_path):
+    failed = tmp_path / "failed"
+
+    def then(result):
+        yield from result
+        failed.touch()
+        raise ValueError("no more")
+
+    results, ahead = run_parallel_ahead(double, [[1], [2, 3]], then)
+    assert results == [[2], [4, 6]]
+    deadline = time.monotonic() + 30
+    while not failed.exists():  # not asked before it failed
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert ahead.collect() == [4, 6]
+    ahead.stop()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_work_ahead_that_cannot_start_still_leaves_the_results():
+    def then(result):
+        raise ValueError("cannot start")
+
+    results, ahead = run_parallel_ahead(double, [[1], [2]], then)
+    assert results == [[2], [4]] and ahead.collect() == []
+    ahead.stop()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_children_stopped_without_asking_leave_nothing_behind():
+    _, ahead = run_parallel_ahead(double, [[1], [2], [3]], counting_from)
+    ahead.stop()
+    assert no_child_is_left()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.parametrize("failing", [[1], [2]])  # the parent's own chunk, then a child's
+def test_a_failure_before_working_ahead_is_raised_and_leaves_no_child(failing):
+    def work(chunk):
+        if chunk == failing:
+            raise ValueError("not this one")
+        return chunk
+
+    with pytest.raises((ValueError, WorkerError), match="not this one"):
+        run_parallel_ahead(work, [[1], [2], [3]], counting_from)
+    assert no_child_is_left()
+
+
+def test_one_chunk_is_run_here_with_nothing_ahead(monkeypatch):
+    monkeypatch.setattr(parallel.os, "fork", None)  # any fork would fail
+    results, ahead = run_parallel_ahead(double, [[1, 2]], counting_from)
+    assert results == [[2, 4]] and ahead.collect() == []
 
 
 def wait_for(background):
