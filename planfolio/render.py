@@ -33,6 +33,15 @@ class Link:
 
 
 @dataclass(frozen=True)
+class NavLink:
+    """A link of the site's navigation, and whether the page shown is in its section."""
+
+    label: str
+    path: str
+    current: bool
+
+
+@dataclass(frozen=True)
 class CardRow:
     """One row of a plan's metadata card."""
 
@@ -121,6 +130,7 @@ class Renderer:
             for spec in TAXONOMIES
             if spec.key in NAV_TAXONOMIES
         )
+        self._navs: dict[str, tuple[NavLink, ...]] = {}  # by the folder of the page shown
 
     def page(
         self, template: str, page_path: str, title: str, absolute_links: bool = False, **context: Any
@@ -135,12 +145,24 @@ class Renderer:
             page_path=page_path,
             page_title=title,
             config=self.config,
-            nav=self.nav,
+            nav=self.nav_of(page_path),
             link_base=base_url if absolute_links else "",
             canonical_url="" if absolute_links else urls.absolute_url(base_url, page_path),
             **context,
         )
         return html.encode("utf-8")
+
+    def nav_of(self, page_path: str) -> tuple[NavLink, ...]:
+        """Return the navigation of a page: the link to its own section is current (made
+        once per folder: every page of a folder has the same)."""
+        folder = page_path.rpartition("/")[0] + "/"
+        nav = self._navs.get(folder)
+        if nav is None:
+            nav = self._navs[folder] = tuple(
+                NavLink(link.label, link.path, folder.startswith(link.path.rpartition("/")[0] + "/"))
+                for link in self.nav
+            )
+        return nav
 
     def plan_page(self, plan: Plan) -> tuple[bytes, list[Problem]]:
         """Render a plan's page, with the problems found in its answers."""

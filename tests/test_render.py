@@ -40,6 +40,34 @@ def test_an_answer_two_plans_give_is_rendered_once_and_its_problems_reported_for
     assert all(b'<a rel="noopener noreferrer">this</a>' in page for page, _ in pages)
 
 
+def test_the_navigation_marks_the_section_of_the_page_shown(tmp_path):
+    import re
+
+    from planfolio.site import TAXONOMIES
+
+    source = write_plans(tmp_path, {"a.md": plan_text("A", {"country": "Chad", "methods": "Co-creation"})})
+    site = read_site(source)
+    renderer = Renderer(TEMPLATES, Config(), site)
+    spec = {spec.key: spec for spec in TAXONOMIES}
+    pages = {
+        "country term": renderer.term_page(spec["country"], site.taxonomies["country"].terms["chad"]),
+        "method index": renderer.taxonomy_index(spec["methods"], by_count=True),
+        "plan": renderer.plan_page(site.plans[0])[0],
+        "home": renderer.home(),
+    }
+    current = {
+        name: re.findall(rb'<a href="([^"]*)" aria-current="page">', page.split(b"</nav>")[0])
+        for name, page in pages.items()
+    }
+    assert current == {
+        "country term": [b"index.html"],
+        "method index": [b"index.html"],
+        "plan": [],
+        "home": [],
+    }
+    assert b'<a href="../countries/index.html">' in pages["method index"]
+
+
 def rendered_pages(source, templates):
     site = read_site(source)
     renderer = Renderer(templates, Config(), site)
