@@ -90,9 +90,11 @@ def gzipped(path: Path) -> int:
 def bench_corpus(source: Path, runs: int, work: Path) -> dict[str, object]:
     """Measure cold, no-change and one-edit builds of one folder of plans."""
     plans = sorted(source.glob("*.md"))
-    floor = [float(run_python(_FLOOR, source)[0]) for _ in range(runs)]
-    cold, peaks = [], []
+    # Each cold build right after a floor run: a machine whose speed drifts during the
+    # benchmark moves both alike, instead of the one measured first or last.
+    floor, cold, peaks = [], [], []
     for run in range(runs):
+        floor.append(float(run_python(_FLOOR, source)[0]))
         seconds, _, peak = timed_build(source, work / f"cold-{run}", None)
         cold.append(seconds)
         peaks.append(peak)
