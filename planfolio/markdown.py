@@ -44,13 +44,16 @@ _UNSAFE_MARKUP = re.compile(
     re.I,
 )
 # Text with none of these is plain paragraphs, which need no markdown parser: any markdown
-# or HTML syntax or NUL, a link, white space other than spaces, line breaks and no-break
-# spaces, a list mark or a line of dashes, four spaces that start a paragraph (code), a
-# line of only spaces and no-break spaces, or a no-break space that starts a paragraph's
-# later line (the parser drops those two; elsewhere it keeps no-break spaces as they are).
+# or HTML syntax or NUL, an image, what may be a character reference but the five that
+# sanitised_plain_paragraphs writes as the sanitiser does (any other "&" is written "&amp;"
+# either way), a link, white space other than spaces, line breaks and
+# no-break spaces, a list mark or a line of dashes, four spaces that start a paragraph
+# (code), a line of only spaces and no-break spaces, or a no-break space that starts a
+# paragraph's later line (the parser drops those two; elsewhere it keeps them as they are).
 _MARKUP = re.compile(
-    r"[*_\[\]<>#`!|\\&~=+\x00]|[^\S \n\xa0]|https?:|mailto:|www\."
-    r"|^ *(?:-(?=[ \t-]|$)|\d+[.)](?=[ \t]|$))"
+    r"[*_\[\]<>#`|\\~=\x00]|!\[|&(?!(?:amp|nbsp|lt|gt|quot);)(?:#|[^\t\n\f <&#;]{1,32};)"
+    r"|[^\S \n\xa0]|https?:|mailto:|www\."
+    r"|^ *(?:[-+](?=[ \t]|$)|-(?=-)|\d+[.)](?=[ \t]|$))"
     r"|(?:\A|\n *\n)(?: *\n)* {4}"
     r"|^[ \xa0]*\xa0[ \xa0]*$|[^ \n] *\n *\xa0",
     re.M,
@@ -59,10 +62,16 @@ _MARKUP = re.compile(
 # runs at full speed: a set of characters, plain strings, and what starts a line.
 # (The white space is every character str.isspace() holds but the space, "\n" and "\xa0".)
 _MARKUP_CHARACTER = re.compile(
-    r"[*_\[\]<>#`!|\\&~=+\x00\t\x0b\x0c\r\x1c-\x1f\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    r"[*_\[\]<>#`|\\~=\x00\t\x0b\x0c\r\x1c-\x1f\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 )
-_FIRST_LINE_MARK = re.compile(r" *(?:-(?=[ \t-]|$)|\d+[.)](?=[ \t]|$))", re.M)
-_LINE_MARK = re.compile(r"\n *(?:-(?=[ \t-]|$)|\d+[.)](?=[ \t]|$))", re.M)
+# mistune's character references, or what may start one, but five (see _MARKUP).
+_REFERENCE = re.compile(r"&(?!(?:amp|nbsp|lt|gt|quot);)(?:#|[^\t\n\f <&#;]{1,32};)")
+# Those five, as html.escape writes them, and what the parser writes for each.
+_ESCAPED_REFERENCE = re.compile("&amp;(amp|nbsp|lt|gt|quot);")
+_PARSED_REFERENCES = {"amp": "&amp;", "nbsp": "\xa0", "lt": "&lt;", "gt": "&gt;", "quot": "&quot;"}
+
+_FIRST_LINE_MARK = re.compile(r" *(?:[-+](?=[ \t]|$)|-(?=-)|\d+[.)](?=[ \t]|$))", re.M)
+_LINE_MARK = re.compile(r"\n *(?:[-+](?=[ \t]|$)|-(?=-)|\d+[.)](?=[ \t]|$))", re.M)
 _FIRST_CODE = re.compile(r"(?: *\n)* {4}")
 _CODE = re.compile(r"\n *\n(?: *\n)* {4}")
 _NO_BREAK_AT_END = re.compile(r"\xa0[ \xa0]*(?:\n|\Z)")
@@ -264,6 +273,8 @@ def has_markup(text: str) -> bool:
     """Return whether text holds anything _MARKUP finds: markdown or HTML syntax, a link, a mark."""
     return bool(
         _MARKUP_CHARACTER.search(text)
+        or "![" in text
+        or ("&" in text and _REFERENCE.search(text))
         or "http:" in text
         or "https:" in text
         or "mailto:" in text
@@ -409,14 +420,21 @@ def plain_paragraphs(text: str) -> str:
         if any(lines):
             escaped = (html.escape(line, quote=False) for line in lines if line)
             paragraphs.append("<p>" + "<br />\n".join(escaped) + "</p>\n")
-    return "".join(paragraphs)
+    markup = "".join(paragraphs)
+    # The parser reads the five character references text without markup may hold.
+    return _ESCAPED_REFERENCE.sub(_parsed_reference, markup) if "&amp;" in markup else markup
+
+
+def _parsed_reference(match: re.Match[str]) -> str:
+    return _PARSED_REFERENCES[match.group(1)]
 
 
 def sanitised_plain_paragraphs(text: str) -> str:
     """Return what the sanitiser makes of plain_paragraphs(text), without running it."""
     # Text without markup holds nothing the sanitiser removes: it only writes <br /> as
-    # <br>, a no-break space as an entity, and drops NUL, as html5ever does everywhere.
-    markup = plain_paragraphs(text).replace("<br />", "<br>")
+    # <br>, a no-break space as an entity, a quotation mark as itself, and drops NUL, as
+    # html5ever does everywhere.
+    markup = plain_paragraphs(text).replace("<br />", "<br>").replace("&quot;", '"')
     return markup.replace("\xa0", "&nbsp;").replace("\x00", "")
 
 

@@ -60,13 +60,14 @@ answer_texts = texts_of(HTML_PIECES)
 # surrogates), with the characters html5ever writes its own way.
 PLAIN_PIECES = [
     " ", "\n", "\n\n", "  \n ", "\xa0", "nbsp;", "\x00", "\x0b", "\x0c", "\x85", "\u2028",
-    "\ufeff", "\ufffd", '"', "'", "-", "1.", "%", ";", "/", "é", "\U0001f600",
+    "\ufeff", "\ufffd", '"', "'", "-", "1.", "%", ";", "/", "é", "\U0001f600", "&", " & ", "R&D",
+    "&amp", "&;", "& x;", "!", "+", "1+1", "+ ", "&amp;", "&nbsp;", "&lt;", "&gt;", "&quot;", "amp;",
 ]  # fmt: skip
 plain_texts = (
     st.lists(
         st.one_of(
             st.sampled_from(PLAIN_PIECES),
-            st.text(st.characters(codec="utf-8", exclude_characters="*_[]<>#`!|\\&~=+\t\r"), max_size=8),
+            st.text(st.characters(codec="utf-8", exclude_characters="*_[]<>#`|\\~=\t\r"), max_size=8),
         ),
         max_size=60,
     )
@@ -145,7 +146,7 @@ def test_the_faster_parsers_give_the_html_of_the_searching_one(text):
 marked_lines = st.lists(
     st.tuples(
         st.sampled_from(["", " ", "   ", "\xa0", "\u2028"]),
-        st.sampled_from(["", "-", "1.", "12)", "3", "a"]),
+        st.sampled_from(["", "-", "+", "--", "++", "1.", "12)", "3", "a"]),
         st.sampled_from(["", " x"]),
     ).map("".join),
     max_size=5,
@@ -155,6 +156,8 @@ marked_lines = st.lists(
 @settings(max_examples=300)
 @given(st.one_of(plain_texts, markdown_texts, answer_texts, marked_lines))
 @example("a\n- b")
+@example("a\n+ b")
+@example("a & b &amp; c")
 @example("a\n  12) b")
 @example("a\n\xa0b")
 @example("- a")
@@ -165,13 +168,17 @@ def test_the_quick_search_for_markup_finds_what_the_pattern_finds(text):
 # Text near the edge of plain: white space, list and code indents, marks that almost start a list.
 NEARLY_PLAIN_PIECES = [
     " ", "    ", "\n", "\n\n", "\n    ", "\xa0", "-", "--", "1.", "2)", "10.", "3", "a", "word", "é", ".",
-    ",", ";", ":", "'", '"', "(", ")", "/", "%", "?", "\u200b", "\U0001f600", "x-y",
+    ",", ";", ":", "'", '"', "(", ")", "/", "%", "?", "\u200b", "\U0001f600", "x-y", "&", "&amp;", "&#",
+    "&#38;", "&x;", "&hearts", "amp;", "#", "!", "![", "+", "++", "+1", "\t", "[", "&nbsp;", "nbsp;",
+    "&lt;", "&gt;", "&quot;", "&NBSP;",
 ]  # fmt: skip
 
 
 @settings(max_examples=300)
 @given(st.lists(st.sampled_from(NEARLY_PLAIN_PIECES), max_size=25).map("".join))
 @example("    code")
+@example("R&D, AT&T & co &amp c &amp;nbsp; &nbsp;\n&nbsp;\n\n &lt;b&gt; &quot;")
+@example("+ a\nb + c\n+\n!a!\n")
 @example("a\n\n    code")
 @example("a\n\xa0b")
 def test_answers_that_skip_the_parser_render_as_the_parser_would(text):
