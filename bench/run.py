@@ -87,9 +87,42 @@ def gzipped(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), 9)) if path.is_file() else 0
 
 
+def file_creation_time(folder: Path, count: int = 500) -> float:
+    """Return the time the file system takes to create an empty file, in microseconds, on
+    average over `count` of them in a new folder below `folder` (kept: deleting them would
+    slow the next ones down)."""
+    probe = Path(tempfile.mkdtemp(prefix="probe-", dir=folder))
+    started = time.perf_counter()
+    for number in range(count):
+        (probe / str(number)).touch()
+    return 1e6 * (time.perf_counter() - started) / count
+
+
+def settled_disk(folder: Path, quiet_us: float = 40, wait_s: float = 300) -> float:
+    """Wait until the file system creates files at its usual speed twice in a row, at most
+    wait_s seconds; return the time it then takes to create an empty file, in microseconds.
+
+    After thousands of files are deleted, ext4 on this machine creates new ones ten to
+    twenty times more slowly for minutes (10 µs a file when quiet, up to 270 µs just
+    after), which a cold build writing two thousand files feels, and the floor does not.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_s
+    quiet = 0
+    while True:
+        created = file_creation_time(folder)
+        quiet = quiet + 1 if created <= quiet_us else 0
+        if quiet == 2 or time.monotonic() > deadline:
+            return created
+        if quiet == 0:
+            print(f"waiting for the disk to settle ({created:.0f} µs a file)", file=sys.stderr)
+        time.sleep(5)
+
+
 def bench_corpus(source: Path, runs: int, work: Path) -> dict[str, object]:
     """Measure cold, no-change and one-edit builds of one folder of plans."""
     plans = sorted(source.glob("*.md"))
+    creating = settled_disk(work / "probes")
     # Each cold build right after a floor run: a machine whose speed drifts during the
     # benchmark moves both alike, instead of the one measured first or last.
     floor, cold, peaks = [], [], []
@@ -121,6 +154,7 @@ def bench_corpus(source: Path, runs: int, work: Path) -> dict[str, object]:
     median_floor, median_cold = statistics.median(floor), statistics.median(cold)
     return {
         "plans": len(plans),
+        "file_creation_us": creating,
         "mistune_floor_s": summary(floor),
         "cold_build_s": summary(cold),
         "cold_to_floor_ratio": median_cold / median_floor,
@@ -189,6 +223,7 @@ def table(results: dict[str, dict[str, object]]) -> str:
         ("output", lambda r: f"{r['output_bytes'] / 1e6:.1f} MB in {r['output_files']} files"),
         ("search-index.js, gzipped", lambda r: f"{r['search_index_js_gzip_bytes'] / 1000:.0f} kB"),
         ("search-fulltext.js, gzipped", lambda r: f"{r['search_fulltext_js_gzip_bytes'] / 1000:.0f} kB"),
+        ("creating an empty file, before the cold builds", lambda r: f"{r['file_creation_us']:.0f} µs"),
     ]
     for label, cell in measures:
         rows.append(f"| {label} | " + " | ".join(cell(r) for r in results.values()) + " |")
