@@ -98,12 +98,12 @@ def file_creation_time(folder: Path, count: int = 500) -> float:
     return 1e6 * (time.perf_counter() - started) / count
 
 
-def settled_disk(folder: Path, quiet_us: float = 40, wait_s: float = 300) -> float:
+def settled_disk(folder: Path, quiet_us: float = 60, wait_s: float = 300) -> float:
     """Wait until the file system creates files at its usual speed twice in a row, at most
     wait_s seconds; return the time it then takes to create an empty file, in microseconds.
 
     After thousands of files are deleted, ext4 on this machine creates new ones ten to
-    twenty times more slowly for minutes (10 µs a file when quiet, up to 270 µs just
+    twenty times more slowly for minutes (10-45 µs a file when quiet, up to 270 µs just
     after), which a cold build writing two thousand files feels, and the floor does not.
     """
     folder.mkdir(parents=True, exist_ok=True)
