@@ -10,7 +10,7 @@ a plain one-core `mistune` pass over the same files, measured in the same run, s
 results can be read as a ratio to it. Results go to bench/results/latest.json and
 the table printed at the end is the one the README shows.
 
-Before the cold builds of each corpus it waits, five minutes at most, for the disk to
+Before the cold builds of each corpus it waits, six minutes at most, for the disk to
 make files at its usual speed (see settled_disk), and it keeps every output until it
 ends: about 3 GB of the system's temporary folder.
 """
@@ -102,9 +102,9 @@ def file_creation_time(folder: Path, count: int = 500) -> float:
     return 1e6 * (time.perf_counter() - started) / count
 
 
-def settled_disk(folder: Path, quiet_us: float = 25, wait_s: float = 300) -> float:
-    """Wait until the file system creates files at its usual speed twice in a row, at most
-    wait_s seconds; return the time it then takes to create an empty file, in microseconds.
+def settled_disk(folder: Path, quiet_us: float = 25, wait_s: float = 360) -> float:
+    """Wait until the file system creates files at its usual speed three times in a row, at
+    most wait_s seconds; return the time it then takes to create an empty file, in µs.
 
     ext4 passes over the inodes freed in the last minute (five, while their inode table
     is not yet written) when it makes a new file: after thousands of files are deleted, it
@@ -118,7 +118,7 @@ def settled_disk(folder: Path, quiet_us: float = 25, wait_s: float = 300) -> flo
     while True:
         created = file_creation_time(folder)
         quiet = quiet + 1 if created <= quiet_us else 0
-        if quiet == 2 or time.monotonic() > deadline:
+        if quiet == 3 or time.monotonic() > deadline:
             return created
         if quiet == 0:
             print(f"waiting for the disk to settle ({created:.0f} µs a file)", file=sys.stderr)
