@@ -9,7 +9,7 @@ after an edit these files are put together from the parts instead of made from n
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .config import Config
 from .data import data_files, record_json
@@ -66,7 +66,7 @@ def parts_ahead(plans: Sequence[Plan], policy: str) -> Iterator[tuple[str, PlanP
     """
     cache = TermCache()
     for plan in sorted(plans, key=parts_cost):
-        yield plan.source_path, make_parts(replace(plan, slug=base_slug(plan)), policy, cache)
+        yield plan.source_path, make_parts(plan.named(base_slug(plan)), policy, cache)
 
 
 def every_part(plans: Sequence[Plan], policy: str, known: Mapping[str, PlanParts]) -> dict[str, PlanParts]:

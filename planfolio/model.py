@@ -87,6 +87,13 @@ class Plan:
     digest: str = ""  # content hash of the source bytes
     problems: tuple[Problem, ...] = field(default=(), compare=False)
 
+    def named(self, slug: str) -> Plan:
+        """Return the plan under a page name: what dataclasses.replace gives, but without
+        calling __init__ again (a site names every plan before any page is made)."""
+        named = object.__new__(Plan)
+        named.__dict__.update(self.__dict__, slug=slug)
+        return named
+
     @property
     def partners(self) -> tuple[Partner, ...]:
         """Return every partner record of every section."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .model import Plan, Problem
 from .slugs import slugify, unique_slugs
@@ -99,7 +99,7 @@ def _assign_plan_slugs(plans: list[Plan]) -> tuple[Plan, ...]:
     The collisions are reported by the site check, which tells a duplicate title apart.
     """
     slugs = unique_slugs([(plan.source_path, base_slug(plan)) for plan in plans])
-    named = (replace(plan, slug=slugs[plan.source_path]) for plan in plans)
+    named = (plan.named(slugs[plan.source_path]) for plan in plans)
     return tuple(sorted(named, key=lambda plan: plan.slug))
 
 

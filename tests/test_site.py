@@ -1,6 +1,8 @@
 from planfolio.parse import parse_plan
 from planfolio.site import base_slug, build_site
 
+from conftest import plan_text
+
 
 def plans_of(texts):
     return [parse_plan(text, path)[0] for path, text in texts.items()]
@@ -50,3 +52,13 @@ def test_terms_of_a_plan_keep_its_order():
 def test_years_are_a_taxonomy():
     site = build_site(plans_of({"a.md": "# A\n[[year:2022]]\n", "b.md": "# B\n[[year:2022]]\n"}), [])
     assert list(site.taxonomies["year"].terms) == ["2022"]
+
+
+def test_a_plan_named_is_the_plan_replaced_with_its_page_name():
+    from dataclasses import replace
+
+    plan, _ = parse_plan(plan_text("Alpha", body="## Learnings\n\n> Q?\n\nAn answer.\n"), "a.md")
+    assert plan.answer_length  # a cached value, which the plan named keeps
+    named = plan.named("alpha-2")
+    assert named == replace(plan, slug="alpha-2") and named.answer_length == plan.answer_length
+    assert named.slug == "alpha-2" and plan.slug == ""
