@@ -90,7 +90,7 @@ class Plan:
     def named(self, slug: str) -> Plan:
         """Return the plan under a page name: what dataclasses.replace gives, but without
         calling __init__ again (a site names every plan before any page is made)."""
-        named = object.__new__(Plan)
+        named = object.__new__(type(self))
         named.__dict__.update(self.__dict__, slug=slug)
         return named
 

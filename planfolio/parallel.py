@@ -75,7 +75,7 @@ def share(items: Sequence[Item], costs: Sequence[int], parts: int, head_start: i
 
 def run_parallel(function: Callable[[list[Item]], Result], chunks: list[list[Item]]) -> list[Result]:
     """Run function on each chunk, in forked children where possible; return results in order."""
-    return _in_processes([partial(function, chunk) for chunk in chunks])
+    return _in_processes([partial(function, chunk) for chunk in chunks])[0]
 
 
 def run_parallel_ahead(
@@ -91,30 +91,7 @@ def run_parallel_ahead(
     Making them is only a head start: a child that fails at it sends what it made before.
     Whatever it did not make is made again where it is needed, and fails there.
     """
-    if len(chunks) <= 1 or not hasattr(os, "fork"):
-        return [function(chunk) for chunk in chunks], Ahead([], None)
-    asked = multiprocessing.sharedctypes.RawValue("b", 0)
-    children: list[tuple[int, BinaryIO]] = []
-    for chunk in chunks[1:]:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: run, send the result, make what follows until asked for it
-            os.close(read_end)
-            _child_ahead(partial(function, chunk), then, write_end, asked)
-        os.close(write_end)
-        children.append((pid, os.fdopen(read_end, "rb")))
-    ahead: Ahead[Extra] = Ahead(children, asked)
-    try:
-        results = [function(chunks[0])]
-        outcomes = [_receive(pipe) for _, pipe in children]
-    except BaseException:  # no child is left behind
-        ahead.stop()
-        raise
-    failures = [value for status, value in outcomes if status == "error"]
-    if failures:
-        ahead.stop()
-        raise WorkerError(*failures[0])
-    return results + [value for _, value in outcomes], ahead
+    return _in_processes([partial(function, chunk) for chunk in chunks], then)
 
 
 class Ahead(Generic[Extra]):
@@ -147,27 +124,6 @@ class Ahead(Generic[Extra]):
             os.waitpid(pid, 0)
             pipe.close()
         self._children = []
-
-
-def _child_ahead(
-    task: Callable[[], Result], then: Callable[[Result], Iterable[Any]], write_end: int, asked: Any
-) -> None:
-    code = 1
-    try:
-        try:
-            result = task()
-            payload, ok = pickle.dumps(("ok", result), protocol=pickle.HIGHEST_PROTOCOL), True
-        except BaseException as error:  # any failure must reach the parent, never vanish
-            payload, ok = pickle.dumps(("error", _failure(error))), False
-        # A thread sends the result, which waits for the parent to read it, while this one goes on.
-        sending = threading.Thread(target=_send, args=(write_end, payload))
-        sending.start()
-        made = _made_until_asked(then, result, asked) if ok else b""
-        sending.join()
-        _send(write_end, made)
-        code = 0
-    finally:  # even when the parent is gone: the child never returns into the parent's code
-        os._exit(code)
 
 
 def _made_until_asked(then: Callable[[Result], Iterable[Any]], result: Result, asked: Any) -> bytes:
@@ -229,7 +185,7 @@ def run_claiming(
     if processes <= 1 or not hasattr(os, "fork"):
         return [function(iter(items))]
     queue = _Queue(len(items))
-    return _in_processes([lambda: function(items[index] for index in queue)] * processes)
+    return _in_processes([lambda: function(items[index] for index in queue)] * processes)[0]
 
 
 class _Queue:
@@ -252,47 +208,62 @@ class _Queue:
             yield index
 
 
-def _in_processes(tasks: list[Callable[[], Result]]) -> list[Result]:
-    """Call each task, the first here and the others in forked children; return their results in order."""
+def _in_processes(
+    tasks: list[Callable[[], Result]], then: Callable[[Result], Iterable[Any]] | None = None
+) -> tuple[list[Result], Ahead[Any]]:
+    """Call each task, the first here and the others in forked children; return their
+    results in order, and the work the children go on with, given `then` (see
+    run_parallel_ahead). Without it, each child ends once it has sent its result."""
     if len(tasks) <= 1 or not hasattr(os, "fork"):
-        return [task() for task in tasks]
-    children = []
+        return [task() for task in tasks], Ahead([], None)
+    asked = multiprocessing.sharedctypes.RawValue("b", 0) if then is not None else None
+    children: list[tuple[int, BinaryIO]] = []
     for task in tasks[1:]:
         read_end, write_end = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the child: run, send the result or the error, and leave at once
+        if pid == 0:  # the child: run, send the result or the error, make what follows, leave
             os.close(read_end)
-            _child(task, write_end)
+            _child(task, write_end, then, asked)
         os.close(write_end)
-        children.append((pid, read_end))
+        children.append((pid, os.fdopen(read_end, "rb")))
+    ahead: Ahead[Any] = Ahead(children, asked)
     try:
         results = [tasks[0]()]
-    finally:  # even when the parent's own task fails: no child is left a zombie
-        outcomes = [_collect(pid, read_end) for pid, read_end in children]
+        outcomes = [_receive(pipe) for _, pipe in children]
+    except BaseException:  # even when this process's own task fails: no child is left behind
+        ahead.stop()
+        raise
     failures = [value for status, value in outcomes if status == "error"]
+    if failures or then is None:
+        ahead.stop()
     if failures:
         raise WorkerError(*failures[0])
-    return results + [value for _, value in outcomes]
+    return results + [value for _, value in outcomes], ahead
 
 
-def _collect(pid: int, read_end: int) -> tuple[str, Any]:
-    """Read a child's result from its pipe and wait for it to end."""
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
-    os.waitpid(pid, 0)
-    return pickle.loads(data) if data else ("error", ("a worker process died", ()))
-
-
-def _child(task: Callable[[], Result], write_end: int) -> None:
+def _child(
+    task: Callable[[], Result],
+    write_end: int,
+    then: Callable[[Result], Iterable[Any]] | None,
+    asked: Any,
+) -> None:
     code = 1
     try:
         try:
-            payload = pickle.dumps(("ok", task()), protocol=pickle.HIGHEST_PROTOCOL)
-            code = 0
+            result: Result | None = task()
+            payload, ok = pickle.dumps(("ok", result), protocol=pickle.HIGHEST_PROTOCOL), True
         except BaseException as error:  # any failure must reach the parent, never vanish
-            payload = pickle.dumps(("error", _failure(error)))
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(payload)
+            result, payload, ok = None, pickle.dumps(("error", _failure(error))), False
+        if then is None:
+            _send(write_end, payload)
+        else:
+            # A thread sends the result, which waits for the parent to read it, while this one goes on.
+            sending = threading.Thread(target=_send, args=(write_end, payload))
+            sending.start()
+            made = _made_until_asked(then, cast(Result, result), asked) if ok else b""
+            sending.join()
+            _send(write_end, made)
+        code = 0
     finally:  # even when the parent is gone: the child never returns into the parent's code
         os._exit(code)
 
