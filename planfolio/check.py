@@ -30,6 +30,7 @@ def taken_page_names(plans: Sequence[Plan]) -> list[Problem]:
     """Report each plan whose page name another has: one warning per later plan, naming it."""
     problems = []
     owners = {plan.slug: plan for plan in plans}
+    reserved = urls.reserved_names(urls.PLANS_FOLDER)
     first_with_title: dict[str, Plan] = {}
     for plan in sorted(plans, key=lambda plan: plan.source_path):
         first = first_with_title.setdefault(plan.title.casefold(), plan)
@@ -38,6 +39,9 @@ def taken_page_names(plans: Sequence[Plan]) -> list[Problem]:
         if first is not plan:
             kind = "duplicate-title"
             message = f"duplicate title: {first.source_path} has the same title; this plan's page is {page}"
+        elif plan.slug != base and base in reserved:
+            kind = "page-name"
+            message = f"page name {urls.plan_path(base)} is the site's own; this plan's page is {page}"
         elif plan.slug != base:
             kind, owner = "page-name", owners[base]
             message = (

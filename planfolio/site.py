@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from . import urls
 from .model import Plan, Problem
 from .slugs import slugify, unique_slugs
 
@@ -79,17 +80,19 @@ def build_site(plans: list[Plan], problems: list[Problem]) -> Site:
     """Give plans unique slugs and gather the terms of every taxonomy."""
     problems = list(problems)
     named = _assign_plan_slugs(plans)
-    taxonomies = {spec.key: _gather_terms(spec, named, problems) for spec in TAXONOMIES}
-    carried = {plan.source_path: _carried_terms(plan, taxonomies) for plan in named}
+    gathered = {spec.key: _gather_terms(spec, named, problems) for spec in TAXONOMIES}
+    taxonomies = {key: taxonomy for key, (taxonomy, _) in gathered.items()}
+    by_value = {key: terms for key, (_, terms) in gathered.items()}
+    carried = {plan.source_path: _carried_terms(plan, by_value) for plan in named}
     return Site(named, taxonomies, tuple(problems), carried)
 
 
-def _carried_terms(plan: Plan, taxonomies: dict[str, Taxonomy]) -> dict[str, tuple[Term, ...]]:
+def _carried_terms(plan: Plan, by_value: dict[str, dict[str, Term]]) -> dict[str, tuple[Term, ...]]:
     """Return the terms of every taxonomy that a plan carries, in its order."""
     carried = {}
-    for key, taxonomy in taxonomies.items():
+    for key, terms in by_value.items():
         slugs = [slugify(value) for value in plan_values(plan, key)]
-        carried[key] = tuple(taxonomy.terms[slug] for slug in slugs if slug in taxonomy.terms)
+        carried[key] = tuple(terms[slug] for slug in slugs if slug in terms)
     return carried
 
 
@@ -98,7 +101,8 @@ def _assign_plan_slugs(plans: list[Plan]) -> tuple[Plan, ...]:
 
     The collisions are reported by the site check, which tells a duplicate title apart.
     """
-    slugs = unique_slugs([(plan.source_path, base_slug(plan)) for plan in plans])
+    reserved = urls.reserved_names(urls.PLANS_FOLDER)
+    slugs = unique_slugs([(plan.source_path, base_slug(plan)) for plan in plans], reserved)
     named = (plan.named(slugs[plan.source_path]) for plan in plans)
     return tuple(sorted(named, key=lambda plan: plan.slug))
 
@@ -109,7 +113,13 @@ def base_slug(plan: Plan) -> str:
     return slugify(plan.title) or slugify(stem) or "plan"
 
 
-def _gather_terms(spec: TaxonomySpec, plans: tuple[Plan, ...], problems: list[Problem]) -> Taxonomy:
+def _gather_terms(
+    spec: TaxonomySpec, plans: tuple[Plan, ...], problems: list[Problem]
+) -> tuple[Taxonomy, dict[str, Term]]:
+    """Return a taxonomy's terms keyed by page name, and keyed by the slug of their values.
+
+    A term whose slug the site keeps for a page of its own gets another page name.
+    """
     members: defaultdict[str, dict[str, Plan]] = defaultdict(dict)
     spellings: defaultdict[str, dict[str, int]] = defaultdict(dict)
     first_use: dict[str, str] = {}
@@ -122,16 +132,23 @@ def _gather_terms(spec: TaxonomySpec, plans: tuple[Plan, ...], problems: list[Pr
             counts[value] = counts.get(value, 0) + 1
             first_use.setdefault(value, plan.source_path)
             members[slug][plan.source_path] = plan
-    terms = {}
+    reserved = urls.reserved_names(spec.folder)
+    page_names = unique_slugs([(slug, slug) for slug in members], reserved)
+    by_value = {}
     for slug in sorted(members):
         counts = spellings[slug]
         # The most used spelling names the term; ties go to the first in sort order.
         name = sorted(counts, key=lambda value: (-counts[value], value))[0]
+        page = urls.term_path(spec.folder, page_names[slug])
         for variant in sorted(set(counts) - {name}):
             message = (
-                f"{spec.key}: {variant!r} is listed under {name!r}, the spelling most plans use"
-                f" (page {spec.folder}/{slug}.html)"
+                f"{spec.key}: {variant!r} is listed under {name!r}, the spelling most plans use (page {page})"
             )
             problems.append(Problem(first_use[variant], None, message, "warning", "spelling"))
-        terms[slug] = Term(slug, name, tuple(members[slug].values()), tuple(sorted(counts)))
-    return Taxonomy(spec, terms)
+        if slug in reserved:
+            taken = urls.term_path(spec.folder, slug)
+            message = f"{spec.key}: {name!r} would take the page {taken}, the site's own; its page is {page}"
+            problems.append(Problem(first_use[name], None, message, "warning", "page-name"))
+        by_value[slug] = Term(page_names[slug], name, tuple(members[slug].values()), tuple(sorted(counts)))
+    terms = {term.slug: term for term in sorted(by_value.values(), key=lambda term: term.slug)}
+    return Taxonomy(spec, terms), by_value

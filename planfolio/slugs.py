@@ -23,13 +23,14 @@ def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
     return slug.strip("-")
 
 
-def unique_slugs(keys: list[tuple[str, str]]) -> dict[str, str]:
-    """Give each (identity, base slug) pair a slug no other pair has.
+def unique_slugs(keys: list[tuple[str, str]], reserved: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Give each (identity, base slug) pair a slug no other pair has, and none reserved.
 
     Identities are sorted first, so the same inputs get the same slugs whatever
     order they were found in; the first keeps the base, the others get -2, -3...
+    A reserved base is taken before the first: it gets -2 too.
     """
-    taken: set[str] = set()
+    taken: set[str] = set(reserved)
     result: dict[str, str] = {}
     for identity, base in sorted(keys, key=lambda pair: (pair[1], pair[0])):
         slug, number = base, 1

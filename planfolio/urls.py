@@ -23,6 +23,11 @@ PLANS_JSON = "plans.json"
 PLANS_CSV = "plans.csv"
 PLANS_FOLDER = "plans"
 STYLESHEET = "assets/style.css"
+INDEX_NAME = "index"
+BY_COUNT_NAME = "by-count"
+#: The page names every folder keeps for the site: its index (what a web server shows at
+#: the folder's address) and its index by count.
+FOLDER_PAGE_NAMES = (INDEX_NAME, BY_COUNT_NAME)
 
 
 def plan_path(slug: str) -> str:
@@ -37,7 +42,28 @@ def term_path(folder: str, slug: str) -> str:
 
 def taxonomy_index_path(folder: str, by_count: bool = False) -> str:
     """Return the output path of a taxonomy's index, by name or by count."""
-    return f"{folder}/by-count.html" if by_count else f"{folder}/index.html"
+    return f"{folder}/{BY_COUNT_NAME if by_count else INDEX_NAME}.html"
+
+
+def own_files() -> tuple[str, ...]:
+    """Return every file the site writes for itself at a fixed path: each path constant above.
+
+    They are read from the module, so a page given a constant here is reserved with the rest.
+    """
+    constants = (value for name, value in globals().items() if name.isupper() and isinstance(value, str))
+    return tuple(sorted(value for value in constants if "." in value.rpartition("/")[2]))
+
+
+def reserved_names(folder: str) -> frozenset[str]:
+    """Return the page names no plan or term may take in a folder ("" is the top): every
+    folder's own, and the name (without its extension) of each of the site's files there."""
+    names = set(FOLDER_PAGE_NAMES)
+    for path in own_files():
+        file_folder, _, name = path.rpartition("/")
+        stem = name.partition(".")[0]
+        if file_folder == folder and stem:
+            names.add(stem)
+    return frozenset(names)
 
 
 def asset_path(name: str) -> str:
