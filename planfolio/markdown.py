@@ -30,7 +30,10 @@ _URL_ATTRIBUTES = {"href", "src"}
 _WWW_LINK = r"(?<![\w/.:@-])www\.[^\s<()\[\]]*[^\s<?!.,:;*_~()\[\]\"']"
 # A markdown link whose text or address holds pasted HTML (`[u<div>v](u<div>v)`). No part
 # may hold its own delimiters, so a long run of brackets is scanned once, not once per bracket.
-_TAGGED_LINK = re.compile(r"\[([^\[\]]*)\]\(([^()<]*<[^()]*)\)")
+# An address written between angle brackets (`[text](<address>)`) is markdown, not HTML.
+_TAGGED_LINK = re.compile(
+    r"\[([^\[\]]*)\]\((?!\s*<[^<>\n]*>\s*(?:\"[^\"\n]*\"|'[^'\n]*')?\s*\))([^()<]*<[^()]*)\)"
+)
 _TAG = re.compile(r"<[^>]*>")
 # Browsers ignore tabs and line breaks in a URL's scheme ("java\tscript:").
 _SCHEME_ATTRIBUTE = re.compile(r"""\b(?:href|src)\s*=\s*["']?\s*([A-Za-z][\w+.\t\n\r-]*):""", re.I)
@@ -84,6 +87,11 @@ _IMAGE_ONLY = re.compile(
 )
 _REMOTE_IMAGE = re.compile(r'<img\b([^>]*?)\ssrc="(https?://[^"]*)"([^>]*)>')
 _IMAGE_WITHOUT_SOURCE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+# A link the sanitiser left without an address (it was dropped), or one of which it cannot
+# be told without reading its tag whole: an attribute's value may hold ">".
+_LINK_WITHOUT_ADDRESS = re.compile(r'<a(?![^>]*\shref=")[\s>]')
+# Every tag of the sanitiser's HTML, each attribute value read whole (it escapes only '"' there).
+_SANITISED_TAG = re.compile(r'<(/?)([a-z][a-z0-9]*)(?:\s+[^\s=>/]+(?:="[^"]*")?)*\s*/?>')
 _ALT = re.compile(r'\salt="([^"]*)"')
 # Characters a URL may hold as they are (RFC 3986 reserved and unreserved, and '%').
 _URL_SAFE = "!$&'()*+,;=:@/?~-._%"
@@ -300,7 +308,7 @@ def _dropped_no_break_space(text: str) -> bool:
 
 def render_markdown(text: str, markdown: Callable[[str], Any]) -> Rendered:
     """Render an answer's markdown and raw HTML through the parser and the sanitiser."""
-    text = _TAGGED_LINK.sub(lambda match: " " + _TAG.sub(" ", match.group(2)) + " ", text)
+    text = _TAGGED_LINK.sub(_untagged_link, text)
     raw_html = str(markdown(text))
     depth = html_depth(raw_html) if raw_html.count("<") > MAX_HTML_DEPTH else 0
     if depth > MAX_HTML_DEPTH:
@@ -330,8 +338,41 @@ def render_markdown(text: str, markdown: Callable[[str], Any]) -> Rendered:
         return repaired
 
     clean = sanitise(raw_html, check_attribute)
-    clean = _IMAGE_WITHOUT_SOURCE.sub("", _REMOTE_IMAGE.sub(_image_as_link, clean))
+    clean = _IMAGE_WITHOUT_SOURCE.sub(_image_as_text, _REMOTE_IMAGE.sub(_image_as_link, clean))
+    if "<a" in clean and _LINK_WITHOUT_ADDRESS.search(clean):
+        clean = links_as_text(clean)
     return Rendered(clean, tuple(warnings), tuple(local_links))
+
+
+def links_as_text(markup: str) -> str:
+    """Return sanitised HTML with every link that has no address left as its text alone.
+
+    A link whose address was dropped is no link: `<a>` without href may not carry rel, and
+    a reader could not follow it. Its text stays where it was.
+    """
+    parts, start, unwrapped = [], 0, []  # unwrapped: for each open <a>, whether its tag went
+    for match in _SANITISED_TAG.finditer(markup):
+        closing, name = match.groups()
+        if name != "a":
+            continue
+        if closing:
+            drop = unwrapped.pop() if unwrapped else False
+        else:
+            drop = ' href="' not in match.group(0)
+            unwrapped.append(drop)
+        if drop:
+            parts.append(markup[start : match.start()])
+            start = match.end()
+    parts.append(markup[start:])
+    return "".join(parts)
+
+
+def _untagged_link(match: re.Match[str]) -> str:
+    """Return a markdown link that holds pasted HTML as its text and address, tags left out:
+    each address in it becomes a link of its own, and text that is not its address stays."""
+    text, address = (_TAG.sub(" ", part) for part in match.groups())
+    shown = "" if text.split() == address.split() else text
+    return f" {shown} {address} "
 
 
 def linked_schemes(markup: str) -> set[str]:
@@ -465,6 +506,12 @@ def _image_as_link(match: re.Match[str]) -> str:
     """Show a remote image as a link, so pages make no request to other sites."""
     alt = _ALT.search(match.group(1) + match.group(3))
     return _remote_image_link(alt.group(1) if alt else "", match.group(2))
+
+
+def _image_as_text(match: re.Match[str]) -> str:
+    """Show an image whose address was dropped as its alternative text."""
+    alt = _ALT.search(match.group(0))
+    return html.escape(html.unescape(alt.group(1)), quote=False) if alt else ""
 
 
 def _remote_image_link(alt: str, url: str) -> str:
