@@ -350,7 +350,9 @@ def links_as_text(markup: str) -> str:
     A link whose address was dropped is no link: `<a>` without href may not carry rel, and
     a reader could not follow it. Its text stays where it was.
     """
-    parts, start, unwrapped = [], 0, []  # unwrapped: for each open <a>, whether its tag went
+    parts: list[str] = []
+    start = 0
+    unwrapped: list[bool] = []  # for each open <a>, whether its tags go
     for match in _SANITISED_TAG.finditer(markup):
         closing, name = match.groups()
         if name != "a":
