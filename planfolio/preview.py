@@ -79,8 +79,8 @@ class Preview:
         self.parsed = ParsedPlans()
         self.state = BuildState()
         self.plan_pages: dict[str, str] = {}  # output path of each plan, by source path
-        self.moved: dict[str, str] = {}  # where the page of a renamed plan went, by its old path
-        self._config = Config()
+        self.addresses: dict[str, str] = {}  # the plan each page ever built was last the page of
+        self.config = Config()  # of the last good build
         self._background: Background[Made] | None = None
         self._built_at = 0.0
 
@@ -101,7 +101,7 @@ class Preview:
                 return None  # the browser is loading the new pages: leave it the processor
             inputs = self.inputs
             work = partial(
-                make_routes, inputs.source, self._config, GATHERING_KINDS, inputs.templates, self.parsed
+                make_routes, inputs.source, self.config, GATHERING_KINDS, inputs.templates, self.parsed
             )
             self._background = Background(work, self.folder)
             return None
@@ -130,7 +130,7 @@ class Preview:
             return self._failed(tuple(Problem(error.source, error.line, text) for text in error.problems))
         except Exception as error:  # whatever it is, the server keeps serving the last good build
             return self._failed(explain_failure(error, inputs.templates))
-        self._config = config
+        self.config = config
         self._built_at = time.monotonic()
         self._follow_renamed_plans(dict(result.plan_pages))
         errors = tuple(str(problem) for problem in result.problems if problem.severity == "error")
@@ -145,20 +145,29 @@ class Preview:
             self._background = None
 
     def _follow_renamed_plans(self, plan_pages: dict[str, str]) -> None:
-        """Remember the new page of each plan whose title, and so whose page, changed.
+        """Remember which plan each page is of, and was of in every build before.
 
-        A page open in the browser reloads at its old address, and is sent on to the new one.
+        A page open in the browser reloads at its address, and is sent on to the plan's
+        page of the day, whatever happened in between: a new title, a save that left the
+        plan unreadable for a while, its first title again.
         """
-        renamed = {
-            old: plan_pages[source]
-            for source, old in self.plan_pages.items()
-            if source in plan_pages and plan_pages[source] != old
-        }
-        moved = {old: renamed.get(new, new) for old, new in self.moved.items()}
-        moved.update(renamed)
-        pages = set(plan_pages.values())
-        self.moved = {old: new for old, new in moved.items() if old not in pages and new in pages}
+        self.addresses.update({page: source for source, page in plan_pages.items()})
         self.plan_pages = plan_pages
+
+    def page_of(self, address: str) -> str | None:
+        """Return the page of the plan an address was last the page of, if it is now elsewhere."""
+        page = self.plan_pages.get(self.addresses.get(address, ""))
+        return page if page != address else None
+
+    @property
+    def moved(self) -> dict[str, str]:
+        """Return where every earlier page of a plan leads now, by its address."""
+        pages = set(self.plan_pages.values())
+        return {
+            address: self.plan_pages[source]
+            for address, source in sorted(self.addresses.items())
+            if source in self.plan_pages and address not in pages
+        }
 
     def _failed(self, problems: tuple[Problem, ...]) -> Outcome:
         errors = tuple(str(problem) for problem in problems)

@@ -13,7 +13,8 @@ tell a page which build it shows. Here (as MkDocs does it):
 - each HTML response gets a script that knows its build's number and long-polls
   /.planfolio/wait until the builds change: a newer good build reloads the page, a
   failed one shows its errors over the last good page;
-- a request path names a file inside the built site or nothing (404).
+- a request path names a file inside the built site, or an address that was a plan's
+  page (sent on to its page of the day), or nothing: the site's own 404 page.
 
 livereload's watcher is not used either: it misses a plan moved into the folder with an
 older modification time than the server's start.
@@ -34,11 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
+from markupsafe import escape
 from tornado import httpserver, netutil, web
 
 from .model import Problem
 from .pipeline import BuildResult
 from .preview import BuildState, Inputs, Outcome, Preview, Watcher
+from .urls import NOT_FOUND
 
 POLL_SECONDS = 0.1  # how often the inputs are looked at
 QUIET_SECONDS = 0.05  # how long they must stay as they are after a change, before a build
@@ -222,6 +225,21 @@ def locate(root: Path, mount: str, request_path: str) -> Path | Redirect | None:
     return target
 
 
+def not_found_page(page: bytes, base_url: str, mount: str) -> bytes:
+    """Return the site's 404 page as the preview shows it at any address.
+
+    Its links start with base_url, or are relative to the top folder: both are made to
+    lead to the preview's own pages, under mount, whatever the depth of the address.
+    """
+    if base_url:
+        page = page.replace(f'="{escape(base_url)}'.encode(), b'="')
+    head = page.find(b"<head>")
+    if head < 0:
+        return page
+    base = f'\n<base href="{escape(mount)}">'.encode()
+    return page[: head + len(b"<head>")] + base + page[head + len(b"<head>") :]
+
+
 def inject_script(page: bytes, build: int) -> bytes:
     """Add the reload script to an HTML page, before its </body> (or at the end)."""
     tag = f'<script src="{SCRIPT_URL}" data-build="{build}"></script>\n'.encode()
@@ -286,9 +304,7 @@ class _SiteHandler(_Handler):
         if isinstance(found, Redirect):
             return self.redirect(found.location)
         if found is None:
-            where = html.escape(state.mount)
-            message = f'<p>Nothing here. The site is at <a href="{where}">{where}</a>.</p>'
-            return self._page(404, "Not found", message, state)
+            return self._not_found(state)
         content_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
         body = found.read_bytes()
         if content_type == "text/html":
@@ -301,10 +317,23 @@ class _SiteHandler(_Handler):
     head = get
 
     def _renamed_plan(self, mount: str) -> Redirect | None:
-        """Return a redirect to the new page of a plan whose title changed, if this was its page."""
+        """Return a redirect to the page of the plan this address was ever the page of, if it has one."""
         path = unquote(self.request.path)
-        new = self.live.preview.moved.get(path[len(mount) :]) if path.startswith(mount) else None
+        new = self.live.preview.page_of(path[len(mount) :]) if path.startswith(mount) else None
         return Redirect(mount + new) if new else None
+
+    def _not_found(self, state: BuildState) -> None:
+        """Answer with the site's own 404 page, or, outside the site, say where the site is."""
+        page = self.live.preview.site / NOT_FOUND
+        if self.request.path.startswith(state.mount) and page.is_file():
+            body = not_found_page(page.read_bytes(), self.live.preview.config.base_url, state.mount)
+            self.set_status(404)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(inject_script(body, state.build))
+            return
+        where = html.escape(state.mount)
+        message = f'<p>Nothing here. The site is at <a href="{where}">{where}</a>.</p>'
+        return self._page(404, "Not found", message, state)
 
     def _page(self, status: int, title: str, message: str, state: BuildState) -> None:
         page = (
