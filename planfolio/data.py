@@ -84,7 +84,7 @@ def plans_csv(site: Site, config: Config) -> bytes:
 def plan_record(plan: Plan, policy: str) -> dict[str, Any]:
     """Return everything published of one plan, as plain JSON values."""
     record: dict[str, Any] = {
-        "url": urls.plan_path(plan.slug),
+        "url": urls.document_path(plan.type, plan.slug),
         "slug": plan.slug,
         "title": plan.title,
         "country": plan.country,
@@ -117,7 +117,7 @@ def _section_record(section: Section, policy: str) -> dict[str, Any]:
 def _csv_row(plan: Plan, policy: str) -> list[str]:
     latitude, longitude = (str(number) for number in plan.latlng) if plan.latlng else ("", "")
     values = {
-        "url": urls.plan_path(plan.slug),
+        "url": urls.document_path(plan.type, plan.slug),
         "title": plan.title,
         "country": plan.country,
         "year": str(plan.year or ""),

@@ -29,7 +29,7 @@ from .lunr_index import (
 from .model import Plan
 from .privacy import publish_text
 from .stemmer import TermCache, splits_alike
-from .urls import SEARCH_FULLTEXT, SEARCH_INDEX, SEARCH_JSON, plan_path
+from .urls import SEARCH_FULLTEXT, SEARCH_INDEX, SEARCH_JSON, document_path
 
 #: Global variable that the page's script files fill in.
 GLOBAL_NAME = "PLANFOLIO_SEARCH"
@@ -194,7 +194,7 @@ def result_entry(plan: Plan, summary: str) -> dict[str, Any]:
     """Return what the page shows of one search result; its url is relative to the site root."""
     return {
         "title": plan.title,
-        "url": plan_path(plan.slug),
+        "url": document_path(plan.type, plan.slug),
         "country": plan.country,
         "year": plan.year,
         "methods": list(plan.methods),
