@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .doctypes import EXPERIMENT
+from .doctypes import EXPERIMENT, LEARNING_PLAN
 
 #: Metadata keys that may repeat; each becomes a tuple on the plan.
 LIST_KEYS = ("methods", "datasources", "sdgs", "thematic_areas")
@@ -102,7 +102,7 @@ class Plan:
     year: int | None = None
     latlng: tuple[float, float] | None = None
     focal_point: str = ""
-    type: str = ""
+    type: str = LEARNING_PLAN  # see doctypes
     methods: tuple[str, ...] = ()
     datasources: tuple[str, ...] = ()
     sdgs: tuple[str, ...] = ()

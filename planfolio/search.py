@@ -56,8 +56,9 @@ BRIEF_FIELDS = (
     SearchField("partners"),
     SearchField("summary"),
 )
-#: Fields of the full-text index: every field above, the year and every answer.
-FULL_FIELDS = BRIEF_FIELDS + (SearchField("year"), SearchField("text"))
+#: Fields of the full-text index: every field above, the year, every answer and the
+#: document's type ("learningplan", "experiment").
+FULL_FIELDS = BRIEF_FIELDS + (SearchField("year"), SearchField("text"), SearchField("type"))
 
 
 #: The plans in index order and the corpus of their terms, which every index is made from.
@@ -138,6 +139,7 @@ def plan_document(plan: Plan, policy: str = "hide") -> dict[str, str]:
         "summary": publish_text(plan_summary(plan), policy),
         "year": "" if plan.year is None else str(plan.year),
         "text": "\n".join([answer_words(answer) for answer in answers] + partners),
+        "type": plan.type,
     }
 
 
@@ -198,6 +200,7 @@ def result_entry(plan: Plan, summary: str) -> dict[str, Any]:
         "country": plan.country,
         "year": plan.year,
         "methods": list(plan.methods),
+        "type": plan.type,
         "summary": summary,
     }
 
