@@ -42,9 +42,11 @@ def type_name(value: str) -> str:
 
 def peek_type(data: bytes) -> str:
     """Return the type of a file's bytes from its first type line, reading nothing else."""
-    heading = _FIRST_HEADING.search(data)
-    match = _TYPE_LINE.search(data, 0, heading.start() if heading else len(data))
-    return type_name(match.group(1).decode("utf-8", "replace")) if match else LEARNING_PLAN
+    # The type line comes early in the head: look for it first, then for a heading before it.
+    match = _TYPE_LINE.search(data)
+    if match is None or _FIRST_HEADING.search(data, 0, match.start()):
+        return LEARNING_PLAN
+    return type_name(match.group(1).decode("utf-8", "replace"))
 
 
 def label(type_: str, count: int = 1) -> str:
