@@ -13,13 +13,14 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import astuple, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .config import Config
+from .doctypes import DEFAULT_TYPES
 from .gathering import PlanParts
 from .model import Plan, Problem
 from .parallel import Ahead, Item, run_parallel, run_parallel_ahead, share, worker_count
@@ -153,12 +154,17 @@ class ParsedPlans:
         self.changed = files is None  # whether anything was parsed, made or forgotten since loading
         self._ahead: Ahead[Any] = Ahead([], None)  # work on the plans under way in other processes
 
-    def parse(self, data: bytes, source_path: str) -> tuple[Plan | None, list[Problem]]:
+    def parse(
+        self, data: bytes, source_path: str, types: Collection[str] = DEFAULT_TYPES
+    ) -> tuple[Plan | None, list[Problem]]:
         """Return the plan and problems of a file's bytes, parsing them only when they are new."""
-        return self.parse_all([(data, source_path)])[0]
+        return self.parse_all([(data, source_path)], types)[0]
 
     def read_all(
-        self, sources: Sequence[tuple[Path, str]], ahead: WorkAhead | None = None
+        self,
+        sources: Sequence[tuple[Path, str]],
+        ahead: WorkAhead | None = None,
+        types: Collection[str] = DEFAULT_TYPES,
     ) -> list[tuple[Plan | None, list[Problem]]]:
         """Read each file (path, source path) and return its plan and problems, parsing only
         the new ones; forget the files that are gone or can no longer be read.
@@ -166,7 +172,8 @@ class ParsedPlans:
         With nothing known yet, each process reads, hashes and parses its own share of
         the files; else they are read here, to find those whose bytes changed. The other
         processes then go on with the `ahead` work on the plans they parsed, item by item,
-        until made_ahead() asks for the items made.
+        until made_ahead() asks for the items made. Documents of other types than `types`
+        are set aside (see parse_plan_bytes).
         """
         if self._files:
             files, unread = [], {}
@@ -175,20 +182,21 @@ class ParsedPlans:
                     files.append((path.read_bytes(), source_path))
                 except OSError as error:
                     unread[source_path] = _unreadable(source_path, error)
-            parsed = iter(self.parse_all(files))
+            parsed = iter(self.parse_all(files, types))
             found = [(None, [unread[s]]) if s in unread else next(parsed) for _, s in sources]
             readable = {source_path for _, source_path in files}
         else:
             chunks = _parsing_shares(sources, [_size(path) for path, _ in sources])
+            read_share = partial(_read_chunk, types=types)
             if ahead is None:
-                shares = run_parallel(_read_chunk, chunks)
+                shares = run_parallel(read_share, chunks)
             else:
-                shares, self._ahead = run_parallel_ahead(_read_chunk, chunks, partial(_plans_of, ahead))
+                shares, self._ahead = run_parallel_ahead(read_share, chunks, partial(_plans_of, ahead))
             results, readable = {}, set()
             for chunk, read in zip(chunks, shares, strict=True):
                 for (_, source_path), (digest, plan, problems) in zip(chunk, read, strict=True):
                     if digest:
-                        self._files[source_path] = (digest, plan, tuple(problems))
+                        self._files[source_path] = (_entry_key(digest, types), plan, tuple(problems))
                         readable.add(source_path)
                     results[source_path] = (plan, problems)
             found = [results[source_path] for _, source_path in sources]
@@ -204,18 +212,21 @@ class ParsedPlans:
         """End the processes that worked ahead (see read_all), if any are left."""
         self._ahead.stop()
 
-    def parse_all(self, files: Sequence[tuple[bytes, str]]) -> list[tuple[Plan | None, list[Problem]]]:
+    def parse_all(
+        self, files: Sequence[tuple[bytes, str]], types: Collection[str] = DEFAULT_TYPES
+    ) -> list[tuple[Plan | None, list[Problem]]]:
         """Return the plan and problems of each file's bytes, parsing the new ones on every core."""
         new = []
         for data, source_path in files:
             digest = hashlib.sha1(data).hexdigest()
-            if self._files.get(source_path, ("",))[0] != digest:
+            if self._files.get(source_path, ("",))[0] != _entry_key(digest, types):
                 new.append((data, source_path, digest))
         if new:
             chunks = _parsing_shares(new, [len(data) for data, _, _ in new])
-            for chunk, parsed in zip(chunks, run_parallel(_parse_chunk, chunks), strict=True):
+            parse = partial(_parse_chunk, types=types)
+            for chunk, parsed in zip(chunks, run_parallel(parse, chunks), strict=True):
                 for (_, source_path, digest), (plan, problems) in zip(chunk, parsed, strict=True):
-                    self._files[source_path] = (digest, plan, tuple(problems))
+                    self._files[source_path] = (_entry_key(digest, types), plan, tuple(problems))
                     self._pickled.pop(source_path, None)
             self.changed = True
         return [(self._files[source_path][1], list(self._files[source_path][2])) for _, source_path in files]
@@ -255,16 +266,25 @@ def _parsing_shares(files: Sequence[Item], sizes: list[int]) -> list[list[Item]]
     return share(files, sizes, workers, sum(sizes) // 7)
 
 
-def _parse_chunk(files: list[tuple[bytes, str, str]]) -> list[tuple[Plan | None, list[Problem]]]:
-    return [parse_plan_bytes(data, source_path, digest) for data, source_path, digest in files]
+def _entry_key(digest: str, types: Collection[str]) -> str:
+    """Return what a file's entry was made from: its bytes, and the types that were parsed."""
+    return f"{digest}:{','.join(sorted(types))}"
+
+
+def _parse_chunk(
+    files: list[tuple[bytes, str, str]], types: Collection[str]
+) -> list[tuple[Plan | None, list[Problem]]]:
+    return [parse_plan_bytes(data, source_path, digest, types) for data, source_path, digest in files]
 
 
 def _plans_of(ahead: WorkAhead, read: list[tuple[str, Plan | None, list[Problem]]]) -> Iterable[Any]:
-    """Return the ahead work on the plans of a _read_chunk."""
-    return ahead([plan for _, plan, _ in read if plan is not None])
+    """Return the ahead work on the plans of a _read_chunk (none for the documents set aside)."""
+    return ahead([plan for _, plan, _ in read if plan is not None and not plan.set_aside])
 
 
-def _read_chunk(sources: list[tuple[Path, str]]) -> list[tuple[str, Plan | None, list[Problem]]]:
+def _read_chunk(
+    sources: list[tuple[Path, str]], types: Collection[str]
+) -> list[tuple[str, Plan | None, list[Problem]]]:
     """Read, hash and parse files; return each one's digest ("" when unreadable), plan and problems."""
     found: list[tuple[str, Plan | None, list[Problem]]] = []
     for path, source_path in sources:
@@ -275,7 +295,7 @@ def _read_chunk(sources: list[tuple[Path, str]]) -> list[tuple[str, Plan | None,
             found.append(("", None, [_unreadable(source_path, error)]))
             continue
         digest = hashlib.sha1(data).hexdigest()
-        found.append((digest, *parse_plan_bytes(data, source_path, digest)))
+        found.append((digest, *parse_plan_bytes(data, source_path, digest, types)))
     return found
 
 

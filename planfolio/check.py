@@ -29,23 +29,23 @@ def check_site(site: Site, source: Path) -> list[Problem]:
 def taken_page_names(plans: Sequence[Plan]) -> list[Problem]:
     """Report each plan whose page name another has: one warning per later plan, naming it."""
     problems = []
-    owners = {plan.slug: plan for plan in plans}
-    reserved = urls.reserved_names(urls.PLANS_FOLDER)
-    first_with_title: dict[str, Plan] = {}
+    owners = {urls.document_path(plan.type, plan.slug): plan for plan in plans}
+    first_with_title: dict[tuple[str, str], Plan] = {}
     for plan in sorted(plans, key=lambda plan: plan.source_path):
-        first = first_with_title.setdefault(plan.title.casefold(), plan)
-        base = base_slug(plan)
-        page = urls.plan_path(plan.slug)
+        folder = urls.document_folder(plan.type)
+        first = first_with_title.setdefault((folder, plan.title.casefold()), plan)
+        base = urls.document_path(plan.type, base_slug(plan))
+        page = urls.document_path(plan.type, plan.slug)
         if first is not plan:
             kind = "duplicate-title"
             message = f"duplicate title: {first.source_path} has the same title; this plan's page is {page}"
-        elif plan.slug != base and base in reserved:
+        elif page != base and base_slug(plan) in urls.reserved_names(folder):
             kind = "page-name"
-            message = f"page name {urls.plan_path(base)} is the site's own; this plan's page is {page}"
-        elif plan.slug != base:
+            message = f"page name {base} is the site's own; this plan's page is {page}"
+        elif page != base:
             kind, owner = "page-name", owners[base]
             message = (
-                f"page name {urls.plan_path(base)} is already {owner.source_path}'s"
+                f"page name {base} is already {owner.source_path}'s"
                 f" (title {owner.title!r}); this plan's page is {page}"
             )
         else:

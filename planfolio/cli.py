@@ -10,6 +10,7 @@ from . import urls
 from .cache import CACHE_FOLDER, cache_folder
 from .check import count_by_kind
 from .config import Config, ConfigError, load_config, with_overrides
+from .doctypes import left_out_line
 from .model import Problem, counted
 from .output import OutputError, zip_folder
 from .pipeline import ASSETS, TEMPLATES, BuildResult, build, check
@@ -191,6 +192,8 @@ def _build(args: argparse.Namespace) -> BuildResult | None:
     print_problems(result.problems, result.plans_read)
     sys.stderr.flush()
     if not args.quiet:
+        if result.left_out:
+            print(result.left_out)
         print(result.summary(args.output))
     return result
 
@@ -215,6 +218,8 @@ def run_check(args: argparse.Namespace) -> int:
     problems += found
     for problem in problems:
         print(problem)
+    if site.left_out:
+        print(left_out_line(site.left_out))
     print_counts(problems, len(site.plans))
     if not site.plans:
         print(f"error: no plans found in {args.source}", file=sys.stderr)

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .doctypes import DEFAULT_TYPES, KNOWN_TYPES
+
 FOCAL_POINT_POLICIES = ("hide", "obfuscate", "show")
 # A BCP 47 tag as people write them: a language, then optional script, region or variant.
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
@@ -24,6 +26,7 @@ class Config:
     language: str = "en"
     base_url: str = ""  # the public address, ending in "/", or "" when unknown
     focal_points: str = "hide"
+    types: tuple[str, ...] = DEFAULT_TYPES  # the document types the site holds
 
 
 class ConfigError(Exception):
@@ -79,12 +82,16 @@ def config_from(source: str, data: dict[Any, Any]) -> Config:
     if problems:
         raise ConfigError(source, problems)
     values = {key: data[key] for key in known if key in data}
+    if "types" in values:
+        values["types"] = tuple(dict.fromkeys(str(value).lower() for value in values["types"]))
     if values.get("base_url"):
         values["base_url"] = values["base_url"].rstrip("/") + "/"
     return Config(**values)
 
 
 def _check_value(key: str, value: Any) -> list[str]:
+    if key == "types":
+        return _check_types(value)
     if not isinstance(value, str):
         return [f"{key}: expected text, found {_describe(value)}"]
     if key in ("title", "language") and not value.strip():
@@ -96,6 +103,17 @@ def _check_value(key: str, value: Any) -> list[str]:
     if key == "base_url" and value:
         return _check_base_url(value)
     return []
+
+
+def _check_types(value: Any) -> list[str]:
+    known = ", ".join(KNOWN_TYPES)
+    if not isinstance(value, (list, tuple)) or not value:
+        return [f"types: expected a list of document types ({known}), found {_describe(value)}"]
+    return [
+        f"types: {item!r} is not a known document type; expected some of {known}"
+        for item in value
+        if not isinstance(item, str) or item.lower() not in KNOWN_TYPES
+    ]
 
 
 def _check_base_url(value: str) -> list[str]:

@@ -15,7 +15,7 @@ from typing import Any
 from . import urls
 from .config import Config
 from .jsontext import json_bytes
-from .model import LIST_KEYS, Plan, Section
+from .model import EXPERIMENT_KEYS, LIST_KEYS, Plan, Section
 from .privacy import publish_focal_point, publish_partner, publish_text
 from .site import Site
 
@@ -84,7 +84,7 @@ def plans_csv(site: Site, config: Config) -> bytes:
 def plan_record(plan: Plan, policy: str) -> dict[str, Any]:
     """Return everything published of one plan, as plain JSON values."""
     record: dict[str, Any] = {
-        "url": urls.plan_path(plan.slug),
+        "url": urls.document_path(plan.type, plan.slug),
         "slug": plan.slug,
         "title": plan.title,
         "country": plan.country,
@@ -97,15 +97,22 @@ def plan_record(plan: Plan, policy: str) -> dict[str, Any]:
         "source_path": plan.source_path,
     }
     record.update({key: list(getattr(plan, key)) for key in LIST_KEYS})
+    if plan.is_experiment:
+        record["experiment"] = {key: _json_value(getattr(plan, key)) for key in EXPERIMENT_KEYS}
     record["extra_metadata"] = [[key, value] for key, value in plan.extra_metadata]
     record["sections"] = [_section_record(section, policy) for section in plan.sections]
     return record
+
+
+def _json_value(value: str | tuple[str, ...]) -> str | list[str]:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _section_record(section: Section, policy: str) -> dict[str, Any]:
     return {
         "heading": section.heading,
         "key": section.key,
+        "lead": section.lead,
         "entries": [
             {"question": entry.question, "answer": publish_text(entry.answer, policy)}
             for entry in section.entries
@@ -117,7 +124,7 @@ def _section_record(section: Section, policy: str) -> dict[str, Any]:
 def _csv_row(plan: Plan, policy: str) -> list[str]:
     latitude, longitude = (str(number) for number in plan.latlng) if plan.latlng else ("", "")
     values = {
-        "url": urls.plan_path(plan.slug),
+        "url": urls.document_path(plan.type, plan.slug),
         "title": plan.title,
         "country": plan.country,
         "year": str(plan.year or ""),

@@ -77,7 +77,7 @@ def atom_feed(site: Site, config: Config) -> bytes:
 
 
 def _entry(plan: Plan, config: Config) -> ET.Element:
-    url = urls.absolute_url(config.base_url, urls.plan_path(plan.slug))
+    url = urls.absolute_url(config.base_url, urls.document_path(plan.type, plan.slug))
     entry = ET.Element("entry", {XML_LANG: plan.language} if plan.language != config.language else {})
     _add_text(entry, "id", url)
     _add_text(entry, "title", plan.title)

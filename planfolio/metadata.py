@@ -10,8 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .countries import closest_country, is_known_country
-from .model import LIST_KEYS, SINGLE_KEYS, Problem
+from .doctypes import type_name
+from .model import EXPERIMENT_LIST_KEYS, EXPERIMENT_SINGLE_KEYS, LIST_KEYS, SINGLE_KEYS, Problem
 from .slugs import slugify
+
+_LISTS = LIST_KEYS + EXPERIMENT_LIST_KEYS
+_SINGLES = SINGLE_KEYS + EXPERIMENT_SINGLE_KEYS
 
 # One metadata line; its white space never reaches into the next line.
 _META_LINE = re.compile(r"^[^\S\n]*\[\[[^\S\n]*([A-Za-z_][\w-]*)[^\S\n]*:(.*)\]\][^\S\n]*$", re.M)
@@ -25,7 +29,7 @@ class _Found:
     source_path: str
     singles: dict[str, tuple[str, int]] = field(default_factory=dict)
     # Each list key's values in order, as dict keys: a repeated value is kept once.
-    lists: dict[str, dict[str, None]] = field(default_factory=lambda: {key: {} for key in LIST_KEYS})
+    lists: dict[str, dict[str, None]] = field(default_factory=lambda: {key: {} for key in _LISTS})
     extra: list[tuple[str, str]] = field(default_factory=list)
     # The lines of each single key given again, and of each unknown key, reported once each.
     repeats: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
@@ -49,8 +53,9 @@ def read_metadata(head: str, source_path: str) -> tuple[dict[str, Any], list[Pro
     _report_repeats(found)
     fields: dict[str, Any] = {key: tuple(values) for key, values in found.lists.items()}
     fields["extra_metadata"] = tuple(found.extra)
-    for key in ("focal_point", "type"):
+    for key in ("focal_point", *EXPERIMENT_SINGLE_KEYS):
         fields[key] = found.singles.get(key, ("", 0))[0]
+    fields["type"] = type_name(found.singles.get("type", ("", 0))[0])
     fields["country"] = _country(found)
     fields["year"] = _year(found)
     fields["latlng"] = _latlng(found)
@@ -67,11 +72,13 @@ def clean_text(text: str) -> str:
 def _read_line(found: _Found, key: str, value: str, line: int) -> None:
     if not value:
         found.report(line, f"{key}: empty value ignored", "empty-value", "warning")
+    elif key in EXPERIMENT_LIST_KEYS:
+        found.lists[key][value] = None  # shown as text: no page to name
     elif key in LIST_KEYS:
         if not slugify(value):
             _report_unnamed(found, key, value, line)
         found.lists[key][value] = None
-    elif key in SINGLE_KEYS:
+    elif key in _SINGLES:
         if key in found.singles:
             found.repeats.setdefault(key, []).append((value, line))
         else:

@@ -5,10 +5,36 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .doctypes import EXPERIMENT, LEARNING_PLAN
+
 #: Metadata keys that may repeat; each becomes a tuple on the plan.
 LIST_KEYS = ("methods", "datasources", "sdgs", "thematic_areas")
 #: Metadata keys that may appear once.
 SINGLE_KEYS = ("country", "year", "latlng", "focal_point", "type")
+#: An experiment's own metadata keys that may repeat (its form's answers of several choices)...
+EXPERIMENT_LIST_KEYS = (
+    "experiment_type",
+    "assignment_type",
+    "control_group",
+    "sample_size",
+    "partnering_sector",
+    "quality_check",
+    "scaling",
+)
+#: ... and those that may appear once.
+EXPERIMENT_SINGLE_KEYS = ("experiment_status", "total_cost")
+#: Every experiment key, in the order its card shows them.
+EXPERIMENT_KEYS = (
+    "experiment_status",
+    "experiment_type",
+    "assignment_type",
+    "control_group",
+    "sample_size",
+    "total_cost",
+    "partnering_sector",
+    "quality_check",
+    "scaling",
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -56,6 +82,7 @@ class Section:
     line: int
     entries: tuple[Entry, ...] = ()
     partners: tuple[Partner, ...] = ()
+    lead: str = ""  # the form's instruction under the heading, shown before the questions
 
     @cached_property
     def answered(self) -> tuple[Entry, ...]:
@@ -75,16 +102,28 @@ class Plan:
     year: int | None = None
     latlng: tuple[float, float] | None = None
     focal_point: str = ""
-    type: str = ""
+    type: str = LEARNING_PLAN  # see doctypes
     methods: tuple[str, ...] = ()
     datasources: tuple[str, ...] = ()
     sdgs: tuple[str, ...] = ()
     thematic_areas: tuple[str, ...] = ()
+    # An experiment's own metadata.
+    experiment_status: str = ""
+    experiment_type: tuple[str, ...] = ()
+    assignment_type: tuple[str, ...] = ()
+    control_group: tuple[str, ...] = ()
+    sample_size: tuple[str, ...] = ()
+    total_cost: str = ""
+    partnering_sector: tuple[str, ...] = ()
+    quality_check: tuple[str, ...] = ()
+    scaling: tuple[str, ...] = ()
     extra_metadata: tuple[tuple[str, str], ...] = ()
     sections: tuple[Section, ...] = ()
     template: str = "unknown"  # "plan", "report" or "unknown"
     language: str = "en"
     digest: str = ""  # content hash of the source bytes
+    # A document of a type the site does not hold: read only as far as its type line.
+    set_aside: bool = False
     problems: tuple[Problem, ...] = field(default=(), compare=False)
 
     def named(self, slug: str) -> Plan:
@@ -93,6 +132,11 @@ class Plan:
         named = object.__new__(type(self))
         named.__dict__.update(self.__dict__, slug=slug)
         return named
+
+    @property
+    def is_experiment(self) -> bool:
+        """Return whether the document is an experiment rather than a learning plan."""
+        return self.type == EXPERIMENT
 
     @property
     def partners(self) -> tuple[Partner, ...]:

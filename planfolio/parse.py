@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from .doctypes import DEFAULT_TYPES, peek_type
 from .metadata import clean_text, read_metadata
 from .model import Entry, Partner, Plan, Problem, Section
 from .sections import (
+    EXPERIMENT_SECTIONS,
     PLAN_SECTIONS,
     REPORT_SECTIONS,
     heading_language,
@@ -30,6 +33,8 @@ _RULE_ONLY = re.compile(r"^\s*\*{3,}\s*$")
 # The first line with text in a block, and a line of white space after a block's first.
 _CONTENT_LINE = re.compile(r"^[^\S\n]*\S", re.M)
 _BLANK_LINE = re.compile(r"\n[^\S\n]+(?![^\n])")
+# A line all in bold: an instruction of the form, such as '**This section is...**'.
+_LEAD = re.compile(r"^[^\S\n]*\*\*(?!\*)(.*?\S.*?)\*\*[^\S\n]*$")
 
 
 def decode_plan(data: bytes, source_path: str) -> tuple[str | None, list[Problem]]:
@@ -50,9 +55,15 @@ def decode_plan(data: bytes, source_path: str) -> tuple[str | None, list[Problem
 
 
 def parse_plan_bytes(
-    data: bytes, source_path: str, digest: str | None = None
+    data: bytes, source_path: str, digest: str | None = None, types: Collection[str] = DEFAULT_TYPES
 ) -> tuple[Plan | None, list[Problem]]:
-    """Decode and parse one plan file's bytes (`digest`: their SHA-1, if already known)."""
+    """Decode and parse one plan file's bytes (`digest`: their SHA-1, if already known).
+
+    A document of a type not in `types` is read only as far as its type line, and set aside.
+    """
+    type_ = peek_type(data)
+    if type_ not in types:
+        return Plan(source_path, "", type=type_, digest=digest or "", set_aside=True), []
     text, problems = decode_plan(data, source_path)
     if text is None:
         return None, problems
@@ -119,6 +130,8 @@ def _title_below(head: list[str], index: int, source_path: str) -> tuple[str, in
 
 
 def _template(keys: set[str]) -> str:
+    if keys & EXPERIMENT_SECTIONS:
+        return "experiment"
     if keys & REPORT_SECTIONS:
         return "report"
     if keys & PLAN_SECTIONS:
@@ -203,7 +216,8 @@ class _SectionBuilder:
         partners: tuple[Partner, ...] = ()
         if key == "partners":
             entries, partners = _split_partners(entries)
-        return Section(self.heading, key, self.line, entries, partners)
+        lead, entries = _split_lead(entries)
+        return Section(self.heading, key, self.line, entries, partners, lead)
 
     def _start(self, line: int) -> None:
         self.close_entry()
@@ -247,6 +261,21 @@ def _read_structure(builder: _SectionBuilder, match: re.Match[str], line: int) -
         builder.set_group(False)
     else:  # a '</div>' outside any group is text of the answer
         builder.text_block(match.string, match.start() + 1, match.end(), line)
+
+
+def _split_lead(entries: tuple[Entry, ...]) -> tuple[str, tuple[Entry, ...]]:
+    """Take the bold instruction line some forms put under a heading, before any question,
+    as the section's lead: it is no one's answer."""
+    if not entries or entries[0].question:
+        return "", entries
+    first = entries[0]
+    line, _, rest = first.answer.partition("\n")
+    match = _LEAD.match(line)
+    if match is None:
+        return "", entries
+    rest = rest.strip("\n")
+    kept = (Entry("", rest, first.line, first.in_group, first.answer_line + 1),) if rest.strip() else ()
+    return clean_text(match.group(1)), kept + entries[1:]
 
 
 def _clean_question(parts: list[str]) -> str:

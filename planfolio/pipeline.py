@@ -6,7 +6,7 @@ import gc
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -25,6 +25,7 @@ from .cache import (
 )
 from .check import check_site
 from .config import Config
+from .doctypes import DEFAULT_TYPES, EXPERIMENT, left_out_line
 from .feeds import publishing_files
 from .gathering import (
     GATHERING_KINDS,
@@ -47,6 +48,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT_ROOT / "templates"
 ASSETS = PROJECT_ROOT / "assets"
 PLAN_SUFFIXES = (".md", ".markdown")
+README = "readme.md"
 
 # Below this cost of routes (about 20 ms of work), starting a second process costs more than it saves.
 _SHARED_RENDERING_COST = 100
@@ -74,6 +76,7 @@ class BuildResult:
     seconds: float
     plan_pages: tuple[tuple[str, str], ...] = ()  # (source path, output path) of every plan
     deferred: tuple[str, ...] = ()  # routes whose files are still the last build's, though changed
+    left_out: str = ""  # the line that counts the documents of other types, by type ("" for none)
 
     @property
     def errors(self) -> int:
@@ -141,8 +144,10 @@ def _build(
     rendered: Rendered | None = None
     try:  # a build that fails leaves no staging folder, and no process or file of the checks
         # Other processes may go on making the plans' parts of the gathering files meanwhile.
-        site = read_site(source, kept, partial(parts_ahead, policy=config.focal_points))
-        routes = site_routes(site, fingerprint(config, code, templates), config.base_url)
+        site = read_site(source, kept, partial(parts_ahead, policy=config.focal_points), config.types)
+        routes = site_routes(
+            site, fingerprint(config, code, templates), config.base_url, EXPERIMENT in config.types
+        )
         manifest = load_manifest(cache, output)
         made = made or {}
         staging = staging_folder(output)
@@ -179,9 +184,16 @@ def _build(
             rendered.checks.stop()
     all_problems = _all_problems(site, page_problems, checked)
     seconds = time.perf_counter() - started
-    plan_pages = tuple((plan.source_path, urls.plan_path(plan.slug)) for plan in site.plans)
+    plan_pages = tuple((plan.source_path, urls.document_path(plan.type, plan.slug)) for plan in site.plans)
     return BuildResult(
-        len(site.plans), len(fresh), len(reused), all_problems, seconds, plan_pages, tuple(sorted(deferred))
+        len(site.plans),
+        len(fresh),
+        len(reused),
+        all_problems,
+        seconds,
+        plan_pages,
+        tuple(sorted(deferred)),
+        left_out_line(site.left_out),
     )
 
 
@@ -218,8 +230,8 @@ Checking = Background[list[Problem]] | _Checked
 
 def check(source: Path, config: Config) -> tuple[Site, tuple[Problem, ...]]:
     """Run every stage of a build but writing; return the site and all its problems."""
-    site = read_site(source)
-    routes = site_routes(site, "", config.base_url)
+    site = read_site(source, types=config.types)
+    routes = site_routes(site, "", config.base_url, EXPERIMENT in config.types)
     rendered = render_pages(site, config, routes, None, checks=partial(check_site, site, source))
     return site, _all_problems(site, rendered.problems, rendered.checks.result())
 
@@ -235,15 +247,23 @@ def make_routes(
 
     A later build writes them as they are, if its routes have the same keys.
     """
-    site = read_site(source, parsed)
+    site = read_site(source, parsed, types=config.types)
     renderer = Renderer(templates, config, site)
-    routes = site_routes(site, fingerprint(config, code_fingerprint(), templates), config.base_url)
+    routes = site_routes(
+        site, fingerprint(config, code_fingerprint(), templates), config.base_url, EXPERIMENT in config.types
+    )
     known = parsed.parts if parsed is not None else {}
     return {(r.path, r.key): render_route(renderer, site, r, known)[0] for r in routes if r.kind in kinds}
 
 
-def read_site(source: Path, parsed: ParsedPlans | None = None, ahead: WorkAhead | None = None) -> Site:
-    """Discover and parse every plan of a folder into the site model.
+def read_site(
+    source: Path,
+    parsed: ParsedPlans | None = None,
+    ahead: WorkAhead | None = None,
+    types: Collection[str] = DEFAULT_TYPES,
+) -> Site:
+    """Discover and parse every document of a folder of the given types into the site model;
+    count the others, by type.
 
     Other processes that parsed plans may go on with `ahead` work on them, whose items
     `parsed` gives (see ParsedPlans.read_all).
@@ -251,16 +271,20 @@ def read_site(source: Path, parsed: ParsedPlans | None = None, ahead: WorkAhead 
     sources, problems = discover(source)
     parsed = ParsedPlans() if parsed is None else parsed
     plans: list[Plan] = []
-    for plan, found in parsed.read_all(sources, ahead):
+    left_out: list[str] = []
+    for plan, found in parsed.read_all(sources, ahead, types):
         problems += found
-        if plan is not None:
+        if plan is not None and plan.set_aside:
+            left_out.append(plan.type)
+        elif plan is not None:
             plans.append(plan)
-    return build_site(plans, problems)
+    return build_site(plans, problems, tuple(sorted(left_out)))
 
 
 def discover(source: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
     """Return the plan files below a folder, sorted, each with its path relative to the
-    folder (with forward slashes), and what was passed over."""
+    folder (with forward slashes), and what was passed over. A README.md tells about its
+    folder: it is not a document."""
     if not source.is_dir():
         return [], [Problem(str(source), None, "plans folder not found", kind="no-plans-folder")]
     found: list[tuple[Path, str]] = []
@@ -284,7 +308,7 @@ def _discover_in(folder: Path, prefix: str, found: list[tuple[Path, str]], probl
                 problems.append(Problem(relative, None, "symbolic link not followed", "warning", "symlink"))
         elif entry.is_dir():
             folders.append(entry)
-        elif entry.name.endswith(PLAN_SUFFIXES):
+        elif entry.name.endswith(PLAN_SUFFIXES) and entry.name.lower() != README:
             found.append((folder / entry.name, relative))
     for entry in folders:
         _discover_in(folder / entry.name, prefix + entry.name + "/", found, problems)
@@ -426,10 +450,11 @@ def render_route(
 
     The files of a gathering route come from `gathering`, when given, else from `parts`.
     """
-    if route.kind == "plan":
+    if route.kind in ("plan", "experiment"):
         plan = site.plans[int(route.subject[0])]
+        render = renderer.experiment_page if route.kind == "experiment" else renderer.plan_page
         try:
-            data, problems = renderer.plan_page(plan)
+            data, problems = render(plan)
         except Exception as error:
             raise RuntimeError(f"while rendering {plan.source_path}: {error}") from error
         return {route.path: data}, problems
@@ -450,6 +475,8 @@ def _render_listing(renderer: Renderer, site: Site, route: Route) -> bytes:
         return renderer.taxonomy_index(site.taxonomies[key].spec, by_count == "True")
     if route.kind == "home":
         return renderer.home()
+    if route.kind == "experiments":
+        return renderer.experiments_index()
     if route.kind == "not-found":
         return renderer.not_found()
     return renderer.page("search.html", route.path, "Search")

@@ -14,8 +14,9 @@ from markupsafe import Markup
 
 from . import urls
 from .config import Config
+from .doctypes import EXPERIMENT, LEARNING_PLAN
 from .markdown import AnswerMarkdown, Rendered, render_answer
-from .model import Plan, Problem
+from .model import EXPERIMENT_KEYS, Plan, Problem
 from .privacy import publish_focal_point, publish_partner, publish_text
 from .site import TAXONOMIES, Site, TaxonomySpec, Term, newest_first
 
@@ -64,6 +65,7 @@ class RenderedSection:
     heading: str
     entries: tuple[RenderedEntry, ...]
     partners: tuple[Any, ...]
+    lead: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,25 @@ class PlanPage:
 
 
 @dataclass(frozen=True)
+class ExperimentPage:
+    """What experiment.html needs: a plan page's parts, and the experiment's own metadata
+    by key (see model.EXPERIMENT_KEYS), each with its values, those it has only."""
+
+    plan: Plan
+    card: tuple[CardRow, ...]
+    facts: tuple[tuple[str, tuple[str, ...]], ...]
+    sections: tuple[RenderedSection, ...]
+    focal_point: str
+
+
+@dataclass(frozen=True)
+class ExperimentsPage:
+    """What experiments.html needs: every experiment, newest first."""
+
+    rows: tuple[PlanRow, ...]
+
+
+@dataclass(frozen=True)
 class PlanRow:
     """A plan in a list: its link and what to show beside it."""
 
@@ -84,6 +105,7 @@ class PlanRow:
     year: str
     country: str
     methods: str
+    type: str = LEARNING_PLAN
 
 
 @dataclass(frozen=True)
@@ -125,7 +147,9 @@ class Renderer:
         self._term_links: dict[tuple[str, str], Link] = {}  # by taxonomy key and slug
         self._places: dict[str, int] = {}  # each plan's place in the site's plans, newest first
         self.env = make_environment(templates)
-        self.nav = tuple(
+        # The experiments' link hangs on the config, which every page's key covers.
+        experiments = (Link("Experiments", urls.EXPERIMENTS_INDEX),) if EXPERIMENT in config.types else ()
+        self.nav = experiments + tuple(
             Link(spec.plural, urls.taxonomy_index_path(spec.folder))
             for spec in TAXONOMIES
             if spec.key in NAV_TAXONOMIES
@@ -171,7 +195,25 @@ class Renderer:
         shown = tuple(section for section in sections if section.entries or section.partners)
         focal_point = publish_focal_point(plan.focal_point, self.config.focal_points)
         page = PlanPage(plan, self._card(plan), shown, focal_point)
-        return self.page("plan.html", urls.plan_path(plan.slug), plan.title, page=page), problems
+        path = urls.document_path(plan.type, plan.slug)
+        return self.page("plan.html", path, plan.title, page=page), problems
+
+    def experiment_page(self, plan: Plan) -> tuple[bytes, list[Problem]]:
+        """Render an experiment's page, with the problems found in its answers."""
+        problems: list[Problem] = []
+        sections = tuple(self._section(plan, section, problems) for section in plan.sections)
+        shown = tuple(section for section in sections if section.entries or section.partners)
+        focal_point = publish_focal_point(plan.focal_point, self.config.focal_points)
+        page = ExperimentPage(plan, self._card(plan), experiment_facts(plan), shown, focal_point)
+        path = urls.experiment_path(plan.slug)
+        return self.page("experiment.html", path, plan.title, page=page), problems
+
+    def experiments_index(self) -> bytes:
+        """Render the list of every experiment, newest first."""
+        rows = tuple(self.plan_row(plan) for plan in self.newest_first(self.site.experiments))
+        return self.page(
+            "experiments.html", urls.EXPERIMENTS_INDEX, "Experiments", page=ExperimentsPage(rows)
+        )
 
     def term_page(self, spec: TaxonomySpec, term: Term) -> bytes:
         """Render the page of one term with every plan it holds."""
@@ -197,7 +239,10 @@ class Renderer:
     def home(self) -> bytes:
         """Render the home page: what the portfolio holds and ways in."""
         site = self.site
-        counts = [Link("plans", urls.SEARCH, str(len(site.plans)))]
+        experiments = len(site.experiments)
+        counts = [Link("plans", urls.SEARCH, str(len(site.plans) - experiments))]
+        if experiments:
+            counts.append(Link("experiments", urls.EXPERIMENTS_INDEX, str(experiments)))
         ways_in = []
         for spec in TAXONOMIES:
             terms = sorted(site.taxonomies[spec.key].terms.values(), key=lambda t: (-len(t.plans), t.slug))
@@ -220,8 +265,8 @@ class Renderer:
         """Return how a plan shows in a list (made once: a plan is in a dozen lists)."""
         row = self._rows.get(plan.source_path)
         if row is None:
-            link = Link(plan.title, urls.plan_path(plan.slug))
-            row = PlanRow(link, str(plan.year or ""), plan.country, ", ".join(plan.methods))
+            link = Link(plan.title, urls.document_path(plan.type, plan.slug))
+            row = PlanRow(link, str(plan.year or ""), plan.country, ", ".join(plan.methods), plan.type)
             self._rows[plan.source_path] = row
         return row
 
@@ -272,7 +317,18 @@ class Renderer:
             entries.append(RenderedEntry(entry.question, Markup(rendered.html)))
         heading = section.heading or "Other"
         partners = tuple(publish_partner(partner, policy) for partner in section.partners)
-        return RenderedSection(heading, tuple(entries), partners)
+        return RenderedSection(heading, tuple(entries), partners, section.lead)
+
+
+def experiment_facts(plan: Plan) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Return the experiment metadata a plan has, by key, in the card's order."""
+    facts = []
+    for key in EXPERIMENT_KEYS:
+        value = getattr(plan, key)
+        values = value if isinstance(value, tuple) else (value,) if value else ()
+        if values:
+            facts.append((key, values))
+    return tuple(facts)
 
 
 def make_environment(templates: Path) -> jinja2.Environment:

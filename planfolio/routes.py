@@ -40,8 +40,9 @@ _TERM_COST = 1
 _INDEX_COST = 4
 
 
-def site_routes(site: Site, fingerprint: str, base_url: str) -> list[Route]:
-    """Return the route of every file the build makes, in output-path order.
+def site_routes(site: Site, fingerprint: str, base_url: str, experiments: bool = True) -> list[Route]:
+    """Return the route of every file the build makes, in output-path order; with
+    `experiments` (the config holds them), the experiments' index.
 
     The fingerprint covers the code, the templates and the config, base_url included.
     """
@@ -64,6 +65,10 @@ def site_routes(site: Site, fingerprint: str, base_url: str) -> list[Route]:
     counts = [f"{key}:{len(taxonomy.terms)}" for key, taxonomy in site.taxonomies.items()]
     home_key = _hash(fingerprint, "home", *counts, *everything)
     routes.append(Route(urls.HOME, "home", (), home_key))
+    if experiments:  # the config, which the fingerprint covers, decides: every page links to it
+        listed = [summaries[plan.source_path] for plan in site.experiments]
+        key = _hash(fingerprint, "experiments", *listed)
+        routes.append(Route(urls.EXPERIMENTS_INDEX, "experiments", (), key, _INDEX_COST))
     routes.append(Route(urls.SEARCH, "search", (), _hash(fingerprint, "search")))
     routes.append(Route(urls.NOT_FOUND, "not-found", (), _hash(fingerprint, "404")))
     plans = [text for plan in site.plans for text in (plan.slug, plan.source_path, plan.digest)]
@@ -95,12 +100,21 @@ def _plan_route(site: Site, index: int, fingerprint: str) -> Route:
         card += [text for term in terms for text in (term.slug, term.name)]
     key = _hash(*card)
     cost = 2 + plan.answer_length // 2000
-    return Route(urls.plan_path(plan.slug), "plan", (str(index),), key, cost)
+    kind = "experiment" if plan.is_experiment else "plan"
+    return Route(urls.document_path(plan.type, plan.slug), kind, (str(index),), key, cost)
 
 
 def _plan_summary(plan: Plan) -> tuple[str, ...]:
     """Return what a list shows of a plan."""
-    return (plan.slug, plan.title, str(plan.year or ""), plan.country, str(len(plan.methods)), *plan.methods)
+    return (
+        plan.slug,
+        plan.type,
+        plan.title,
+        str(plan.year or ""),
+        plan.country,
+        str(len(plan.methods)),
+        *plan.methods,
+    )
 
 
 def _hash(*texts: str) -> str:

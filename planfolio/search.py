@@ -29,7 +29,7 @@ from .lunr_index import (
 from .model import Plan
 from .privacy import publish_text
 from .stemmer import TermCache, splits_alike
-from .urls import SEARCH_FULLTEXT, SEARCH_INDEX, SEARCH_JSON, plan_path
+from .urls import SEARCH_FULLTEXT, SEARCH_INDEX, SEARCH_JSON, document_path
 
 #: Global variable that the page's script files fill in.
 GLOBAL_NAME = "PLANFOLIO_SEARCH"
@@ -56,8 +56,9 @@ BRIEF_FIELDS = (
     SearchField("partners"),
     SearchField("summary"),
 )
-#: Fields of the full-text index: every field above, the year and every answer.
-FULL_FIELDS = BRIEF_FIELDS + (SearchField("year"), SearchField("text"))
+#: Fields of the full-text index: every field above, the year, every answer and the
+#: document's type ("learningplan", "experiment").
+FULL_FIELDS = BRIEF_FIELDS + (SearchField("year"), SearchField("text"), SearchField("type"))
 
 
 #: The plans in index order and the corpus of their terms, which every index is made from.
@@ -138,6 +139,7 @@ def plan_document(plan: Plan, policy: str = "hide") -> dict[str, str]:
         "summary": publish_text(plan_summary(plan), policy),
         "year": "" if plan.year is None else str(plan.year),
         "text": "\n".join([answer_words(answer) for answer in answers] + partners),
+        "type": plan.type,
     }
 
 
@@ -194,10 +196,11 @@ def result_entry(plan: Plan, summary: str) -> dict[str, Any]:
     """Return what the page shows of one search result; its url is relative to the site root."""
     return {
         "title": plan.title,
-        "url": plan_path(plan.slug),
+        "url": document_path(plan.type, plan.slug),
         "country": plan.country,
         "year": plan.year,
         "methods": list(plan.methods),
+        "type": plan.type,
         "summary": summary,
     }
 

@@ -36,6 +36,21 @@ SECTION_KEYS: dict[str, str] = {
     "fin": "end",
     # A machine translation of "End" (as in a fish's fin) found in real plans.
     "ailette": "end",
+    # The experiment's form.
+    "overview": "overview",
+    "aperçu": "overview",
+    "descripción general": "overview",
+    "design": "design",
+    "concevoir": "design",
+    "diseño": "design",
+    "results": "results",
+    "résultats": "results",
+    "resultados": "results",
+    "learning": "learning",
+    "apprentissage": "learning",
+    "aprendiendo": "learning",
+    "context": "context",
+    "review": "review",
 }
 
 _FRENCH = {"titre", "énoncé du défi", "classement des défis", "classement du défi"}
@@ -44,10 +59,13 @@ _FRENCH |= {"enseignements sur votre défi", "données et méthodes", "ailette"}
 _SPANISH = {"título", "declaración de desafío", "clasificación del desafío", "socios"}
 _SPANISH |= {"preguntas de aprendizaje", "clausura", "aprendizajes sobre tu desafío"}
 _SPANISH |= {"datos y métodos"}
+_FRENCH |= {"aperçu", "concevoir", "résultats", "apprentissage"}
+_SPANISH |= {"descripción general", "diseño", "resultados", "aprendiendo"}
 
 PLAN_SECTIONS = {"title", "challenge_statement", "classification", "learning_questions"}
 PLAN_SECTIONS |= {"closing"}
 REPORT_SECTIONS = {"learnings", "data_methods", "end"}
+EXPERIMENT_SECTIONS = {"overview", "design", "results", "learning"}
 
 _PARTNER_FIELDS = (
     ("name", re.compile(r"\bname of the (partner|parter)\b|\bnom du partenaire|nombre del socio", re.I)),

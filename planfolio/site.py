@@ -57,6 +57,13 @@ class Site:
     problems: tuple[Problem, ...]
     # Per plan (by source path), per taxonomy key: the terms it carries, in its order.
     carried: dict[str, dict[str, tuple[Term, ...]]] = field(compare=False, repr=False)
+    # The type of each document left out, a type the site does not hold, sorted.
+    left_out: tuple[str, ...] = ()
+
+    @property
+    def experiments(self) -> tuple[Plan, ...]:
+        """Return the experiments, by slug."""
+        return tuple(plan for plan in self.plans if plan.is_experiment)
 
     def terms_of(self, plan: Plan, key: str) -> tuple[Term, ...]:
         """Return the terms of one taxonomy that a plan carries, in its order."""
@@ -76,7 +83,7 @@ def plan_values(plan: Plan, key: str) -> tuple[str, ...]:
     return (str(value),) if value not in ("", None) else ()
 
 
-def build_site(plans: list[Plan], problems: list[Problem]) -> Site:
+def build_site(plans: list[Plan], problems: list[Problem], left_out: tuple[str, ...] = ()) -> Site:
     """Give plans unique slugs and gather the terms of every taxonomy."""
     problems = list(problems)
     named = _assign_plan_slugs(plans)
@@ -84,7 +91,7 @@ def build_site(plans: list[Plan], problems: list[Problem]) -> Site:
     taxonomies = {key: taxonomy for key, (taxonomy, _) in gathered.items()}
     by_value = {key: terms for key, (_, terms) in gathered.items()}
     carried = {plan.source_path: _carried_terms(plan, by_value) for plan in named}
-    return Site(named, taxonomies, tuple(problems), carried)
+    return Site(named, taxonomies, tuple(problems), carried, left_out)
 
 
 def _carried_terms(plan: Plan, by_value: dict[str, dict[str, Term]]) -> dict[str, tuple[Term, ...]]:
@@ -97,14 +104,18 @@ def _carried_terms(plan: Plan, by_value: dict[str, dict[str, Term]]) -> dict[str
 
 
 def _assign_plan_slugs(plans: list[Plan]) -> tuple[Plan, ...]:
-    """Give each plan its base slug, or base-2, base-3... when an earlier path has it.
+    """Give each plan its base slug, or base-2, base-3... when an earlier path of its
+    folder has it, or the folder's own pages do.
 
     The collisions are reported by the site check, which tells a duplicate title apart.
     """
-    reserved = urls.reserved_names(urls.PLANS_FOLDER)
-    slugs = unique_slugs([(plan.source_path, base_slug(plan)) for plan in plans], reserved)
+    slugs: dict[str, str] = {}
+    for folder in urls.DOCUMENT_FOLDERS:
+        reserved = urls.reserved_names(folder)
+        keys = [(p.source_path, base_slug(p)) for p in plans if urls.document_folder(p.type) == folder]
+        slugs.update(unique_slugs(keys, reserved))
     named = (plan.named(slugs[plan.source_path]) for plan in plans)
-    return tuple(sorted(named, key=lambda plan: plan.slug))
+    return tuple(sorted(named, key=lambda plan: (plan.slug, plan.is_experiment)))
 
 
 def base_slug(plan: Plan) -> str:

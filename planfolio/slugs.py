@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Collection
 
 from unidecode import unidecode
 
@@ -23,8 +24,8 @@ def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
     return slug.strip("-")
 
 
-def unique_slugs(keys: list[tuple[str, str]], reserved: frozenset[str] = frozenset()) -> dict[str, str]:
-    """Give each (identity, base slug) pair a slug no other pair has, and none reserved.
+def unique_slugs(keys: list[tuple[str, str]], reserved: Collection[str] = ()) -> dict[str, str]:
+    """Give each (identity, base slug) pair a slug no other pair has, nor `reserved` holds.
 
     Identities are sorted first, so the same inputs get the same slugs whatever
     order they were found in; the first keeps the base, the others get -2, -3...

@@ -22,6 +22,10 @@ NO_JEKYLL = ".nojekyll"
 PLANS_JSON = "plans.json"
 PLANS_CSV = "plans.csv"
 PLANS_FOLDER = "plans"
+EXPERIMENTS_FOLDER = "experiments"
+EXPERIMENTS_INDEX = f"{EXPERIMENTS_FOLDER}/index.html"
+#: The folders of the documents' pages; each keeps its own names (see reserved_names).
+DOCUMENT_FOLDERS = (PLANS_FOLDER, EXPERIMENTS_FOLDER)
 STYLESHEET = "assets/style.css"
 INDEX_NAME = "index"
 BY_COUNT_NAME = "by-count"
@@ -33,6 +37,21 @@ FOLDER_PAGE_NAMES = (INDEX_NAME, BY_COUNT_NAME)
 def plan_path(slug: str) -> str:
     """Return the output path of a plan's page."""
     return f"{PLANS_FOLDER}/{slug}.html"
+
+
+def experiment_path(slug: str) -> str:
+    """Return the output path of an experiment's page."""
+    return f"{EXPERIMENTS_FOLDER}/{slug}.html"
+
+
+def document_folder(type_: str) -> str:
+    """Return the folder of a document type's pages: experiments apart, the other types with the plans."""
+    return EXPERIMENTS_FOLDER if type_ == "experiment" else PLANS_FOLDER
+
+
+def document_path(type_: str, slug: str) -> str:
+    """Return the output path of a document's page, in its type's folder."""
+    return f"{document_folder(type_)}/{slug}.html"
 
 
 def term_path(folder: str, slug: str) -> str:

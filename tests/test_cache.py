@@ -156,7 +156,9 @@ def test_kept_parsed_plans_give_the_same_site(project):
 def test_parsed_plans_parse_only_new_bytes(monkeypatch):
     calls = []
     monkeypatch.setattr(
-        cache_module, "parse_plan_bytes", lambda data, path, digest=None: calls.append(path) or (None, [])
+        cache_module,
+        "parse_plan_bytes",
+        lambda data, path, digest=None, types=(): calls.append(path) or (None, []),
     )
     parsed = ParsedPlans()
     parsed.parse(b"# A\n", "a.md")

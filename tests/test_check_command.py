@@ -90,7 +90,7 @@ def test_config_problems_are_reported_with_the_plans(tmp_path):
     assert result.returncode == 1
     assert result.stdout.splitlines()[:2] == [
         "site.yml: error: colour: not a known key; expected one of title, description, language,"
-        " base_url, focal_points",
+        " base_url, focal_points, types",
         "site.yml: error: title: expected text, found the number 3",
     ]
     assert "  config             2 errors" in result.stdout

@@ -45,7 +45,7 @@ def test_every_key_is_read(tmp_path):
     [
         (
             "colour: blue\n",
-            "colour: not a known key; expected one of title, description, language, base_url, focal_points",
+            "colour: not a known key; expected one of title, description, language, base_url, focal_points, types",
         ),
         ("title: 3\n", "title: expected text, found the number 3"),
         ("title:\n", "title: expected text, found nothing"),
@@ -77,7 +77,7 @@ def test_each_bad_value_is_reported_with_key_expectation_and_finding(tmp_path, t
 def test_all_problems_are_reported_at_once(tmp_path):
     text = "colour: blue\ntitle: 3\nfocal_points: secret\nbase_url: ftp://example.org/\n"
     assert problems_of(tmp_path, text) == [
-        "colour: not a known key; expected one of title, description, language, base_url, focal_points",
+        "colour: not a known key; expected one of title, description, language, base_url, focal_points, types",
         "title: expected text, found the number 3",
         "base_url: expected an address starting with https:// or http:// and a host name,"
         " found 'ftp://example.org/'",

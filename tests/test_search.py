@@ -222,6 +222,7 @@ def test_result_table_holds_what_a_result_shows() -> None:
         "country": "Côte d'Ivoire",
         "year": 2022,
         "methods": ["Co-création"],
+        "type": "learningplan",
         "summary": "Nous trions les déchets à Abidjan.",
     }
 

@@ -7,7 +7,7 @@
  * index when the browser is idle and searches again. Everything lives in the page:
  * no requests besides that script tag, so the page works from file://.
  *
- * The query and the filters live in the URL (?q=...&country=...&method=...&year=...),
+ * The query and the filters live in the URL (?q=...&type=...&country=...&method=...&year=...),
  * read on load and on popstate, and written back with history.replaceState.
  * Filters count from the results: values of one filter combine with OR, filters of
  * different kinds with AND.
@@ -34,7 +34,13 @@
   var documents = data.documents
   var fullFields = data.fulltextFields || data.index.fields
 
+  // How the page names each document type (data-type-NAME attributes of the app), and
+  // whether the documents are of more than one: then results and filters show it.
+  function typeName (type) { return app.getAttribute('data-type-' + type) || type }
+  var mixedTypes = documents.some(function (doc) { return doc.type !== documents[0].type })
+
   var FACETS = [
+    { param: 'type', legend: 'Type', plural: 'types', byCount: true, mixedOnly: true, values: function (doc) { return doc.type ? [typeName(doc.type)] : [] } },
     { param: 'country', legend: 'Country', plural: 'countries', byCount: true, values: function (doc) { return doc.country ? [doc.country] : [] } },
     { param: 'method', legend: 'Method', plural: 'methods', byCount: true, values: function (doc) { return doc.methods } },
     { param: 'year', legend: 'Year', plural: 'years', byCount: false, values: function (doc) { return doc.year == null ? [] : [String(doc.year)] } }
@@ -277,7 +283,7 @@
     appendHighlighted(link, doc.title, terms)
     heading.appendChild(link)
     item.appendChild(heading)
-    var meta = [doc.country, doc.year == null ? '' : String(doc.year), doc.methods.join(', ')]
+    var meta = [mixedTypes ? typeName(doc.type) : '', doc.country, doc.year == null ? '' : String(doc.year), doc.methods.join(', ')]
     item.appendChild(element('p', { class: 'result-meta' }, meta.filter(Boolean).join(' \u00b7 ')))
     if (doc.summary) {
       var snippet = element('p', { class: 'snippet' })
@@ -289,6 +295,7 @@
 
   function renderFacet (f, refs) {
     var facet = FACETS[f]
+    if (facet.mixedOnly && !mixedTypes) return null
     var values = facetValues(f, refs)
     var fieldset = element('fieldset', { 'data-facet': facet.param })
     fieldset.appendChild(element('legend', null, facet.legend))

@@ -1,0 +1,68 @@
+"""The types of document a folder may hold, told apart by their `[[type:...]]` line.
+
+A site holds the types its config names (learning plans and experiments by default);
+the documents of the other types are read only as far as their type line and set aside.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+LEARNING_PLAN = "learningplan"
+EXPERIMENT = "experiment"
+#: Every type the collections written with the Accelerator Labs' forms hold.
+KNOWN_TYPES = (
+    LEARNING_PLAN,
+    EXPERIMENT,
+    "solution",
+    "blog",
+    "publications",
+    "story",
+    "tools",
+    "skills",
+    "tactics",
+    "principles",
+)
+#: The types a site holds unless its config says otherwise.
+DEFAULT_TYPES = (LEARNING_PLAN, EXPERIMENT)
+#: How each type is named on the pages: one and many.
+TYPE_NAMES = {LEARNING_PLAN: ("Learning plan", "Learning plans"), EXPERIMENT: ("Experiment", "Experiments")}
+
+# The type line, anywhere in the head of a file (before its first `## ` heading).
+_TYPE_LINE = re.compile(rb"^[ \t]*\[\[[ \t]*type[ \t]*:([^\n]*?)\]\][ \t]*\r?$", re.M | re.I)
+_FIRST_HEADING = re.compile(rb"^##(?: |[ \t]*\r?$)", re.M)
+
+
+def type_name(value: str) -> str:
+    """Return the type a `[[type:...]]` value names: a learning plan when it names none."""
+    return " ".join(value.split()).lower() or LEARNING_PLAN
+
+
+def peek_type(data: bytes) -> str:
+    """Return the type of a file's bytes from its first type line, reading nothing else."""
+    # The type line comes early in the head: look for it first, then for a heading before it.
+    match = _TYPE_LINE.search(data)
+    if match is None or _FIRST_HEADING.search(data, 0, match.start()):
+        return LEARNING_PLAN
+    return type_name(match.group(1).decode("utf-8", "replace"))
+
+
+def label(type_: str, count: int = 1) -> str:
+    """Return how pages name a type ("Experiment"; "Experiments" for other counts than one)."""
+    one, many = TYPE_NAMES.get(type_, (type_.capitalize(), type_.capitalize()))
+    return one if count == 1 else many
+
+
+def left_out_line(types: Iterable[str]) -> str:
+    """Return the one line that tells how many documents of other types were left out, by type."""
+    counts = Counter(types)
+    if not counts:
+        return ""
+    total = sum(counts.values())
+    noun = "document" if total == 1 else "documents"
+    each = ", ".join(
+        f"{count:,} {name}" for name, count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))
+    )
+    return f"{total:,} {noun} of other types left out: {each}"

@@ -1,0 +1,142 @@
+"""Document types: the `[[type:...]]` line decides, `types:` chooses, the others are set aside."""
+
+import pytest
+
+from planfolio.config import Config, ConfigError, config_from
+from planfolio.doctypes import KNOWN_TYPES, left_out_line, peek_type
+from planfolio.pipeline import read_site
+
+from conftest import plan_text, write_plans
+from test_build import run_build
+
+
+def _typed(title: str, type_: str) -> str:
+    return plan_text(title, {"country": "Kenya", "year": "2023", "type": type_})
+
+
+MIXED = {
+    "plan.md": _typed("A plan", "learningplan"),
+    "untyped.md": plan_text("No type line"),
+    "test.md": _typed("An experiment", "experiment"),
+    # Documents of other types, with what would be problems in a plan: none is reported.
+    "blog1.md": "# A blog\n[[type:blog]]\n[[author:someone]]\n[[year:1999]]\n## Body\n\nText.\n",
+    "blog2.md": "[[type:blog]]\nno title at all\n",
+    "solution.md": "# A solution\n[[country:Kenya]]\n[[type: Solution ]]\n[[latlng:1,2]]\n[[latlng:3,4]]\n",
+    "latin1.md": b"# Caf\xe9\n[[type:solution]]\n",
+    "README.md": "# About this folder\n\nNot a document.\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"# T\n[[country:Kenya]]\n[[type:experiment]]\n## Overview\n", "experiment"),
+        (b"# T\n[[ TYPE : Blog ]]\n", "blog"),
+        (b"# T\n[[country:Kenya]]\n## Overview\n[[type:blog]]\n", "learningplan"),  # after the head
+        (b"# T\n", "learningplan"),
+        (b"# T\r\n[[type:solution]]\r\n## A\r\n", "solution"),
+        (b"# T\n[[type:]]\n", "learningplan"),
+    ],
+)
+def test_the_type_line_of_the_head_decides(data, expected):
+    assert peek_type(data) == expected
+
+
+def test_the_left_out_line_counts_by_type_most_first():
+    types = ["blog"] * 1535 + ["solution"] * 6159 + ["tools", "story"]
+    assert left_out_line(types) == (
+        "7,696 documents of other types left out: 6,159 solution, 1,535 blog, 1 story, 1 tools"
+    )
+    assert left_out_line(["blog"]) == "1 document of other types left out: 1 blog"
+    assert left_out_line([]) == ""
+
+
+def test_a_mixed_folder_holds_plans_and_experiments_and_counts_the_others(tmp_path):
+    site = read_site(write_plans(tmp_path / "docs", MIXED))
+    assert sorted(plan.source_path for plan in site.plans) == ["plan.md", "test.md", "untyped.md"]
+    assert {plan.source_path: plan.type for plan in site.plans}["untyped.md"] == "learningplan"
+    assert sorted(site.left_out) == ["blog", "blog", "solution", "solution"]
+    assert site.problems == ()
+
+
+def test_the_build_prints_one_line_for_the_others_and_no_problem_of_theirs(tmp_path):
+    source = write_plans(tmp_path / "docs", MIXED)
+    result = run_build("build", "--source", source, "--output", tmp_path / "site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no problem at all: the other types are not read
+    lines = result.stdout.splitlines()
+    assert lines[0] == "4 documents of other types left out: 2 blog, 2 solution"
+    assert lines[1].startswith("3 plans read")
+    pages = sorted(p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*.html"))
+    documents = [p for p in pages if p.startswith(("plans/", "experiments/"))]
+    assert documents == [
+        "experiments/an-experiment.html",
+        "experiments/index.html",
+        "plans/a-plan.html",
+        "plans/no-type-line.html",
+    ]
+
+
+def test_check_prints_the_same_line(tmp_path):
+    source = write_plans(tmp_path / "docs", MIXED)
+    result = run_build("check", "--source", source, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines() == [
+        "4 documents of other types left out: 2 blog, 2 solution",
+        "no problems in 3 plans",
+    ]
+
+
+def test_types_in_the_config_choose_the_types_held(tmp_path):
+    source = write_plans(tmp_path / "docs", MIXED)
+    (tmp_path / "site.yml").write_text("types: [learningplan, blog]\n", encoding="utf-8")
+    result = run_build("check", "--source", source, cwd=tmp_path)
+    lines = result.stdout.splitlines()
+    assert "3 documents of other types left out: 2 solution, 1 experiment" in lines
+    # The blogs are read now, with their problems.
+    assert "blog1.md:3: warning: unknown metadata key 'author' (kept as extra metadata)" in lines
+    assert any(line.startswith("blog2.md:1: error: no title") for line in lines)
+    assert "no problems" not in result.stdout
+    assert not any(line.startswith(("solution.md", "test.md", "latin1.md")) for line in lines)
+
+
+def test_types_changed_between_cached_builds_give_the_clean_build(tmp_path):
+    source = write_plans(tmp_path / "docs", MIXED)
+    output = tmp_path / "site"
+    assert run_build("build", "--source", source, "--output", output, cwd=tmp_path).returncode == 0
+    (tmp_path / "site.yml").write_text("types: [learningplan]\n", encoding="utf-8")
+    cached = run_build("build", "--source", source, "--output", output, cwd=tmp_path)
+    assert (
+        cached.stdout.splitlines()[0]
+        == "5 documents of other types left out: 2 blog, 2 solution, 1 experiment"
+    )
+    assert not (output / "experiments/an-experiment.html").exists()
+    clean = run_build("build", "--no-cache", "--source", source, "--output", tmp_path / "clean", cwd=tmp_path)
+    assert clean.returncode == 0
+    built = sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file())
+    assert built == sorted(
+        p.relative_to(tmp_path / "clean").as_posix() for p in (tmp_path / "clean").rglob("*") if p.is_file()
+    )
+    for path in built:
+        assert (output / path).read_bytes() == (tmp_path / "clean" / path).read_bytes(), path
+
+
+def test_an_unknown_type_is_a_config_error_naming_the_known_ones():
+    with pytest.raises(ConfigError) as raised:
+        config_from("site.yml", {"types": ["learningplan", "memo"]})
+    assert raised.value.problems == [
+        f"types: 'memo' is not a known document type; expected some of {', '.join(KNOWN_TYPES)}"
+    ]
+    with pytest.raises(ConfigError):
+        config_from("site.yml", {"types": "learningplan"})
+    assert config_from("site.yml", {"types": ["Experiment"]}).types == ("experiment",)
+    assert Config().types == ("learningplan", "experiment")
+
+
+def test_an_unknown_type_stops_the_build_with_a_config_error(tmp_path):
+    source = write_plans(tmp_path / "docs", MIXED)
+    (tmp_path / "site.yml").write_text("types: [learningplan, memo]\n", encoding="utf-8")
+    result = run_build("build", "--source", source, "--output", tmp_path / "site", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "types: 'memo' is not a known document type" in result.stderr
+    assert not (tmp_path / "site").exists()
