@@ -140,8 +140,9 @@ def is_site(folder: Path) -> bool:
 
 def _kept_folders(source: Path, project: Path, theme: tuple[Path, ...]) -> list[tuple[str, Path]]:
     """Return the folders a build must never replace, each with what it is."""
-    kept = [("the plans folder", source), ("the project folder", project), ("the current folder", Path.cwd())]
+    kept = [("the project folder", project), ("the plans folder", source), ("the current folder", Path.cwd())]
     kept += [("the theme folder", folder) for folder in theme]
+    kept.append(("the planfolio package", Path(__file__).parent))
     kept.append(("the root folder", Path("/")))  # before the homes: some accounts have / as theirs
     kept += [("the home folder", Path(home)) for home in sorted(_homes())]
     return [(name, folder.resolve()) for name, folder in kept]
