@@ -158,8 +158,8 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     try:
         return commands[args.command](args)
     except KeyboardInterrupt:
-        # A build stopped this way leaves the last site as it was, and no staging folder.
-        print("Interrupted: nothing was changed.", file=sys.stderr)
+        # A build stopped before its swap leaves the last site as it was, and no staging folder.
+        print("Interrupted.", file=sys.stderr)
         return INTERRUPTED
 
 
@@ -176,6 +176,9 @@ def run_build(args: argparse.Namespace) -> int:
         try:
             # The 404 page is for web servers: its links use the public address.
             count = zip_folder(args.output, args.zip, leave_out=frozenset({urls.NOT_FOUND}))
+        except OutputError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return USAGE
         except OSError as error:
             print(f"error: cannot write the zip {args.zip}: {error.strerror or error}", file=sys.stderr)
             return PROBLEMS

@@ -128,11 +128,6 @@ def check_output_folder(
         )
 
 
-def mark_site(folder: Path) -> None:
-    """Mark a folder as a site planfolio built, which a later build may replace."""
-    write_file(folder, MARKER, MARKER_TEXT)
-
-
 def is_site(folder: Path) -> bool:
     """Return whether a folder is a site a build of planfolio made (it holds the marker)."""
     return holds(folder / MARKER, MARKER_TEXT)

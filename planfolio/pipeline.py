@@ -37,11 +37,12 @@ from .gathering import (
 )
 from .model import Plan, Problem, counted
 from .output import (
+    MARKER,
+    MARKER_TEXT,
     check_output_folder,
     copy_tree,
     holds,
     link_file,
-    mark_site,
     staging_folder,
     swap_in,
     write_file,
@@ -200,7 +201,8 @@ def _build(
         )  # fmt: skip
         page_problems.update(rendered.problems)
         copy_tree(assets, staging, "assets")
-        mark_site(staging)
+        # The marker that makes the folder planfolio's: kept, as unchanged pages are.
+        _put_files({MARKER: MARKER_TEXT}, staging, output if output.is_dir() else None, set())
         checked = rendered.checks.result() if options.strict else None
         if checked is not None and (problems := _all_problems(site, page_problems, checked)):
             raise BuildAborted.strict(problems, len(site.plans))

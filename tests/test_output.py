@@ -57,9 +57,11 @@ def refusal(output, source, project):
 
 def test_refuses_the_plans_folder_and_the_folders_holding_it(tmp_path):
     source, project = tmp_path / "data/plans", tmp_path / "project"
-    for output in (tmp_path / "data", tmp_path, source / ".."):
+    for output in (tmp_path / "data", source / ".."):
         message = refusal(output, source, project)
         assert message == f"refusing to build into {output.resolve()}: it holds the plans folder {source}"
+    message = refusal(tmp_path, source, project)  # the project is named first
+    assert message == f"refusing to build into {tmp_path}: it holds the project folder {project}"
     message = refusal(source, source, project)
     assert message == f"refusing to build into {source}: it is the plans folder {source}"
 
