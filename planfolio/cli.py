@@ -1,28 +1,38 @@
-"""The command line: `python build.py [build|check|deploy|serve] [options]`."""
+"""The command line: `planfolio [build|check|deploy|serve] [options]`, or `python build.py ...`.
+
+Exit codes, for every command: 0 done, 1 problems (in the plans, the configuration, the
+templates, or a failed deploy), 2 bad usage (an unknown option, a missing folder or file,
+an output folder or zip that is refused), 130 interrupted.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from . import urls
+from . import __version__, urls
 from .cache import CACHE_FOLDER, cache_folder
 from .check import count_by_kind
 from .config import Config, ConfigError, load_config, with_overrides
 from .doctypes import left_out_line
 from .model import Problem, counted
-from .output import OutputError, zip_folder
-from .pipeline import ASSETS, TEMPLATES, BuildResult, build, check
+from .output import OutputError, check_zip_target, zip_folder
+from .pipeline import ASSETS, TEMPLATES, BuildAborted, BuildResult, build, check
 from .progress import terminal_bar
+from .render import template_problems
+
+DONE, PROBLEMS, USAGE, INTERRUPTED = 0, 1, 2, 130
 
 
-def make_parser() -> argparse.ArgumentParser:
+def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     """Return the argument parser with every command."""
     parser = argparse.ArgumentParser(
-        prog="build.py",
+        prog=prog or _program_name(),
         description="Build a static website from a folder of action learning plans.",
     )
+    parser.add_argument("--version", action="version", version=f"planfolio {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build_parser = commands.add_parser("build", help="build the site (the default command)")
     build_parser.description = "Build the site from a folder of plans into an output folder."
@@ -85,6 +95,11 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--quiet", action="store_true", help="print only problems: no progress bar and no summary line"
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="build into an output folder planfolio did not make, replacing everything in it",
+    )
 
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
@@ -103,7 +118,7 @@ def _add_check_options(parser: argparse.ArgumentParser) -> None:
 
 def _add_serve_options(parser: argparse.ArgumentParser) -> None:
     _add_source_options(parser)
-    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0: any)")
+    parser.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000; 0: any)")
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
     )
@@ -113,57 +128,110 @@ def _add_serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--assets", type=Path, default=ASSETS, help=argparse.SUPPRESS)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+def _port(text: str) -> int:
+    """Return a port number from 0 to 65535, or make argparse report a usage error."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number from 0 to 65535")
+    return port
+
+
+def _program_name() -> str:
+    """Return the name the command was started by: planfolio, build.py or python -m planfolio."""
+    name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "planfolio"
+    return "python -m planfolio" if name == "__main__.py" else name
+
+
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    """Run the command line; return the exit code (see the module's docstring)."""
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv = ["build", *argv]
-    args = make_parser().parse_args(argv)
-    if args.command == "build":
-        return run_build(args)
-    if args.command == "deploy":
-        return run_deploy(args)
-    if args.command == "check":
-        return run_check(args)
-    if args.command == "serve":
-        return run_serve(args)
-    make_parser().print_help()
-    return 2
+    parser = make_parser(prog)
+    args = parser.parse_args(argv)
+    commands = {"build": run_build, "deploy": run_deploy, "check": run_check, "serve": run_serve}
+    if args.command not in commands:
+        parser.print_help()
+        return USAGE
+    try:
+        return commands[args.command](args)
+    except KeyboardInterrupt:
+        # A build stopped before its swap leaves the last site as it was, and no staging folder.
+        print("Interrupted.", file=sys.stderr)
+        return INTERRUPTED
 
 
 def run_build(args: argparse.Namespace) -> int:
     """Build the site, and its zip when asked; print its problems and a summary line."""
+    usage = _usage_error(args) or _zip_error(args)
+    if usage is not None:
+        print(f"error: {usage}", file=sys.stderr)
+        return USAGE
     result = _build(args)
-    if result is None or _failed(args, result):
-        return 1
+    if not isinstance(result, BuildResult):
+        return result
     if args.zip is not None:
         try:
             # The 404 page is for web servers: its links use the public address.
             count = zip_folder(args.output, args.zip, leave_out=frozenset({urls.NOT_FOUND}))
-        except (OSError, OutputError) as error:
+        except OutputError as error:
             print(f"error: {error}", file=sys.stderr)
-            return 1
+            return USAGE
+        except OSError as error:
+            print(f"error: cannot write the zip {args.zip}: {error.strerror or error}", file=sys.stderr)
+            return PROBLEMS
         print(f"{count} files zipped into {args.zip}")
-    return 0
+    return DONE
+
+
+def _usage_error(args: argparse.Namespace) -> str | None:
+    """Return what is wrong with the --source and --config given, if anything."""
+    if args.source.is_file():
+        return f"--source {args.source}: a file, not a folder of plans"
+    if not args.source.is_dir():
+        return f"--source {args.source}: no such folder"
+    if args.config is not None and args.config.is_dir():
+        return f"--config {args.config}: a folder, not a file"
+    if args.config is not None and not args.config.is_file():
+        return f"--config {args.config}: no such file"
+    return None
+
+
+def _zip_error(args: argparse.Namespace) -> str | None:
+    """Return why the --zip file cannot be written, if it cannot: checked before building."""
+    if args.zip is None:
+        return None
+    try:
+        check_zip_target(args.zip, args.output)
+    except OutputError as error:
+        return str(error)
+    return None
 
 
 def run_deploy(args: argparse.Namespace) -> int:
     """Build the site and publish it to a branch of a git remote."""
     from .deploy import DeployError, check_repository, deploy  # only this command needs git
 
+    usage = _usage_error(args)
+    if usage is not None:
+        print(f"error: {usage}", file=sys.stderr)
+        return USAGE
     try:
         check_repository(Path.cwd())
     except DeployError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return PROBLEMS
     result = _build(args)
-    if result is None or _failed(args, result):
-        return 1
+    if not isinstance(result, BuildResult):
+        return result
     try:
         published = deploy(args.output, Path.cwd(), args.remote, args.branch, args.message)
     except DeployError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return PROBLEMS
     kept = f" (kept {', '.join(published.kept)})" if published.kept else ""
     print(
         f"published {published.files} files to {args.branch} on {args.remote}{kept}:"
@@ -180,15 +248,36 @@ def load_site_config(args: argparse.Namespace) -> Config:
     return config
 
 
-def _build(args: argparse.Namespace) -> BuildResult | None:
-    """Build the site and print what was found; return None when nothing could be built."""
+def _build(args: argparse.Namespace) -> BuildResult | int:
+    """Build the site and print what was found; return the exit code when it was not built.
+
+    A build that is refused or aborted leaves the output folder as it was.
+    """
     try:
         cache = None if args.no_cache else cache_folder(args.output)
+        config = load_site_config(args)
         with terminal_bar(not args.quiet) as progress:
-            result = build(args.source, args.output, load_site_config(args), cache, progress=progress)
-    except (ConfigError, OutputError) as error:
+            result = build(
+                args.source, args.output, config, cache,
+                progress=progress, force=args.force, strict=args.strict, require_plans=True,
+            )  # fmt: skip
+    except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
-        return None
+        return PROBLEMS
+    except OutputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return USAGE
+    except BuildAborted as aborted:
+        print_problems(aborted.problems, aborted.plans_read)
+        print(aborted.reason, file=sys.stderr)
+        return PROBLEMS
+    except Exception:
+        problems = tuple(template_problems(TEMPLATES))
+        if not problems:
+            raise  # not a mistake in the input: a fault of planfolio, with its traceback
+        print_problems(problems, 0)
+        print("error: the templates cannot be read; nothing was changed", file=sys.stderr)
+        return PROBLEMS
     print_problems(result.problems, result.plans_read)
     sys.stderr.flush()
     if not args.quiet:
@@ -198,21 +287,12 @@ def _build(args: argparse.Namespace) -> BuildResult | None:
     return result
 
 
-def _failed(args: argparse.Namespace, result: BuildResult) -> bool:
-    if result.plans_read == 0:
-        print(f"error: no plans found in {args.source}", file=sys.stderr)
-        return True
-    return bool(args.strict and result.problems)
-
-
 def run_check(args: argparse.Namespace) -> int:
     """Print every problem of the plans and the configuration, and a count by kind."""
-    if not args.source.is_dir():
-        print(f"error: --source {args.source}: no such folder", file=sys.stderr)
-        return 2
-    if args.config is not None and not args.config.is_file():
-        print(f"error: --config {args.config}: no such file", file=sys.stderr)
-        return 2
+    usage = _usage_error(args)
+    if usage is not None:
+        print(f"error: {usage}", file=sys.stderr)
+        return USAGE
     config, problems = _config_and_problems(args.config or Path("site.yml"))
     site, found = check(args.source, config)
     problems += found
@@ -223,9 +303,9 @@ def run_check(args: argparse.Namespace) -> int:
     print_counts(problems, len(site.plans))
     if not site.plans:
         print(f"error: no plans found in {args.source}", file=sys.stderr)
-        return 1
+        return PROBLEMS
     errors = any(problem.severity == "error" for problem in problems)
-    return 1 if errors or (args.strict and problems) else 0
+    return PROBLEMS if errors or (args.strict and problems) else DONE
 
 
 def _config_and_problems(path: Path) -> tuple[Config, tuple[Problem, ...]]:
@@ -256,12 +336,10 @@ def run_serve(args: argparse.Namespace) -> int:
     from .preview import Inputs
     from .serve import ServeOptions, serve
 
-    if args.config is not None and not args.config.exists():
-        print(f"error: {ConfigError(str(args.config), ['file not found'])}", file=sys.stderr)
-        return 1
-    if not args.source.is_dir():
-        print(f"error: no plans folder at {args.source}", file=sys.stderr)
-        return 1
+    usage = _usage_error(args)
+    if usage is not None:
+        print(f"error: {usage}", file=sys.stderr)
+        return USAGE
     inputs = Inputs(args.source, args.config or Path("site.yml"), args.templates, args.assets)
     return serve(ServeOptions(inputs, args.host, args.port, args.open))
 

@@ -48,8 +48,12 @@ def load_config(path: Path, required: bool = False) -> Config:
         if required:
             raise ConfigError(str(path), ["file not found"])
         return Config()
+    if path.is_dir():
+        raise ConfigError(str(path), ["a folder, not a file"])
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(str(path), [f"cannot be read: {error.strerror or error}"]) from error
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 1 if error.problem_mark else None
         raise ConfigError(str(path), [f"not valid YAML: {error.problem}"], line) from error

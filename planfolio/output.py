@@ -15,6 +15,12 @@ from pathlib import Path
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows, where links need privileges
 #: The earliest date a zip entry can hold: a fixed date keeps the zip reproducible.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+#: The file that marks a folder as a site planfolio built, which a build may replace whole.
+MARKER = ".planfolio-site"
+#: Its bytes: the same for every site, so that builds stay reproducible.
+MARKER_TEXT = b"This folder is a site built by planfolio: the next build replaces everything in it.\n"
+#: The comment of every zip planfolio writes, by which it knows a zip it may replace.
+ZIP_COMMENT = b"A site built by planfolio."
 
 
 class OutputError(Exception):
@@ -88,35 +94,111 @@ def copy_tree(source: Path, root: Path, prefix: str) -> list[str]:
     return written
 
 
-def check_output_folder(output: Path, source: Path, project: Path) -> None:
-    """Refuse an output folder that is or holds the sources, the project, home or /."""
+def check_output_folder(
+    output: Path, source: Path, project: Path, theme: tuple[Path, ...] = (), force: bool = False
+) -> None:
+    """Refuse an output folder that a build would replace but planfolio did not make.
+
+    A folder that is missing, empty or marked as a site of planfolio is accepted; any other
+    only with `force`. Never accepted: one that is or holds the plans, the project, the
+    theme, the current folder, a home folder or /; one inside the plans folder; a `.git`
+    folder, one inside it, or one that holds one.
+    """
     if output.is_symlink():
         raise OutputError(f"refusing to build into {output}: it is a symbolic link; give the folder it names")
     if output.exists() and not output.is_dir():
         raise OutputError(f"refusing to build into {output}: it is a file, not a folder")
-    output, source = output.resolve(), source.resolve()
-    forbidden = {Path("/"), Path.home().resolve(), project.resolve()}
-    if output in forbidden:
-        raise OutputError(f"refusing to build into {output}: it is / or the home or project folder")
-    if source == output or source.is_relative_to(output):
-        raise OutputError(f"refusing to build into {output}: it holds the plans folder {source}")
+    output = output.resolve()
+    kept = _kept_folders(source, project, theme)
+    for name, folder in kept:
+        if folder == output:
+            raise OutputError(f"refusing to build into {output}: it is {name} {folder}")
+    for name, folder in kept:
+        if folder.is_relative_to(output):
+            raise OutputError(f"refusing to build into {output}: it holds {name} {folder}")
+    if output.is_relative_to(source.resolve()):
+        plans = source.resolve()
+        raise OutputError(f"refusing to build into {output}: it is inside the plans folder {plans}")
+    if ".git" in output.parts or output.is_dir() and _holds_git(output):
+        raise OutputError(f"refusing to build into {output}: it is, is inside or holds a .git folder")
+    if not force and output.is_dir() and not is_site(output) and any(output.iterdir()):
+        raise OutputError(
+            f"refusing to build into {output}: it holds files planfolio did not make (it has no {MARKER});"
+            " give a new or empty folder, or add --force to replace everything in it"
+        )
+
+
+def is_site(folder: Path) -> bool:
+    """Return whether a folder is a site a build of planfolio made (it holds the marker)."""
+    return holds(folder / MARKER, MARKER_TEXT)
+
+
+def _kept_folders(source: Path, project: Path, theme: tuple[Path, ...]) -> list[tuple[str, Path]]:
+    """Return the folders a build must never replace, each with what it is."""
+    kept = [("the project folder", project), ("the plans folder", source), ("the current folder", Path.cwd())]
+    kept += [("the theme folder", folder) for folder in theme]
+    kept.append(("the planfolio package", Path(__file__).parent))
+    kept.append(("the root folder", Path("/")))  # before the homes: some accounts have / as theirs
+    kept += [("the home folder", Path(home)) for home in sorted(_homes())]
+    return [(name, folder.resolve()) for name, folder in kept]
+
+
+def _homes() -> set[str]:
+    """Return this user's home folder and those of every account of the machine."""
+    homes = {str(Path.home())}
+    try:
+        import pwd  # not on Windows
+
+        homes.update(entry.pw_dir for entry in pwd.getpwall() if entry.pw_dir)
+    except ImportError:
+        pass
+    return homes
+
+
+def _holds_git(folder: Path) -> bool:
+    """Return whether a .git folder or file (a worktree's) is anywhere below folder."""
+    return any(".git" in folders or ".git" in files for _, folders, files in os.walk(folder))
+
+
+def check_zip_target(zip_path: Path, output: Path) -> None:
+    """Refuse a zip path that is a folder, is inside the output, or is a file planfolio did not make."""
+    if zip_path.is_dir():
+        raise OutputError(f"refusing to write the zip {zip_path}: it is a folder; name a file (site.zip)")
+    if zip_path.resolve().is_relative_to(output.resolve()):
+        raise OutputError(f"refusing to write the zip {zip_path} inside the folder it archives")
+    if (zip_path.exists() or zip_path.is_symlink()) and not is_site_zip(zip_path):
+        raise OutputError(
+            f"refusing to replace {zip_path}: it is not a zip planfolio made; give a new file name"
+        )
+
+
+def is_site_zip(path: Path) -> bool:
+    """Return whether a file is a zip a build of planfolio made (its comment says so)."""
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.comment == ZIP_COMMENT
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def zip_folder(folder: Path, zip_path: Path, leave_out: frozenset[str] = frozenset()) -> int:
-    """Write every file below folder, but those left out, into one zip under a folder named after it.
+    """Write every file below folder, but those left out and the marker, into one zip under a
+    folder named after it.
 
     Entries are sorted and carry one fixed date and mode, so the same site always gives
     the same bytes. Return how many files were written.
     """
-    if zip_path.resolve().is_relative_to(folder.resolve()):
-        raise OutputError(f"refusing to write the zip {zip_path} inside the folder it archives")
+    check_zip_target(zip_path, folder)
     top = zip_path.name.removesuffix(".zip") or "site"
     files = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
-    files = [name for name in files if name not in leave_out]
+    files = [name for name in files if name not in leave_out and name != MARKER]
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     partial = zip_path.with_name(f".{zip_path.name}.partial")
     try:
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.comment = ZIP_COMMENT
             for name in files:
                 entry = zipfile.ZipInfo(f"{top}/{name}", date_time=ZIP_DATE)
                 entry.compress_type = zipfile.ZIP_DEFLATED

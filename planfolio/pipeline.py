@@ -37,7 +37,17 @@ from .gathering import (
     parts_cost,
 )
 from .model import Plan, Problem, counted
-from .output import check_output_folder, copy_tree, holds, link_file, staging_folder, swap_in, write_file
+from .output import (
+    MARKER,
+    MARKER_TEXT,
+    check_output_folder,
+    copy_tree,
+    holds,
+    link_file,
+    staging_folder,
+    swap_in,
+    write_file,
+)
 from .parallel import Background, run_claiming, worker_count
 from .progress import Progress, RouteCounter, watching
 from .render import Renderer
@@ -63,6 +73,25 @@ Made = dict[tuple[str, str], dict[str, bytes]]
 Checks = Callable[[], list[Problem]]
 # The unit of work of the site's checks, when they share the processes of the pages.
 _CHECKS: list[Route] = []
+
+
+class BuildAborted(Exception):
+    """A build that stopped before changing the output folder: no plans, or problems under strict."""
+
+    def __init__(self, reason: str, problems: tuple[Problem, ...], plans_read: int = 0) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.problems = problems
+        self.plans_read = plans_read
+
+    @classmethod
+    def strict(cls, problems: tuple[Problem, ...], plans_read: int) -> BuildAborted:
+        """Return the abort of a strict build that found problems, saying how many."""
+        errors = sum(problem.severity == "error" for problem in problems)
+        counts = [counted(errors, "error")] if errors else []
+        if len(problems) > errors:
+            counts.append(counted(len(problems) - errors, "warning"))
+        return cls(f"Aborted: {' and '.join(counts)} in strict mode", problems, plans_read)
 
 
 @dataclass(frozen=True)
@@ -104,19 +133,29 @@ def build(
     defer: frozenset[str] = frozenset(),
     made: Made | None = None,
     progress: Progress | None = None,
+    force: bool = False,
+    strict: bool = False,
+    require_plans: bool = False,
 ) -> BuildResult:
     """Build the site from a folder of plans into the output folder, atomically.
 
     With `parsed`, plans whose bytes have not changed since an earlier build are not parsed
     again. Changed routes of the kinds in `defer` keep the last build's files, and stay
     marked as changed in the cache, unless `made` holds their new files (see make_routes).
+
+    The output folder must be one planfolio made (see check_output_folder), unless `force`.
+    Raise BuildAborted, leaving the output and cache as they were, when `require_plans` and
+    there is no plan, or when `strict` and there is any problem.
     """
     # The collector would walk every parsed plan again and again while the build makes
     # short-lived objects, which hold no cycles to speak of: a tenth of a rebuild's time.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(source, output, config, cache, templates, assets, parsed, defer, made, progress)
+        options = _Options(force, strict, require_plans)
+        return _build(
+            source, output, config, cache, templates, assets, parsed, defer, made, progress, options
+        )
     finally:
         if collecting:
             gc.enable()
@@ -133,9 +172,10 @@ def _build(
     defer: frozenset[str],
     made: Made | None,
     progress: Progress | None,
+    options: _Options,
 ) -> BuildResult:
     started = time.perf_counter()
-    check_output_folder(output, source, PROJECT_ROOT)
+    check_output_folder(output, source, PROJECT_ROOT, (templates, assets), options.force)
     # A build with a cache folder reads the plans the last one parsed, unless given its own.
     code = code_fingerprint()
     saved = load_parsed(cache, code) if parsed is None and cache is not None else None
@@ -145,6 +185,8 @@ def _build(
     try:  # a build that fails leaves no staging folder, and no process or file of the checks
         # Other processes may go on making the plans' parts of the gathering files meanwhile.
         site = read_site(source, kept, partial(parts_ahead, policy=config.focal_points), config.types)
+        if options.require_plans and not site.plans:
+            raise BuildAborted(f"error: no plans found in {source}", site.problems)
         routes = site_routes(
             site, fingerprint(config, code, templates), config.base_url, EXPERIMENT in config.types
         )
@@ -164,6 +206,11 @@ def _build(
         )  # fmt: skip
         page_problems.update(rendered.problems)
         copy_tree(assets, staging, "assets")
+        # The marker that makes the folder planfolio's: kept, as unchanged pages are.
+        _put_files({MARKER: MARKER_TEXT}, staging, output if output.is_dir() else None, set())
+        checked = rendered.checks.result() if options.strict else None
+        if checked is not None and (problems := _all_problems(site, page_problems, checked)):
+            raise BuildAborted.strict(problems, len(site.plans))
         swap_in(staging, output)
         keys = {path: route.key for route in routes for path in route.outputs}
         # A deferred route keeps its last key, so that the next build without defer makes it.
@@ -175,7 +222,8 @@ def _build(
         kept.add_parts(rendered.parts)
         if saved is not None and cache is not None:
             save_parsed(cache, saved, code)
-        checked = rendered.checks.result()  # checks still running apart have had the saving to end
+        if checked is None:  # checks still running apart have had the saving to end
+            checked = rendered.checks.result()
     finally:
         kept.stop_ahead()
         if staging is not None:
@@ -208,6 +256,15 @@ def _checks_apart(checks: Checks | None, plans: int) -> Checking:
     if plans < _CHECKED_APART or not hasattr(os, "fork"):
         return _Checked(checks())
     return Background(checks)
+
+
+@dataclass(frozen=True)
+class _Options:
+    """How a build treats the output folder and problems (see build)."""
+
+    force: bool
+    strict: bool
+    require_plans: bool
 
 
 @dataclass(frozen=True)

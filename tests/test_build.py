@@ -85,15 +85,15 @@ def test_strict_fails_on_any_problem(tmp_path):
 
 def test_refuses_an_output_that_holds_the_plans(tmp_path):
     source = small_site(tmp_path)
-    result = run_build("build", "--source", source, "--output", tmp_path, cwd=tmp_path)
-    assert result.returncode == 1
+    result = run_build("build", "--source", source, "--output", tmp_path, cwd=source)
+    assert result.returncode == 2
     assert f"refusing to build into {tmp_path.resolve()}: it holds the plans folder" in result.stderr
     assert not (tmp_path / "index.html").exists()
 
 
 def test_refuses_the_project_folder(tmp_path):
     result = run_build("build", "--source", small_site(tmp_path), "--output", PROJECT_ROOT, cwd=tmp_path)
-    assert result.returncode == 1 and "refusing to build into" in result.stderr
+    assert result.returncode == 2 and "refusing to build into" in result.stderr
 
 
 def test_no_plans_is_an_error(tmp_path):

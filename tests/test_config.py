@@ -129,8 +129,8 @@ def test_config_option_picks_another_file(tmp_path):
 def test_a_missing_config_option_file_is_an_error(tmp_path):
     write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
     result = run_build("build", "--source", "plans", "--config", "nowhere.yml", cwd=tmp_path)
-    assert result.returncode == 1
-    assert result.stderr == "error: 1 problem in nowhere.yml:\n  nowhere.yml: file not found\n"
+    assert result.returncode == 2  # a usage error, as for every command
+    assert result.stderr == "error: --config nowhere.yml: no such file\n"
 
 
 def test_the_projects_own_site_yml_is_valid():

@@ -148,7 +148,7 @@ def test_every_output_path_is_a_plain_ascii_name(hostile_site):
         relative = path.relative_to(site).as_posix()
         if relative.startswith("assets/"):
             continue  # copied from the project as they are, not named from the plans
-        assert re.fullmatch(r"[a-z0-9][a-z0-9._/-]*|\.nojekyll", relative), relative
+        assert re.fullmatch(r"[a-z0-9][a-z0-9._/-]*|\.nojekyll|\.planfolio-site", relative), relative
         assert ".." not in relative.split("/")
     assert (site / "countries/etc.html").is_file() and (site / "methods/a-b.html").is_file()
     assert (site / "methods/2e-2e.html").is_file() and (site / "plans/etc-passwd.html").is_file()

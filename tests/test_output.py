@@ -57,16 +57,23 @@ def refusal(output, source, project):
 
 def test_refuses_the_plans_folder_and_the_folders_holding_it(tmp_path):
     source, project = tmp_path / "data/plans", tmp_path / "project"
-    for output in (source, tmp_path / "data", tmp_path, source / ".."):
+    for output in (tmp_path / "data", source / ".."):
         message = refusal(output, source, project)
         assert message == f"refusing to build into {output.resolve()}: it holds the plans folder {source}"
+    message = refusal(tmp_path, source, project)  # the project is named first
+    assert message == f"refusing to build into {tmp_path}: it holds the project folder {project}"
+    message = refusal(source, source, project)
+    assert message == f"refusing to build into {source}: it is the plans folder {source}"
 
 
 def test_refuses_the_project_home_and_root(tmp_path):
     source, project = tmp_path / "data/plans", tmp_path / "project"
-    for output in (project, Path.home(), Path("/")):
+    for output, name in ((project, "project"), (Path.home(), "home"), (Path("/"), "root")):
         message = refusal(output, source, project)
-        assert message == f"refusing to build into {output.resolve()}: it is / or the home or project folder"
+        assert (
+            message
+            == f"refusing to build into {output.resolve()}: it is the {name} folder {output.resolve()}"
+        )
 
 
 def test_refuses_a_file_and_a_symbolic_link(tmp_path):
@@ -94,8 +101,8 @@ def test_the_command_line_refuses_home(tmp_path):
         text=True,
         env={**os.environ, "HOME": str(home)},
     )
-    assert result.returncode == 1
-    assert f"refusing to build into {home.resolve()}: it is / or the home or project folder" in result.stderr
+    assert result.returncode == 2
+    assert f"refusing to build into {home.resolve()}: it is the home folder {home.resolve()}" in result.stderr
     assert not home.exists()
 
 

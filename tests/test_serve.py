@@ -453,10 +453,12 @@ def test_the_site_is_served_under_the_path_of_base_url(project):
 
 def test_serve_refuses_a_missing_plans_folder_or_config(tmp_path):
     result = run_build("serve", "--source", tmp_path / "nowhere", cwd=tmp_path)
-    assert result.returncode == 1 and f"error: no plans folder at {tmp_path / 'nowhere'}" in result.stderr
+    assert (
+        result.returncode == 2 and f"error: --source {tmp_path / 'nowhere'}: no such folder" in result.stderr
+    )
     write_plans(tmp_path / "plans", {"a.md": plan_text()})
     result = run_build("serve", "--source", "plans", "--config", "missing.yml", cwd=tmp_path)
-    assert result.returncode == 1 and "missing.yml: file not found" in result.stderr
+    assert result.returncode == 2 and "error: --config missing.yml: no such file" in result.stderr
 
 
 def test_serve_says_when_the_port_is_taken(tmp_path):

@@ -1,0 +1,309 @@
+"""Nothing a user has is lost: refused output folders and zips, failed builds, clear messages.
+
+Every case runs the command as a user would, in a subprocess on real folders, and compares
+the folders byte for byte before and after.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+
+from planfolio.output import MARKER
+
+from conftest import PROJECT_ROOT, plan_text, run_build, write_plans
+from test_build import small_site
+from test_output import many_plans
+from trees import snapshot
+
+#: What a fresh clone of the project holds that a build reads or might be pointed at.
+PROJECT_PARTS = ("build.py", "planfolio", "templates", "assets", "seeds", "site.yml", "pyproject.toml")
+
+
+def copy_project(folder):
+    """Copy the project into folder, as a git repository with one commit, and return it."""
+    folder.mkdir()
+    for name in PROJECT_PARTS:
+        source = PROJECT_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, folder / name)
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=folder, check=True)
+    subprocess.run([*git, "add", "."], cwd=folder, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "A project"], cwd=folder, check=True)
+    return folder
+
+
+def run_project(project, *args, cwd):
+    """Run a copy of the project's build.py from cwd."""
+    command = [sys.executable, "-B", str(project / "build.py"), *map(str, args)]
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=env)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    return copy_project(tmp_path_factory.mktemp("clone") / "project")
+
+
+def one_line(result):
+    """Return the single line a refused or failed command printed, checking there is one."""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    return lines[0]
+
+
+# The output folder is planfolio's, or it is refused.
+
+
+def test_a_folder_of_user_files_is_refused_and_kept(tmp_path):
+    source = small_site(tmp_path)
+    write_plans(tmp_path / "work", {"notes.txt": "mine", "important/thesis.txt": "years of it"})
+    before = snapshot(tmp_path)
+    result = run_build("build", "--source", source, "--output", "work", cwd=tmp_path)
+    assert result.returncode == 2
+    assert one_line(result) == (
+        f"error: refusing to build into {tmp_path / 'work'}: it holds files planfolio did not make"
+        f" (it has no {MARKER}); give a new or empty folder, or add --force to replace everything in it"
+    )
+    assert snapshot(tmp_path) == before
+
+
+def test_force_replaces_a_folder_of_other_files(tmp_path):
+    source = small_site(tmp_path)
+    write_plans(tmp_path / "old-site", {"index.html": "an older site"})
+    result = run_build("build", "--source", source, "--output", "old-site", "--force", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "old-site" / MARKER).is_file()
+    assert b"an older site" not in (tmp_path / "old-site/index.html").read_bytes()
+
+
+def test_an_empty_folder_and_a_site_planfolio_made_are_accepted(tmp_path):
+    source = small_site(tmp_path)
+    (tmp_path / "site").mkdir()
+    assert run_build("build", "--source", source, "--output", "site", cwd=tmp_path).returncode == 0
+    write_plans(source, {"new.md": plan_text("A new plan")})
+    assert run_build("build", "--source", source, "--output", "site", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "site/plans/a-new-plan.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("output", "cwd", "reason"),
+    [
+        (".", ".", "it is the project folder {project}"),
+        (".", "seeds", "it is the plans folder {project}/seeds"),
+        ("..", "seeds", "it is the project folder {project}"),
+        ("..", ".", "it holds the project folder {project}"),
+        (".", "assets/js", "it is the current folder {project}/assets/js"),
+        ("templates", ".", "it is the theme folder {project}/templates"),
+        ("planfolio", ".", "it is the planfolio package {project}/planfolio"),
+        (".git", ".", "it is, is inside or holds a .git folder"),
+        (".git/refs", ".", "it is, is inside or holds a .git folder"),
+        ("seeds/sub", ".", "it is inside the plans folder {project}/seeds"),
+    ],
+)
+def test_the_project_its_parts_and_git_are_refused_even_with_force(project, output, cwd, reason):
+    # Refused with --force, so refused without it: the other checks come first.
+    before = snapshot(project.parent)
+    seeds = project / "seeds"
+    result = run_project(
+        project, "build", "--source", seeds, "--output", output, "--force", cwd=project / cwd
+    )
+    assert result.returncode == 2, result.stderr
+    refused = (project / cwd / output).resolve()
+    assert one_line(result) == f"error: refusing to build into {refused}: {reason.format(project=project)}"
+    assert snapshot(project.parent) == before
+
+
+def test_a_folder_holding_a_repository_is_refused_even_with_force(tmp_path):
+    source = small_site(tmp_path)
+    write_plans(tmp_path / "code/app/.git", {"HEAD": "ref: refs/heads/main\n"})
+    before = snapshot(tmp_path)
+    result = run_build("build", "--source", source, "--output", "code", "--force", cwd=tmp_path)
+    assert result.returncode == 2
+    assert one_line(result).endswith("it is, is inside or holds a .git folder")
+    assert snapshot(tmp_path) == before
+
+
+def test_running_from_inside_the_plans_folder_builds_nothing_into_it(project):
+    # The default source (seeds) is missing there, and the default output is inside the plans.
+    before = snapshot(project.parent)
+    result = run_project(project, cwd=project / "seeds")
+    assert result.returncode == 2
+    assert one_line(result) == "error: --source seeds: no such folder"
+    result = run_project(project, "--source", ".", cwd=project / "seeds")
+    assert result.returncode == 2
+    assert one_line(result).endswith(f"it is inside the plans folder {project / 'seeds'}")
+    assert snapshot(project.parent) == before
+
+
+# A failed build changes nothing.
+
+
+@pytest.fixture
+def built(tmp_path):
+    """Return a plans folder and a good site built from it."""
+    source = small_site(tmp_path)
+    result = run_build("build", "--source", source, "--output", "site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return source, tmp_path / "site"
+
+
+def test_a_wrong_source_after_a_good_build_changes_nothing(tmp_path, built):
+    before = snapshot(tmp_path)
+    result = run_build("build", "--source", "plnas", "--output", "site", cwd=tmp_path)
+    assert result.returncode == 2
+    assert one_line(result) == "error: --source plnas: no such folder"
+    assert snapshot(tmp_path) == before
+
+
+def test_an_empty_source_after_a_good_build_changes_nothing(tmp_path, built):
+    (tmp_path / "empty").mkdir()
+    before = snapshot(tmp_path)
+    result = run_build("build", "--source", "empty", "--output", "site", cwd=tmp_path)
+    assert result.returncode == 1
+    assert one_line(result) == "error: no plans found in empty"
+    assert snapshot(tmp_path) == before
+
+
+def test_a_failing_strict_build_keeps_the_last_site(tmp_path, built):
+    source, _ = built
+    write_plans(source, {"odd.md": plan_text("Odd", {"colour": "blue", "year": "1800"})})
+    before = {name: snapshot(tmp_path / name) for name in ("site", ".planfolio-cache")}
+    result = run_build("build", "--source", source, "--output", "site", "--strict", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == "2 problems in 3 plans:"
+    assert lines[-1] == "Aborted: 1 error and 1 warning in strict mode"
+    assert {name: snapshot(tmp_path / name) for name in before} == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".planfolio-cache", "plans", "site"]
+
+
+def test_the_strict_line_counts_warnings_alone(tmp_path, built):
+    source, site = built
+    write_plans(source, {"odd.md": plan_text("Odd", {"colour": "blue", "shade": "red"})})
+    before = snapshot(site)
+    result = run_build("build", "--source", source, "--output", "site", "--strict", cwd=tmp_path)
+    assert (result.returncode, result.stderr.splitlines()[-1]) == (1, "Aborted: 2 warnings in strict mode")
+    assert snapshot(site) == before
+
+
+# --zip writes only a new file or one it made.
+
+
+def test_zip_onto_a_plan_is_refused_before_building(tmp_path):
+    source = small_site(tmp_path)
+    before = snapshot(tmp_path)
+    result = run_build(
+        "build", "--source", source, "--output", "site", "--zip", source / "water.md", cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert one_line(result) == (
+        f"error: refusing to replace {source / 'water.md'}: it is not a zip planfolio made; give a new file name"
+    )
+    assert snapshot(tmp_path) == before
+
+
+def test_zip_onto_a_folder_is_a_usage_error(tmp_path):
+    source = small_site(tmp_path)
+    (tmp_path / "downloads").mkdir()
+    before = snapshot(tmp_path)
+    result = run_build("build", "--source", source, "--output", "site", "--zip", "downloads", cwd=tmp_path)
+    assert result.returncode == 2
+    assert (
+        one_line(result)
+        == "error: refusing to write the zip downloads: it is a folder; name a file (site.zip)"
+    )
+    assert snapshot(tmp_path) == before
+
+
+def test_zip_onto_another_zip_is_refused_and_onto_its_own_replaced(tmp_path):
+    source = small_site(tmp_path)
+    with zipfile.ZipFile(tmp_path / "photos.zip", "w") as archive:
+        archive.writestr("photo.jpg", b"a photo")
+    before = snapshot(tmp_path)
+    result = run_build("build", "--source", source, "--output", "site", "--zip", "photos.zip", cwd=tmp_path)
+    assert result.returncode == 2 and "it is not a zip planfolio made" in one_line(result)
+    assert snapshot(tmp_path) == before
+    for title in ("First", "Second"):
+        write_plans(source, {"water.md": plan_text(title)})
+        result = run_build("build", "--source", source, "--output", "site", "--zip", "site.zip", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        with zipfile.ZipFile(tmp_path / "site.zip") as archive:
+            assert f"site/plans/{title.lower()}.html" in archive.namelist()
+
+
+# Messages, not tracebacks, and one convention for exit codes.
+
+
+def test_a_folder_as_config_is_a_usage_error_for_every_command(tmp_path):
+    source = small_site(tmp_path)
+    for command in ("build", "check", "serve", "deploy"):
+        result = run_build(command, "--source", source, "--config", "plans", cwd=tmp_path)
+        assert result.returncode == 2
+        assert one_line(result) == "error: --config plans: a folder, not a file"
+
+
+def test_a_missing_source_is_a_usage_error_for_every_command(tmp_path):
+    for command in ("build", "check", "serve", "deploy"):
+        result = run_build(command, "--source", "nowhere", cwd=tmp_path)
+        assert result.returncode == 2
+        assert one_line(result) == "error: --source nowhere: no such folder"
+
+
+def test_a_port_out_of_range_is_a_usage_error(tmp_path):
+    result = run_build("serve", "--source", small_site(tmp_path), "--port", "99999", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].endswith(
+        "error: argument --port: '99999' is not a port number from 0 to 65535"
+    )
+
+
+def test_a_template_syntax_error_names_the_template_and_changes_nothing(tmp_path):
+    project = copy_project(tmp_path / "project")
+    source = small_site(tmp_path)
+    assert run_project(project, "build", "--source", source, "--output", "site", cwd=tmp_path).returncode == 0
+    page = project / "templates/plan.html"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    lines.insert(2, "{% if %}")
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = snapshot(tmp_path / "site")
+    result = run_project(project, "build", "--source", source, "--output", "site", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.splitlines() == [
+        "1 problem in 0 plans:",
+        "1. templates/plan.html:3: error: template syntax: Expected an expression, got 'end of statement block'",
+        "error: the templates cannot be read; nothing was changed",
+    ]
+    assert snapshot(tmp_path / "site") == before
+
+
+def test_ctrl_c_prints_one_line_and_leaves_the_last_site(tmp_path):
+    source, output = many_plans(tmp_path / "plans", 200), tmp_path / "site"
+    assert run_build("build", "--source", source, "--output", output, cwd=tmp_path).returncode == 0
+    write_plans(source, {"zz_new.md": plan_text("A new plan")})
+    before = snapshot(tmp_path)
+    command = [sys.executable, str(PROJECT_ROOT / "build.py"), "--source", source, "--output", output]
+    # Ctrl+C in a terminal interrupts every process of the foreground group.
+    process = subprocess.Popen(
+        command, cwd=tmp_path, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".site.*-build/plans/*.html")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert stderr.splitlines()[-1] == "Interrupted."
+    assert "Traceback" not in stderr, stderr
+    after = snapshot(tmp_path)
+    assert after == before, sorted(set(after) ^ set(before))
