@@ -39,6 +39,7 @@ from .model import Plan, Problem, counted
 from .output import check_output_folder, copy_tree, holds, link_file, staging_folder, swap_in, write_file
 from .parallel import Background, run_claiming, worker_count
 from .progress import Progress, RouteCounter, watching
+from .related import with_related
 from .render import Renderer
 from .routes import Route, site_routes
 from .site import Site, build_site
@@ -255,7 +256,7 @@ def read_site(source: Path, parsed: ParsedPlans | None = None, ahead: WorkAhead 
         problems += found
         if plan is not None:
             plans.append(plan)
-    return build_site(plans, problems)
+    return with_related(build_site(plans, problems))
 
 
 def discover(source: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:

@@ -74,6 +74,7 @@ class PlanPage:
     card: tuple[CardRow, ...]
     sections: tuple[RenderedSection, ...]
     focal_point: str
+    related: tuple[Link, ...] = ()  # each related document's link, with the reason as its note
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,11 @@ class Renderer:
         sections = tuple(self._section(plan, section, problems) for section in plan.sections)
         shown = tuple(section for section in sections if section.entries or section.partners)
         focal_point = publish_focal_point(plan.focal_point, self.config.focal_points)
-        page = PlanPage(plan, self._card(plan), shown, focal_point)
+        related = tuple(
+            Link(item.plan.title, urls.plan_path(item.plan.slug), item.reason)
+            for item in self.site.related.get(plan.source_path, ())
+        )
+        page = PlanPage(plan, self._card(plan), shown, focal_point, related)
         return self.page("plan.html", urls.plan_path(plan.slug), plan.title, page=page), problems
 
     def term_page(self, spec: TaxonomySpec, term: Term) -> bytes:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .model import Plan, Problem
 from .slugs import slugify, unique_slugs
+
+if TYPE_CHECKING:
+    from .related import RelatedDocument
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class Site:
     problems: tuple[Problem, ...]
     # Per plan (by source path), per taxonomy key: the terms it carries, in its order.
     carried: dict[str, dict[str, tuple[Term, ...]]] = field(compare=False, repr=False)
+    # Per document (by source path): its related documents, best first (see related.py).
+    related: dict[str, tuple[RelatedDocument, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def terms_of(self, plan: Plan, key: str) -> tuple[Term, ...]:
         """Return the terms of one taxonomy that a plan carries, in its order."""
