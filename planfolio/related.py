@@ -16,6 +16,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from operator import itemgetter
 
 from .model import Plan
 from .search import answer_words
@@ -112,12 +113,15 @@ def _vectors(site: Site) -> list[Vector]:
     cache = _Words()
     counts = [_word_counts(plan, cache) for plan in site.plans]
     total = len(site.plans)
-    frequency = Counter(word for counted in counts for word in counted)
+    frequency: Counter[str] = Counter()
+    for counted in counts:
+        frequency.update(counted.keys())
     rarity = {word: math.log(total / count) for word, count in frequency.items()}
     vectors = []
     for plan, counted in zip(site.plans, counts, strict=True):
         words = {word: rarity[word] * _TF_WEIGHTS[min(tf, 15)] for word, tf in counted.items()}
-        strongest = heapq.nlargest(_KEPT_WORDS, words.items(), key=_weight_then_name)
+        # The strongest words; among equal ones, those met first (the same on every run).
+        strongest = heapq.nlargest(_KEPT_WORDS, words.items(), key=itemgetter(1))
         vector = _scaled(dict(strongest), 1 - _TERMS_SHARE)
         terms = {
             f"{key}\x00{term.slug}": math.log(total / len(term.plans))
@@ -141,22 +145,18 @@ class _Words(dict[str, "str | None"]):
 
 
 def _word_counts(plan: Plan, cache: _Words) -> Counter[str]:
-    """Count the search terms of a document's title (several times over) and its first answers."""
-    counted = Counter(map(cache.__getitem__, tokenize(plan.title) * _TITLE_REPEATS))
-    room = _TEXT_CHARACTERS
+    """Count the words of a document's first answers, and of its title several times over."""
+    pieces, room = [], _TEXT_CHARACTERS
     for section in plan.sections:
-        for entry in section.answered:
-            if room <= 0:
-                break
-            text = entry.answer[:room]
-            room -= len(text)
-            counted.update(map(cache.__getitem__, tokenize(answer_words(text))))
+        for entry in section.entries:
+            if entry.answer and room > 0:
+                pieces.append(entry.answer[:room])
+                room -= len(pieces[-1])
+    counted = Counter(map(cache.__getitem__, tokenize(answer_words("\n".join(pieces)))))
+    for word in map(cache.__getitem__, tokenize(plan.title)):
+        counted[word] += _TITLE_REPEATS
     counted.pop(None, None)  # type: ignore[call-overload]  # stop words
     return counted  # type: ignore[return-value]
-
-
-def _weight_then_name(item: tuple[str, float]) -> tuple[float, str]:
-    return item[1], item[0]
 
 
 def _scaled(weights: dict[str, float], share: float) -> Vector:
