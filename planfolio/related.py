@@ -101,8 +101,14 @@ def _reason(mine: _Named, theirs: _Named) -> str:
         parts.append("same country")
     shared = [term for key, term in mine[1].items() if key in theirs[1]]
     if shared:
+        # A method and a data source may have one name ("Solutions Mapping"): it is said once,
+        # as the method spells it.
+        spelling: dict[str, str] = {}
+        for term in shared:
+            spelling.setdefault(term.name.casefold(), term.name)
         shared.sort(key=lambda term: (len(term.plans), term.name.lower(), term.slug))  # the rarest first
-        parts.append(", ".join(term.name for term in shared[:_NAMED_IN_REASON]))
+        names = list(dict.fromkeys(term.name.casefold() for term in shared))[:_NAMED_IN_REASON]
+        parts.append(", ".join(spelling[name] for name in names))
     if mine[2] is not None and mine[2] == theirs[2]:
         parts.append(str(mine[2]))
     return " · ".join(parts) if parts else "similar words"

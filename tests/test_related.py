@@ -231,3 +231,12 @@ def test_the_plan_page_shows_links_with_reasons(corpus_site):
         '<a href="closing-adoption-of-clean-cooking-technology.html">'
         "Closing: Adoption of Clean Cooking Technology</a>"
     ) in html
+
+
+def test_reason_says_a_name_once_as_the_method_spells_it(tmp_path):
+    meta = {"country": "Chad", "methods": ["Solutions Mapping"], "datasources": ["solutions mapping"]}
+    plans = {f"{name}.md": plan_text(name, meta) for name in ("A", "B")}
+    plans["c.md"] = plan_text("C", {"country": "Peru"})
+    site = read_site(write_plans(tmp_path / "plans", plans))
+    a, b, _ = site.plans
+    assert reason(site, a, b) == "same country · Solutions Mapping"
