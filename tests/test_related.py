@@ -197,22 +197,54 @@ def _tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-def test_cached_rebuild_after_another_plan_changes_a_related_list(tmp_path):
+@pytest.fixture
+def project(tmp_path):
+    """Return a folder with the theme and the fixture plans, built once with a cache."""
     shutil.copytree(PROJECT_ROOT / "templates", tmp_path / "templates")
     shutil.copytree(PROJECT_ROOT / "assets", tmp_path / "assets")
-    plans = write_plans(tmp_path / "plans", FIXTURE)
-    options = dict(templates=tmp_path / "templates", assets=tmp_path / "assets")
-    build(plans, tmp_path / "site", Config(), tmp_path / "cache", **options)
-    page = tmp_path / "site" / urls.plan_path("zzz")
+    write_plans(tmp_path / "plans", FIXTURE)
+    _build_both(tmp_path)
+    return tmp_path
+
+
+def _build_both(project):
+    """Build with the cache into site/ and without it into clean/; return the cached build's result."""
+    options = dict(templates=project / "templates", assets=project / "assets")
+    result = build(project / "plans", project / "site", Config(), project / "cache", **options)
+    build(project / "plans", project / "clean", Config(), None, **options)
+    return result
+
+
+def test_cached_rebuild_when_another_plan_joins_a_related_list(project):
+    page = project / "site" / urls.plan_path("zzz")
     assert _related_of_page(page) == []
-    # Another plan now shares the lone plan's words and country: the lone plan's list changes,
-    # though its own file did not.
-    (plans / "waste.md").write_text(_plan("Zzz quux", "Fiji", "2020", ["Other"], "Quux."), encoding="utf-8")
-    result = build(plans, tmp_path / "site", Config(), tmp_path / "cache", **options)
-    build(plans, tmp_path / "clean", Config(), None, **options)
-    assert _tree(tmp_path / "site") == _tree(tmp_path / "clean")
+    # Another plan now shares the lone plan's words and country: the lone plan's list
+    # changes, though its own file did not.
+    (project / "plans/waste.md").write_text(
+        _plan("Zzz quux", "Fiji", "2020", ["Other"], "Quux."), encoding="utf-8"
+    )
+    result = _build_both(project)
+    assert _tree(project / "site") == _tree(project / "clean")
     assert _related_of_page(page) == ["zzz-quux.html"]
     assert result.pages_reused > 0  # the build did reuse pages: the key told them apart
+
+
+def test_cached_rebuild_when_a_related_plan_changes_its_title_and_year(project):
+    page = project / "site" / urls.plan_path("water-points-mapping")
+    before = page.read_text(encoding="utf-8")
+    assert (
+        'Mapping wells with citizens</a> <span class="reason">same country · Citizen science</span>' in before
+    )
+    # The same plans relate, as many as before, under another title and with another reason.
+    wells = _plan("Mapping wells with citizens again", "Chad", "2021", ["Citizen science"], "Mapping wells.")
+    (project / "plans/wells.md").write_text(wells, encoding="utf-8")
+    _build_both(project)
+    assert _tree(project / "site") == _tree(project / "clean")
+    after = page.read_text(encoding="utf-8")
+    assert (
+        'Mapping wells with citizens again</a> <span class="reason">same country · Citizen science · 2021'
+        in after
+    )
 
 
 def test_a_corpus_sized_site_has_five_related_documents_nearly_everywhere(corpus_read):
