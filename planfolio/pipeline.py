@@ -50,6 +50,7 @@ from .output import (
 )
 from .parallel import Background, run_claiming, worker_count
 from .progress import Progress, RouteCounter, watching
+from .related import with_related
 from .render import Renderer
 from .routes import Route, site_routes
 from .site import Site, build_site
@@ -335,7 +336,7 @@ def read_site(
             left_out.append(plan.type)
         elif plan is not None:
             plans.append(plan)
-    return build_site(plans, problems, tuple(sorted(left_out)))
+    return with_related(build_site(plans, problems, tuple(sorted(left_out))))
 
 
 def discover(source: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:

@@ -76,6 +76,7 @@ class PlanPage:
     card: tuple[CardRow, ...]
     sections: tuple[RenderedSection, ...]
     focal_point: str
+    related: tuple[Link, ...] = ()  # each related document's link, with the reason as its note
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class ExperimentPage:
     facts: tuple[tuple[str, tuple[str, ...]], ...]
     sections: tuple[RenderedSection, ...]
     focal_point: str
+    related: tuple[Link, ...] = ()  # each related document's link, with the reason as its note
 
 
 @dataclass(frozen=True)
@@ -194,9 +196,16 @@ class Renderer:
         sections = tuple(self._section(plan, section, problems) for section in plan.sections)
         shown = tuple(section for section in sections if section.entries or section.partners)
         focal_point = publish_focal_point(plan.focal_point, self.config.focal_points)
-        page = PlanPage(plan, self._card(plan), shown, focal_point)
+        page = PlanPage(plan, self._card(plan), shown, focal_point, self._related(plan))
         path = urls.document_path(plan.type, plan.slug)
         return self.page("plan.html", path, plan.title, page=page), problems
+
+    def _related(self, plan: Plan) -> tuple[Link, ...]:
+        """Return each related document's link, with the reason as its note."""
+        return tuple(
+            Link(item.plan.title, urls.document_path(item.plan.type, item.plan.slug), item.reason)
+            for item in self.site.related.get(plan.source_path, ())
+        )
 
     def experiment_page(self, plan: Plan) -> tuple[bytes, list[Problem]]:
         """Render an experiment's page, with the problems found in its answers."""
@@ -204,7 +213,8 @@ class Renderer:
         sections = tuple(self._section(plan, section, problems) for section in plan.sections)
         shown = tuple(section for section in sections if section.entries or section.partners)
         focal_point = publish_focal_point(plan.focal_point, self.config.focal_points)
-        page = ExperimentPage(plan, self._card(plan), experiment_facts(plan), shown, focal_point)
+        facts = experiment_facts(plan)
+        page = ExperimentPage(plan, self._card(plan), facts, shown, focal_point, self._related(plan))
         path = urls.experiment_path(plan.slug)
         return self.page("experiment.html", path, plan.title, page=page), problems
 

@@ -98,6 +98,11 @@ def _plan_route(site: Site, index: int, fingerprint: str) -> Route:
     for terms in site.carried[plan.source_path].values():
         card.append(str(len(terms)))
         card += [text for term in terms for text in (term.slug, term.name)]
+    # The related documents: each one's link, title and reason, which other plans' edits change.
+    related = site.related.get(plan.source_path, ())
+    card.append(str(len(related)))
+    card += [text for item in related for text in (item.plan.type, item.plan.slug, item.plan.title)]
+    card += [item.reason for item in related]
     key = _hash(*card)
     cost = 2 + plan.answer_length // 2000
     kind = "experiment" if plan.is_experiment else "plan"

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import urls
 from .model import Plan, Problem
 from .slugs import slugify, unique_slugs
+
+if TYPE_CHECKING:
+    from .related import RelatedDocument
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ class Site:
     problems: tuple[Problem, ...]
     # Per plan (by source path), per taxonomy key: the terms it carries, in its order.
     carried: dict[str, dict[str, tuple[Term, ...]]] = field(compare=False, repr=False)
+    # Per document (by source path): its related documents, best first (see related.py).
+    related: dict[str, tuple[RelatedDocument, ...]] = field(default_factory=dict, compare=False, repr=False)
     # The type of each document left out, a type the site does not hold, sorted.
     left_out: tuple[str, ...] = ()
 

@@ -1,0 +1,209 @@
+"""Related documents: for each document of a site, the few others that share most with it.
+
+Two documents are alike by their words and by their taxonomy terms. Words are read as
+the search index reads them (lunr's tokenizer, stop words and stemmer), from the title
+and the start of the answers, each weighted by tf-idf; a document keeps only its
+strongest words. Terms are weighted by rarity: two plans sharing a rare method say
+more than two sharing "Co-creation". The score is the cosine of the two weighted
+vectors, found through an inverted index so that only documents sharing something
+are ever compared.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from operator import itemgetter
+
+from .model import Plan
+from .search import answer_words
+from .site import Site, Term
+from .stemmer import STOP_WORDS, fold, tokenize
+
+#: How many related documents a page shows at most.
+RELATED_COUNT = 5
+# How much of a document's answers is read for its words: a plan's challenge, or a
+# report's first learnings, name what it is about; the rest mostly adds time.
+_TEXT_CHARACTERS = 1000
+# The title says most in the fewest words: each of its words counts as often as this.
+_TITLE_REPEATS = 3
+# How many of its strongest words a document keeps.
+_KEPT_WORDS = 25
+# A word or term held by more documents than this says little of any two of them and
+# would make every document a candidate of every other: it is not looked up.
+_COMMON = 40
+# The share of the score that shared taxonomy terms give; words give the rest.
+_TERMS_SHARE = 0.35
+# The taxonomies that count, with the key of each in the vectors (years count in the reason only:
+# most documents share one with hundreds of others).
+_TERM_KEYS = ("country", "methods", "datasources", "sdgs", "thematic_areas")
+# How many shared methods and data sources a reason names, the rarest first.
+_NAMED_IN_REASON = 3
+
+# The weight of a word by how often a document holds it, 1 + log(tf), up to fifteen times.
+_TF_WEIGHTS = [0.0] + [1 + math.log(tf) for tf in range(1, 16)]
+
+#: A sparse vector: feature -> weight.
+Vector = dict[str, float]
+
+
+@dataclass(frozen=True)
+class RelatedDocument:
+    """A document related to another, and what they share, in a few words."""
+
+    plan: Plan
+    reason: str
+
+
+def with_related(site: Site) -> Site:
+    """Return the site with the related documents of every document."""
+    return replace(site, related=related_documents(site))
+
+
+def related_documents(site: Site) -> dict[str, tuple[RelatedDocument, ...]]:
+    """Return up to RELATED_COUNT related documents of every document, by source path, best first."""
+    documents = site.plans
+    vectors = _vectors(site)
+    postings = _inverted_index(vectors)
+    named = [_named_terms(site, plan) for plan in documents]
+    related = {}
+    for number, plan in enumerate(documents):
+        found = _best(number, vectors[number], postings, documents)
+        related[plan.source_path] = tuple(
+            RelatedDocument(documents[other], _reason(named[number], named[other])) for other in found
+        )
+    return related
+
+
+def reason(site: Site, plan: Plan, other: Plan) -> str:
+    """Return what two documents share, in a few words ("same country · Prototyping · 2021")."""
+    return _reason(_named_terms(site, plan), _named_terms(site, other))
+
+
+#: What a reason may name of a document: its countries, its methods and data sources, its year.
+_Named = tuple[frozenset[str], dict[tuple[str, str], Term], int | None]
+
+
+def _named_terms(site: Site, plan: Plan) -> _Named:
+    countries = frozenset(term.slug for term in site.terms_of(plan, "country"))
+    terms = {
+        (key, term.slug): term for key in ("methods", "datasources") for term in site.terms_of(plan, key)
+    }
+    return countries, terms, plan.year
+
+
+def _reason(mine: _Named, theirs: _Named) -> str:
+    parts = []
+    if mine[0] & theirs[0]:
+        parts.append("same country")
+    shared = [term for key, term in mine[1].items() if key in theirs[1]]
+    if shared:
+        # A method and a data source may have one name ("Solutions Mapping"): it is said once,
+        # as the method spells it.
+        spelling: dict[str, str] = {}
+        for term in shared:
+            spelling.setdefault(term.name.casefold(), term.name)
+        shared.sort(key=lambda term: (len(term.plans), term.name.lower(), term.slug))  # the rarest first
+        names = list(dict.fromkeys(term.name.casefold() for term in shared))[:_NAMED_IN_REASON]
+        parts.append(", ".join(spelling[name] for name in names))
+    if mine[2] is not None and mine[2] == theirs[2]:
+        parts.append(str(mine[2]))
+    return " · ".join(parts) if parts else "similar words"
+
+
+def _vectors(site: Site) -> list[Vector]:
+    """Return every document's vector, words and terms, each part of unit length times its share."""
+    cache = _Words()
+    counts = [_word_counts(plan, cache) for plan in site.plans]
+    total = len(site.plans)
+    frequency: Counter[str] = Counter()
+    for counted in counts:
+        frequency.update(counted.keys())
+    rarity = {word: math.log(total / count) for word, count in frequency.items()}
+    vectors = []
+    for plan, counted in zip(site.plans, counts, strict=True):
+        words = {word: rarity[word] * _TF_WEIGHTS[min(tf, 15)] for word, tf in counted.items()}
+        # The strongest words; among equal ones, those met first (the same on every run).
+        strongest = heapq.nlargest(_KEPT_WORDS, words.items(), key=itemgetter(1))
+        vector = _scaled(dict(strongest), 1 - _TERMS_SHARE)
+        terms = {
+            f"{key}\x00{term.slug}": math.log(total / len(term.plans))
+            for key in _TERM_KEYS
+            for term in site.terms_of(plan, key)
+        }
+        vector.update(_scaled(terms, _TERMS_SHARE))
+        vectors.append(vector)
+    return vectors
+
+
+class _Words(dict[str, "str | None"]):
+    """The word each token of one build's documents counts as, found on first use: folded
+    as the search index folds it (not stemmed: stemming every new token would take most
+    of the time, and titles of documents alike share their words as written)."""
+
+    def __missing__(self, token: str) -> str | None:
+        word = fold(token)
+        found = self[token] = None if len(word) < 3 or word in STOP_WORDS or word.isdigit() else word
+        return found
+
+
+def _word_counts(plan: Plan, cache: _Words) -> Counter[str]:
+    """Count the words of a document's first answers, and of its title several times over."""
+    pieces, room = [], _TEXT_CHARACTERS
+    for section in plan.sections:
+        for entry in section.entries:
+            if entry.answer and room > 0:
+                pieces.append(entry.answer[:room])
+                room -= len(pieces[-1])
+    counted = Counter(map(cache.__getitem__, tokenize(answer_words("\n".join(pieces)))))
+    for word in map(cache.__getitem__, tokenize(plan.title)):
+        counted[word] += _TITLE_REPEATS
+    counted.pop(None, None)  # type: ignore[call-overload]  # stop words
+    return counted  # type: ignore[return-value]
+
+
+def _scaled(weights: dict[str, float], share: float) -> Vector:
+    """Return weights scaled to a vector of length sqrt(share): the part of the cosine it gives."""
+    weights = {feature: weight for feature, weight in weights.items() if weight > 0}
+    length = math.sqrt(sum(weight * weight for weight in weights.values()))
+    if not length:
+        return {}
+    factor = math.sqrt(share) / length
+    return {feature: weight * factor for feature, weight in weights.items()}
+
+
+def _inverted_index(vectors: Sequence[Vector]) -> dict[str, list[tuple[int, float]]]:
+    """Return, for every feature no more common than _COMMON, the documents that hold it."""
+    postings: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
+    for number, vector in enumerate(vectors):
+        for feature, weight in vector.items():
+            postings[feature].append((number, weight))
+    return {feature: found for feature, found in postings.items() if 1 < len(found) <= _COMMON}
+
+
+def _best(
+    number: int, vector: Vector, postings: dict[str, list[tuple[int, float]]], documents: Sequence[Plan]
+) -> list[int]:
+    """Return the documents most like one, best first, ties broken by page name: never itself."""
+    scores: defaultdict[int, float] = defaultdict(float)
+    for feature in vector:  # in the vector's own order (strongest first), the same on every run
+        found = postings.get(feature)
+        if found is not None:
+            weight = vector[feature]
+            for other, other_weight in found:
+                scores[other] += weight * other_weight
+    scores.pop(number, None)
+    if len(scores) > RELATED_COUNT:
+        # The few best by score alone, then every document within rounding of the last of them.
+        least = heapq.nlargest(RELATED_COUNT, scores.values())[-1] - 1e-9
+        close = {other: score for other, score in scores.items() if score >= least}
+        return sorted(close, key=lambda other: _order(close[other], documents[other]))[:RELATED_COUNT]
+    return sorted(scores, key=lambda other: _order(scores[other], documents[other]))
+
+
+def _order(score: float, plan: Plan) -> tuple[float, str, str]:
+    # Scores are rounded so that sums equal but for the last bit are a tie, broken by page name.
+    return (-round(score, 9), plan.slug, plan.source_path)
