@@ -111,27 +111,32 @@ def base_slug(plan: Plan) -> str:
 
 def _gather_terms(spec: TaxonomySpec, plans: tuple[Plan, ...], problems: list[Problem]) -> Taxonomy:
     members: defaultdict[str, dict[str, Plan]] = defaultdict(dict)
-    spellings: defaultdict[str, dict[str, int]] = defaultdict(dict)
-    first_use: dict[str, str] = {}
+    spellings: defaultdict[str, dict[str, list[str]]] = defaultdict(dict)  # the files using each
     for plan in plans:
         for value in plan_values(plan, spec.key):
             slug = slugify(value)
             if not slug:
                 continue  # reported with its line when the plan was read
-            counts = spellings[slug]
-            counts[value] = counts.get(value, 0) + 1
-            first_use.setdefault(value, plan.source_path)
+            spellings[slug].setdefault(value, []).append(plan.source_path)
             members[slug][plan.source_path] = plan
     terms = {}
     for slug in sorted(members):
-        counts = spellings[slug]
-        # The most used spelling names the term; ties go to the first in sort order.
-        name = sorted(counts, key=lambda value: (-counts[value], value))[0]
-        for variant in sorted(set(counts) - {name}):
+        users = spellings[slug]
+        # The most used spelling names the term; among those used as often, the tidiest.
+        name = min(users, key=lambda value: (-len(users[value]), untidiness(value), value))
+        for variant in sorted(set(users) - {name}):
+            why = "the tidiest of the spellings most plans use"
+            if len(users[variant]) < len(users[name]):
+                why = "the spelling most plans use"
             message = (
-                f"{spec.key}: {variant!r} is listed under {name!r}, the spelling most plans use"
-                f" (page {spec.folder}/{slug}.html)"
+                f"{spec.key}: {variant!r} is listed under {name!r}, {why} (page {spec.folder}/{slug}.html)"
             )
-            problems.append(Problem(first_use[variant], None, message, "warning", "spelling"))
-        terms[slug] = Term(slug, name, tuple(members[slug].values()), tuple(sorted(counts)))
+            problems += [Problem(path, None, message, "warning", "spelling") for path in users[variant]]
+        terms[slug] = Term(slug, name, tuple(members[slug].values()), tuple(sorted(users)))
     return Taxonomy(spec, terms)
+
+
+def untidiness(name: str) -> tuple[int, bool]:
+    """Return how untidy a spelling is, for ties: its marks ("&", "-", ","), then whether it
+    is all capitals."""
+    return sum(not (char.isalnum() or char == " ") for char in name), name.isupper()
