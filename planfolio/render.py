@@ -154,9 +154,7 @@ class Renderer:
         self._term_links: dict[tuple[str, str], Link] = {}  # by taxonomy key and slug
         self._places: dict[str, int] = {}  # each plan's place in the site's plans, newest first
         self.nav = tuple(
-            Link(spec.plural, urls.taxonomy_index_path(spec.folder))
-            for spec in TAXONOMIES
-            if spec.key in NAV_TAXONOMIES
+            Link(spec.plural, spec.index_path) for spec in TAXONOMIES if spec.key in NAV_TAXONOMIES
         )
         self._navs: dict[str, tuple[NavLink, ...]] = {}  # by the folder of the page shown
 
@@ -249,8 +247,7 @@ class Renderer:
     def term_source(self, spec: TaxonomySpec, term: Term) -> Page:
         """Return what the page of one term is made from."""
         rows = tuple(self.plan_row(plan) for plan in self.newest_first(term.plans))
-        path = urls.term_path(spec.folder, term.slug)
-        return Page("term.html", path, f"{term.name} — {spec.singular}", TermPage(spec, term, rows))
+        return Page("term.html", term.path, f"{term.name} — {spec.singular}", TermPage(spec, term, rows))
 
     def taxonomy_index(self, spec: TaxonomySpec, by_count: bool) -> bytes:
         """Render the list of every term of a taxonomy, by name or by count."""
@@ -263,9 +260,7 @@ class Renderer:
             terms.sort(key=lambda term: (-len(term.plans), term.name.lower(), term.slug))
         else:
             terms.sort(key=lambda term: (term.name.lower(), term.slug))
-        rows = tuple(
-            Link(term.name, urls.term_path(spec.folder, term.slug), str(len(term.plans))) for term in terms
-        )
+        rows = tuple(Link(term.name, term.path, str(len(term.plans))) for term in terms)
         path = urls.taxonomy_index_path(spec.folder, by_count)
         return Page("taxonomy_index.html", path, spec.plural, TaxonomyIndexPage(spec, rows, by_count))
 
@@ -281,11 +276,8 @@ class Renderer:
         for spec in TAXONOMIES:
             terms = sorted(site.taxonomies[spec.key].terms.values(), key=lambda t: (-len(t.plans), t.slug))
             if spec.key in ("country", "methods", "year"):
-                index = urls.taxonomy_index_path(spec.folder)
-                counts.append(Link(spec.plural.lower(), index, str(len(terms))))
-            top = tuple(
-                Link(t.name, urls.term_path(spec.folder, t.slug), str(len(t.plans))) for t in terms[:12]
-            )
+                counts.append(Link(spec.plural.lower(), spec.index_path, str(len(terms))))
+            top = tuple(Link(t.name, t.path, str(len(t.plans))) for t in terms[:12])
             ways_in.append((spec, top))
         newest = tuple(self.plan_row(plan) for plan in self.newest_first(site.plans)[:10])
         page = HomePage(tuple(counts), tuple(ways_in), newest)
@@ -332,9 +324,7 @@ class Renderer:
         """Return the link to a term's page (made once: a term is on many plans' cards)."""
         link = self._term_links.get((spec.key, term.slug))
         if link is None:
-            link = self._term_links[spec.key, term.slug] = Link(
-                term.name, urls.term_path(spec.folder, term.slug)
-            )
+            link = self._term_links[spec.key, term.slug] = Link(term.name, term.path)
         return link
 
     def _section(self, plan: Plan, section: Any, problems: list[Problem]) -> RenderedSection:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from . import urls
 from .model import Plan, Problem
 from .slugs import slugify, unique_slugs
 
@@ -17,6 +18,16 @@ class TaxonomySpec:
     folder: str
     singular: str
     plural: str
+
+    @property
+    def index_path(self) -> str:
+        """Return the output path of the list of its terms by name."""
+        return urls.taxonomy_index_path(self.folder)
+
+    @property
+    def by_count_path(self) -> str:
+        """Return the output path of the list of its terms by number of plans."""
+        return urls.taxonomy_index_path(self.folder, by_count=True)
 
 
 TAXONOMIES: tuple[TaxonomySpec, ...] = (
@@ -31,10 +42,11 @@ TAXONOMIES: tuple[TaxonomySpec, ...] = (
 
 @dataclass(frozen=True)
 class Term:
-    """One term of a taxonomy: its slug, the name shown, and its plans."""
+    """One term of a taxonomy: its slug, the name shown, its page's path, and its plans."""
 
     slug: str
     name: str
+    path: str
     plans: tuple[Plan, ...]
     spellings: tuple[str, ...] = ()
 
@@ -122,17 +134,16 @@ def _gather_terms(spec: TaxonomySpec, plans: tuple[Plan, ...], problems: list[Pr
     terms = {}
     for slug in sorted(members):
         users = spellings[slug]
+        path = urls.term_path(spec.folder, slug)
         # The most used spelling names the term; among those used as often, the tidiest.
         name = min(users, key=lambda value: (-len(users[value]), untidiness(value), value))
         for variant in sorted(set(users) - {name}):
             why = "the tidiest of the spellings most plans use"
             if len(users[variant]) < len(users[name]):
                 why = "the spelling most plans use"
-            message = (
-                f"{spec.key}: {variant!r} is listed under {name!r}, {why} (page {spec.folder}/{slug}.html)"
-            )
-            problems += [Problem(path, None, message, "warning", "spelling") for path in users[variant]]
-        terms[slug] = Term(slug, name, tuple(members[slug].values()), tuple(sorted(users)))
+            message = f"{spec.key}: {variant!r} is listed under {name!r}, {why} (page {path})"
+            problems += [Problem(user, None, message, "warning", "spelling") for user in users[variant]]
+        terms[slug] = Term(slug, name, path, tuple(members[slug].values()), tuple(sorted(users)))
     return Taxonomy(spec, terms)
 
 

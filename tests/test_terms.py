@@ -104,3 +104,26 @@ def test_a_tie_says_so_in_the_warning():
         "a.md: warning: methods: 'Data & analytics' is listed under 'data and analytics',"
         " the tidiest of the spellings most plans use (page methods/data-and-analytics.html)"
     ]
+
+
+def test_terms_carry_the_path_of_their_page():
+    from planfolio import urls
+    from planfolio.site import TAXONOMIES
+
+    site = site_of({"a.md": "# A\n[[country:Chad]]\n[[methods:Co-creation]]\n[[year:2023]]\n"})
+    for spec in TAXONOMIES:
+        for term in site.taxonomies[spec.key].terms.values():
+            assert term.path == urls.term_path(spec.folder, term.slug)
+    assert site.taxonomies["methods"].terms["co-creation"].path == "methods/co-creation.html"
+    assert [spec.index_path for spec in TAXONOMIES[:1]] == ["countries/index.html"]
+    assert [spec.by_count_path for spec in TAXONOMIES[:1]] == ["countries/by-count.html"]
+
+
+def test_templates_build_no_paths():
+    import re
+
+    from conftest import PROJECT_ROOT
+
+    for template in (PROJECT_ROOT / "templates").glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"~\s*['\"]/|['\"]/?\S*\.html['\"]\s*~", text), template.name
