@@ -10,8 +10,6 @@ themselves come from `lunr_index`.
 from __future__ import annotations
 
 import gzip
-import html
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,21 +27,11 @@ from .lunr_index import (
 from .model import Plan
 from .privacy import publish_text
 from .stemmer import TermCache, splits_alike
+from .summary import LINE_MARK, plan_summary, without_markup
 from .urls import SEARCH_FULLTEXT, SEARCH_INDEX, SEARCH_JSON, plan_path
 
 #: Global variable that the page's script files fill in.
 GLOBAL_NAME = "PLANFOLIO_SEARCH"
-SUMMARY_LENGTH = 200
-
-_TWEET = re.compile(r"short\W+tweet\W+summary", re.I)
-_CHALLENGE = re.compile(r"challenge statement\s*:", re.I)
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_TAG = re.compile(r"<[^>]*>")
-_URL = re.compile(r"(?:\bhttps?://|\bwww\.)\S+", re.I)
-_EMPHASIS = re.compile(r"\*\*|__|\*|`")
-_LINE_MARK = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|>[ \t]?|[-+][ \t])", re.M)
-
 
 #: Fields of the small index the page loads first.
 BRIEF_FIELDS = (
@@ -135,27 +123,10 @@ def plan_document(plan: Plan, policy: str = "hide") -> dict[str, str]:
         "sdgs": "\n".join(plan.sdgs),
         "themes": "\n".join(plan.thematic_areas),
         "partners": "\n".join(p.name for p in plan.partners),
-        "summary": publish_text(plan_summary(plan), policy),
+        "summary": plan_summary(plan, policy),
         "year": "" if plan.year is None else str(plan.year),
         "text": "\n".join([answer_words(answer) for answer in answers] + partners),
     }
-
-
-def plan_summary(plan: Plan) -> str:
-    """Return a plan's short summary: its tweet, else its challenge, else its first answer."""
-    answered = [entry for section in plan.sections for entry in section.answered]
-    for pattern in (_TWEET, _CHALLENGE):
-        texts = (plain_text(entry.answer) for entry in answered if pattern.match(entry.question))
-        chosen = next((text for text in texts if text), None)
-        if chosen is not None:
-            return shorten(chosen)
-    texts = (plain_text(entry.answer) for entry in answered)
-    return shorten(next((text for text in texts if text), ""))
-
-
-def plain_text(markdown: str) -> str:
-    """Return the words of a markdown answer: no markup, tags, link targets or URLs."""
-    return " ".join(_LINE_MARK.sub("", _without_markup(markdown)).split())
 
 
 def answer_words(markdown: str) -> str:
@@ -165,29 +136,8 @@ def answer_words(markdown: str) -> str:
     tokenizer would split and trim them away alike, which spares the search fields of
     every answer two passes over its text.
     """
-    text = _without_markup(markdown)
-    return text if splits_alike(text) else " ".join(_LINE_MARK.sub("", text).split())
-
-
-def _without_markup(markdown: str) -> str:
-    text = markdown
-    if "](" in text:
-        text = _LINK.sub(r"\1", _IMAGE.sub(r"\1", text))
-    if "<" in text:
-        text = _TAG.sub(" ", text)
-    text = html.unescape(text)
-    # (Any "www." in any case ends in "w." or "W.", which spares lower-casing most texts.)
-    if "://" in text or (("w." in text or "W." in text) and "www." in text.lower()):
-        text = _URL.sub(" ", text)
-    return _EMPHASIS.sub("", text) if "*" in text or "_" in text or "`" in text else text
-
-
-def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
-    """Cut text at a word boundary to at most `limit` characters, marking the cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
-    return cut.rstrip(" ,;:.-") + "…"
+    text = without_markup(markdown)
+    return text if splits_alike(text) else " ".join(LINE_MARK.sub("", text).split())
 
 
 def result_entry(plan: Plan, summary: str) -> dict[str, Any]:
