@@ -26,12 +26,16 @@ from .lunr_index import (
 )
 from .model import Plan
 from .privacy import publish_text
+from .site import TermNames, build_site, plan_values, term_names
+from .slugs import slugify
 from .stemmer import TermCache, splits_alike
 from .summary import LINE_MARK, plan_summary, without_markup
 from .urls import SEARCH_FULLTEXT, SEARCH_INDEX, SEARCH_JSON, plan_path
 
 #: Global variable that the page's script files fill in.
 GLOBAL_NAME = "PLANFOLIO_SEARCH"
+#: The taxonomies a result names, and the search page filters by (with the year).
+RESULT_TAXONOMIES = ("country", "methods")
 
 #: Fields of the small index the page loads first.
 BRIEF_FIELDS = (
@@ -74,15 +78,21 @@ def build_search_files(plans: Sequence[Plan], policy: str = "hide") -> dict[str,
     cache = TermCache()
     analysed = {plan.source_path: analyse_plan(plan, policy, cache) for plan in plans}
     corpus = search_corpus(plans, analysed)
-    return search_scripts(corpus, analysed) | search_json(corpus, analysed)
+    names = term_names(build_site(list(plans), []))
+    return search_scripts(corpus, analysed, names) | search_json(corpus, analysed, names)
 
 
-def search_scripts(corpus: SearchCorpus, analysed: Mapping[str, PlanSearch]) -> dict[str, bytes]:
-    """Return the two scripts the search page loads, from search_corpus and every plan analysed."""
+def search_scripts(
+    corpus: SearchCorpus, analysed: Mapping[str, PlanSearch], names: TermNames
+) -> dict[str, bytes]:
+    """Return the two scripts the search page loads, from search_corpus, every plan analysed
+    and the names of the site's terms."""
     ordered, gathered = corpus
     brief = {
         "index": packed_index(gathered, BRIEF_FIELDS),
-        "documents": _results(ordered, analysed),
+        "documents": _results(ordered, analysed, names),
+        # The filters' values: the site's terms by slug, so that spellings of one term are one.
+        "terms": {key: names[key] for key in RESULT_TAXONOMIES},
         # The page parses a query's field names against the full index from the start.
         "fulltextFields": [field.name for field in FULL_FIELDS],
     }
@@ -92,11 +102,13 @@ def search_scripts(corpus: SearchCorpus, analysed: Mapping[str, PlanSearch]) -> 
     }
 
 
-def search_json(corpus: SearchCorpus, analysed: Mapping[str, PlanSearch]) -> dict[str, bytes]:
-    """Return lunr.js's serialised full index with the result table, from search_corpus and
-    every plan analysed."""
+def search_json(
+    corpus: SearchCorpus, analysed: Mapping[str, PlanSearch], names: TermNames
+) -> dict[str, bytes]:
+    """Return lunr.js's serialised full index with the result table, from search_corpus,
+    every plan analysed and the names of the site's terms."""
     ordered, gathered = corpus
-    return {SEARCH_JSON: lunr_index_json(gathered, {"documents": _results(ordered, analysed)})}
+    return {SEARCH_JSON: lunr_index_json(gathered, {"documents": _results(ordered, analysed, names)})}
 
 
 def search_corpus(plans: Sequence[Plan], analysed: Mapping[str, PlanSearch]) -> SearchCorpus:
@@ -105,8 +117,10 @@ def search_corpus(plans: Sequence[Plan], analysed: Mapping[str, PlanSearch]) -> 
     return ordered, gather([analysed[plan.source_path].terms for plan in ordered], FULL_FIELDS)
 
 
-def _results(ordered: list[Plan], analysed: Mapping[str, PlanSearch]) -> list[dict[str, Any]]:
-    return [result_entry(plan, analysed[plan.source_path].summary) for plan in ordered]
+def _results(
+    ordered: list[Plan], analysed: Mapping[str, PlanSearch], names: TermNames
+) -> list[dict[str, Any]]:
+    return [result_entry(plan, analysed[plan.source_path].summary, names) for plan in ordered]
 
 
 def plan_document(plan: Plan, policy: str = "hide") -> dict[str, str]:
@@ -140,16 +154,26 @@ def answer_words(markdown: str) -> str:
     return text if splits_alike(text) else " ".join(LINE_MARK.sub("", text).split())
 
 
-def result_entry(plan: Plan, summary: str) -> dict[str, Any]:
-    """Return what the page shows of one search result; its url is relative to the site root."""
+def result_entry(plan: Plan, summary: str, names: TermNames) -> dict[str, Any]:
+    """Return what the page shows of one search result; its url is relative to the site root.
+
+    Its country and methods are named as the site's pages name them.
+    """
+    countries = _named(names["country"], plan_values(plan, "country"))
     return {
         "title": plan.title,
         "url": plan_path(plan.slug),
-        "country": plan.country,
+        "country": countries[0] if countries else "",
         "year": plan.year,
-        "methods": list(plan.methods),
+        "methods": _named(names["methods"], plan.methods),
         "summary": summary,
     }
+
+
+def _named(names: dict[str, str], values: Sequence[str]) -> list[str]:
+    """Return the site's names of the terms of some values, each once, in their order."""
+    found = (names.get(slugify(value)) for value in values)
+    return list(dict.fromkeys(name for name in found if name))
 
 
 def gzipped_size(data: bytes) -> int:

@@ -74,6 +74,15 @@ class Site:
         return self.carried[plan.source_path][key]
 
 
+#: The name of every term, per taxonomy key, by slug.
+TermNames = dict[str, dict[str, str]]
+
+
+def term_names(site: Site) -> TermNames:
+    """Return the name the site shows for every term, per taxonomy key, by slug."""
+    return {key: {slug: term.name for slug, term in t.terms.items()} for key, t in site.taxonomies.items()}
+
+
 def newest_first(plan: Plan) -> tuple[int, str, str]:
     """Return the sort key that lists plans newest year first, then by title."""
     return (-(plan.year or 0), plan.title.lower(), plan.slug)
