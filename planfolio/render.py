@@ -105,7 +105,7 @@ class TermPage:
     """What term.html needs."""
 
     spec: TaxonomySpec
-    term: Term
+    name: str
     rows: tuple[PlanRow, ...]
 
 
@@ -247,7 +247,7 @@ class Renderer:
     def term_source(self, spec: TaxonomySpec, term: Term) -> Page:
         """Return what the page of one term is made from."""
         rows = tuple(self.plan_row(plan) for plan in self.newest_first(term.plans))
-        return Page("term.html", term.path, f"{term.name} — {spec.singular}", TermPage(spec, term, rows))
+        return Page("term.html", term.path, f"{term.name} — {spec.singular}", TermPage(spec, term.name, rows))
 
     def taxonomy_index(self, spec: TaxonomySpec, by_count: bool) -> bytes:
         """Render the list of every term of a taxonomy, by name or by count."""

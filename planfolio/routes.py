@@ -53,7 +53,7 @@ def site_routes(renderer: Renderer, fingerprint: str) -> list[Route]:
 
     def page(kind: str, subject: tuple[str, ...], cost: int = 2) -> Route:
         source = renderer.source(kind, subject)
-        return Route(source.path, kind, subject, _hash(fingerprint, canonical.text(source)), cost)
+        return Route(source.path, kind, subject, _hash(fingerprint, canonical.key(source)), cost)
 
     routes = [
         page("plan", (str(index),), 2 + plan.answer_length // 2000) for index, plan in enumerate(site.plans)
