@@ -64,7 +64,10 @@ def profile_once(source: Path, output: Path) -> dict[str, float]:
     )
     site = stage("site model", lambda: build_site([plan for plan, _ in files if plan], []))
     routes = stage(
-        "routes", lambda: site_routes(site, fingerprint(config, code_fingerprint(), TEMPLATES), "")
+        "routes",
+        lambda: site_routes(
+            Renderer(TEMPLATES, config, site), fingerprint(config, code_fingerprint(), TEMPLATES)
+        ),
     )
     terms = TermCache()
     parts = stage(

@@ -14,16 +14,13 @@ from collections.abc import Iterable
 from . import urls
 from .config import Config
 from .model import Plan
-from .privacy import publish_text
 from .site import Site, newest_first
+from .summary import plan_summary
 
 SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FEED_SIZE = 20
-SUMMARY_LENGTH = 300
-# The questions of the plan form whose answers summarise a plan, best first.
-SUMMARY_QUESTIONS = (re.compile(r"\btweet\b", re.I), re.compile(r"^challenge statement\b", re.I))
 # Plans carry a year and no finer date: an entry is dated 1 January of its year.
 NO_DATE = "1970-01-01T00:00:00Z"
 # Characters XML 1.0 cannot hold at all, even escaped.
@@ -86,27 +83,8 @@ def _entry(plan: Plan, config: Config) -> ET.Element:
     for term in (plan.country, *plan.methods, *plan.thematic_areas):
         if term:
             ET.SubElement(entry, "category", {"term": _xml_text(term)})
-    _add_text(entry, "summary", _summary(plan, config.focal_points))
+    _add_text(entry, "summary", plan_summary(plan, config.focal_points))
     return entry
-
-
-def _summary(plan: Plan, policy: str) -> str:
-    """Return where and when a plan is, then its short summary or its challenge statement."""
-    where = ", ".join(part for part in (plan.country, str(plan.year or "")) if part)
-    answers = [entry for section in plan.sections for entry in section.answered]
-    statement = next(
-        (
-            entry.answer
-            for question in SUMMARY_QUESTIONS
-            for entry in answers
-            if question.search(entry.question)
-        ),
-        "",
-    )
-    text = " ".join(publish_text(statement, policy).split())
-    if len(text) > SUMMARY_LENGTH:
-        text = text[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + " …"
-    return f"{where}. {text}" if text else f"{where}."
 
 
 def _date(plan: Plan) -> str:

@@ -15,7 +15,7 @@ from .config import Config
 from .data import data_files, record_json
 from .model import Plan
 from .search import PlanSearch, SearchCorpus, analyse_plan, search_corpus, search_json, search_scripts
-from .site import Site, base_slug
+from .site import Site, base_slug, term_names
 from .stemmer import TermCache
 
 #: The kinds of route whose files gather every plan.
@@ -97,8 +97,8 @@ class Gathering:
                 self.site, self.config, {path: part.record for path, part in self.parts.items()}
             )
         if kind == "search-json":
-            return search_json(self.search_corpus(), self.analysed)
-        return search_scripts(self.search_corpus(), self.analysed)
+            return search_json(self.search_corpus(), self.analysed, term_names(self.site))
+        return search_scripts(self.search_corpus(), self.analysed, term_names(self.site))
 
     def search_corpus(self) -> SearchCorpus:
         """Return every plan's terms gathered for the search files, gathering them the first time."""

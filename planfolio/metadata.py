@@ -20,6 +20,12 @@ _SINGLES = SINGLE_KEYS + EXPERIMENT_SINGLE_KEYS
 # One metadata line; its white space never reaches into the next line.
 _META_LINE = re.compile(r"^[^\S\n]*\[\[[^\S\n]*([A-Za-z_][\w-]*)[^\S\n]*:(.*)\]\][^\S\n]*$", re.M)
 YEAR_RANGE = (2000, 2100)
+#: The keys whose values name terms, each with a page.
+TERM_KEYS = (*LIST_KEYS, "country")
+# Marks left around a name by the forms' lists and by hand: "- study", "data,", "response\\".
+_STRAY_BEFORE = re.compile(r"^[-–—•*·,;:|_~ ]+")
+_STRAY_AFTER = re.compile(r"[-–—•*·,;:\\/|_~ ]+$")
+_SPACE_BEFORE_MARK = re.compile(r" +(?=[,;:.])")
 
 
 @dataclass
@@ -49,7 +55,11 @@ def read_metadata(head: str, source_path: str) -> tuple[dict[str, Any], list[Pro
         line += head.count("\n", position, match.start())
         position = match.start()
         key, value = match.groups()
-        _read_line(found, key.lower(), clean_text(value), line)
+        key = key.lower()
+        value = clean_text(value)
+        if key in TERM_KEYS:
+            value = term_name(value) or value  # one with nothing but marks is reported as such
+        _read_line(found, key, value, line)
     _report_repeats(found)
     fields: dict[str, Any] = {key: tuple(values) for key, values in found.lists.items()}
     fields["extra_metadata"] = tuple(found.extra)
@@ -67,6 +77,26 @@ def read_metadata(head: str, source_path: str) -> tuple[dict[str, Any], list[Pro
 def clean_text(text: str) -> str:
     """Return plain text with the forms' HTML entities decoded and spaces folded."""
     return " ".join(html.unescape(text).split())
+
+
+def term_name(value: str) -> str:
+    """Return a term's name without the stray marks around it ("covid-19 , response" gives
+    "covid-19, response"; "tracking data," gives "tracking data"), or "" if it is all marks.
+
+    A last full stop goes too, unless its word holds another (an abbreviation: "U.S.").
+    """
+    name = _SPACE_BEFORE_MARK.sub("", value)
+    while True:
+        before = name
+        name = _STRAY_AFTER.sub("", _STRAY_BEFORE.sub("", name))
+        if name.endswith(".") and "." not in name.rpartition(" ")[2][:-1]:
+            name = name[:-1]
+        if name.endswith(")") and name.count(")") > name.count("("):
+            name = name[:-1]
+        if name.startswith("(") and name.count("(") > name.count(")"):
+            name = name[1:]
+        if name == before:
+            return name
 
 
 def _read_line(found: _Found, key: str, value: str, line: int) -> None:

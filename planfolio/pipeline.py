@@ -188,8 +188,9 @@ def _build(
         site = read_site(source, kept, partial(parts_ahead, policy=config.focal_points), config.types)
         if options.require_plans and not site.plans:
             raise BuildAborted(f"error: no plans found in {source}", site.problems)
+        experiments = EXPERIMENT in config.types
         routes = site_routes(
-            site, fingerprint(config, code, templates), config.base_url, EXPERIMENT in config.types
+            Renderer(templates, config, site), fingerprint(config, code, templates), experiments
         )
         manifest = load_manifest(cache, output)
         made = made or {}
@@ -289,7 +290,7 @@ Checking = Background[list[Problem]] | _Checked
 def check(source: Path, config: Config) -> tuple[Site, tuple[Problem, ...]]:
     """Run every stage of a build but writing; return the site and all its problems."""
     site = read_site(source, types=config.types)
-    routes = site_routes(site, "", config.base_url, EXPERIMENT in config.types)
+    routes = site_routes(Renderer(TEMPLATES, config, site), "", EXPERIMENT in config.types)
     rendered = render_pages(site, config, routes, None, checks=partial(check_site, site, source))
     return site, _all_problems(site, rendered.problems, rendered.checks.result())
 
@@ -308,7 +309,7 @@ def make_routes(
     site = read_site(source, parsed, types=config.types)
     renderer = Renderer(templates, config, site)
     routes = site_routes(
-        site, fingerprint(config, code_fingerprint(), templates), config.base_url, EXPERIMENT in config.types
+        renderer, fingerprint(config, code_fingerprint(), templates), EXPERIMENT in config.types
     )
     known = parsed.parts if parsed is not None else {}
     return {(r.path, r.key): render_route(renderer, site, r, known)[0] for r in routes if r.kind in kinds}
@@ -508,36 +509,19 @@ def render_route(
 
     The files of a gathering route come from `gathering`, when given, else from `parts`.
     """
-    if route.kind in ("plan", "experiment"):
-        plan = site.plans[int(route.subject[0])]
-        render = renderer.experiment_page if route.kind == "experiment" else renderer.plan_page
-        try:
-            data, problems = render(plan)
-        except Exception as error:
-            raise RuntimeError(f"while rendering {plan.source_path}: {error}") from error
-        return {route.path: data}, problems
     if route.kind in GATHERING_KINDS:
         return (gathering or Gathering(site, renderer.config, parts)).files(route.kind), []
     if route.kind == "publishing":
         return publishing_files(site, renderer.config, route.subject), []
-    return {route.path: _render_listing(renderer, site, route)}, []
-
-
-def _render_listing(renderer: Renderer, site: Site, route: Route) -> bytes:
-    if route.kind == "term":
-        key, slug = route.subject
-        taxonomy = site.taxonomies[key]
-        return renderer.term_page(taxonomy.spec, taxonomy.terms[slug])
-    if route.kind == "index":
-        key, by_count = route.subject
-        return renderer.taxonomy_index(site.taxonomies[key].spec, by_count == "True")
-    if route.kind == "home":
-        return renderer.home()
-    if route.kind == "experiments":
-        return renderer.experiments_index()
-    if route.kind == "not-found":
-        return renderer.not_found()
-    return renderer.page("search.html", route.path, "Search")
+    page = renderer.source(route.kind, route.subject)
+    try:
+        data, problems = renderer.render(page)
+    except Exception as error:
+        if route.kind not in ("plan", "experiment"):
+            raise
+        plan = site.plans[int(route.subject[0])]
+        raise RuntimeError(f"while rendering {plan.source_path}: {error}") from error
+    return {route.path: data}, problems
 
 
 def _reuse_pages(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,21 @@ class RenderedSection:
 
 
 @dataclass(frozen=True)
+class PlanSource:
+    """What a plan's page is made from: the plan, its card and the focal point it names.
+
+    The sections are the plan's answers rendered (see Renderer.plan_page): made only to
+    write the page, while its key hashes this.
+    """
+
+    plan: Plan
+    card: tuple[CardRow, ...]
+    focal_point: str
+    related: tuple[Link, ...] = ()  # each related document's link, with the reason as its note
+    facts: tuple[tuple[str, tuple[str, ...]], ...] = ()  # an experiment's own metadata
+
+
+@dataclass(frozen=True)
 class PlanPage:
     """What plan.html needs."""
 
@@ -115,7 +131,7 @@ class TermPage:
     """What term.html needs."""
 
     spec: TaxonomySpec
-    term: Term
+    name: str
     rows: tuple[PlanRow, ...]
 
 
@@ -137,13 +153,28 @@ class HomePage:
     newest: tuple[PlanRow, ...]
 
 
+@dataclass(frozen=True)
+class Page:
+    """A page to write: its template, path and title, and what it is made from.
+
+    This is all a template is given, with the config and the navigation, which follow
+    from the config and the path: the page's key hashes it (see routes.py).
+    """
+
+    template: str
+    path: str
+    title: str
+    context: PlanSource | TermPage | TaxonomyIndexPage | HomePage | ExperimentsPage | None = None
+    absolute_links: bool = False
+
+
 class Renderer:
     """One Jinja environment and one markdown parser, made once per process."""
 
     def __init__(self, templates: Path, config: Config, site: Site) -> None:
         self.config = config
         self.site = site
-        self.markdown = AnswerMarkdown()
+        self.templates = templates
         self.answers: dict[str, Rendered] = {}  # by text: many plans give the same answer
         self._rows: dict[str, PlanRow] = {}  # by source path
         self._term_links: dict[tuple[str, str], Link] = {}  # by taxonomy key and slug
@@ -152,11 +183,19 @@ class Renderer:
         # The experiments' link hangs on the config, which every page's key covers.
         experiments = (Link("Experiments", urls.EXPERIMENTS_INDEX),) if EXPERIMENT in config.types else ()
         self.nav = experiments + tuple(
-            Link(spec.plural, urls.taxonomy_index_path(spec.folder))
-            for spec in TAXONOMIES
-            if spec.key in NAV_TAXONOMIES
+            Link(spec.plural, spec.index_path) for spec in TAXONOMIES if spec.key in NAV_TAXONOMIES
         )
         self._navs: dict[str, tuple[NavLink, ...]] = {}  # by the folder of the page shown
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        """Return the Jinja environment, made on first use: making keys needs none."""
+        return make_environment(self.templates)
+
+    @cached_property
+    def markdown(self) -> AnswerMarkdown:
+        """Return the parser of answers, made on first use."""
+        return AnswerMarkdown()
 
     def page(
         self, template: str, page_path: str, title: str, absolute_links: bool = False, **context: Any
@@ -178,6 +217,43 @@ class Renderer:
         )
         return html.encode("utf-8")
 
+    def source(self, kind: str, subject: tuple[str, ...]) -> Page:
+        """Return what the page of a route is made from: both its bytes and its key come from it."""
+        if kind in ("plan", "experiment"):
+            return self.plan_source(self.site.plans[int(subject[0])])
+        if kind == "experiments":
+            return self.experiments_source()
+        if kind == "term":
+            taxonomy = self.site.taxonomies[subject[0]]
+            return self.term_source(taxonomy.spec, taxonomy.terms[subject[1]])
+        if kind == "index":
+            return self.index_source(self.site.taxonomies[subject[0]].spec, subject[1] == "True")
+        if kind == "home":
+            return self.home_source()
+        if kind == "not-found":
+            return Page("404.html", urls.NOT_FOUND, "Page not found", absolute_links=True)
+        if kind == "search":
+            return Page("search.html", urls.SEARCH, "Search")
+        raise ValueError(f"no page of kind {kind!r}")
+
+    def render(self, page: Page) -> tuple[bytes, list[Problem]]:
+        """Render a page, with the problems found in a plan's answers."""
+        problems: list[Problem] = []
+        context: object = page.context
+        if isinstance(page.context, PlanSource):
+            source = page.context
+            plan = source.plan
+            sections = tuple(self._section(plan, section, problems) for section in plan.sections)
+            shown = tuple(section for section in sections if section.entries or section.partners)
+            if plan.is_experiment:
+                context = ExperimentPage(
+                    plan, source.card, source.facts, shown, source.focal_point, source.related
+                )
+            else:
+                context = PlanPage(plan, source.card, shown, source.focal_point, source.related)
+        data = self.page(page.template, page.path, page.title, page.absolute_links, page=context)
+        return data, problems
+
     def nav_of(self, page_path: str) -> tuple[NavLink, ...]:
         """Return the navigation of a page: the link to its own section is current (made
         once per folder: every page of a folder has the same)."""
@@ -192,13 +268,15 @@ class Renderer:
 
     def plan_page(self, plan: Plan) -> tuple[bytes, list[Problem]]:
         """Render a plan's page, with the problems found in its answers."""
-        problems: list[Problem] = []
-        sections = tuple(self._section(plan, section, problems) for section in plan.sections)
-        shown = tuple(section for section in sections if section.entries or section.partners)
+        return self.render(self.plan_source(plan))
+
+    def plan_source(self, plan: Plan) -> Page:
+        """Return what a plan's page is made from."""
         focal_point = publish_focal_point(plan.focal_point, self.config.focal_points)
-        page = PlanPage(plan, self._card(plan), shown, focal_point, self._related(plan))
-        path = urls.document_path(plan.type, plan.slug)
-        return self.page("plan.html", path, plan.title, page=page), problems
+        facts = experiment_facts(plan) if plan.is_experiment else ()
+        source = PlanSource(plan, self._card(plan), focal_point, self._related(plan), facts)
+        template = "experiment.html" if plan.is_experiment else "plan.html"
+        return Page(template, urls.document_path(plan.type, plan.slug), plan.title, source)
 
     def _related(self, plan: Plan) -> tuple[Link, ...]:
         """Return each related document's link, with the reason as its note."""
@@ -207,47 +285,41 @@ class Renderer:
             for item in self.site.related.get(plan.source_path, ())
         )
 
-    def experiment_page(self, plan: Plan) -> tuple[bytes, list[Problem]]:
-        """Render an experiment's page, with the problems found in its answers."""
-        problems: list[Problem] = []
-        sections = tuple(self._section(plan, section, problems) for section in plan.sections)
-        shown = tuple(section for section in sections if section.entries or section.partners)
-        focal_point = publish_focal_point(plan.focal_point, self.config.focal_points)
-        facts = experiment_facts(plan)
-        page = ExperimentPage(plan, self._card(plan), facts, shown, focal_point, self._related(plan))
-        path = urls.experiment_path(plan.slug)
-        return self.page("experiment.html", path, plan.title, page=page), problems
-
-    def experiments_index(self) -> bytes:
-        """Render the list of every experiment, newest first."""
+    def experiments_source(self) -> Page:
+        """Return what the list of every experiment, newest first, is made from."""
         rows = tuple(self.plan_row(plan) for plan in self.newest_first(self.site.experiments))
-        return self.page(
-            "experiments.html", urls.EXPERIMENTS_INDEX, "Experiments", page=ExperimentsPage(rows)
-        )
+        return Page("experiments.html", urls.EXPERIMENTS_INDEX, "Experiments", ExperimentsPage(rows))
 
     def term_page(self, spec: TaxonomySpec, term: Term) -> bytes:
         """Render the page of one term with every plan it holds."""
+        return self.render(self.term_source(spec, term))[0]
+
+    def term_source(self, spec: TaxonomySpec, term: Term) -> Page:
+        """Return what the page of one term is made from."""
         rows = tuple(self.plan_row(plan) for plan in self.newest_first(term.plans))
-        page = TermPage(spec, term, rows)
-        path = urls.term_path(spec.folder, term.slug)
-        return self.page("term.html", path, f"{term.name} — {spec.singular}", page=page)
+        return Page("term.html", term.path, f"{term.name} — {spec.singular}", TermPage(spec, term.name, rows))
 
     def taxonomy_index(self, spec: TaxonomySpec, by_count: bool) -> bytes:
         """Render the list of every term of a taxonomy, by name or by count."""
+        return self.render(self.index_source(spec, by_count))[0]
+
+    def index_source(self, spec: TaxonomySpec, by_count: bool) -> Page:
+        """Return what the list of every term of a taxonomy is made from."""
         terms = list(self.site.taxonomies[spec.key].terms.values())
         if by_count:
             terms.sort(key=lambda term: (-len(term.plans), term.name.lower(), term.slug))
         else:
             terms.sort(key=lambda term: (term.name.lower(), term.slug))
-        rows = tuple(
-            Link(term.name, urls.term_path(spec.folder, term.slug), str(len(term.plans))) for term in terms
-        )
-        page = TaxonomyIndexPage(spec, rows, by_count)
+        rows = tuple(Link(term.name, term.path, str(len(term.plans))) for term in terms)
         path = urls.taxonomy_index_path(spec.folder, by_count)
-        return self.page("taxonomy_index.html", path, spec.plural, page=page)
+        return Page("taxonomy_index.html", path, spec.plural, TaxonomyIndexPage(spec, rows, by_count))
 
     def home(self) -> bytes:
         """Render the home page: what the portfolio holds and ways in."""
+        return self.render(self.home_source())[0]
+
+    def home_source(self) -> Page:
+        """Return what the home page is made from."""
         site = self.site
         experiments = len(site.experiments)
         counts = [Link("plans", urls.SEARCH, str(len(site.plans) - experiments))]
@@ -257,19 +329,16 @@ class Renderer:
         for spec in TAXONOMIES:
             terms = sorted(site.taxonomies[spec.key].terms.values(), key=lambda t: (-len(t.plans), t.slug))
             if spec.key in ("country", "methods", "year"):
-                index = urls.taxonomy_index_path(spec.folder)
-                counts.append(Link(spec.plural.lower(), index, str(len(terms))))
-            top = tuple(
-                Link(t.name, urls.term_path(spec.folder, t.slug), str(len(t.plans))) for t in terms[:12]
-            )
+                counts.append(Link(spec.plural.lower(), spec.index_path, str(len(terms))))
+            top = tuple(Link(t.name, t.path, str(len(t.plans))) for t in terms[:12])
             ways_in.append((spec, top))
         newest = tuple(self.plan_row(plan) for plan in self.newest_first(site.plans)[:10])
         page = HomePage(tuple(counts), tuple(ways_in), newest)
-        return self.page("home.html", urls.HOME, self.config.title, page=page)
+        return Page("home.html", urls.HOME, self.config.title, page)
 
     def not_found(self) -> bytes:
         """Render the page a web server shows for any missing address."""
-        return self.page("404.html", urls.NOT_FOUND, "Page not found", absolute_links=True)
+        return self.render(self.source("not-found", ()))[0]
 
     def plan_row(self, plan: Plan) -> PlanRow:
         """Return how a plan shows in a list (made once: a plan is in a dozen lists)."""
@@ -308,9 +377,7 @@ class Renderer:
         """Return the link to a term's page (made once: a term is on many plans' cards)."""
         link = self._term_links.get((spec.key, term.slug))
         if link is None:
-            link = self._term_links[spec.key, term.slug] = Link(
-                term.name, urls.term_path(spec.folder, term.slug)
-            )
+            link = self._term_links[spec.key, term.slug] = Link(term.name, term.path)
         return link
 
     def _section(self, plan: Plan, section: Any, problems: list[Problem]) -> RenderedSection:

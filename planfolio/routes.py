@@ -1,7 +1,8 @@
 """A route for every page: its output path, what it shows, and a key of its inputs.
 
 The key hashes everything the page's bytes depend on, so a build can reuse the
-page from the previous build when its key is unchanged.
+page from the previous build when its key is unchanged. A page's key is derived from
+what the page is rendered from, never listed beside it, so the two cannot drift.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ import hashlib
 from dataclasses import dataclass
 
 from . import urls
-from .model import Plan
-from .site import TAXONOMIES, Site
+from .canonical import Canonical
+from .render import Renderer
+from .site import TAXONOMIES
 
 
 @dataclass(frozen=True)
@@ -40,37 +42,30 @@ _TERM_COST = 1
 _INDEX_COST = 4
 
 
-def site_routes(site: Site, fingerprint: str, base_url: str, experiments: bool = True) -> list[Route]:
+def site_routes(renderer: Renderer, fingerprint: str, experiments: bool = True) -> list[Route]:
     """Return the route of every file the build makes, in output-path order; with
     `experiments` (the config holds them), the experiments' index.
 
-    The fingerprint covers the code, the templates and the config, base_url included.
+    The key of a page hashes what the renderer makes the page from (see Renderer.source)
+    and the fingerprint, which covers the code, the templates and the config.
     """
-    routes = [_plan_route(site, index, fingerprint) for index in range(len(site.plans))]
-    # What a list shows of each plan, hashed once: a plan is in a dozen lists.
-    summaries = {plan.source_path: _hash(*_plan_summary(plan)) for plan in site.plans}
+    site = renderer.site
+    canonical = Canonical()
+
+    def page(kind: str, subject: tuple[str, ...], cost: int = 2) -> Route:
+        source = renderer.source(kind, subject)
+        return Route(source.path, kind, subject, _hash(fingerprint, canonical.key(source)), cost)
+
+    routes = [
+        page("experiment" if plan.is_experiment else "plan", (str(index),), 2 + plan.answer_length // 2000)
+        for index, plan in enumerate(site.plans)
+    ]
     for spec in TAXONOMIES:
-        terms = site.taxonomies[spec.key].terms
-        for term in terms.values():
-            members = [summaries[plan.source_path] for plan in term.plans]
-            key = _hash(fingerprint, spec.key, term.slug, term.name, *members)
-            path = urls.term_path(spec.folder, term.slug)
-            routes.append(Route(path, "term", (spec.key, term.slug), key, _TERM_COST))
-        listing = [text for term in terms.values() for text in (term.slug, term.name, str(len(term.plans)))]
-        for by_count in (False, True):
-            path = urls.taxonomy_index_path(spec.folder, by_count)
-            key = _hash(fingerprint, path, *listing)
-            routes.append(Route(path, "index", (spec.key, str(by_count)), key, _INDEX_COST))
-    everything = [summaries[plan.source_path] for plan in site.plans]
-    counts = [f"{key}:{len(taxonomy.terms)}" for key, taxonomy in site.taxonomies.items()]
-    home_key = _hash(fingerprint, "home", *counts, *everything)
-    routes.append(Route(urls.HOME, "home", (), home_key))
+        routes += [page("term", (spec.key, slug), _TERM_COST) for slug in site.taxonomies[spec.key].terms]
+        routes += [page("index", (spec.key, str(by_count)), _INDEX_COST) for by_count in (False, True)]
+    routes += [page("home", ()), page("search", ()), page("not-found", ())]
     if experiments:  # the config, which the fingerprint covers, decides: every page links to it
-        listed = [summaries[plan.source_path] for plan in site.experiments]
-        key = _hash(fingerprint, "experiments", *listed)
-        routes.append(Route(urls.EXPERIMENTS_INDEX, "experiments", (), key, _INDEX_COST))
-    routes.append(Route(urls.SEARCH, "search", (), _hash(fingerprint, "search")))
-    routes.append(Route(urls.NOT_FOUND, "not-found", (), _hash(fingerprint, "404")))
+        routes.append(page("experiments", (), _INDEX_COST))
     plans = [text for plan in site.plans for text in (plan.slug, plan.source_path, plan.digest)]
     indexed = _hash(fingerprint, *plans)
     # Costs from timing each kind on the real corpus (see bench/profile.py): the full JSON
@@ -80,7 +75,7 @@ def site_routes(site: Site, fingerprint: str, base_url: str, experiments: bool =
     routes.append(Route(urls.SEARCH_INDEX, "search-index", (), indexed, 4 * count // 3, scripts))
     routes.append(Route(urls.SEARCH_JSON, "search-json", (), indexed, 3 * count // 2))
     routes.append(Route(urls.PLANS_JSON, "data", (), indexed, count // 8, (urls.PLANS_CSV,)))
-    routes.append(_publishing_route(routes, indexed, base_url))
+    routes.append(_publishing_route(routes, indexed, renderer.config.base_url))
     return sorted(routes, key=lambda route: route.path)
 
 
@@ -89,37 +84,6 @@ def _publishing_route(routes: list[Route], indexed: str, base_url: str) -> Route
     pages = tuple(sorted(route.path for route in routes if route.path.endswith(".html")))
     also = (urls.NO_JEKYLL, urls.SITEMAP, urls.FEED) if base_url else (urls.NO_JEKYLL,)
     return Route(urls.ROBOTS, "publishing", pages, _hash(indexed, *pages), 1, also)
-
-
-def _plan_route(site: Site, index: int, fingerprint: str) -> Route:
-    plan = site.plans[index]
-    # The card: every term the plan carries, as its page links and names it.
-    card = [fingerprint, plan.source_path, plan.digest, plan.slug]
-    for terms in site.carried[plan.source_path].values():
-        card.append(str(len(terms)))
-        card += [text for term in terms for text in (term.slug, term.name)]
-    # The related documents: each one's link, title and reason, which other plans' edits change.
-    related = site.related.get(plan.source_path, ())
-    card.append(str(len(related)))
-    card += [text for item in related for text in (item.plan.type, item.plan.slug, item.plan.title)]
-    card += [item.reason for item in related]
-    key = _hash(*card)
-    cost = 2 + plan.answer_length // 2000
-    kind = "experiment" if plan.is_experiment else "plan"
-    return Route(urls.document_path(plan.type, plan.slug), kind, (str(index),), key, cost)
-
-
-def _plan_summary(plan: Plan) -> tuple[str, ...]:
-    """Return what a list shows of a plan."""
-    return (
-        plan.slug,
-        plan.type,
-        plan.title,
-        str(plan.year or ""),
-        plan.country,
-        str(len(plan.methods)),
-        *plan.methods,
-    )
 
 
 def _hash(*texts: str) -> str:

@@ -10,8 +10,6 @@ themselves come from `lunr_index`.
 from __future__ import annotations
 
 import gzip
-import html
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,22 +26,16 @@ from .lunr_index import (
 )
 from .model import Plan
 from .privacy import publish_text
+from .site import TermNames, build_site, plan_values, term_names
+from .slugs import slugify
 from .stemmer import TermCache, splits_alike
+from .summary import LINE_MARK, plan_summary, without_markup
 from .urls import SEARCH_FULLTEXT, SEARCH_INDEX, SEARCH_JSON, document_path
 
 #: Global variable that the page's script files fill in.
 GLOBAL_NAME = "PLANFOLIO_SEARCH"
-SUMMARY_LENGTH = 200
-
-_TWEET = re.compile(r"short\W+tweet\W+summary", re.I)
-_CHALLENGE = re.compile(r"challenge statement\s*:", re.I)
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_TAG = re.compile(r"<[^>]*>")
-_URL = re.compile(r"(?:\bhttps?://|\bwww\.)\S+", re.I)
-_EMPHASIS = re.compile(r"\*\*|__|\*|`")
-_LINE_MARK = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|>[ \t]?|[-+][ \t])", re.M)
-
+#: The taxonomies a result names, and the search page filters by (with the year).
+RESULT_TAXONOMIES = ("country", "methods")
 
 #: Fields of the small index the page loads first.
 BRIEF_FIELDS = (
@@ -87,15 +79,21 @@ def build_search_files(plans: Sequence[Plan], policy: str = "hide") -> dict[str,
     cache = TermCache()
     analysed = {plan.source_path: analyse_plan(plan, policy, cache) for plan in plans}
     corpus = search_corpus(plans, analysed)
-    return search_scripts(corpus, analysed) | search_json(corpus, analysed)
+    names = term_names(build_site(list(plans), []))
+    return search_scripts(corpus, analysed, names) | search_json(corpus, analysed, names)
 
 
-def search_scripts(corpus: SearchCorpus, analysed: Mapping[str, PlanSearch]) -> dict[str, bytes]:
-    """Return the two scripts the search page loads, from search_corpus and every plan analysed."""
+def search_scripts(
+    corpus: SearchCorpus, analysed: Mapping[str, PlanSearch], names: TermNames
+) -> dict[str, bytes]:
+    """Return the two scripts the search page loads, from search_corpus, every plan analysed
+    and the names of the site's terms."""
     ordered, gathered = corpus
     brief = {
         "index": packed_index(gathered, BRIEF_FIELDS),
-        "documents": _results(ordered, analysed),
+        "documents": _results(ordered, analysed, names),
+        # The filters' values: the site's terms by slug, so that spellings of one term are one.
+        "terms": {key: names[key] for key in RESULT_TAXONOMIES},
         # The page parses a query's field names against the full index from the start.
         "fulltextFields": [field.name for field in FULL_FIELDS],
     }
@@ -105,11 +103,13 @@ def search_scripts(corpus: SearchCorpus, analysed: Mapping[str, PlanSearch]) -> 
     }
 
 
-def search_json(corpus: SearchCorpus, analysed: Mapping[str, PlanSearch]) -> dict[str, bytes]:
-    """Return lunr.js's serialised full index with the result table, from search_corpus and
-    every plan analysed."""
+def search_json(
+    corpus: SearchCorpus, analysed: Mapping[str, PlanSearch], names: TermNames
+) -> dict[str, bytes]:
+    """Return lunr.js's serialised full index with the result table, from search_corpus,
+    every plan analysed and the names of the site's terms."""
     ordered, gathered = corpus
-    return {SEARCH_JSON: lunr_index_json(gathered, {"documents": _results(ordered, analysed)})}
+    return {SEARCH_JSON: lunr_index_json(gathered, {"documents": _results(ordered, analysed, names)})}
 
 
 def search_corpus(plans: Sequence[Plan], analysed: Mapping[str, PlanSearch]) -> SearchCorpus:
@@ -118,8 +118,10 @@ def search_corpus(plans: Sequence[Plan], analysed: Mapping[str, PlanSearch]) -> 
     return ordered, gather([analysed[plan.source_path].terms for plan in ordered], FULL_FIELDS)
 
 
-def _results(ordered: list[Plan], analysed: Mapping[str, PlanSearch]) -> list[dict[str, Any]]:
-    return [result_entry(plan, analysed[plan.source_path].summary) for plan in ordered]
+def _results(
+    ordered: list[Plan], analysed: Mapping[str, PlanSearch], names: TermNames
+) -> list[dict[str, Any]]:
+    return [result_entry(plan, analysed[plan.source_path].summary, names) for plan in ordered]
 
 
 def plan_document(plan: Plan, policy: str = "hide") -> dict[str, str]:
@@ -136,28 +138,11 @@ def plan_document(plan: Plan, policy: str = "hide") -> dict[str, str]:
         "sdgs": "\n".join(plan.sdgs),
         "themes": "\n".join(plan.thematic_areas),
         "partners": "\n".join(p.name for p in plan.partners),
-        "summary": publish_text(plan_summary(plan), policy),
+        "summary": plan_summary(plan, policy),
         "year": "" if plan.year is None else str(plan.year),
         "text": "\n".join([answer_words(answer) for answer in answers] + partners),
         "type": plan.type,
     }
-
-
-def plan_summary(plan: Plan) -> str:
-    """Return a plan's short summary: its tweet, else its challenge, else its first answer."""
-    answered = [entry for section in plan.sections for entry in section.answered]
-    for pattern in (_TWEET, _CHALLENGE):
-        texts = (plain_text(entry.answer) for entry in answered if pattern.match(entry.question))
-        chosen = next((text for text in texts if text), None)
-        if chosen is not None:
-            return shorten(chosen)
-    texts = (plain_text(entry.answer) for entry in answered)
-    return shorten(next((text for text in texts if text), ""))
-
-
-def plain_text(markdown: str) -> str:
-    """Return the words of a markdown answer: no markup, tags, link targets or URLs."""
-    return " ".join(_LINE_MARK.sub("", _without_markup(markdown)).split())
 
 
 def answer_words(markdown: str) -> str:
@@ -167,42 +152,31 @@ def answer_words(markdown: str) -> str:
     tokenizer would split and trim them away alike, which spares the search fields of
     every answer two passes over its text.
     """
-    text = _without_markup(markdown)
-    return text if splits_alike(text) else " ".join(_LINE_MARK.sub("", text).split())
+    text = without_markup(markdown)
+    return text if splits_alike(text) else " ".join(LINE_MARK.sub("", text).split())
 
 
-def _without_markup(markdown: str) -> str:
-    text = markdown
-    if "](" in text:
-        text = _LINK.sub(r"\1", _IMAGE.sub(r"\1", text))
-    if "<" in text:
-        text = _TAG.sub(" ", text)
-    text = html.unescape(text)
-    # (Any "www." in any case ends in "w." or "W.", which spares lower-casing most texts.)
-    if "://" in text or (("w." in text or "W." in text) and "www." in text.lower()):
-        text = _URL.sub(" ", text)
-    return _EMPHASIS.sub("", text) if "*" in text or "_" in text or "`" in text else text
+def result_entry(plan: Plan, summary: str, names: TermNames) -> dict[str, Any]:
+    """Return what the page shows of one search result; its url is relative to the site root.
 
-
-def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
-    """Cut text at a word boundary to at most `limit` characters, marking the cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
-    return cut.rstrip(" ,;:.-") + "…"
-
-
-def result_entry(plan: Plan, summary: str) -> dict[str, Any]:
-    """Return what the page shows of one search result; its url is relative to the site root."""
+    Its country and methods are named as the site's pages name them.
+    """
+    countries = _named(names["country"], plan_values(plan, "country"))
     return {
         "title": plan.title,
         "url": document_path(plan.type, plan.slug),
-        "country": plan.country,
+        "country": countries[0] if countries else "",
         "year": plan.year,
-        "methods": list(plan.methods),
+        "methods": _named(names["methods"], plan.methods),
         "type": plan.type,
         "summary": summary,
     }
+
+
+def _named(names: dict[str, str], values: Sequence[str]) -> list[str]:
+    """Return the site's names of the terms of some values, each once, in their order."""
+    found = (names.get(slugify(value)) for value in values)
+    return list(dict.fromkeys(name for name in found if name))
 
 
 def gzipped_size(data: bytes) -> int:

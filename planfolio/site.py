@@ -23,6 +23,16 @@ class TaxonomySpec:
     singular: str
     plural: str
 
+    @property
+    def index_path(self) -> str:
+        """Return the output path of the list of its terms by name."""
+        return urls.taxonomy_index_path(self.folder)
+
+    @property
+    def by_count_path(self) -> str:
+        """Return the output path of the list of its terms by number of plans."""
+        return urls.taxonomy_index_path(self.folder, by_count=True)
+
 
 TAXONOMIES: tuple[TaxonomySpec, ...] = (
     TaxonomySpec("country", "countries", "Country", "Countries"),
@@ -36,10 +46,11 @@ TAXONOMIES: tuple[TaxonomySpec, ...] = (
 
 @dataclass(frozen=True)
 class Term:
-    """One term of a taxonomy: its slug, the name shown, and its plans."""
+    """One term of a taxonomy: its slug, the name shown, its page's path, and its plans."""
 
     slug: str
     name: str
+    path: str
     plans: tuple[Plan, ...]
     spellings: tuple[str, ...] = ()
 
@@ -76,6 +87,15 @@ class Site:
         return self.carried[plan.source_path][key]
 
 
+#: The name of every term, per taxonomy key, by slug.
+TermNames = dict[str, dict[str, str]]
+
+
+def term_names(site: Site) -> TermNames:
+    """Return the name the site shows for every term, per taxonomy key, by slug."""
+    return {key: {slug: term.name for slug, term in t.terms.items()} for key, t in site.taxonomies.items()}
+
+
 def newest_first(plan: Plan) -> tuple[int, str, str]:
     """Return the sort key that lists plans newest year first, then by title."""
     return (-(plan.year or 0), plan.title.lower(), plan.slug)
@@ -97,7 +117,7 @@ def build_site(plans: list[Plan], problems: list[Problem], left_out: tuple[str, 
     taxonomies = {key: taxonomy for key, (taxonomy, _) in gathered.items()}
     by_value = {key: terms for key, (_, terms) in gathered.items()}
     carried = {plan.source_path: _carried_terms(plan, by_value) for plan in named}
-    return Site(named, taxonomies, tuple(problems), carried, left_out)
+    return Site(named, taxonomies, tuple(problems), carried, left_out=left_out)
 
 
 def _carried_terms(plan: Plan, by_value: dict[str, dict[str, Term]]) -> dict[str, tuple[Term, ...]]:
@@ -138,34 +158,40 @@ def _gather_terms(
     A term whose slug the site keeps for a page of its own gets another page name.
     """
     members: defaultdict[str, dict[str, Plan]] = defaultdict(dict)
-    spellings: defaultdict[str, dict[str, int]] = defaultdict(dict)
-    first_use: dict[str, str] = {}
+    spellings: defaultdict[str, dict[str, list[str]]] = defaultdict(dict)  # the files using each
     for plan in plans:
         for value in plan_values(plan, spec.key):
             slug = slugify(value)
             if not slug:
                 continue  # reported with its line when the plan was read
-            counts = spellings[slug]
-            counts[value] = counts.get(value, 0) + 1
-            first_use.setdefault(value, plan.source_path)
+            spellings[slug].setdefault(value, []).append(plan.source_path)
             members[slug][plan.source_path] = plan
     reserved = urls.reserved_names(spec.folder)
     page_names = unique_slugs([(slug, slug) for slug in members], reserved)
     by_value = {}
     for slug in sorted(members):
-        counts = spellings[slug]
-        # The most used spelling names the term; ties go to the first in sort order.
-        name = sorted(counts, key=lambda value: (-counts[value], value))[0]
+        users = spellings[slug]
         page = urls.term_path(spec.folder, page_names[slug])
-        for variant in sorted(set(counts) - {name}):
-            message = (
-                f"{spec.key}: {variant!r} is listed under {name!r}, the spelling most plans use (page {page})"
-            )
-            problems.append(Problem(first_use[variant], None, message, "warning", "spelling"))
+        # The most used spelling names the term; among those used as often, the tidiest.
+        name = min(users, key=lambda value: (-len(users[value]), untidiness(value), value))
+        for variant in sorted(set(users) - {name}):
+            why = "the tidiest of the spellings most plans use"
+            if len(users[variant]) < len(users[name]):
+                why = "the spelling most plans use"
+            message = f"{spec.key}: {variant!r} is listed under {name!r}, {why} (page {page})"
+            problems += [Problem(user, None, message, "warning", "spelling") for user in users[variant]]
         if slug in reserved:
             taken = urls.term_path(spec.folder, slug)
             message = f"{spec.key}: {name!r} would take the page {taken}, the site's own; its page is {page}"
-            problems.append(Problem(first_use[name], None, message, "warning", "page-name"))
-        by_value[slug] = Term(page_names[slug], name, tuple(members[slug].values()), tuple(sorted(counts)))
+            problems.append(Problem(users[name][0], None, message, "warning", "page-name"))
+        by_value[slug] = Term(
+            page_names[slug], name, page, tuple(members[slug].values()), tuple(sorted(users))
+        )
     terms = {term.slug: term for term in sorted(by_value.values(), key=lambda term: term.slug)}
     return Taxonomy(spec, terms), by_value
+
+
+def untidiness(name: str) -> tuple[int, bool]:
+    """Return how untidy a spelling is, for ties: its marks ("&", "-", ","), then whether it
+    is all capitals."""
+    return sum(not (char.isalnum() or char == " ") for char in name), name.isupper()

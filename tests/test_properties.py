@@ -25,9 +25,10 @@ from planfolio.markdown import (
     sanitise,
 )
 from planfolio.parse import parse_plan, parse_plan_bytes
-from planfolio.search import answer_words, plain_text
+from planfolio.search import answer_words
 from planfolio.site import build_site
 from planfolio.slugs import slugify
+from planfolio.summary import plain_text
 
 from sitecheck import unsafe_markup
 

@@ -39,43 +39,56 @@
   function typeName (type) { return app.getAttribute('data-type-' + type) || type }
   var mixedTypes = documents.some(function (doc) { return doc.type !== documents[0].type })
 
+  // Each filter's values are the site's terms, by slug (data.terms), as its pages are:
+  // spellings of one term are one value. Years and types are their own keys.
+  var terms = data.terms || {}
   var FACETS = [
-    { param: 'type', legend: 'Type', plural: 'types', byCount: true, mixedOnly: true, values: function (doc) { return doc.type ? [typeName(doc.type)] : [] } },
-    { param: 'country', legend: 'Country', plural: 'countries', byCount: true, values: function (doc) { return doc.country ? [doc.country] : [] } },
-    { param: 'method', legend: 'Method', plural: 'methods', byCount: true, values: function (doc) { return doc.methods } },
-    { param: 'year', legend: 'Year', plural: 'years', byCount: false, values: function (doc) { return doc.year == null ? [] : [String(doc.year)] } }
+    { param: 'type', legend: 'Type', plural: 'types', byCount: true, mixedOnly: true, names: null, values: function (doc) { return doc.type ? [typeName(doc.type)] : [] } },
+    { param: 'country', legend: 'Country', plural: 'countries', byCount: true, names: terms.country, values: function (doc) { return doc.country ? [doc.country] : [] } },
+    { param: 'method', legend: 'Method', plural: 'methods', byCount: true, names: terms.methods, values: function (doc) { return doc.methods } },
+    { param: 'year', legend: 'Year', plural: 'years', byCount: false, names: null, values: function (doc) { return doc.year == null ? [] : [String(doc.year)] } }
   ]
 
-  // ---------- Facet values: spelling variants share one key ----------
+  // ---------- Facet values: the site's terms ----------
 
   function valueKey (value) {
-    return tools.foldAccents(String(value)).toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()
+    return tools.foldAccents(String(value)).toLowerCase().replace(/&/g, ' and ').replace(/[^a-z0-9]+/g, ' ').trim()
   }
 
-  // Per facet, per document: its value keys; per facet: the most used spelling of each key.
-  var docKeys = FACETS.map(function () { return [] })
-  var labels = FACETS.map(function (facet, f) {
-    var spellings = {}
-    documents.forEach(function (doc, ref) {
+  // Per facet: the name of each key; the key of each name, and of each name folded (for
+  // addresses written by hand); per facet, per document: its keys.
+  var labels = FACETS.map(function (facet) { return {} })
+  var keyOfName = FACETS.map(function (facet) { return {} })
+  var keyOfFolded = FACETS.map(function (facet) { return {} })
+  FACETS.forEach(function (facet, f) {
+    Object.keys(facet.names || {}).forEach(function (slug) {
+      var name = facet.names[slug]
+      labels[f][slug] = name
+      keyOfName[f][name] = slug
+      keyOfFolded[f][valueKey(name)] = slug
+    })
+  })
+  var docKeys = FACETS.map(function (facet, f) {
+    return documents.map(function (doc) {
       var keys = []
       facet.values(doc).forEach(function (value) {
-        var key = valueKey(value)
-        if (!key || keys.indexOf(key) !== -1) return
+        var key = facet.names ? keyOfName[f][value] : value
+        if (key == null || keys.indexOf(key) !== -1) return
+        if (!facet.names) labels[f][key] = value
         keys.push(key)
-        var counts = spellings[key] || (spellings[key] = {})
-        counts[value] = (counts[value] || 0) + 1
       })
-      docKeys[f][ref] = keys
+      return keys
     })
-    var chosen = {}
-    Object.keys(spellings).forEach(function (key) {
-      var counts = spellings[key]
-      chosen[key] = Object.keys(counts).sort(function (a, b) {
-        return counts[b] - counts[a] || (a < b ? -1 : a > b ? 1 : 0)
-      })[0]
-    })
-    return chosen
   })
+
+  // The key of a value given in the address: a term's name or slug, or a year.
+  function keyOfValue (f, value) {
+    if (Object.prototype.hasOwnProperty.call(labels[f], value)) return value
+    if (Object.prototype.hasOwnProperty.call(keyOfName[f], value)) return keyOfName[f][value]
+    var folded = valueKey(value)
+    if (Object.prototype.hasOwnProperty.call(keyOfFolded[f], folded)) return keyOfFolded[f][folded]
+    return folded
+  }
 
   // ---------- State and the URL ----------
 
@@ -86,10 +99,10 @@
       var keys = []
       var extra = {}
       params.getAll(facet.param).forEach(function (value) {
-        var key = valueKey(value)
+        var key = keyOfValue(f, value)
         if (!key || keys.indexOf(key) !== -1) return
         keys.push(key)
-        if (!(key in labels[f])) extra[key] = value // a value no plan has: shown as given
+        if (!Object.prototype.hasOwnProperty.call(labels[f], key)) extra[key] = value // no plan has it: shown as given
       })
       state.selected.push(keys)
       state.labels.push(extra)

@@ -1,0 +1,65 @@
+"""A plan's summary: one short plain text, the same in search results and in the feed."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from .model import Plan
+from .privacy import publish_text
+
+SUMMARY_LENGTH = 200
+
+_TWEET = re.compile(r"short\W+tweet\W+summary", re.I)
+_CHALLENGE = re.compile(r"challenge statement\s*:", re.I)
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"<[^>]*>")
+_URL = re.compile(r"(?:\bhttps?://|\bwww\.)\S+", re.I)
+_EMPHASIS = re.compile(r"\*\*|__|\*|`")
+#: The marks that start a line of markdown: headings, quotes, list items.
+LINE_MARK = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|>[ \t]?|[-+][ \t])", re.M)
+
+
+def plan_summary(plan: Plan, policy: str = "hide") -> str:
+    """Return a plan's summary: its tweet, else its challenge, else its first answer, as
+    plain text of at most SUMMARY_LENGTH characters, e-mail addresses published by policy."""
+    return publish_text(_summary(plan), policy)
+
+
+def _summary(plan: Plan) -> str:
+    answered = [entry for section in plan.sections for entry in section.answered]
+    for pattern in (_TWEET, _CHALLENGE):
+        texts = (plain_text(entry.answer) for entry in answered if pattern.match(entry.question))
+        chosen = next((text for text in texts if text), None)
+        if chosen is not None:
+            return shorten(chosen)
+    texts = (plain_text(entry.answer) for entry in answered)
+    return shorten(next((text for text in texts if text), ""))
+
+
+def plain_text(markdown: str) -> str:
+    """Return the words of a markdown answer: no markup, tags, link targets or URLs."""
+    return " ".join(LINE_MARK.sub("", without_markup(markdown)).split())
+
+
+def without_markup(markdown: str) -> str:
+    """Return markdown without links' targets, tags, entities, URLs and emphasis marks."""
+    text = markdown
+    if "](" in text:
+        text = _LINK.sub(r"\1", _IMAGE.sub(r"\1", text))
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    text = html.unescape(text)
+    # (Any "www." in any case ends in "w." or "W.", which spares lower-casing most texts.)
+    if "://" in text or (("w." in text or "W." in text) and "www." in text.lower()):
+        text = _URL.sub(" ", text)
+    return _EMPHASIS.sub("", text) if "*" in text or "_" in text or "`" in text else text
+
+
+def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
+    """Cut text at a word boundary to at most `limit` characters, marking the cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,;:.-") + "…"

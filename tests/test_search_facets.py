@@ -1,0 +1,88 @@
+"""The search page's filters are the site's terms: spellings of one term are one filter."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+from search_browser import SearchPage, find_chromium
+
+from planfolio.config import Config
+from planfolio.pipeline import build, read_site
+
+from browser import CHROMIUM_ARGS
+from conftest import plan_text, write_plans
+
+PLANS = {
+    "a.md": plan_text(
+        "Alpha", {"country": "Kenya", "year": "2022", "methods": ["Data & analytics", "Mapping"]}
+    ),
+    "b.md": plan_text("Beta", {"country": "KENYA", "year": "2023", "methods": ["data and analytics"]}),
+    "c.md": plan_text("Gamma", {"country": "Chad", "year": "2023", "methods": ["Data and analytics"]}),
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build three plans that spell one method and one country in several ways."""
+    root = tmp_path_factory.mktemp("facets")
+    build(write_plans(root / "plans", PLANS), root / "site", Config(), None)
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Launch Debian's Chromium once for this module, or skip when there is none."""
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium), so the search page cannot be run")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def tab(browser: Browser, site: Path) -> Iterator[SearchPage]:
+    """Open a tab on the site from file://."""
+    opened = SearchPage(browser, site.as_uri() + "/")
+    yield opened
+    opened.close()
+
+
+def site_terms(site: Path, key: str) -> dict[str, int]:
+    """Return each term's name with its number of plans, as the site's term pages have them."""
+    built = read_site(site.parent / "plans")
+    return {term.name: len(term.plans) for term in built.taxonomies[key].terms.values()}
+
+
+def test_the_filters_are_the_sites_terms_with_their_counts(tab, site):
+    tab.open()
+    assert tab.facet("method") == site_terms(site, "methods")
+    assert tab.facet("country") == site_terms(site, "country")
+    assert len(tab.facet("method")) == 2  # three spellings of "data and analytics", and "Mapping"
+    assert tab.errors == []
+
+
+def test_the_results_name_terms_as_the_site_does(tab, site):
+    tab.open()
+    metas = tab.page.locator("li.result .result-meta").all_inner_texts()
+    countries = set(site_terms(site, "country"))
+    assert {meta.split(" · ")[0] for meta in metas} == countries
+    documents = json.loads((site / "search-index.json").read_text(encoding="utf-8"))["documents"]
+    assert {doc["country"] for doc in documents} == countries
+
+
+@pytest.mark.parametrize(
+    "written", ["data and analytics", "Data & analytics", "data-and-analytics", "DATA AND ANALYTICS"]
+)
+def test_an_address_names_a_filter_by_any_spelling_or_its_slug(tab, site, written):
+    tab.open(f"method={quote(written)}")
+    [name] = [name for name in site_terms(site, "methods") if name != "Mapping"]
+    box = tab.page.locator(f'.filters input[name="method"][value="{name}"]')
+    assert box.is_checked() and box.get_attribute("data-key") == "data-and-analytics"
+    assert tab.count() == 3

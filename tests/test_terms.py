@@ -1,0 +1,129 @@
+"""Term names: stray marks trimmed when read, ties of spellings to the tidiest, warnings on the files to fix."""
+
+import pytest
+
+from planfolio.metadata import term_name
+from planfolio.parse import parse_plan
+from planfolio.site import build_site
+
+
+def site_of(texts):
+    plans, problems = [], []
+    for path, text in texts.items():
+        plan, found = parse_plan(text, path)
+        plans.append(plan)
+        problems += found
+    return build_site(plans, problems)
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("transparency and accountability\\", "transparency and accountability"),
+        ("covid-19 , response", "covid-19, response"),
+        ("tracking data,", "tracking data"),
+        ("- exploratory study on solar power", "exploratory study on solar power"),
+        ("• mapping ;", "mapping"),
+        ("Climate Innovation.", "Climate Innovation"),
+        ("Elderly)", "Elderly"),
+        ("(youth", "youth"),
+        # Marks that belong to the name stay.
+        ("U.S.", "U.S."),
+        ("2. Zero hunger", "2. Zero hunger"),
+        ("persons (with disabilities)", "persons (with disabilities)"),
+        ("Data & analytics", "Data & analytics"),
+        ("C++", "C++"),
+        ("co-creation", "co-creation"),
+        # Nothing but marks: kept, and reported as naming no page.
+        ("?#", "?#"),
+        ("../../etc", "../../etc"),  # a path-like name is reported as written
+        (",", ""),
+    ],
+)
+def test_term_name_trims_stray_marks(written, name):
+    assert term_name(written) == name
+
+
+def test_terms_are_trimmed_when_read():
+    site = site_of({"a.md": "# A\n[[thematic_areas:tracking data,]]\n[[country:- Chad]]\n"})
+    plan = site.plans[0]
+    assert (plan.thematic_areas, plan.country) == (("tracking data",), "Chad")
+    assert site.taxonomies["thematic_areas"].terms["tracking-data"].name == "tracking data"
+    assert site.problems == ()  # a known country once trimmed, and one spelling
+
+
+def test_a_value_of_marks_only_is_reported_with_its_line():
+    site = site_of({"a.md": "# A\n[[methods:,]]\n"})
+    assert [str(p) for p in site.problems] == [
+        "a.md:2: error: methods: ',' has no letters or digits to name a page; left out"
+    ]
+
+
+@pytest.mark.parametrize("order", [("a.md", "b.md"), ("b.md", "a.md")])
+def test_among_spellings_used_as_often_the_tidier_names_the_term(order):
+    texts = {"a.md": "# A\n[[methods:Data & analytics]]\n", "b.md": "# B\n[[methods:data and analytics]]\n"}
+    site = site_of({path: texts[path] for path in order})
+    assert site.taxonomies["methods"].terms["data-and-analytics"].name == "data and analytics"
+
+
+def test_a_spelling_used_more_names_the_term_even_if_untidier():
+    texts = {
+        "a.md": "# A\n[[methods:Data & analytics]]\n",
+        "b.md": "# B\n[[methods:Data & analytics]]\n",
+        "c.md": "# C\n[[methods:data and analytics]]\n",
+    }
+    assert site_of(texts).taxonomies["methods"].terms["data-and-analytics"].name == "Data & analytics"
+
+
+def test_all_capitals_lose_a_tie():
+    texts = {"a.md": "# A\n[[country:KENYA]]\n", "b.md": "# B\n[[country:Kenya]]\n"}
+    assert site_of(texts).taxonomies["country"].terms["kenya"].name == "Kenya"
+
+
+def test_the_spelling_warning_is_on_every_file_that_uses_another_spelling():
+    texts = {
+        "a.md": "# A\n[[methods:Co-creation]]\n",
+        "b.md": "# B\n[[methods:co creation]]\n",
+        "c.md": "# C\n[[methods:Co-creation]]\n",
+        "d.md": "# D\n[[methods:Co-creation]]\n",
+        "e.md": "# E\n[[methods:co creation]]\n",
+        "f.md": "# F\n[[methods:CO-CREATION]]\n",
+    }
+    site = site_of(texts)
+    assert site.taxonomies["methods"].terms["co-creation"].name == "Co-creation"
+    assert sorted(str(p) for p in site.problems) == [
+        f"{path}: warning: methods: {spelling!r} is listed under 'Co-creation', the spelling most plans use"
+        " (page methods/co-creation.html)"
+        for path, spelling in [("b.md", "co creation"), ("e.md", "co creation"), ("f.md", "CO-CREATION")]
+    ]
+
+
+def test_a_tie_says_so_in_the_warning():
+    texts = {"a.md": "# A\n[[methods:Data & analytics]]\n", "b.md": "# B\n[[methods:data and analytics]]\n"}
+    assert [str(p) for p in site_of(texts).problems] == [
+        "a.md: warning: methods: 'Data & analytics' is listed under 'data and analytics',"
+        " the tidiest of the spellings most plans use (page methods/data-and-analytics.html)"
+    ]
+
+
+def test_terms_carry_the_path_of_their_page():
+    from planfolio import urls
+    from planfolio.site import TAXONOMIES
+
+    site = site_of({"a.md": "# A\n[[country:Chad]]\n[[methods:Co-creation]]\n[[year:2023]]\n"})
+    for spec in TAXONOMIES:
+        for term in site.taxonomies[spec.key].terms.values():
+            assert term.path == urls.term_path(spec.folder, term.slug)
+    assert site.taxonomies["methods"].terms["co-creation"].path == "methods/co-creation.html"
+    assert [spec.index_path for spec in TAXONOMIES[:1]] == ["countries/index.html"]
+    assert [spec.by_count_path for spec in TAXONOMIES[:1]] == ["countries/by-count.html"]
+
+
+def test_templates_build_no_paths():
+    import re
+
+    from conftest import PROJECT_ROOT
+
+    for template in (PROJECT_ROOT / "templates").glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"~\s*['\"]/|['\"]/?\S*\.html['\"]\s*~", text), template.name
