@@ -452,7 +452,7 @@ def _render_listing(renderer: Renderer, site: Site, route: Route) -> bytes:
         return renderer.home()
     if route.kind == "not-found":
         return renderer.not_found()
-    return renderer.page("search.html", route.path, "Search")
+    return renderer.search_page()
 
 
 def _reuse_pages(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from markupsafe import Markup
 
 from . import urls
 from .config import Config
+from .i18n import Interface, count_noun, interface, language_name, primary_language, site_text
 from .markdown import AnswerMarkdown, Rendered, render_answer
 from .model import Plan, Problem
 from .privacy import publish_focal_point, publish_partner, publish_text
@@ -74,6 +76,8 @@ class PlanPage:
     card: tuple[CardRow, ...]
     sections: tuple[RenderedSection, ...]
     focal_point: str
+    language: str  # the plan's language tag when it is not the site's, else ""
+    language_name: str  # that language's own name ("Français"), or ""
 
 
 @dataclass(frozen=True)
@@ -124,9 +128,13 @@ class Renderer:
         self._rows: dict[str, PlanRow] = {}  # by source path
         self._term_links: dict[tuple[str, str], Link] = {}  # by taxonomy key and slug
         self._places: dict[str, int] = {}  # each plan's place in the site's plans, newest first
-        self.env = make_environment(templates)
+        self.interface = interface(config.language)
+        self.env = make_environment(templates, self.interface)
+        _ = self.interface.gettext
+        self.site_title = site_text(config.title, Config.title, self.interface)
+        self.site_description = site_text(config.description, Config.description, self.interface)
         self.nav = tuple(
-            Link(spec.plural, urls.taxonomy_index_path(spec.folder))
+            Link(_(spec.plural), urls.taxonomy_index_path(spec.folder))
             for spec in TAXONOMIES
             if spec.key in NAV_TAXONOMIES
         )
@@ -145,6 +153,9 @@ class Renderer:
             page_path=page_path,
             page_title=title,
             config=self.config,
+            site_title=self.site_title,
+            site_description=self.site_description,
+            script_messages=self.interface.scripts,
             nav=self.nav_of(page_path),
             link_base=base_url if absolute_links else "",
             canonical_url="" if absolute_links else urls.absolute_url(base_url, page_path),
@@ -170,7 +181,9 @@ class Renderer:
         sections = tuple(self._section(plan, section, problems) for section in plan.sections)
         shown = tuple(section for section in sections if section.entries or section.partners)
         focal_point = publish_focal_point(plan.focal_point, self.config.focal_points)
-        page = PlanPage(plan, self._card(plan), shown, focal_point)
+        other = plan.language if plan.language != primary_language(self.config.language) else ""
+        name = language_name(other) if other else ""
+        page = PlanPage(plan, self._card(plan), shown, focal_point, other, name)
         return self.page("plan.html", urls.plan_path(plan.slug), plan.title, page=page), problems
 
     def term_page(self, spec: TaxonomySpec, term: Term) -> bytes:
@@ -178,7 +191,8 @@ class Renderer:
         rows = tuple(self.plan_row(plan) for plan in self.newest_first(term.plans))
         page = TermPage(spec, term, rows)
         path = urls.term_path(spec.folder, term.slug)
-        return self.page("term.html", path, f"{term.name} — {spec.singular}", page=page)
+        title = f"{term.name} — {self.interface.gettext(spec.singular)}"
+        return self.page("term.html", path, title, page=page)
 
     def taxonomy_index(self, spec: TaxonomySpec, by_count: bool) -> bytes:
         """Render the list of every term of a taxonomy, by name or by count."""
@@ -192,29 +206,36 @@ class Renderer:
         )
         page = TaxonomyIndexPage(spec, rows, by_count)
         path = urls.taxonomy_index_path(spec.folder, by_count)
-        return self.page("taxonomy_index.html", path, spec.plural, page=page)
+        return self.page("taxonomy_index.html", path, self.interface.gettext(spec.plural), page=page)
 
     def home(self) -> bytes:
         """Render the home page: what the portfolio holds and ways in."""
         site = self.site
-        counts = [Link("plans", urls.SEARCH, str(len(site.plans)))]
+        counts = [
+            Link(count_noun(self.interface, "plans", len(site.plans)), urls.SEARCH, str(len(site.plans)))
+        ]
         ways_in = []
         for spec in TAXONOMIES:
             terms = sorted(site.taxonomies[spec.key].terms.values(), key=lambda t: (-len(t.plans), t.slug))
             if spec.key in ("country", "methods", "year"):
                 index = urls.taxonomy_index_path(spec.folder)
-                counts.append(Link(spec.plural.lower(), index, str(len(terms))))
+                counts.append(Link(count_noun(self.interface, spec.key, len(terms)), index, str(len(terms))))
             top = tuple(
                 Link(t.name, urls.term_path(spec.folder, t.slug), str(len(t.plans))) for t in terms[:12]
             )
             ways_in.append((spec, top))
         newest = tuple(self.plan_row(plan) for plan in self.newest_first(site.plans)[:10])
         page = HomePage(tuple(counts), tuple(ways_in), newest)
-        return self.page("home.html", urls.HOME, self.config.title, page=page)
+        return self.page("home.html", urls.HOME, self.site_title, page=page)
 
     def not_found(self) -> bytes:
         """Render the page a web server shows for any missing address."""
-        return self.page("404.html", urls.NOT_FOUND, "Page not found", absolute_links=True)
+        title = self.interface.gettext("Page not found")
+        return self.page("404.html", urls.NOT_FOUND, title, absolute_links=True)
+
+    def search_page(self) -> bytes:
+        """Render the search page, which its scripts fill in."""
+        return self.page("search.html", urls.SEARCH, self.interface.gettext("Search"))
 
     def plan_row(self, plan: Plan) -> PlanRow:
         """Return how a plan shows in a list (made once: a plan is in a dozen lists)."""
@@ -245,7 +266,7 @@ class Renderer:
             if spec.key in CARD_TAXONOMIES:
                 links = tuple(self._term_link(spec, term) for term in self.site.terms_of(plan, spec.key))
                 if links:
-                    label = spec.plural if len(links) > 1 else spec.singular
+                    label = self.interface.gettext(spec.plural if len(links) > 1 else spec.singular)
                     rows.append(CardRow(label, links))
         return tuple(rows)
 
@@ -270,14 +291,16 @@ class Renderer:
                 for kind, message in rendered.warnings
             ]
             entries.append(RenderedEntry(entry.question, Markup(rendered.html)))
-        heading = section.heading or "Other"
+        heading = section.heading or self.interface.gettext("Other")
         partners = tuple(publish_partner(partner, policy) for partner in section.partners)
         return RenderedSection(heading, tuple(entries), partners)
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
-    """Return the Jinja environment of the theme in a templates folder."""
+def make_environment(templates: Path, language: Interface | None = None) -> jinja2.Environment:
+    """Return the Jinja environment of the theme in a templates folder, in a language
+    (English by default): templates call _(), gettext() and ngettext()."""
     env = jinja2.Environment(
+        extensions=["jinja2.ext.i18n"],
         loader=jinja2.FileSystemLoader(str(templates)),
         bytecode_cache=compiled_templates(),
         autoescape=True,
@@ -287,6 +310,9 @@ def make_environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["url"] = _url_filter
+    language = language or interface("en")
+    env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["count_noun"] = functools.partial(count_noun, language)
     return env
 
 
