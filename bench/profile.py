@@ -37,7 +37,7 @@ from planfolio.pipeline import TEMPLATES, discover, render_route  # noqa: E402
 from planfolio.render import Renderer  # noqa: E402
 from planfolio.routes import site_routes  # noqa: E402
 from planfolio.site import build_site  # noqa: E402
-from planfolio.stemmer import TermCache  # noqa: E402
+from planfolio.snowball import TermCaches  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 from run import settled_disk  # noqa: E402
@@ -69,7 +69,7 @@ def profile_once(source: Path, output: Path) -> dict[str, float]:
             Renderer(TEMPLATES, config, site), fingerprint(config, code_fingerprint(), TEMPLATES)
         ),
     )
-    terms = TermCache()
+    terms = TermCaches()
     parts = stage(
         "plans' search terms and records",
         lambda: {p.source_path: make_parts(p, "hide", terms) for p in site.plans},

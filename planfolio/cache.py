@@ -22,6 +22,7 @@ from typing import Any
 from .config import Config
 from .doctypes import DEFAULT_TYPES
 from .gathering import PlanParts
+from .i18n import LOCALE
 from .model import Plan, Problem
 from .parallel import Ahead, Item, run_parallel, run_parallel_ahead, share, worker_count
 from .parse import parse_plan_bytes
@@ -310,10 +311,13 @@ def _size(path: Path) -> int:
         return 0
 
 
-def code_fingerprint() -> str:
-    """Hash the package's own code and version: nothing another code made is reused."""
+def code_fingerprint(locale: Path | None = None) -> str:
+    """Hash the package's own code, version and message catalogues: nothing another code made
+    is reused, and no page keeps the words of an older catalogue."""
     digest = hashlib.sha1(CODE_VERSION.encode("utf-8"))
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    package = Path(__file__).parent
+    catalogues = sorted((locale or LOCALE).rglob("*.po"))
+    for path in [*sorted(package.glob("*.py")), *catalogues]:
         digest.update(path.name.encode("utf-8"))
         digest.update(path.read_bytes())
     return digest.hexdigest()

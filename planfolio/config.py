@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .doctypes import DEFAULT_TYPES, KNOWN_TYPES
+from .i18n import N_
 
 FOCAL_POINT_POLICIES = ("hide", "obfuscate", "show")
 # A BCP 47 tag as people write them: a language, then optional script, region or variant.
@@ -21,8 +22,8 @@ _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 class Config:
     """What a site owner can set; every field has a default that works."""
 
-    title: str = "Action Learning Plans"
-    description: str = "A portfolio of the action learning plans of the UNDP Accelerator Labs."
+    title: str = N_("Action Learning Plans")
+    description: str = N_("A portfolio of the action learning plans of the UNDP Accelerator Labs.")
     language: str = "en"
     base_url: str = ""  # the public address, ending in "/", or "" when unknown
     focal_points: str = "hide"

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from . import urls
 from .config import Config
+from .i18n import interface, site_text
 from .model import Plan
 from .site import Site, newest_first
 from .summary import plan_summary
@@ -59,10 +60,12 @@ def atom_feed(site: Site, config: Config) -> bytes:
     plans = sorted((plan for plan in site.plans if plan.year), key=newest_first)[:FEED_SIZE]
     feed = ET.Element("feed", {"xmlns": ATOM_NAMESPACE, XML_LANG: config.language})
     _add_text(feed, "id", base_url)
-    _add_text(feed, "title", config.title)
-    _add_text(feed, "subtitle", config.description)
+    language = interface(config.language)
+    title = site_text(config.title, Config.title, language)
+    _add_text(feed, "title", title)
+    _add_text(feed, "subtitle", site_text(config.description, Config.description, language))
     _add_text(feed, "updated", _date(plans[0]) if plans else NO_DATE)
-    _add_text(ET.SubElement(feed, "author"), "name", config.title)
+    _add_text(ET.SubElement(feed, "author"), "name", title)
     feed_url = urls.absolute_url(base_url, urls.FEED)
     ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml", "href": feed_url})
     home_url = urls.absolute_url(base_url, urls.HOME)

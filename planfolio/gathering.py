@@ -16,7 +16,7 @@ from .data import data_files, record_json
 from .model import Plan
 from .search import PlanSearch, SearchCorpus, analyse_plan, search_corpus, search_json, search_scripts
 from .site import Site, base_slug, term_names
-from .stemmer import TermCache
+from .snowball import TermCaches
 
 #: The kinds of route whose files gather every plan.
 GATHERING_KINDS = frozenset({"search-index", "search-json", "data"})
@@ -36,7 +36,7 @@ def parts_key(plan: Plan, policy: str) -> str:
     return f"{plan.digest}:{plan.slug}:{policy}"
 
 
-def make_parts(plan: Plan, policy: str, cache: TermCache | None = None) -> PlanParts:
+def make_parts(plan: Plan, policy: str, cache: TermCaches | None = None) -> PlanParts:
     """Make what the gathering files take from one plan."""
     return PlanParts(parts_key(plan, policy), analyse_plan(plan, policy, cache), record_json(plan, policy))
 
@@ -53,7 +53,7 @@ def parts_cost(plan: Plan) -> int:
 
 def make_all_parts(policy: str, plans: Sequence[Plan]) -> dict[str, PlanParts]:
     """Make the parts of every plan given, by source path."""
-    cache = TermCache()  # the words of one process's plans, stemmed once
+    cache = TermCaches()  # the words of one process's plans, stemmed once
     return {plan.source_path: make_parts(plan, policy, cache) for plan in plans}
 
 
@@ -64,7 +64,7 @@ def parts_ahead(plans: Sequence[Plan], policy: str) -> Iterator[tuple[str, PlanP
     has it: the key of a part made with another name does not match the plan's (see
     missing_parts), so it is made again.
     """
-    cache = TermCache()
+    cache = TermCaches()
     for plan in sorted(plans, key=parts_cost):
         yield plan.source_path, make_parts(plan.named(base_slug(plan)), policy, cache)
 

@@ -133,7 +133,9 @@ def gather(documents: Sequence[DocumentTerms], fields: Sequence[SearchField]) ->
     return Corpus(tuple(fields), lengths, postings, seen)
 
 
-def lunr_index_json(corpus: Corpus, extra: dict[str, Any] | None = None) -> bytes:
+def lunr_index_json(
+    corpus: Corpus, extra: dict[str, Any] | None = None, pipeline: Sequence[str] = SEARCH_PIPELINE
+) -> bytes:
     """Return lunr.js 2.3.9's serialised index as JSON.stringify writes it, then any extra keys.
 
     The text is made and encoded piece by piece: for ten thousand plans it is a hundred
@@ -144,7 +146,7 @@ def lunr_index_json(corpus: Corpus, extra: dict[str, Any] | None = None) -> byte
     head = f'{{"version":"{LUNR_VERSION}","fields":{dumps(names)},"fieldVectors":['
     chunks = [head.encode(), *_field_vector_chunks(corpus, names), b'],"invertedIndex":[']
     chunks += _inverted_index(corpus, names)
-    chunks.append(f'],"pipeline":{dumps(list(SEARCH_PIPELINE))}'.encode())
+    chunks.append(f'],"pipeline":{dumps(list(pipeline))}'.encode())
     chunks += [b"," + json_bytes(key) + b":" + json_bytes(value) for key, value in (extra or {}).items()]
     chunks.append(b"}")
     return b"".join(chunks)
@@ -162,7 +164,9 @@ def _field_vector_chunks(corpus: Corpus, names: list[str]) -> list[bytes]:
     ]
 
 
-def packed_index(corpus: Corpus, fields: Sequence[SearchField]) -> dict[str, Any]:
+def packed_index(
+    corpus: Corpus, fields: Sequence[SearchField], pipeline: Sequence[str] = SEARCH_PIPELINE
+) -> dict[str, Any]:
     """Return the compact form of an index that search-pipeline.js expands for lunr.Index.load.
 
     Terms are sorted; per field, each term present is [term gap, doc gap, doc gap, ...],
@@ -188,7 +192,7 @@ def packed_index(corpus: Corpus, fields: Sequence[SearchField]) -> dict[str, Any
         "version": LUNR_VERSION,
         "fields": [field.name for field in fields],
         "boosts": [field.boost for field in fields],
-        "pipeline": list(SEARCH_PIPELINE),
+        "pipeline": list(pipeline),
         "documentCount": corpus.document_count,
         "terms": terms,
         "lengths": [corpus.lengths[column] for column in columns],

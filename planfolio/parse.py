@@ -8,6 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from .doctypes import DEFAULT_TYPES, peek_type
+from .languages import LANGUAGE_SAMPLE, detect_language
 from .metadata import clean_text, read_metadata
 from .model import Entry, Partner, Plan, Problem, Section
 from .sections import (
@@ -97,12 +98,23 @@ def parse_plan(text: str, source_path: str, digest: str = "") -> tuple[Plan | No
         title_line=title_line,
         sections=sections,
         template=_template(keys),
-        language=next((lang for lang in languages if lang), "en"),
+        language=next((lang for lang in languages if lang), None) or _text_language(title, sections),
         digest=digest,
         problems=tuple(problems),
         **meta,
     )
     return plan, problems
+
+
+def _text_language(title: str, sections: tuple[Section, ...]) -> str:
+    """Return the language of a plan's title and answers, English when they do not say."""
+    parts, length = [title], len(title)
+    for entry in (entry for section in sections for entry in section.answered):
+        if length >= LANGUAGE_SAMPLE:  # enough to tell; a long plan is not joined whole
+            break
+        parts.append(entry.answer)
+        length += len(entry.answer) + 1
+    return detect_language("\n".join(parts)) or "en"
 
 
 def _read_title(head: list[str], source_path: str) -> tuple[str, int, list[Problem]]:

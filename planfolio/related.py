@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from operator import itemgetter
 
@@ -51,11 +51,35 @@ Vector = dict[str, float]
 
 
 @dataclass(frozen=True)
+class Shared:
+    """What two related documents share: a country, the names of methods and data sources, a year."""
+
+    country: bool
+    names: tuple[str, ...]
+    year: int | None
+
+    def text(self, gettext: Callable[[str], str] = str) -> str:
+        """Return it in a few words ("same country · Prototyping · 2021"), its fixed words in
+        the language `gettext` translates to."""
+        parts = [gettext("same country")] if self.country else []
+        if self.names:
+            parts.append(", ".join(self.names))
+        if self.year is not None:
+            parts.append(str(self.year))
+        return " · ".join(parts) if parts else gettext("similar words")
+
+
+@dataclass(frozen=True)
 class RelatedDocument:
-    """A document related to another, and what they share, in a few words."""
+    """A document related to another, and what they share."""
 
     plan: Plan
-    reason: str
+    shared: Shared
+
+    @property
+    def reason(self) -> str:
+        """Return what they share, in a few English words."""
+        return self.shared.text()
 
 
 def with_related(site: Site) -> Site:
@@ -80,7 +104,7 @@ def related_documents(site: Site) -> dict[str, tuple[RelatedDocument, ...]]:
 
 def reason(site: Site, plan: Plan, other: Plan) -> str:
     """Return what two documents share, in a few words ("same country · Prototyping · 2021")."""
-    return _reason(_named_terms(site, plan), _named_terms(site, other))
+    return _reason(_named_terms(site, plan), _named_terms(site, other)).text()
 
 
 #: What a reason may name of a document: its countries, its methods and data sources, its year.
@@ -95,10 +119,8 @@ def _named_terms(site: Site, plan: Plan) -> _Named:
     return countries, terms, plan.year
 
 
-def _reason(mine: _Named, theirs: _Named) -> str:
-    parts = []
-    if mine[0] & theirs[0]:
-        parts.append("same country")
+def _reason(mine: _Named, theirs: _Named) -> Shared:
+    named: list[str] = []
     shared = [term for key, term in mine[1].items() if key in theirs[1]]
     if shared:
         # A method and a data source may have one name ("Solutions Mapping"): it is said once,
@@ -108,10 +130,9 @@ def _reason(mine: _Named, theirs: _Named) -> str:
             spelling.setdefault(term.name.casefold(), term.name)
         shared.sort(key=lambda term: (len(term.plans), term.name.lower(), term.slug))  # the rarest first
         names = list(dict.fromkeys(term.name.casefold() for term in shared))[:_NAMED_IN_REASON]
-        parts.append(", ".join(spelling[name] for name in names))
-    if mine[2] is not None and mine[2] == theirs[2]:
-        parts.append(str(mine[2]))
-    return " · ".join(parts) if parts else "similar words"
+        named = [spelling[name] for name in names]
+    year = mine[2] if mine[2] is not None and mine[2] == theirs[2] else None
+    return Shared(bool(mine[0] & theirs[0]), tuple(named), year)
 
 
 def _vectors(site: Site) -> list[Vector]:

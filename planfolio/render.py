@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,6 +17,7 @@ from markupsafe import Markup
 from . import urls
 from .config import Config
 from .doctypes import EXPERIMENT, LEARNING_PLAN
+from .i18n import Interface, count_noun, interface, language_name, primary_language, site_text
 from .markdown import AnswerMarkdown, Rendered, render_answer
 from .model import EXPERIMENT_KEYS, Plan, Problem
 from .privacy import publish_focal_point, publish_partner, publish_text
@@ -93,6 +95,8 @@ class PlanPage:
     sections: tuple[RenderedSection, ...]
     focal_point: str
     related: tuple[Link, ...] = ()  # each related document's link, with the reason as its note
+    language: str = ""  # the plan's language tag when it is not the site's, else ""
+    language_name: str = ""  # that language's own name ("Français"), or ""
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,8 @@ class ExperimentPage:
     sections: tuple[RenderedSection, ...]
     focal_point: str
     related: tuple[Link, ...] = ()  # each related document's link, with the reason as its note
+    language: str = ""  # the experiment's language tag when it is not the site's, else ""
+    language_name: str = ""  # that language's own name ("Français"), or ""
 
 
 @dataclass(frozen=True)
@@ -179,11 +185,15 @@ class Renderer:
         self._rows: dict[str, PlanRow] = {}  # by source path
         self._term_links: dict[tuple[str, str], Link] = {}  # by taxonomy key and slug
         self._places: dict[str, int] = {}  # each plan's place in the site's plans, newest first
-        self.env = make_environment(templates)
+        self.interface = interface(config.language)
+        self.env = make_environment(templates, self.interface)
+        _ = self.interface.gettext
+        self.site_title = site_text(config.title, Config.title, self.interface)
+        self.site_description = site_text(config.description, Config.description, self.interface)
         # The experiments' link hangs on the config, which every page's key covers.
-        experiments = (Link("Experiments", urls.EXPERIMENTS_INDEX),) if EXPERIMENT in config.types else ()
+        experiments = (Link(_("Experiments"), urls.EXPERIMENTS_INDEX),) if EXPERIMENT in config.types else ()
         self.nav = experiments + tuple(
-            Link(spec.plural, spec.index_path) for spec in TAXONOMIES if spec.key in NAV_TAXONOMIES
+            Link(_(spec.plural), spec.index_path) for spec in TAXONOMIES if spec.key in NAV_TAXONOMIES
         )
         self._navs: dict[str, tuple[NavLink, ...]] = {}  # by the folder of the page shown
 
@@ -210,6 +220,9 @@ class Renderer:
             page_path=page_path,
             page_title=title,
             config=self.config,
+            site_title=self.site_title,
+            site_description=self.site_description,
+            script_messages=self.interface.scripts,
             nav=self.nav_of(page_path),
             link_base=base_url if absolute_links else "",
             canonical_url="" if absolute_links else urls.absolute_url(base_url, page_path),
@@ -231,9 +244,10 @@ class Renderer:
         if kind == "home":
             return self.home_source()
         if kind == "not-found":
-            return Page("404.html", urls.NOT_FOUND, "Page not found", absolute_links=True)
+            title = self.interface.gettext("Page not found")
+            return Page("404.html", urls.NOT_FOUND, title, absolute_links=True)
         if kind == "search":
-            return Page("search.html", urls.SEARCH, "Search")
+            return Page("search.html", urls.SEARCH, self.interface.gettext("Search"))
         raise ValueError(f"no page of kind {kind!r}")
 
     def render(self, page: Page) -> tuple[bytes, list[Problem]]:
@@ -245,12 +259,14 @@ class Renderer:
             plan = source.plan
             sections = tuple(self._section(plan, section, problems) for section in plan.sections)
             shown = tuple(section for section in sections if section.entries or section.partners)
+            other = plan.language if plan.language != primary_language(self.config.language) else ""
+            language = (other, language_name(other) if other else "")
             if plan.is_experiment:
                 context = ExperimentPage(
-                    plan, source.card, source.facts, shown, source.focal_point, source.related
+                    plan, source.card, source.facts, shown, source.focal_point, source.related, *language
                 )
             else:
-                context = PlanPage(plan, source.card, shown, source.focal_point, source.related)
+                context = PlanPage(plan, source.card, shown, source.focal_point, source.related, *language)
         data = self.page(page.template, page.path, page.title, page.absolute_links, page=context)
         return data, problems
 
@@ -281,14 +297,23 @@ class Renderer:
     def _related(self, plan: Plan) -> tuple[Link, ...]:
         """Return each related document's link, with the reason as its note."""
         return tuple(
-            Link(item.plan.title, urls.document_path(item.plan.type, item.plan.slug), item.reason)
+            Link(
+                item.plan.title,
+                urls.document_path(item.plan.type, item.plan.slug),
+                item.shared.text(self.interface.gettext),
+            )
             for item in self.site.related.get(plan.source_path, ())
         )
 
     def experiments_source(self) -> Page:
         """Return what the list of every experiment, newest first, is made from."""
         rows = tuple(self.plan_row(plan) for plan in self.newest_first(self.site.experiments))
-        return Page("experiments.html", urls.EXPERIMENTS_INDEX, "Experiments", ExperimentsPage(rows))
+        return Page(
+            "experiments.html",
+            urls.EXPERIMENTS_INDEX,
+            self.interface.gettext("Experiments"),
+            ExperimentsPage(rows),
+        )
 
     def term_page(self, spec: TaxonomySpec, term: Term) -> bytes:
         """Render the page of one term with every plan it holds."""
@@ -297,7 +322,8 @@ class Renderer:
     def term_source(self, spec: TaxonomySpec, term: Term) -> Page:
         """Return what the page of one term is made from."""
         rows = tuple(self.plan_row(plan) for plan in self.newest_first(term.plans))
-        return Page("term.html", term.path, f"{term.name} — {spec.singular}", TermPage(spec, term.name, rows))
+        title = f"{term.name} — {self.interface.gettext(spec.singular)}"
+        return Page("term.html", term.path, title, TermPage(spec, term.name, rows))
 
     def taxonomy_index(self, spec: TaxonomySpec, by_count: bool) -> bytes:
         """Render the list of every term of a taxonomy, by name or by count."""
@@ -312,7 +338,8 @@ class Renderer:
             terms.sort(key=lambda term: (term.name.lower(), term.slug))
         rows = tuple(Link(term.name, term.path, str(len(term.plans))) for term in terms)
         path = urls.taxonomy_index_path(spec.folder, by_count)
-        return Page("taxonomy_index.html", path, spec.plural, TaxonomyIndexPage(spec, rows, by_count))
+        title = self.interface.gettext(spec.plural)
+        return Page("taxonomy_index.html", path, title, TaxonomyIndexPage(spec, rows, by_count))
 
     def home(self) -> bytes:
         """Render the home page: what the portfolio holds and ways in."""
@@ -322,19 +349,23 @@ class Renderer:
         """Return what the home page is made from."""
         site = self.site
         experiments = len(site.experiments)
-        counts = [Link("plans", urls.SEARCH, str(len(site.plans) - experiments))]
+        plans = len(site.plans) - experiments
+        counts = [Link(count_noun(self.interface, "plans", plans), urls.SEARCH, str(plans))]
         if experiments:
-            counts.append(Link("experiments", urls.EXPERIMENTS_INDEX, str(experiments)))
+            noun = count_noun(self.interface, "experiments", experiments)
+            counts.append(Link(noun, urls.EXPERIMENTS_INDEX, str(experiments)))
         ways_in = []
         for spec in TAXONOMIES:
             terms = sorted(site.taxonomies[spec.key].terms.values(), key=lambda t: (-len(t.plans), t.slug))
             if spec.key in ("country", "methods", "year"):
-                counts.append(Link(spec.plural.lower(), spec.index_path, str(len(terms))))
+                counts.append(
+                    Link(count_noun(self.interface, spec.key, len(terms)), spec.index_path, str(len(terms)))
+                )
             top = tuple(Link(t.name, t.path, str(len(t.plans))) for t in terms[:12])
             ways_in.append((spec, top))
         newest = tuple(self.plan_row(plan) for plan in self.newest_first(site.plans)[:10])
         page = HomePage(tuple(counts), tuple(ways_in), newest)
-        return Page("home.html", urls.HOME, self.config.title, page)
+        return Page("home.html", urls.HOME, self.site_title, page)
 
     def not_found(self) -> bytes:
         """Render the page a web server shows for any missing address."""
@@ -369,7 +400,7 @@ class Renderer:
             if spec.key in CARD_TAXONOMIES:
                 links = tuple(self._term_link(spec, term) for term in self.site.terms_of(plan, spec.key))
                 if links:
-                    label = spec.plural if len(links) > 1 else spec.singular
+                    label = self.interface.gettext(spec.plural if len(links) > 1 else spec.singular)
                     rows.append(CardRow(label, links))
         return tuple(rows)
 
@@ -392,7 +423,7 @@ class Renderer:
                 for kind, message in rendered.warnings
             ]
             entries.append(RenderedEntry(entry.question, Markup(rendered.html)))
-        heading = section.heading or "Other"
+        heading = section.heading or self.interface.gettext("Other")
         partners = tuple(publish_partner(partner, policy) for partner in section.partners)
         return RenderedSection(heading, tuple(entries), partners, section.lead)
 
@@ -408,9 +439,11 @@ def experiment_facts(plan: Plan) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(facts)
 
 
-def make_environment(templates: Path) -> jinja2.Environment:
-    """Return the Jinja environment of the theme in a templates folder."""
+def make_environment(templates: Path, language: Interface | None = None) -> jinja2.Environment:
+    """Return the Jinja environment of the theme in a templates folder, in a language
+    (English by default): templates call _(), gettext() and ngettext()."""
     env = jinja2.Environment(
+        extensions=["jinja2.ext.i18n"],
         loader=jinja2.FileSystemLoader(str(templates)),
         bytecode_cache=compiled_templates(),
         autoescape=True,
@@ -420,6 +453,9 @@ def make_environment(templates: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["url"] = _url_filter
+    language = language or interface("en")
+    env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["count_noun"] = functools.partial(count_noun, language)
     return env
 
 

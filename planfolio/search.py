@@ -14,8 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .i18n import language_name
 from .jsontext import json_bytes
 from .lunr_index import (
+    SEARCH_PIPELINE,
     Corpus,
     DocumentTerms,
     SearchField,
@@ -28,7 +30,8 @@ from .model import Plan
 from .privacy import publish_text
 from .site import TermNames, build_site, plan_values, term_names
 from .slugs import slugify
-from .stemmer import TermCache, splits_alike
+from .snowball import LANGUAGES, LANGUAGES_LABEL, TermCaches
+from .stemmer import splits_alike
 from .summary import LINE_MARK, plan_summary, without_markup
 from .urls import SEARCH_FULLTEXT, SEARCH_INDEX, SEARCH_JSON, document_path
 
@@ -65,9 +68,10 @@ class PlanSearch:
     terms: DocumentTerms
 
 
-def analyse_plan(plan: Plan, policy: str = "hide", cache: TermCache | None = None) -> PlanSearch:
-    """Run one plan's search fields through the index pipeline, addresses published by policy."""
+def analyse_plan(plan: Plan, policy: str = "hide", caches: TermCaches | None = None) -> PlanSearch:
+    """Run one plan's search fields through its language's index pipeline, addresses published by policy."""
     document = plan_document(plan, policy)
+    cache = (caches or TermCaches()).of(plan.language)
     return PlanSearch(document["summary"], analyse_document(document, FULL_FIELDS, cache))
 
 
@@ -76,8 +80,8 @@ def build_search_files(plans: Sequence[Plan], policy: str = "hide") -> dict[str,
 
     E-mail addresses in answers are indexed and summarised as `policy` publishes them.
     """
-    cache = TermCache()
-    analysed = {plan.source_path: analyse_plan(plan, policy, cache) for plan in plans}
+    caches = TermCaches()
+    analysed = {plan.source_path: analyse_plan(plan, policy, caches) for plan in plans}
     corpus = search_corpus(plans, analysed)
     names = term_names(build_site(list(plans), []))
     return search_scripts(corpus, analysed, names) | search_json(corpus, analysed, names)
@@ -89,17 +93,20 @@ def search_scripts(
     """Return the two scripts the search page loads, from search_corpus, every plan analysed
     and the names of the site's terms."""
     ordered, gathered = corpus
+    pipeline = search_pipeline(ordered)
     brief = {
-        "index": packed_index(gathered, BRIEF_FIELDS),
+        "index": packed_index(gathered, BRIEF_FIELDS, pipeline),
         "documents": _results(ordered, analysed, names),
         # The filters' values: the site's terms by slug, so that spellings of one term are one.
         "terms": {key: names[key] for key in RESULT_TAXONOMIES},
         # The page parses a query's field names against the full index from the start.
         "fulltextFields": [field.name for field in FULL_FIELDS],
     }
+    if pipeline != SEARCH_PIPELINE:  # the languages' names, for the page's language filter
+        brief["languages"] = {plan.language: language_name(plan.language) for plan in ordered}
     return {
         SEARCH_INDEX: _script(brief),
-        SEARCH_FULLTEXT: _script({"fulltext": packed_index(gathered, FULL_FIELDS)}),
+        SEARCH_FULLTEXT: _script({"fulltext": packed_index(gathered, FULL_FIELDS, pipeline)}),
     }
 
 
@@ -109,7 +116,17 @@ def search_json(
     """Return lunr.js's serialised full index with the result table, from search_corpus,
     every plan analysed and the names of the site's terms."""
     ordered, gathered = corpus
-    return {SEARCH_JSON: lunr_index_json(gathered, {"documents": _results(ordered, analysed, names)})}
+    pipeline = search_pipeline(ordered)
+    documents = {"documents": _results(ordered, analysed, names)}
+    return {SEARCH_JSON: lunr_index_json(gathered, documents, pipeline)}
+
+
+def search_pipeline(plans: Sequence[Plan]) -> tuple[str, ...]:
+    """Return the pipeline a query goes through: English alone, or every language when some
+    plans are French or Spanish (each word then looks up its term in each language)."""
+    if any(plan.language in LANGUAGES for plan in plans):
+        return (LANGUAGES_LABEL,)
+    return SEARCH_PIPELINE
 
 
 def search_corpus(plans: Sequence[Plan], analysed: Mapping[str, PlanSearch]) -> SearchCorpus:
@@ -121,7 +138,11 @@ def search_corpus(plans: Sequence[Plan], analysed: Mapping[str, PlanSearch]) -> 
 def _results(
     ordered: list[Plan], analysed: Mapping[str, PlanSearch], names: TermNames
 ) -> list[dict[str, Any]]:
-    return [result_entry(plan, analysed[plan.source_path].summary, names) for plan in ordered]
+    results = [result_entry(plan, analysed[plan.source_path].summary, names) for plan in ordered]
+    if search_pipeline(ordered) != SEARCH_PIPELINE:  # a site of several languages: say each one's
+        for result, plan in zip(results, ordered, strict=True):
+            result["language"] = plan.language
+    return results
 
 
 def plan_document(plan: Plan, policy: str = "hide") -> dict[str, str]:

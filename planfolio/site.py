@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import urls
+from .i18n import N_
 from .model import Plan, Problem
 from .slugs import slugify, unique_slugs
 
@@ -35,12 +36,12 @@ class TaxonomySpec:
 
 
 TAXONOMIES: tuple[TaxonomySpec, ...] = (
-    TaxonomySpec("country", "countries", "Country", "Countries"),
-    TaxonomySpec("methods", "methods", "Method", "Methods"),
-    TaxonomySpec("datasources", "data-sources", "Data source", "Data sources"),
-    TaxonomySpec("sdgs", "sdgs", "SDG", "SDGs"),
-    TaxonomySpec("thematic_areas", "themes", "Thematic area", "Thematic areas"),
-    TaxonomySpec("year", "years", "Year", "Years"),
+    TaxonomySpec("country", "countries", N_("Country"), N_("Countries")),
+    TaxonomySpec("methods", "methods", N_("Method"), N_("Methods")),
+    TaxonomySpec("datasources", "data-sources", N_("Data source"), N_("Data sources")),
+    TaxonomySpec("sdgs", "sdgs", N_("SDG"), N_("SDGs")),
+    TaxonomySpec("thematic_areas", "themes", N_("Thematic area"), N_("Thematic areas")),
+    TaxonomySpec("year", "years", N_("Year"), N_("Years")),
 )
 
 

@@ -194,14 +194,18 @@ def _step4(w: str) -> str:
 
 
 def register_with_lunr_py() -> None:
-    """Register the fold and lunr.js's stemmer with lunr.py, so it loads our indexes alike.
+    """Register the fold, lunr.js's stemmer and the query function of French and Spanish
+    sites (planfolio.snowball) with lunr.py, so it loads our indexes alike.
 
     lunr.py's own "stemmer" differs from lunr.js's; this replaces it under that label
     for every index lunr.py loads afterwards (lunr.py's builder is not affected).
     """
     from lunr.pipeline import Pipeline
 
-    for function, label in ((_lunr_py_fold, FOLD_LABEL), (_lunr_py_stemmer, STEMMER_LABEL)):
+    from .snowball import LANGUAGES_LABEL, lunr_py_languages
+
+    functions = ((_lunr_py_fold, FOLD_LABEL), (_lunr_py_stemmer, STEMMER_LABEL))
+    for function, label in (*functions, (lunr_py_languages, LANGUAGES_LABEL)):
         if Pipeline.registered_functions.get(label) is not function:
             Pipeline.register_function(function, label)
 

@@ -271,14 +271,17 @@ def test_the_real_corpus_index_is_lunr_js_s_and_fits_the_budget(corpus: Path) ->
 
     plans = [parse_plan_bytes(path.read_bytes(), path.name)[0] for path in sorted(corpus.glob("*.md"))]
     site = build_site([plan for plan in plans if plan is not None], [])
-    files = build_search_files(site.plans)
+    # lunr.js's own builder has one pipeline for every document: the English plans' index is
+    # its index (the French and Spanish plans' terms are tested in test_snowball.py).
+    english = [plan for plan in site.plans if plan.language == "en"]
+    files = build_search_files(english)
     index = json.loads(files["search-index.json"])
-    documents = [plan_document(plan) for plan in site.plans]
+    documents = [plan_document(plan) for plan in english]
     queries = ["waste", "dechets", "youth unemployment", "survey", "title:plastic", "solution* mapping"]
     built = lunr_js_build(documents, FULL_FIELDS, queries)
     assert lunr_index_only(index) == built["json"]
     assert lunr_js_search(index, queries) == built["results"]
-    assert gzipped_size(files["search-index.js"]) <= 600_000
+    assert gzipped_size(build_search_files(site.plans)["search-index.js"]) <= 600_000
     assert sum(gzipped_size(files[name]) for name in ("search-index.js", "search-fulltext.js")) <= 2_400_000
 
 

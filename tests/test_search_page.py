@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, sync_playwright
 from search_browser import SearchPage, find_chromium, serving
 from test_search_query import page_rules_search
 
+from planfolio.snowball import load_with_lunr_py
 from planfolio.stemmer import fold_accents, register_with_lunr_py
 
 from browser import CHROMIUM_ARGS
@@ -105,7 +106,7 @@ def lunr_py(site: Path) -> tuple[Index, list[dict[str, Any]]]:
     """Load search-index.json with lunr.py, as other tools do; return it and its result table."""
     register_with_lunr_py()
     serialised = json.loads((site / "search-index.json").read_text(encoding="utf-8"))
-    return Index.load(serialised), serialised["documents"]
+    return load_with_lunr_py(serialised), serialised["documents"]
 
 
 def title_queries(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:

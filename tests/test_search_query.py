@@ -17,6 +17,7 @@ from lunr.query_parser import QueryParser
 from test_search import documents_and_json, lunr_index_only, sample_plans
 from test_stemmer import run_node
 
+from planfolio.snowball import query_terms
 from planfolio.stemmer import STOP_WORDS, fold, fold_accents, register_with_lunr_py
 
 from conftest import PROJECT_ROOT
@@ -49,13 +50,18 @@ QUERIES = [
 
 
 def page_rules_search(index: Index, text: str) -> list[int] | None:
-    """Return the refs the page's rules give for a query with lunr.py, or None when it has no words."""
-    folded = LONE_SIGNS.sub(" ", fold_accents(text))
+    """Return the refs the page's rules give for a query with lunr.py, or None when it has no words.
+
+    On an index of several languages the query keeps its accents, and only wildcard and
+    typo terms are folded (see search-query.js).
+    """
+    multilingual = _multilingual(index)
+    folded = LONE_SIGNS.sub(" ", text if multilingual else fold_accents(text))
     try:
         clauses = _parse(index, folded)
     except QueryParseError:
         clauses = _parse(index, SYNTAX.sub(" ", folded))
-    kept = [clause for clause in clauses if _searchable(clause)]
+    kept = [clause for clause in clauses if _searchable(clause, multilingual)]
     if not kept:
         return None
     optional = sum(clause.presence == QueryPresence.OPTIONAL for clause in kept)
@@ -71,11 +77,21 @@ def _parse(index: Index, text: str) -> list[Clause]:
     return query.clauses
 
 
-def _searchable(clause: Clause) -> bool:
+def _multilingual(index: Index) -> bool:
+    return any(
+        getattr(function, "__name__", "") == "planfolio_languages_in" for function in index.pipeline._stack
+    )
+
+
+def _searchable(clause: Clause, multilingual: bool = False) -> bool:
     clause.edit_distance = min(clause.edit_distance, MAX_EDIT_DISTANCE)
+    if clause.use_pipeline and multilingual:
+        return bool(query_terms(clause.term))
     if clause.use_pipeline:
         word = fold(clause.term)
         return bool(word) and word not in STOP_WORDS
+    if multilingual:
+        clause.term = fold_accents(clause.term)
     clause.term = re.sub(r"[^A-Za-z0-9_*]+$", "", re.sub(r"^[^A-Za-z0-9_*]+", "", clause.term))
     return bool(clause.term.strip("*"))
 

@@ -13,6 +13,13 @@
  *   loadIndex(packed)  a lunr.Index from the packed index of search-index.js or
  *                      search-fulltext.js (search-index.json needs only lunr.Index.load)
  * lunr.js's own 'stemmer' is the stemmer the indexes were built with.
+ *
+ * On a site with French or Spanish plans (whose index pipeline is 'planfolioLanguages'),
+ * load lunr-languages' lunr.stemmer.support.js, lunr.fr.js and lunr.es.js before this
+ * file: a query word then looks up its English, French and Spanish terms (see
+ * planfolio/snowball.py, whose twin this is), and PlanfolioSearch also has
+ *   queryTerms(word)   the terms of one query word in every language, once each
+ *   languageTerm(language, word)   the index term of a French or Spanish word, or ''
  */
 ;(function (global, lunr) {
   'use strict'
@@ -115,19 +122,96 @@
         fieldVectors.push([field + '/' + doc, vector])
       })
     }
-    return lunr.Index.load({
+    var index = lunr.Index.load({
       version: packed.version,
       fields: packed.fields,
       fieldVectors: fieldVectors,
       invertedIndex: packed.terms.map(function (term, i) { return [term, decoded.inverted[i]] }),
       pipeline: packed.pipeline
     })
+    if (multilingual && packed.pipeline.indexOf('planfolioLanguages') !== -1) {
+      index.pipeline = new lunr.Pipeline()
+      index.pipeline.add(termsIn(index))
+    }
+    return index
+  }
+
+  // ---------- French and Spanish ----------
+
+  // French elisions (l', d', qu'...), dropped before the stop words: planfolio's own step.
+  var ELISION = /^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['\u2019]/
+  var LANGUAGES = ['fr', 'es']
+  var multilingual = Boolean(lunr.fr && lunr.es)
+
+  function tokenOf (word) {
+    return new lunr.Token(word, {})
+  }
+
+  // Trimmed, elided (French), stop words left out, stemmed with its accents, then folded.
+  function languageTerm (language, word) {
+    return languageTermOrNull(language, word) || ''
+  }
+
+  // The term of a word, '' when nothing is left, null for a stop word.
+  function languageTermOrNull (language, word) {
+    var forms = lunr[language]
+    var trimmed = forms.trimmer(tokenOf(word)).toString()
+    if (language === 'fr') trimmed = trimmed.replace(ELISION, '')
+    if (!trimmed || !forms.stopWordFilter(tokenOf(trimmed))) return null
+    return fold(forms.stemmer(tokenOf(trimmed)).toString())
+  }
+
+  function englishTerm (word) {
+    var folded = fold(word)
+    if (!folded || !lunr.stopWordFilter(tokenOf(folded))) return null
+    return lunr.stemmer(tokenOf(folded)).toString()
+  }
+
+  // None for a stop word of any language: "and" is no French word to look for in English plans.
+  function queryTerms (word) {
+    var terms = []
+    var candidates = [englishTerm(word)].concat(LANGUAGES.map(function (language) { return languageTermOrNull(language, word) }))
+    if (candidates.some(function (term) { return !term })) return terms
+    candidates.forEach(function (term) {
+      if (term && terms.indexOf(term) === -1) terms.push(term)
+    })
+    return terms
+  }
+
+  // A query word becomes one token for each of its terms; none for a stop word of every language.
+  function planfolioLanguages (token) {
+    var terms = queryTerms(token.toString())
+    return terms.map(function (term) { return token.clone(function () { return term }) })
+  }
+
+  if (multilingual) lunr.Pipeline.registerFunction(planfolioLanguages, 'planfolioLanguages')
+
+  // planfolioLanguages for one index: only the terms the index holds. lunr's Index.query
+  // gives no result for a required word when any one of its terms is missing from the
+  // index (it reads the terms of a word as all needed), so a French word would miss
+  // every plan whenever its English term is in none. When the index holds none of them,
+  // the first is kept, for a typo tolerance to expand or for the word to find nothing.
+  function termsIn (index) {
+    function planfolioLanguagesIn (token) {
+      var terms = queryTerms(token.toString())
+      var held = terms.filter(function (term) { return term in index.invertedIndex })
+      return (held.length ? held : terms.slice(0, 1)).map(function (term) {
+        return token.clone(function () { return term })
+      })
+    }
+    planfolioLanguagesIn.planfolioLanguages = true
+    planfolioLanguagesIn.label = 'planfolioLanguages' // registered under it, so lunr does not warn
+    return planfolioLanguagesIn
   }
 
   global.PlanfolioSearch = {
     fold: fold,
     foldAccents: foldAccents,
     foldFunction: planfolioFold,
-    loadIndex: loadIndex
+    loadIndex: loadIndex,
+    multilingual: multilingual,
+    languagesFunction: multilingual ? planfolioLanguages : null,
+    languageTerm: multilingual ? languageTerm : null,
+    queryTerms: multilingual ? queryTerms : null
   }
 })(typeof window !== 'undefined' ? window : globalThis, typeof lunr !== 'undefined' ? lunr : require('../vendor/lunr/lunr.js'))

@@ -24,6 +24,11 @@
  *   3. unless the query marks a term with + itself, every plain term is required;
  *      when no plan has them all, the plans with any of them are the hits.
  * tests/test_search_page.py holds the same rules for lunr.py: change both together.
+ *
+ * On an index of several languages (pipeline 'planfolioLanguages', see
+ * search-pipeline.js) the query is parsed with its accents, which the French and Spanish
+ * stemmers read: only wildcard and typo terms, which skip the pipeline, are folded first.
+ * A word is left out when it is a stop word in every language.
  */
 ;(function (global, lunr) {
   'use strict'
@@ -44,9 +49,21 @@
     return query.clauses
   }
 
+  // Return whether an index looks words up in every language.
+  function isMultilingual (index) {
+    return index.pipeline._stack.some(function (fn) { return fn.planfolioLanguages === true })
+  }
+
+  // Whether a word has any term to look up: not a stop word (of every language).
+  function hasTerm (word, multilingual) {
+    if (multilingual) return tools.queryTerms(word).length > 0
+    var folded = tools.fold(word)
+    return Boolean(folded && lunr.stopWordFilter(folded))
+  }
+
   // Return the clauses worth searching for, and whether the query was read as plain words.
-  function plan (text, fields) {
-    var folded = tools.foldAccents(text).replace(LONE_SIGNS, '$1')
+  function plan (text, fields, multilingual) {
+    var folded = (multilingual ? text : tools.foldAccents(text)).replace(LONE_SIGNS, '$1')
     var clauses
     var sanitised = false
     try {
@@ -58,11 +75,9 @@
     }
     var kept = clauses.filter(function (clause) {
       if (clause.editDistance > MAX_EDIT_DISTANCE) clause.editDistance = MAX_EDIT_DISTANCE
-      if (clause.usePipeline) {
-        var word = tools.fold(clause.term)
-        return Boolean(word && lunr.stopWordFilter(word))
-      }
-      // Wildcards skip lunr's pipeline, so trim them here as the pipeline would.
+      if (clause.usePipeline) return hasTerm(clause.term, multilingual)
+      // Wildcards skip lunr's pipeline, so fold and trim them here as the pipeline would.
+      if (multilingual) clause.term = tools.foldAccents(clause.term)
       clause.term = clause.term.replace(/^[^A-Za-z0-9_*]+/, '').replace(/[^A-Za-z0-9_*]+$/, '')
       return /[^*]/.test(clause.term)
     })
@@ -136,7 +151,8 @@
 
   function find (index, text, fields) {
     if (!text.trim()) return { outcome: 'all', hits: [], sanitised: false, tooBroad: [] }
-    var planned = plan(text, fields)
+    multilingual = isMultilingual(index)
+    var planned = plan(text, fields, multilingual)
     var found = planned.clauses.length
       ? search(index, planned.clauses)
       : { results: [], outcome: 'no-words', tooBroad: [] }
@@ -151,6 +167,7 @@
   // ---------- Highlighting ----------
 
   var termCache = Object.create(null)
+  var multilingual = false // whether the index last searched holds several languages
 
   // The index word a word of text becomes, as the index pipeline makes it.
   function termOf (word) {
@@ -159,6 +176,11 @@
       termCache[word] = folded ? lunr.stemmer(new lunr.Token(folded)).toString() : ''
     }
     return termCache[word]
+  }
+
+  function isMatched (word, terms) {
+    if (terms.indexOf(termOf(word)) !== -1) return true
+    return multilingual && tools.queryTerms(word.toLowerCase()).some(function (term) { return terms.indexOf(term) !== -1 })
   }
 
   function isWordPart (character) {
@@ -170,7 +192,7 @@
     var pieces = []
     var plain = ''
     text.split(SEPARATOR).forEach(function (piece, i) {
-      if (i % 2 === 1 || !piece || terms.indexOf(termOf(piece)) === -1) {
+      if (i % 2 === 1 || !piece || !isMatched(piece, terms)) {
         plain += piece
         return
       }

@@ -14,6 +14,10 @@
  *
  * The app's data-index attribute says which index the results come from: "brief",
  * then "full" (or "failed" when search-fulltext.js could not be loaded).
+ *
+ * Every message goes through _() or ngettext(), which read the page's
+ * <script id="planfolio-messages"> (the site language's catalogue, put in by the build;
+ * none in English): `pybabel extract` finds the messages here, as in the templates.
  */
 ;(function (window, document) {
   'use strict'
@@ -22,8 +26,35 @@
   var data = window.PLANFOLIO_SEARCH
   var app = document.getElementById('search-app')
   if (!app) return
+
+  // ---------- Messages in the site's language ----------
+
+  var catalogue = document.getElementById('planfolio-messages')
+  var messages = catalogue ? JSON.parse(catalogue.textContent) : {}
+  var pluralRules = new Intl.PluralRules(document.documentElement.lang || 'en')
+
+  function format (text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) {
+      return values && name in values ? String(values[name]) : whole
+    })
+  }
+
+  function _ (message, values) {
+    var translated = messages[message]
+    return format(typeof translated === 'string' ? translated : message, values)
+  }
+
+  // A plural's forms come by CLDR category, the one Intl.PluralRules gives for the count.
+  function ngettext (singular, plural, count, values) {
+    var forms = messages[singular]
+    var text = forms && typeof forms === 'object'
+      ? forms[pluralRules.select(count)] || forms.other
+      : count === 1 ? singular : plural
+    return format(text, Object.assign({ count: count }, values))
+  }
+
   if (!window.lunr || !tools || !tools.find || !data) {
-    app.textContent = 'The search index could not be loaded.'
+    app.textContent = _('The search index could not be loaded.')
     return
   }
 
@@ -43,11 +74,15 @@
   // spellings of one term are one value. Years and types are their own keys.
   var terms = data.terms || {}
   var FACETS = [
-    { param: 'type', legend: 'Type', plural: 'types', byCount: true, mixedOnly: true, names: null, values: function (doc) { return doc.type ? [typeName(doc.type)] : [] } },
-    { param: 'country', legend: 'Country', plural: 'countries', byCount: true, names: terms.country, values: function (doc) { return doc.country ? [doc.country] : [] } },
-    { param: 'method', legend: 'Method', plural: 'methods', byCount: true, names: terms.methods, values: function (doc) { return doc.methods } },
-    { param: 'year', legend: 'Year', plural: 'years', byCount: false, names: null, values: function (doc) { return doc.year == null ? [] : [String(doc.year)] } }
+    { param: 'type', legend: _('Type'), showAll: function (n) { return ngettext('Show all %(count)s type', 'Show all %(count)s types', n) }, byCount: true, mixedOnly: true, names: null, values: function (doc) { return doc.type ? [typeName(doc.type)] : [] } },
+    { param: 'country', legend: _('Country'), showAll: function (n) { return ngettext('Show all %(count)s country', 'Show all %(count)s countries', n) }, byCount: true, names: terms.country, values: function (doc) { return doc.country ? [doc.country] : [] } },
+    { param: 'method', legend: _('Method'), showAll: function (n) { return ngettext('Show all %(count)s method', 'Show all %(count)s methods', n) }, byCount: true, names: terms.methods, values: function (doc) { return doc.methods } },
+    { param: 'year', legend: _('Year'), showAll: function (n) { return ngettext('Show all %(count)s year', 'Show all %(count)s years', n) }, byCount: false, names: null, values: function (doc) { return doc.year == null ? [] : [String(doc.year)] } }
   ]
+  // A site of several languages says each plan's: a filter by language, named in its own.
+  if (data.languages) {
+    FACETS.push({ param: 'language', legend: _('Language'), showAll: function (n) { return ngettext('Show all %(count)s language', 'Show all %(count)s languages', n) }, byCount: true, values: function (doc) { return doc.language ? [data.languages[doc.language]] : [] } })
+  }
 
   // ---------- Facet values: the site's terms ----------
 
@@ -228,16 +263,16 @@
   }
 
   var form = element('form', { class: 'search-large', role: 'search' })
-  var label = element('label', { for: 'search-query' }, 'Search every plan')
-  var input = element('input', { id: 'search-query', type: 'search', name: 'q', autocomplete: 'off', placeholder: 'e.g. solutions mapping for waste' })
-  var submit = element('button', { type: 'submit' }, 'Search')
+  var label = element('label', { for: 'search-query' }, _('Search every plan'))
+  var input = element('input', { id: 'search-query', type: 'search', name: 'q', autocomplete: 'off', placeholder: _('e.g. solutions mapping for waste') })
+  var submit = element('button', { type: 'submit' }, _('Search'))
   form.appendChild(label)
   form.appendChild(input)
   form.appendChild(submit)
   var status = element('p', { class: 'count', id: 'search-status', role: 'status', 'aria-live': 'polite' })
   // Filters fold away on narrow screens, where they would push the results down.
   var filters = element('details', { class: 'filters' })
-  var filtersSummary = element('summary', null, 'Filters')
+  var filtersSummary = element('summary', null, _('Filters'))
   var filterList = element('div', { class: 'filter-list' })
   filters.appendChild(filtersSummary)
   filters.appendChild(filterList)
@@ -252,10 +287,6 @@
   app.setAttribute('data-index', 'brief')
   var headerInput = document.getElementById('site-search')
 
-  function plural (count, one, many) {
-    return count + ' ' + (count === 1 ? one : many)
-  }
-
   function quoted (text) {
     return '\u201c' + text.trim() + '\u201d'
   }
@@ -265,24 +296,28 @@
     var q = quoted(state.q)
     var text
     if (found.outcome === 'all') {
-      text = filtered ? plural(count, 'plan matches', 'plans match') + ' the filters.' : 'All ' + plural(count, 'plan', 'plans') + ', newest first.'
+      text = filtered
+        ? ngettext('%(count)s plan matches the filters.', '%(count)s plans match the filters.', count)
+        : ngettext('All %(count)s plan, newest first.', 'All %(count)s plans, newest first.', count)
     } else if (found.outcome === 'no-words') {
-      text = q + ' has no words to search for: very common words such as \u201cthe\u201d or \u201cof\u201d are not indexed. Try other words.'
+      text = _('%(query)s has no words to search for: very common words such as \u201cthe\u201d or \u201cof\u201d are not indexed. Try other words.', { query: q })
     } else if (found.outcome === 'too-broad') {
-      return 'Nothing searched: ' + found.tooBroad.map(quoted).join(', ') + ' would match too many words. Type more letters.'
+      return _('Nothing searched: %(words)s would match too many words. Type more letters.', { words: found.tooBroad.map(quoted).join(', ') })
     } else if (found.outcome === 'pending') {
       text = fullText === 'failed'
-        ? 'The full text could not be loaded, so ' + q + ' cannot be searched.'
-        : 'Loading the full text to search for ' + q + '\u2026'
+        ? _('The full text could not be loaded, so %(query)s cannot be searched.', { query: q })
+        : _('Loading the full text to search for %(query)s\u2026', { query: q })
     } else if (!count) {
-      text = 'No plans found for ' + q + (filtered ? ' with these filters.' : '.')
+      text = filtered ? _('No plans found for %(query)s with these filters.', { query: q }) : _('No plans found for %(query)s.', { query: q })
     } else {
-      text = plural(count, 'plan', 'plans') + ' found for ' + q + (filtered ? ' with these filters.' : '.')
-      if (found.outcome === 'any-word') text += ' No plan has all of these words; these have some of them.'
+      text = filtered
+        ? ngettext('%(count)s plan found for %(query)s with these filters.', '%(count)s plans found for %(query)s with these filters.', count, { query: q })
+        : ngettext('%(count)s plan found for %(query)s.', '%(count)s plans found for %(query)s.', count, { query: q })
+      if (found.outcome === 'any-word') text += ' ' + _('No plan has all of these words; these have some of them.')
     }
-    if (found.sanitised) text += ' (Read as plain words: the search syntax did not fit.)'
+    if (found.sanitised) text += ' ' + _('(Read as plain words: the search syntax did not fit.)')
     if (found.tooBroad && found.tooBroad.length) {
-      text += ' Left out, as it matches too many words: ' + found.tooBroad.map(quoted).join(', ') + '.'
+      text += ' ' + _('Left out, as it matches too many words: %(words)s.', { words: found.tooBroad.map(quoted).join(', ') })
     }
     return text
   }
@@ -322,13 +357,13 @@
       row.appendChild(box)
       row.appendChild(document.createTextNode(' ' + labelOf(f, value.key) + ' '))
       var count = element('span', { class: 'count' }, String(value.count))
-      count.appendChild(element('span', { class: 'visually-hidden' }, value.count === 1 ? ' plan' : ' plans'))
+      count.appendChild(element('span', { class: 'visually-hidden' }, ' ' + ngettext('plan', 'plans', value.count)))
       row.appendChild(count)
       fieldset.appendChild(row)
     })
     if (values.length > FACET_SHOWN) {
       var toggle = element('button', { type: 'button', class: 'facet-toggle', 'data-facet': facet.param, 'aria-expanded': String(expanded[f]) },
-        expanded[f] ? 'Show fewer' : 'Show all ' + values.length + ' ' + facet.plural)
+        expanded[f] ? _('Show fewer') : facet.showAll(values.length))
       fieldset.appendChild(toggle)
     }
     return values.length ? fieldset : null
@@ -337,9 +372,9 @@
   function renderFilters (refs) {
     while (filterList.firstChild) filterList.removeChild(filterList.firstChild)
     var chosen = state.selected.reduce(function (total, keys) { return total + keys.length }, 0)
-    filtersSummary.textContent = chosen ? 'Filters (' + chosen + ' chosen)' : 'Filters'
+    filtersSummary.textContent = chosen ? _('Filters (%(count)s chosen)', { count: chosen }) : _('Filters')
     if (chosen) {
-      filterList.appendChild(element('button', { type: 'button', class: 'clear-filters' }, 'Clear filters'))
+      filterList.appendChild(element('button', { type: 'button', class: 'clear-filters' }, _('Clear filters')))
     }
     FACETS.forEach(function (facet, f) {
       var fieldset = renderFacet(f, refs)
@@ -376,7 +411,7 @@
       found = find(index, state.q)
     } catch (error) {
       // Not expected: tell the reader rather than fail silently or in the console.
-      status.textContent = 'This search could not be run (' + error.message + '). Try other words.'
+      status.textContent = _('This search could not be run (%(error)s). Try other words.', { error: error.message })
       while (results.firstChild) results.removeChild(results.firstChild)
       more.hidden = true
       return
@@ -392,7 +427,7 @@
     results.appendChild(fragment)
     var rest = refs.length - Math.min(shown, refs.length)
     more.hidden = rest <= 0
-    more.textContent = 'Show ' + Math.min(rest, PAGE_SIZE) + ' more (' + rest + ' not shown)'
+    more.textContent = ngettext('Show %(count)s more (%(rest)s not shown)', 'Show %(count)s more (%(rest)s not shown)', Math.min(rest, PAGE_SIZE), { rest: rest })
     var text = statusText(found, refs.length)
     if (status.textContent !== text) status.textContent = text
     document.title = state.q.trim() ? state.q.trim() + ' \u2014 ' + baseTitle : baseTitle

@@ -1,0 +1,133 @@
+"""The interface's words in the site's language, from the gettext catalogues in `locale/`.
+
+Each language is one `locale/<language>/LC_MESSAGES/planfolio.po`, compiled in memory
+when a build first needs it (a few milliseconds), so a fresh clone builds with no step
+before. `language` in site.yml picks the catalogue by its primary subtag (`es-419` reads
+`es`); a language with no catalogue gets the English the code is written in. The
+messages that the page scripts need (those found in `assets/js/`) reach the browser as
+data in the page (`script_messages`).
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LOCALE = Path(__file__).parent / "locale"
+DOMAIN = "planfolio"
+#: Where the messages of the page scripts come from, as the catalogues' locations name it.
+SCRIPTS_FOLDER = "assets/js/"
+# Plural categories of CLDR whose rule the browser's Intl.PluralRules applies: each is
+# shown with the form that gettext's Plural-Forms gives its first number here.
+_SAMPLE_NUMBERS = (*range(0, 200), 1000, 1000000)
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogues where it is written; it is translated where shown."""
+    return message
+
+
+def primary_language(tag: str) -> str:
+    """Return the catalogue name of a language tag: its primary subtag, lower-cased."""
+    return tag.split("-")[0].lower()
+
+
+@dataclass(frozen=True)
+class Interface:
+    """The catalogue of one language: its gettext translations and the messages of its scripts."""
+
+    language: str
+    translations: gettext.NullTranslations
+    scripts: dict[str, Any]
+
+    def gettext(self, message: str) -> str:
+        """Return a message in the interface's language."""
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, number: int) -> str:
+        """Return the form of a message for a number, in the interface's language."""
+        return self.translations.ngettext(singular, plural, number)
+
+    def npgettext(self, context: str, singular: str, plural: str, number: int) -> str:
+        """Return the form of a message for a number, in a context, in the interface's language."""
+        return self.translations.npgettext(context, singular, plural, number)
+
+
+@lru_cache(maxsize=8)
+def interface(tag: str) -> Interface:
+    """Return the interface of a site language: its catalogue compiled, or English without one."""
+    language = primary_language(tag)
+    source = LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not source.is_file():
+        return Interface("en", gettext.NullTranslations(), {})
+    with open(source, "rb") as file:
+        catalogue = read_po(file, locale=language, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue)
+    compiled.seek(0)
+    translations = Translations(compiled, domain=DOMAIN)
+    return Interface(language, translations, _script_messages(catalogue, translations))
+
+
+def _script_messages(catalogue: Any, translations: gettext.NullTranslations) -> dict[str, Any]:
+    """Return the messages the scripts use, by English text; a plural as its form for each
+    CLDR category ({"one": ..., "other": ...}), which the browser picks with Intl.PluralRules."""
+    rule = Locale.parse(catalogue.locale_identifier).plural_form
+    samples: dict[str, int] = {}
+    for number in _SAMPLE_NUMBERS:
+        samples.setdefault(rule(number), number)
+    messages: dict[str, Any] = {}
+    for message in catalogue:
+        if not message.id or not any(path.startswith(SCRIPTS_FOLDER) for path, _ in message.locations):
+            continue
+        if isinstance(message.id, tuple):
+            singular, plural = message.id[:2]
+            messages[singular] = {
+                category: translations.ngettext(singular, plural, number)
+                for category, number in sorted(samples.items())
+            }
+        else:
+            messages[message.id] = translations.gettext(message.id)
+    return dict(sorted(messages.items()))
+
+
+@lru_cache(maxsize=64)
+def language_name(tag: str) -> str:
+    """Return a language's own name, capitalised ("Français", "Español"), or the tag when unknown."""
+    try:
+        name = Locale.parse(tag.replace("-", "_")).get_display_name(tag.replace("-", "_")) or tag
+    except (ValueError, UnknownLocaleError):
+        return tag
+    return name[:1].upper() + name[1:]
+
+
+def site_text(value: str, default: str, language: Interface) -> str:
+    """Return a text of site.yml as shown: the default in the site's language, else as written."""
+    return language.gettext(value) if value == default else value
+
+
+def count_noun(language: Interface, key: str, number: int) -> str:
+    """Return the noun that follows a count of plans ("plans") or of a taxonomy's terms, by its key.
+
+    The context "count" keeps these apart from the names of the taxonomies ("SDG", "SDGs").
+    """
+    nouns = {
+        "plans": lambda: language.npgettext("count", "plan", "plans", number),
+        "experiments": lambda: language.npgettext("count", "experiment", "experiments", number),
+        "country": lambda: language.npgettext("count", "country", "countries", number),
+        "methods": lambda: language.npgettext("count", "method", "methods", number),
+        "datasources": lambda: language.npgettext("count", "data source", "data sources", number),
+        "sdgs": lambda: language.npgettext("count", "SDG", "SDGs", number),
+        "thematic_areas": lambda: language.npgettext("count", "thematic area", "thematic areas", number),
+        "year": lambda: language.npgettext("count", "year", "years", number),
+    }
+    return nouns[key]()

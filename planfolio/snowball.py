@@ -1,0 +1,146 @@
+"""The words of French and Spanish documents: lunr-languages' trimmer, stop words and stemmers.
+
+The search page runs the vendored lunr-languages 1.22.0 (assets/vendor/lunr-languages/);
+every function here gives what it gives, so a French or Spanish term written at build
+time is the term a query looks up. The stemmers are the Snowball ones of the
+`snowballstemmer` package, 1.2.1: its French and Spanish are the algorithms
+lunr-languages was made from. Later versions follow newer Snowball, which reads French ë
+and ï (`jamaïque`), strips elisions and unaccented Spanish suffixes otherwise. The stop
+words and word characters are read from the vendored files themselves.
+
+A French or Spanish word goes: trimmed (letters of many scripts kept), French elisions
+dropped (`l'`, `d'`, `qu'`...: planfolio's own step, twin of `planfolioElision` in
+assets/js/search-pipeline.js), stop words left out, stemmed with its accents (Snowball
+reads them), then folded as English words are (`stemmer.fold`), so that the index holds
+no accent.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import snowballstemmer
+
+from .stemmer import TermCache, fold
+from .stemmer import index_term as english_term
+
+#: Languages with a stemmer of their own here; any other is indexed as English.
+LANGUAGES = ("fr", "es")
+#: The label of the query function that gives a word's terms in every language.
+LANGUAGES_LABEL = "planfolioLanguages"
+VENDOR = Path(__file__).resolve().parent.parent / "assets" / "vendor" / "lunr-languages"
+_NAMES = {"fr": "french", "es": "spanish"}
+_ELISION = re.compile("^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['\u2019]")
+
+
+@lru_cache(maxsize=4)
+def _vendored(language: str) -> tuple[re.Pattern[str], frozenset[str]]:
+    """Return the trimming pattern and the stop words of lunr.<language>.js."""
+    source = (VENDOR / f"lunr.{language}.js").read_text(encoding="utf-8")
+    characters = re.search(rf'lunr\.{language}\.wordCharacters = "([^"]*)"', source)
+    stop_words = re.search(r"generateStopWordFilter\('([^']*)'\.split\(' '\)\)", source)
+    if characters is None or stop_words is None:
+        raise RuntimeError(f"{VENDOR.name}/lunr.{language}.js: no word characters or stop words found")
+    # The JavaScript string's \xHH and \uHHHH escapes, read as Python reads them.
+    allowed = codecs.decode(characters.group(1), "unicode_escape") + "0-9"
+    trim = re.compile(f"^[^{allowed}]*(.*?)[^{allowed}]*\\Z", re.S)
+    return trim, frozenset(stop_words.group(1).split(" "))
+
+
+def trim(language: str, token: str) -> str:
+    """Trim what is not a word character from both ends, as lunr.<language>.trimmer does."""
+    return _vendored(language)[0].match(token).group(1)  # type: ignore[union-attr]
+
+
+def stop_words(language: str) -> frozenset[str]:
+    """Return the stop words of lunr.<language>.stopWordFilter."""
+    return _vendored(language)[1]
+
+
+def stem(language: str, word: str) -> str:
+    """Return the Snowball stem of a lower-cased word, as lunr.<language>.stemmer gives it."""
+    return _stemmer(language).stemWord(word)  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=4)
+def _stemmer(language: str) -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer(_NAMES[language])
+
+
+def index_term(language: str, token: str) -> str | None:
+    """Return the indexed term of a French or Spanish token, or None for a stop word or nothing left."""
+    word = trim(language, token)
+    if language == "fr":
+        word = _ELISION.sub("", word)
+    if not word or word in stop_words(language):
+        return None
+    return fold(stem(language, word)) or None
+
+
+class LanguageTermCache(TermCache):
+    """The index terms of one language's tokens that one build has met, computed on first use."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.language = language
+
+    def __missing__(self, token: str) -> str | None:
+        term = self[token] = index_term(self.language, token)
+        return term
+
+
+class TermCaches:
+    """The term caches of one build, one per language of its documents."""
+
+    def __init__(self) -> None:
+        self._caches: dict[str, TermCache] = {}
+
+    def of(self, language: str) -> TermCache:
+        """Return the cache of a document language (English for any without a stemmer here)."""
+        language = language if language in LANGUAGES else "en"
+        cache = self._caches.get(language)
+        if cache is None:
+            cache = self._caches[language] = TermCache() if language == "en" else LanguageTermCache(language)
+        return cache
+
+
+def query_terms(word: str) -> list[str]:
+    """Return the terms a query word looks up: its English, French and Spanish terms, once each;
+    none for a stop word of any of them ("and" is no French word to look for in English plans)."""
+    terms = [english_term(word), *(index_term(language, word) for language in LANGUAGES)]
+    if None in terms:
+        return []
+    return list(dict.fromkeys(term for term in terms if term))
+
+
+def lunr_py_languages(token: Any, i: int | None = None, tokens: Any = None) -> list[Any]:
+    """Turn a lunr.py query token into one token for each of its terms (see query_terms)."""
+    return [token.clone(lambda string, metadata, term=term: term) for term in query_terms(str(token))]
+
+
+def load_with_lunr_py(serialised: dict[str, Any]) -> Any:
+    """Load search-index.json with lunr.py as the search page loads its indexes: on a site of
+    several languages, a query word looks up those of its terms the index holds.
+
+    lunr reads the terms of a word as all required, so a word would find nothing whenever
+    one of its languages' terms is in no plan. Call stemmer.register_with_lunr_py() first.
+    """
+    from lunr.index import Index
+    from lunr.pipeline import Pipeline
+
+    index = Index.load(serialised)
+    if LANGUAGES_LABEL in serialised.get("pipeline", ()):
+        held = index.inverted_index
+
+        def planfolio_languages_in(token: Any, i: int | None = None, tokens: Any = None) -> list[Any]:
+            terms = query_terms(str(token))
+            kept = [term for term in terms if term in held] or terms[:1]
+            return [token.clone(lambda string, metadata, term=term: term) for term in kept]
+
+        index.pipeline = Pipeline()
+        index.pipeline.add(planfolio_languages_in)
+    return index

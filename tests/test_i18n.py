@@ -1,0 +1,361 @@
+"""The interface in the site's language: catalogues, plurals, and no English left in fr and es sites."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from planfolio.cache import code_fingerprint
+from planfolio.i18n import LOCALE, count_noun, interface, language_name, primary_language
+
+from browser import chromium
+from conftest import plan_text, run_build, write_plans
+
+# Words of the interface's English that French and Spanish do not share: in a site whose
+# plans are all French or Spanish, any of them on a page is interface text left in English.
+ENGLISH_WORDS = set(
+    [
+        "the",
+        "and",
+        "of",
+        "with",
+        "for",
+        "by",
+        "all",
+        "search",
+        "show",
+        "shown",
+        "found",
+        "home",
+        "filters",
+        "filter",
+        "newest",
+        "browse",
+        "sort",
+        "name",
+        "number",
+        "skip",
+        "content",
+        "country",
+        "countries",
+        "method",
+        "methods",
+        "year",
+        "years",
+        "thematic",
+        "area",
+        "areas",
+        "data",
+        "source",
+        "sources",
+        "map",
+        "maps",
+        "chart",
+        "charts",
+        "related",
+        "experiment",
+        "experiments",
+        "language",
+        "this",
+        "these",
+        "has",
+        "have",
+        "go",
+        "every",
+        "more",
+        "fewer",
+        "not",
+        "loading",
+        "loaded",
+        "full",
+        "text",
+        "words",
+        "word",
+        "could",
+        "cannot",
+        "typo",
+        "moved",
+        "address",
+        "link",
+        "follow",
+        "feed",
+        "reuse",
+        "build",
+        "analyse",
+        "row",
+        "sector",
+        "new",
+        "undp",
+        "plans'",
+        "answers",
+        "yet",
+        "chosen",
+        "clear",
+        "matches",
+        "match",
+        "first",
+    ]
+)
+
+FRENCH = {
+    "a.md": plan_text(
+        "Recyclage des déchets plastiques à Dakar",
+        {"country": "Sénégal", "year": "2021", "methods": ["Cartographie de solutions", "Ethnographie"]},
+        "## Énoncé du défi\n\n> Quel est votre défi ?\n\nLes déchets plastiques s'accumulent dans les quartiers.\n",
+    ),
+    "b.md": plan_text(
+        "Adaptation des cultures au climat",
+        {"country": "Sénégal", "year": "2022", "methods": ["Ethnographie"]},
+        "## Énoncé du défi\n\n> Quel est votre défi ?\n\nLes agriculteurs doivent adapter leurs cultures.\n",
+    ),
+    "c.md": plan_text(
+        "Eau potable au Mali",
+        {"country": "Mali", "year": "2022", "methods": ["Co-création"]},
+        "## Énoncé du défi\n\n> Quel est votre défi ?\n\nL'eau potable manque dans les villages.\n",
+    ),
+}
+SPANISH = {
+    "a.md": plan_text(
+        "Reciclaje de residuos en Lima",
+        {"country": "Perú", "year": "2021", "methods": ["Mapeo de soluciones", "Etnografía"]},
+        "## Declaración de desafío\n\n> ¿Cuál es su desafío?\n\nLos residuos se acumulan en los barrios.\n",
+    ),
+    "b.md": plan_text(
+        "Financiamiento de cooperativas",
+        {"country": "Perú", "year": "2022", "methods": ["Etnografía"]},
+        "## Declaración de desafío\n\n> ¿Cuál es su desafío?\n\nLas cooperativas buscan financiamiento.\n",
+    ),
+    "c.md": plan_text(
+        "Agua potable en Bolivia",
+        {"country": "Bolivia", "year": "2022", "methods": ["Cocreación"]},
+        "## Declaración de desafío\n\n> ¿Cuál es su desafío?\n\nFalta agua potable en las comunidades.\n",
+    ),
+}
+SITES = {"fr": (FRENCH, "Sénégal", "senegal", "dechets"), "es": (SPANISH, "Perú", "peru", "residuos")}
+PAGES = ("index.html", "404.html", "search.html", "countries/index.html", "methods/by-count.html")
+
+
+class _VisibleText(HTMLParser):
+    """Collect a page's text nodes and the attributes a reader or a screen reader meets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skipping += 1
+        for name, value in attrs:
+            if name in ("aria-label", "placeholder", "title", "alt") and value:
+                self.texts.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skipping -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping and data.strip():
+            self.texts.append(data)
+
+
+def visible_texts(html: str) -> list[str]:
+    """Return the text nodes and labelling attributes of a page, without its scripts."""
+    parser = _VisibleText()
+    parser.feed(html)
+    return parser.texts
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    """Return a pattern matching a message's text whatever its placeholders stand for."""
+    parts = re.split(r"%\(\w+\)[sd]|%%", " ".join(text.split()))
+    return re.compile(".+?".join(map(re.escape, parts)))
+
+
+def _pieces(message: str) -> list[str]:
+    """Return the pieces of a message a page shows as text nodes of their own: between its tags."""
+    return [
+        " ".join(piece.split()) for piece in re.split(r"<[^>]+>", message) if re.search("[A-Za-z]{2}", piece)
+    ]
+
+
+def untranslated(texts: list[str], language: str) -> list[str]:
+    """Return every text that is a message of the catalogue left in English."""
+    with open(LOCALE / language / "LC_MESSAGES" / "planfolio.po", "rb") as file:
+        catalogue = read_po(file)
+    english: list[re.Pattern[str]] = []
+    for message in catalogue:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        translated = {piece for string in strings for piece in _pieces(string)}
+        english += [
+            _pattern(piece) for text in ids if text for piece in _pieces(text) if piece not in translated
+        ]
+    found = []
+    for text in texts:
+        node = " ".join(text.split())
+        words = set(re.findall(r"[a-z']+", node.lower()))
+        if any(pattern.fullmatch(node) for pattern in english) or words & ENGLISH_WORDS:
+            found.append(node)
+    return found
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory) -> dict[str, Path]:
+    """Build one small site in French and one in Spanish, from plans in those languages."""
+    built = {}
+    for language, (plans, *_) in SITES.items():
+        folder = tmp_path_factory.mktemp(language)
+        source = write_plans(folder / "plans", plans)
+        (folder / "site.yml").write_text(f"language: {language}\n", encoding="utf-8")
+        result = run_build(
+            "build",
+            "--source",
+            source,
+            "--output",
+            folder / "site",
+            "--config",
+            folder / "site.yml",
+            cwd=folder,
+        )
+        assert result.returncode == 0, result.stderr
+        built[language] = folder / "site"
+    return built
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_pages_built_in_french_or_spanish_have_no_english_interface_text(sites, language):
+    site = sites[language]
+    _, country, slug, _ = SITES[language]
+    plan = sorted((site / "plans").glob("*.html"))[0]
+    pages = [site / name for name in PAGES] + [plan, site / "countries" / f"{slug}.html"]
+    for page in pages:
+        texts = visible_texts(page.read_text(encoding="utf-8"))
+        assert texts, page
+        assert untranslated(texts, language) == [], page.relative_to(site)
+    assert country in (site / "index.html").read_text(encoding="utf-8")  # taxonomy names as written
+
+
+def test_the_check_finds_the_english_of_an_english_site(tmp_path):
+    """The check above would see English: on the same plans built in English it finds the interface."""
+    source = write_plans(tmp_path / "plans", FRENCH)
+    result = run_build("build", "--source", source, "--output", tmp_path / "site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    texts = visible_texts((tmp_path / "site" / "index.html").read_text(encoding="utf-8"))
+    leftovers = untranslated(texts, "fr")
+    assert "Newest plans" in leftovers
+    assert "Skip to content" in leftovers
+
+
+@pytest.mark.parametrize(
+    ("language", "forms"),
+    [
+        ("en", ("plans", "plan", "plans")),
+        ("fr", ("plan", "plan", "plans")),
+        ("es", ("planes", "plan", "planes")),
+    ],
+)
+def test_plurals_for_zero_one_and_two(language, forms):
+    ui = interface(language)
+    assert tuple(count_noun(ui, "plans", number) for number in (0, 1, 2)) == forms
+    assert tuple(ui.ngettext("%(num)d plan", "%(num)d plans", n) % {"num": n} for n in (0, 1, 2)) == tuple(
+        f"{n} {form}" for n, form in zip((0, 1, 2), forms, strict=True)
+    )
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_a_term_page_counts_its_plans_in_the_site_language(sites, language):
+    site = sites[language]
+    _, _, slug, _ = SITES[language]
+    ui = interface(language)
+    two = (site / "countries" / f"{slug}.html").read_text(encoding="utf-8")
+    one = (site / "years" / "2021.html").read_text(encoding="utf-8")
+    assert f'<p class="count">2 {count_noun(ui, "plans", 2)}</p>' in two
+    assert f'<p class="count">1 {count_noun(ui, "plans", 1)}</p>' in one
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_the_scripts_pick_the_plural_gettext_picks(language):
+    """The browser picks a form by Intl.PluralRules' category; it is gettext's form for every count."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed, so Intl.PluralRules cannot be run")
+    numbers = [*range(0, 30), 100, 1000000]
+    script = (
+        "const rules = new Intl.PluralRules(process.argv[1]);"
+        "process.stdout.write(JSON.stringify(JSON.parse(process.argv[2]).map(n => rules.select(n))))"
+    )
+    done = subprocess.run([node, "-e", script, language, json.dumps(numbers)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    categories = json.loads(done.stdout)
+    ui = interface(language)
+    forms = ui.scripts["%(count)s plan found for %(query)s."]
+    chosen = [forms[category] for category in categories]
+    expected = [
+        ui.ngettext("%(count)s plan found for %(query)s.", "%(count)s plans found for %(query)s.", n)
+        for n in numbers
+    ]
+    assert chosen == expected
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_the_search_page_in_chromium_has_no_english(sites, language):
+    site = sites[language]
+    _, _, _, word = SITES[language]
+    with chromium() as browser:
+        page = browser.new_page()
+        texts: list[str] = []
+        for query in ("", word, "zzzzqx"):
+            page.goto((site / "search.html").as_uri() + f"?q={query}")
+            page.wait_for_selector("#search-app[data-index='full']")
+            page.wait_for_function("document.getElementById('search-status').textContent.length > 0")
+            texts += page.evaluate(
+                """() => {
+                  const texts = [];
+                  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                  while (walker.nextNode()) {
+                    const parent = walker.currentNode.parentElement;
+                    if (!parent.closest('script, style, noscript')) texts.push(walker.currentNode.data);
+                  }
+                  document.querySelectorAll('[aria-label], [placeholder], [title]').forEach(element => {
+                    for (const name of ['aria-label', 'placeholder', 'title']) {
+                      if (element.getAttribute(name)) texts.push(element.getAttribute(name));
+                    }
+                  });
+                  return texts.filter(text => text.trim());
+                }"""
+            )
+        status = page.locator("#search-status").inner_text()
+    assert untranslated(texts, language) == []
+    assert status  # the last status, for no result, was written in the site's language
+    assert any(interface(language).gettext("Filters") == " ".join(text.split()) for text in texts)
+
+
+def test_a_language_tag_picks_the_catalogue_of_its_primary_language():
+    assert primary_language("es-419") == "es"
+    assert interface("es-419").gettext("Search") == interface("es").gettext("Search") != "Search"
+    assert interface("de").gettext("Search") == "Search"  # no catalogue: the English of the code
+    assert (language_name("fr"), language_name("es"), language_name("en")) == (
+        "Français",
+        "Español",
+        "English",
+    )
+
+
+def test_a_changed_catalogue_changes_the_code_fingerprint(tmp_path):
+    """Every page's cache key holds the code fingerprint: a catalogue edited renders the pages again."""
+    locale = tmp_path / "locale"
+    shutil.copytree(LOCALE, locale)
+    before = code_fingerprint(locale)
+    catalogue = locale / "fr" / "LC_MESSAGES" / "planfolio.po"
+    text = catalogue.read_text(encoding="utf-8")
+    catalogue.write_text(text.replace('msgstr "Rechercher"', 'msgstr "Chercher"'), encoding="utf-8")
+    assert code_fingerprint(locale) != before
+    assert code_fingerprint(LOCALE) == code_fingerprint()

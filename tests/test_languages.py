@@ -1,0 +1,57 @@
+"""Each plan's language: from its template's section names, else from its text."""
+
+from __future__ import annotations
+
+import pytest
+
+from planfolio.languages import detect_language
+from planfolio.parse import parse_plan
+
+from conftest import plan_text, run_build, write_plans
+
+FRENCH_TEXT = "Les agriculteurs de la région sont confrontés à des sécheresses et nous voulons tester avec eux des semences pour leur adaptation au climat."
+SPANISH_TEXT = "Los productores del valle buscan financiamiento para sus cooperativas y queremos probar con ellos una nueva forma de crédito entre vecinos."
+ENGLISH_TEXT = "The farmers of the region face droughts and we want to test with them which seeds are best for the climate of this valley."
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [(FRENCH_TEXT, "fr"), (SPANISH_TEXT, "es"), (ENGLISH_TEXT, "en"), ("Mapeo 2023", None), ("", None)],
+)
+def test_a_text_says_its_language_by_its_common_words(text, language):
+    assert detect_language(text) == language
+
+
+def test_a_text_that_mixes_languages_evenly_says_none():
+    assert detect_language(FRENCH_TEXT + " " + SPANISH_TEXT) is None
+
+
+def test_section_names_say_the_language_before_the_text():
+    body = f"## Declaración de desafío\n\n> ¿Cuál es su desafío?\n\n{ENGLISH_TEXT}\n"
+    plan, _ = parse_plan(plan_text("Un plan", body=body), "a.md")
+    assert plan is not None and plan.language == "es"
+
+
+@pytest.mark.parametrize(("text", "language"), [(FRENCH_TEXT, "fr"), (SPANISH_TEXT, "es"), ("Water.", "en")])
+def test_a_plan_in_the_english_template_takes_the_language_of_its_answers(text, language):
+    body = f"## Challenge statement\n\n> What is your challenge?\n\n{text}\n"
+    plan, _ = parse_plan(plan_text("Un plan", body=body), "a.md")
+    assert plan is not None and plan.language == language
+
+
+def test_a_plan_in_another_language_than_the_site_is_marked_and_badged(tmp_path):
+    body = f"## Challenge statement\n\n> What is your challenge?\n\n{FRENCH_TEXT}\n"
+    english = "## Challenge statement\n\n> What is your challenge?\n\nOur challenge is water.\n"
+    source = write_plans(
+        tmp_path / "plans",
+        {"fr.md": plan_text("Semences", body=body), "en.md": plan_text("Water", body=english)},
+    )
+    result = run_build("build", "--source", source, "--output", tmp_path / "site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    french = (tmp_path / "site" / "plans" / "semences.html").read_text(encoding="utf-8")
+    assert '<h1 lang="fr">Semences</h1>' in french
+    assert '<section class="plan-section" lang="fr">' in french
+    assert '<span class="badge language" lang="fr">Français</span>' in french
+    plain = (tmp_path / "site" / "plans" / "water.html").read_text(encoding="utf-8")
+    assert "lang=" not in plain.replace('<html lang="en">', "")
+    assert "badge language" not in plain

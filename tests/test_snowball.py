@@ -1,0 +1,180 @@
+"""French and Spanish search terms: planfolio.snowball against lunr-languages in node, and
+the search page finding every French or Spanish plan that uses a form of a word."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from search_browser import SearchPage
+
+from planfolio.parse import parse_plan
+from planfolio.search import plan_document
+from planfolio.site import build_site
+from planfolio.snowball import VENDOR, index_term, query_terms, stem, stop_words, trim
+from planfolio.stemmer import tokenize
+
+from browser import chromium
+from conftest import CORPUS, PROJECT_ROOT
+
+LUNR_JS = PROJECT_ROOT / "assets" / "vendor" / "lunr" / "lunr.js"
+PIPELINE_JS = PROJECT_ROOT / "assets" / "js" / "search-pipeline.js"
+EXPERIMENTS = CORPUS.parent / "experiments"
+
+# Loads lunr.js, lunr-languages and the planfolio pipeline; `input` is stdin's JSON.
+_PRELUDE = """
+const lunr = require({lunr}); global.lunr = lunr;
+for (const name of ['lunr.stemmer.support.js', 'lunr.fr.js', 'lunr.es.js']) require({vendor} + '/' + name)(lunr);
+require({pipeline});
+const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+let output = null;
+"""
+
+
+def run_node(script: str, payload: Any) -> Any:
+    """Run a Node script with lunr.js and lunr-languages loaded, `input` as payload; return its `output`."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed, so lunr-languages cannot be run")
+    prelude = _PRELUDE.format(
+        lunr=json.dumps(str(LUNR_JS)), vendor=json.dumps(str(VENDOR)), pipeline=json.dumps(str(PIPELINE_JS))
+    )
+    source = prelude + script + "\nprocess.stdout.write(JSON.stringify(output));\n"
+    done = subprocess.run(
+        [node, "-e", source], input=json.dumps(payload), capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def corpus_plans(folder: Path) -> list:
+    """Return the plans of a corpus folder, or skip when it is absent."""
+    if not folder.is_dir():
+        pytest.skip(f"the real corpus is not at {folder}")
+    plans = []
+    for path in sorted(folder.glob("*.md")):
+        plan, _ = parse_plan(path.read_text(encoding="utf-8", errors="replace"), path.name)
+        if plan is not None:
+            plans.append(plan)
+    return plans
+
+
+@pytest.fixture(scope="module")
+def corpus_words() -> dict[str, list[str]]:
+    """Every token of the French and of the Spanish plans and experiments of the corpus."""
+    words: dict[str, set[str]] = {"fr": set(), "es": set()}
+    for plan in corpus_plans(CORPUS) + corpus_plans(EXPERIMENTS):
+        if plan.language in words:
+            for text in plan_document(plan).values():
+                words[plan.language].update(tokenize(text))
+    return {language: sorted(found) for language, found in words.items()}
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_every_corpus_word_gets_the_term_lunr_languages_gives(corpus_words, language):
+    words = corpus_words[language]
+    assert len(words) > 1000  # the corpus holds French and Spanish plans, and they were found
+    script = """
+    output = input.words.map(word => {
+      const forms = lunr[input.language];
+      const trimmed = forms.trimmer(new lunr.Token(word)).toString();
+      return [trimmed, forms.stemmer(new lunr.Token(trimmed)).toString(), PlanfolioSearch.languageTerm(input.language, word) || null];
+    });
+    """
+    expected = run_node(script, {"language": language, "words": words})
+    found = [[trim(language, w), stem(language, trim(language, w)), index_term(language, w)] for w in words]
+    differences = [(word, js, py) for word, js, py in zip(words, expected, found, strict=True) if js != py]
+    assert differences == []
+
+
+def test_a_query_word_looks_up_the_same_terms_in_the_browser(corpus_words):
+    words = corpus_words["fr"][::7] + corpus_words["es"][::7] + ["Adaptation", "participación", "the", "les"]
+    expected = run_node("output = input.map(word => PlanfolioSearch.queryTerms(word.toLowerCase()));", words)
+    assert [query_terms(word.lower()) for word in words] == expected
+
+
+def test_the_stop_words_are_the_vendored_files_own():
+    assert {"les", "des", "dans"} <= stop_words("fr")
+    assert {"los", "del", "para"} <= stop_words("es")
+    assert "adaptation" not in stop_words("fr")
+
+
+@pytest.mark.parametrize(
+    ("language", "forms"),
+    [
+        (
+            "fr",
+            [
+                "adaptation",
+                "adaptée",
+                "adaptées",
+                "adapter",
+                "l'adaptation",
+                "d\u2019adaptation",
+                "Adaptation,",
+            ],
+        ),
+        ("es", ["financiamiento", "financiamientos", "financiar"]),
+        ("es", ["participación", "participantes", "participativos"]),
+    ],
+)
+def test_the_forms_of_a_word_share_one_term_without_accents(language, forms):
+    terms = {index_term(language, form.lower()) for form in forms}
+    assert len(terms) == 1
+    (term,) = terms
+    assert term and term.isascii()
+
+
+def test_stop_words_and_bare_elisions_have_no_term():
+    assert index_term("fr", "les") is None
+    assert index_term("fr", "qu'il") is None  # "il" is a stop word once the elision is dropped
+    assert index_term("fr", "l'") is None
+    assert index_term("es", "los") is None
+
+
+QUERIES = [
+    ("adaptation", "fr", "Français"),
+    ("financiamiento", "es", "Español"),
+    ("participación", "es", "Español"),
+]
+
+
+@pytest.fixture(scope="module")
+def using_forms() -> dict[str, set[str]]:
+    """By query, the pages of the plans of its language that use a form of it, by the Snowball stemmer."""
+    site = build_site(corpus_plans(CORPUS), [])
+    found = {}
+    for query, language, _ in QUERIES:
+        target = index_term(language, query)
+        found[query] = {
+            f"plans/{plan.slug}.html"
+            for plan in site.plans
+            if plan.language == language
+            and any(
+                index_term(language, token) == target
+                for text in plan_document(plan).values()
+                for token in tokenize(text)
+            )
+        }
+    return found
+
+
+@pytest.mark.parametrize(("query", "language", "name"), QUERIES)
+def test_chromium_from_file_finds_every_plan_that_uses_a_form_of_the_word(
+    corpus_site, using_forms, query, language, name
+):
+    expected = using_forms[query]
+    assert len(expected) >= 4  # several plans of the language use the word in some form
+    with chromium() as browser:
+        page = SearchPage(browser, corpus_site.as_uri() + "/")
+        page.open(f"q={query}&language={name}")
+        found = set(page.result_urls())
+        facet = page.facet("language")
+        page.close()
+    assert page.errors == []
+    assert expected <= found
+    assert facet[name] == len(found)  # the language filter counts what it keeps
