@@ -437,6 +437,9 @@ def render_route(
         return (gathering or Gathering(site, renderer.config, parts)).files(route.kind), []
     if route.kind == "publishing":
         return publishing_files(site, renderer.config, route.subject), []
+    if route.kind == "home":
+        data, problems = renderer.home_page()
+        return {route.path: data}, problems
     return {route.path: _render_listing(renderer, site, route)}, []
 
 
@@ -448,8 +451,6 @@ def _render_listing(renderer: Renderer, site: Site, route: Route) -> bytes:
     if route.kind == "index":
         key, by_count = route.subject
         return renderer.taxonomy_index(site.taxonomies[key].spec, by_count == "True")
-    if route.kind == "home":
-        return renderer.home()
     if route.kind == "not-found":
         return renderer.not_found()
     return renderer.page("search.html", route.path, "Search")

@@ -12,7 +12,8 @@ import jinja2
 import jinja2.bccache
 from markupsafe import Markup
 
-from . import urls
+from . import charts, urls
+from .charts import Bar, Glance, HeatTable, SdgTile, WorldMap
 from .config import Config
 from .markdown import AnswerMarkdown, Rendered, render_answer
 from .model import Plan, Problem
@@ -93,6 +94,8 @@ class TermPage:
     spec: TaxonomySpec
     term: Term
     rows: tuple[PlanRow, ...]
+    groups: tuple[tuple[str, tuple[PlanRow, ...]], ...]  # the rows by year, newest first
+    glance: Glance
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,12 @@ class HomePage:
     counts: tuple[Link, ...]
     ways_in: tuple[tuple[TaxonomySpec, tuple[Link, ...]], ...]
     newest: tuple[PlanRow, ...]
+    world_map: WorldMap
+    years: tuple[Bar, ...]
+    sdgs: tuple[SdgTile, ...]
+    methods: tuple[Bar, ...]
+    themes: tuple[Bar, ...]
+    methods_by_year: HeatTable
 
 
 class Renderer:
@@ -175,8 +184,13 @@ class Renderer:
 
     def term_page(self, spec: TaxonomySpec, term: Term) -> bytes:
         """Render the page of one term with every plan it holds."""
-        rows = tuple(self.plan_row(plan) for plan in self.newest_first(term.plans))
-        page = TermPage(spec, term, rows)
+        plans = self.newest_first(term.plans)
+        rows = tuple(self.plan_row(plan) for plan in plans)
+        groups: dict[str, list[PlanRow]] = {}
+        for plan, row in zip(plans, rows, strict=True):
+            groups.setdefault(str(plan.year or ""), []).append(row)
+        by_year = tuple((year, tuple(group)) for year, group in groups.items())
+        page = TermPage(spec, term, rows, by_year, charts.term_glance(self.site, spec, term))
         path = urls.term_path(spec.folder, term.slug)
         return self.page("term.html", path, f"{term.name} — {spec.singular}", page=page)
 
@@ -186,7 +200,7 @@ class Renderer:
         if by_count:
             terms.sort(key=lambda term: (-len(term.plans), term.name.lower(), term.slug))
         else:
-            terms.sort(key=lambda term: (term.name.lower(), term.slug))
+            terms.sort(key=lambda term: charts.term_order(spec.key, term))
         rows = tuple(
             Link(term.name, urls.term_path(spec.folder, term.slug), str(len(term.plans))) for term in terms
         )
@@ -196,6 +210,10 @@ class Renderer:
 
     def home(self) -> bytes:
         """Render the home page: what the portfolio holds and ways in."""
+        return self.home_page()[0]
+
+    def home_page(self) -> tuple[bytes, list[Problem]]:
+        """Render the home page, with the problems found drawing its map."""
         site = self.site
         counts = [Link("plans", urls.SEARCH, str(len(site.plans)))]
         ways_in = []
@@ -209,8 +227,13 @@ class Renderer:
             )
             ways_in.append((spec, top))
         newest = tuple(self.plan_row(plan) for plan in self.newest_first(site.plans)[:10])
-        page = HomePage(tuple(counts), tuple(ways_in), newest)
-        return self.page("home.html", urls.HOME, self.config.title, page=page)
+        world_map, problems = charts.world_map(site, charts.HOME_MAP_WIDTH)
+        page = HomePage(
+            tuple(counts), tuple(ways_in), newest, world_map, charts.plans_per_year(site),
+            charts.sdg_tiles(site), charts.top_terms(site, "methods"),
+            charts.top_terms(site, "thematic_areas"), charts.methods_by_year(site),
+        )  # fmt: skip
+        return self.page("home.html", urls.HOME, self.config.title, page=page), problems
 
     def not_found(self) -> bytes:
         """Render the page a web server shows for any missing address."""

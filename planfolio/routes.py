@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from . import urls
+from . import urls, worldmap
 from .model import Plan
 from .site import TAXONOMIES, Site
 
@@ -48,11 +48,19 @@ def site_routes(site: Site, fingerprint: str, base_url: str) -> list[Route]:
     routes = [_plan_route(site, index, fingerprint) for index in range(len(site.plans))]
     # What a list shows of each plan, hashed once: a plan is in a dozen lists.
     summaries = {plan.source_path: _hash(*_plan_summary(plan)) for plan in site.plans}
+    # What the charts and maps show of each plan: every term it carries, and where it is.
+    charted = {plan.source_path: _charted(site, plan) for plan in site.plans}
+    # A country is drawn by the outline one of its spellings matches.
+    outlines = _hash(worldmap.outlines_digest(), *_spellings(site, "country"))
     for spec in TAXONOMIES:
         terms = site.taxonomies[spec.key].terms
         for term in terms.values():
-            members = [summaries[plan.source_path] for plan in term.plans]
-            key = _hash(fingerprint, spec.key, term.slug, term.name, *members)
+            members = [
+                text
+                for plan in term.plans
+                for text in (summaries[plan.source_path], charted[plan.source_path])
+            ]
+            key = _hash(fingerprint, spec.key, term.slug, term.name, outlines, *members)
             path = urls.term_path(spec.folder, term.slug)
             routes.append(Route(path, "term", (spec.key, term.slug), key, _TERM_COST))
         listing = [text for term in terms.values() for text in (term.slug, term.name, str(len(term.plans)))]
@@ -62,7 +70,8 @@ def site_routes(site: Site, fingerprint: str, base_url: str) -> list[Route]:
             routes.append(Route(path, "index", (spec.key, str(by_count)), key, _INDEX_COST))
     everything = [summaries[plan.source_path] for plan in site.plans]
     counts = [f"{key}:{len(taxonomy.terms)}" for key, taxonomy in site.taxonomies.items()]
-    home_key = _hash(fingerprint, "home", *counts, *everything)
+    everything += [charted[plan.source_path] for plan in site.plans]
+    home_key = _hash(fingerprint, "home", outlines, *counts, *everything)
     routes.append(Route(urls.HOME, "home", (), home_key))
     routes.append(Route(urls.SEARCH, "search", (), _hash(fingerprint, "search")))
     routes.append(Route(urls.NOT_FOUND, "not-found", (), _hash(fingerprint, "404")))
@@ -96,6 +105,20 @@ def _plan_route(site: Site, index: int, fingerprint: str) -> Route:
     key = _hash(*card)
     cost = 2 + plan.answer_length // 2000
     return Route(urls.plan_path(plan.slug), "plan", (str(index),), key, cost)
+
+
+def _charted(site: Site, plan: Plan) -> str:
+    """Return the hash of what the charts and maps show of a plan: its terms and its latlng."""
+    texts = [str(plan.latlng)]
+    for terms in site.carried[plan.source_path].values():
+        texts.append(str(len(terms)))
+        texts += [text for term in terms for text in (term.slug, term.name)]
+    return _hash(*texts)
+
+
+def _spellings(site: Site, key: str) -> list[str]:
+    """Return every spelling of every term of a taxonomy."""
+    return [text for term in site.taxonomies[key].terms.values() for text in (term.slug, *term.spellings)]
 
 
 def _plan_summary(plan: Plan) -> tuple[str, ...]:
