@@ -41,14 +41,15 @@ LEVELS = 5
 #: The width of the home page's map and of a term page's small map, in pixels.
 HOME_MAP_WIDTH = 960
 SMALL_MAP_WIDTH = 160
-#: Which other taxonomies a term page shows the terms most found with it of.
+#: Which other taxonomies a term page shows the terms most found with it of. Every page but
+#: a country's also has a small map of its countries, with their counts as a table.
 RELATED = {
     "country": ("methods", "sdgs"),
-    "methods": ("country", "thematic_areas"),
-    "datasources": ("country", "methods"),
-    "sdgs": ("country", "methods"),
-    "thematic_areas": ("country", "methods"),
-    "year": ("country", "methods"),
+    "methods": ("thematic_areas",),
+    "datasources": ("methods",),
+    "sdgs": ("methods",),
+    "thematic_areas": ("methods",),
+    "year": ("methods",),
 }
 #: The taxonomies the search page can filter by, with the address parameter of each.
 SEARCH_FILTERS = {"country": "country", "methods": "method", "year": "year"}
@@ -220,13 +221,15 @@ def methods_by_year(site: Site, key: str = "methods", count: int = _TOP) -> Heat
 def world_map(site: Site, width: int, plans: Iterable[Plan] | None = None) -> tuple[WorldMap, list[Problem]]:
     """Return the map of the countries of some plans (all by default), and a warning for
     each country that matches no outline: it is drawn as a marker at its plans' latlng."""
-    chosen = None if plans is None else {plan.source_path for plan in plans}
     shapes = worldmap.outlines(width)
     counted: list[tuple[Term, int]] = []
-    for term in site.taxonomies["country"].terms.values():
-        number = len(term.plans) if chosen is None else sum(p.source_path in chosen for p in term.plans)
-        if number:
-            counted.append((term, number))
+    if plans is None:
+        counted = [(term, len(term.plans)) for term in site.taxonomies["country"].terms.values()]
+    else:
+        carried = site.carried
+        found = Counter(term.slug for plan in plans for term in carried[plan.source_path]["country"])
+        terms = site.taxonomies["country"].terms
+        counted = [(terms[slug], found[slug]) for slug in sorted(found)]
     levels = _quantile_levels([number for _, number in counted])
     countries, problems, drawn = [], [], set()
     for (term, number), level in zip(counted, levels, strict=True):
@@ -239,7 +242,8 @@ def world_map(site: Site, width: int, plans: Iterable[Plan] | None = None) -> tu
         drawn.add(code)
         d = shapes[code].d if code else ""
         countries.append(MapCountry(term.name, _path("country", term), number, level, d, marker))
-    plain = "".join(shape.d for code, shape in shapes.items() if code not in drawn)
+    # A term's map draws its countries over every outline: one path made once, not one a page.
+    plain = worldmap.all_outlines(width) if plans is not None else _plain(shapes, drawn)
     legend = _legend([number for _, number in counted], levels)
     frame = worldmap.frame(width)
     return WorldMap(frame.width, frame.height, plain, tuple(countries), legend), problems
@@ -258,9 +262,10 @@ def term_glance(site: Site, spec: TaxonomySpec, term: Term) -> Glance:
 
 def _related(site: Site, term: Term, other: TaxonomySpec) -> Related:
     """Return the terms of another taxonomy found most often on a term's plans."""
+    carried, key = site.carried, other.key
     counts: Counter[str] = Counter()
-    for plan in term.plans:
-        counts.update({found.slug for found in site.terms_of(plan, other.key)})
+    for plan in term.plans:  # a plan that lists two spellings of a term counts once
+        counts.update({found.slug for found in carried[plan.source_path][key]})
     terms = site.taxonomies[other.key].terms
     if other.key == "sdgs":  # every goal found, in the order of their numbers
         chosen = sorted((terms[slug] for slug in counts), key=lambda t: term_order("sdgs", t))
@@ -268,6 +273,10 @@ def _related(site: Site, term: Term, other: TaxonomySpec) -> Related:
         slugs = sorted(counts, key=lambda slug: (-counts[slug], slug))[:_RELATED_TOP]
         chosen = [terms[slug] for slug in slugs]
     return Related(other, _bars((t.name, _path(other.key, t), counts[t.slug]) for t in chosen))
+
+
+def _plain(shapes: dict[str, worldmap.Outline], drawn: set[str | None]) -> str:
+    return "".join(shape.d for code, shape in shapes.items() if code not in drawn)
 
 
 def _bars(items: Iterable[tuple[str, str, int]]) -> tuple[Bar, ...]:

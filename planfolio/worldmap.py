@@ -103,6 +103,12 @@ def outlines(width: int) -> dict[str, Outline]:
     return shapes
 
 
+@functools.cache
+def all_outlines(width: int) -> str:
+    """Return the outlines of every country drawn at a width, as one path."""
+    return "".join(shape.d for shape in outlines(width).values())
+
+
 def _decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
     """Return the arcs of a quantized TopoJSON topology as longitude, latitude points."""
     (scale_x, scale_y), (shift_x, shift_y) = (
