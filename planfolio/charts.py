@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from . import urls, worldmap
-from .countries import country_code
+from .countries import country_code, is_known_country
 from .model import Plan, Problem
 from .site import TAXONOMIES, Site, TaxonomySpec, Term
 
@@ -236,7 +236,9 @@ def world_map(site: Site, width: int, plans: Iterable[Plan] | None = None) -> tu
         code = _outline_code(term, shapes)
         marker = None if code else _marker(term.plans, width)
         if code is None:
-            problems.append(_unmatched(term, marker is not None))
+            # A name no list knows is reported where it is read, with a suggestion.
+            if any(map(is_known_country, (term.name, *term.spellings))):
+                problems.append(_unmatched(term, marker is not None))
             if marker is None:
                 continue
         drawn.add(code)

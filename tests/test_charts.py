@@ -148,19 +148,20 @@ def test_a_country_without_outline_is_a_marker_and_one_warning(tmp_path):
         [
             _plan("A", country="Samoa", latlng="-13.75,-172.16"),
             _plan("B", country="Samoa", latlng="-13.80,-172.10"),
-            _plan("C", country="Atlantis"),
+            _plan("C", country="Tuvalu"),
+            _plan("E", country="Atlantis", latlng="10,10"),
             _plan("D", country="Kenya"),
         ],
     )
     world, problems = charts.world_map(site, charts.HOME_MAP_WIDTH)
     shown = {country.name: country for country in world.countries}
-    assert set(shown) == {"Samoa", "Kenya"}
+    assert set(shown) == {"Samoa", "Kenya", "Atlantis"}
     assert shown["Samoa"].marker is not None and shown["Samoa"].d == ""
     assert shown["Kenya"].marker is None and shown["Kenya"].d
     assert shown["Kenya"].d not in world.plain
     assert sorted(str(p) for p in problems) == [
         "0.md: warning: country: 'Samoa' matches no outline of the world map; shown as a marker at its plans' latlng",
-        "2.md: warning: country: 'Atlantis' matches no outline of the world map; left off: none of its plans has a latlng",
+        "2.md: warning: country: 'Tuvalu' matches no outline of the world map; left off: none of its plans has a latlng",
     ]
 
 
