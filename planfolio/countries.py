@@ -69,3 +69,47 @@ def _key(name: str) -> str:
     """Return a name's slug without the word 'the': 'The Gambia' is 'Gambia', and
     'Congo (Democratic Republic of the)' is 'Congo, The Democratic Republic of the'."""
     return "-".join(word for word in slugify(name).split("-") if word != "the")
+
+
+#: The ISO 3166 alpha-3 codes of the alternative names; Kosovo has none but the user-assigned XK.
+_ALTERNATIVE_CODES = {
+    "Brunei": "BRN",
+    "Burma": "MMR",
+    "Cape Verde": "CPV",
+    "DR Congo": "COD",
+    "East Timor": "TLS",
+    "Ivory Coast": "CIV",
+    "Macedonia": "MKD",
+    "Russia": "RUS",
+    "Swaziland": "SWZ",
+    "Turkey": "TUR",
+    "Vatican City": "VAT",
+}
+#: Codes for places ISO 3166 gives no number, as map outlines name them.
+_UNNUMBERED = {"kosovo": "XK"}
+
+
+@functools.lru_cache(maxsize=1024)
+def country_code(name: str) -> str | None:
+    """Return the ISO 3166 numeric code of a country name ("792" for Türkiye or Turkey),
+    "XK" for Kosovo, or None for a name no standard list knows."""
+    key = _key(name)
+    return _UNNUMBERED.get(key) or _numeric_codes().get(key)
+
+
+@functools.cache
+def _numeric_codes() -> dict[str, str]:
+    """Return the numeric code of every known country name, by the name's key."""
+    codes: dict[str, str] = {}
+    # Names as written first: "Congo" is the Republic, not "Congo, The Democratic Republic of the".
+    for inverted in (False, True):
+        for country in pycountry.countries:
+            for attribute in ("name", "common_name", "official_name"):
+                value = getattr(country, attribute, None)
+                for written in (_inversions(value) if inverted else (value,)) if value else ():
+                    codes.setdefault(_key(written), country.numeric)
+    for name, alpha_3 in _ALTERNATIVE_CODES.items():
+        found = pycountry.countries.get(alpha_3=alpha_3)
+        if found is not None:
+            codes[_key(name)] = found.numeric
+    return codes

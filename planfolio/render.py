@@ -14,7 +14,8 @@ import jinja2
 import jinja2.bccache
 from markupsafe import Markup
 
-from . import urls
+from . import charts, urls
+from .charts import Bar, Glance, HeatTable, SdgTile, WorldMap
 from .config import Config
 from .doctypes import EXPERIMENT, LEARNING_PLAN
 from .i18n import Interface, count_noun, interface, language_name, primary_language, site_text
@@ -139,6 +140,8 @@ class TermPage:
     spec: TaxonomySpec
     name: str
     rows: tuple[PlanRow, ...]
+    groups: tuple[tuple[str, tuple[PlanRow, ...]], ...]  # the rows by year, newest first
+    glance: Glance
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,12 @@ class HomePage:
     counts: tuple[Link, ...]
     ways_in: tuple[tuple[TaxonomySpec, tuple[Link, ...]], ...]
     newest: tuple[PlanRow, ...]
+    world_map: WorldMap
+    years: tuple[Bar, ...]
+    sdgs: tuple[SdgTile, ...]
+    methods: tuple[Bar, ...]
+    themes: tuple[Bar, ...]
+    methods_by_year: HeatTable
 
 
 @dataclass(frozen=True)
@@ -172,6 +181,7 @@ class Page:
     title: str
     context: PlanSource | TermPage | TaxonomyIndexPage | HomePage | ExperimentsPage | None = None
     absolute_links: bool = False
+    problems: tuple[Problem, ...] = ()  # found making the context (a country the map cannot draw)
 
 
 class Renderer:
@@ -252,7 +262,7 @@ class Renderer:
 
     def render(self, page: Page) -> tuple[bytes, list[Problem]]:
         """Render a page, with the problems found in a plan's answers."""
-        problems: list[Problem] = []
+        problems: list[Problem] = list(page.problems)
         context: object = page.context
         if isinstance(page.context, PlanSource):
             source = page.context
@@ -321,9 +331,15 @@ class Renderer:
 
     def term_source(self, spec: TaxonomySpec, term: Term) -> Page:
         """Return what the page of one term is made from."""
-        rows = tuple(self.plan_row(plan) for plan in self.newest_first(term.plans))
+        plans = self.newest_first(term.plans)
+        rows = tuple(self.plan_row(plan) for plan in plans)
+        groups: dict[str, list[PlanRow]] = {}
+        for plan, row in zip(plans, rows, strict=True):
+            groups.setdefault(str(plan.year or ""), []).append(row)
+        by_year = tuple((year, tuple(group)) for year, group in groups.items())
+        glance = charts.term_glance(self.site, spec, term)
         title = f"{term.name} — {self.interface.gettext(spec.singular)}"
-        return Page("term.html", term.path, title, TermPage(spec, term.name, rows))
+        return Page("term.html", term.path, title, TermPage(spec, term.name, rows, by_year, glance))
 
     def taxonomy_index(self, spec: TaxonomySpec, by_count: bool) -> bytes:
         """Render the list of every term of a taxonomy, by name or by count."""
@@ -335,7 +351,7 @@ class Renderer:
         if by_count:
             terms.sort(key=lambda term: (-len(term.plans), term.name.lower(), term.slug))
         else:
-            terms.sort(key=lambda term: (term.name.lower(), term.slug))
+            terms.sort(key=lambda term: charts.term_order(spec.key, term))
         rows = tuple(Link(term.name, term.path, str(len(term.plans))) for term in terms)
         path = urls.taxonomy_index_path(spec.folder, by_count)
         title = self.interface.gettext(spec.plural)
@@ -364,8 +380,13 @@ class Renderer:
             top = tuple(Link(t.name, t.path, str(len(t.plans))) for t in terms[:12])
             ways_in.append((spec, top))
         newest = tuple(self.plan_row(plan) for plan in self.newest_first(site.plans)[:10])
-        page = HomePage(tuple(counts), tuple(ways_in), newest)
-        return Page("home.html", urls.HOME, self.site_title, page)
+        world_map, problems = charts.world_map(site, charts.HOME_MAP_WIDTH)
+        page = HomePage(
+            tuple(counts), tuple(ways_in), newest, world_map, charts.plans_per_year(site),
+            charts.sdg_tiles(site), charts.top_terms(site, "methods"),
+            charts.top_terms(site, "thematic_areas"), charts.methods_by_year(site),
+        )  # fmt: skip
+        return Page("home.html", urls.HOME, self.site_title, page, problems=tuple(problems))
 
     def not_found(self) -> bytes:
         """Render the page a web server shows for any missing address."""

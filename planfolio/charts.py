@@ -1,0 +1,342 @@
+"""What the portfolio's charts and maps show, computed from the site model: one function a chart.
+
+Every count is a number of plans on the page its bar, tile, cell or country links to.
+The pictures themselves are drawn by the templates (templates/_charts.html).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import urls, worldmap
+from .countries import country_code, is_known_country
+from .i18n import N_
+from .model import Plan, Problem
+from .site import TAXONOMIES, Site, TaxonomySpec, Term
+
+#: The 17 Sustainable Development Goals: number, short title and the UN's colour for it.
+SDGS: tuple[tuple[int, str, str], ...] = (
+    (1, N_("No poverty"), "#E5243B"),
+    (2, N_("Zero hunger"), "#DDA63A"),
+    (3, N_("Good health and well-being"), "#4C9F38"),
+    (4, N_("Quality education"), "#C5192D"),
+    (5, N_("Gender equality"), "#FF3A21"),
+    (6, N_("Clean water and sanitation"), "#26BDE2"),
+    (7, N_("Affordable and clean energy"), "#FCC30B"),
+    (8, N_("Decent work and economic growth"), "#A21942"),
+    (9, N_("Industry, innovation and infrastructure"), "#FD6925"),
+    (10, N_("Reduced inequalities"), "#DD1367"),
+    (11, N_("Sustainable cities and communities"), "#FD9D24"),
+    (12, N_("Responsible consumption and production"), "#BF8B2E"),
+    (13, N_("Climate action"), "#3F7E44"),
+    (14, N_("Life below water"), "#0A97D9"),
+    (15, N_("Life on land"), "#56C02B"),
+    (16, N_("Peace, justice and strong institutions"), "#00689D"),
+    (17, N_("Partnerships for the goals"), "#19486A"),
+)
+#: How many levels of colour the maps and heat tables have (see style.css).
+LEVELS = 5
+#: The width of the home page's map and of a term page's small map, in pixels.
+HOME_MAP_WIDTH = 960
+SMALL_MAP_WIDTH = 160
+#: Which other taxonomies a term page shows the terms most found with it of. Every page but
+#: a country's also has a small map of its countries, with their counts as a table.
+RELATED = {
+    "country": ("methods", "sdgs"),
+    "methods": ("thematic_areas",),
+    "datasources": ("methods",),
+    "sdgs": ("methods",),
+    "thematic_areas": ("methods",),
+    "year": ("methods",),
+}
+#: The taxonomies the search page can filter by, with the address parameter of each.
+SEARCH_FILTERS = {"country": "country", "methods": "method", "year": "year"}
+_TOP = 10
+_RELATED_TOP = 8
+_SPECS = {spec.key: spec for spec in TAXONOMIES}
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart: what it counts, the page it links to, and its length in percent."""
+
+    label: str
+    path: str
+    count: int
+    percent: int
+
+
+@dataclass(frozen=True)
+class SdgTile:
+    """One goal: its number, title and colour, its plans, and its page ("" when it has none)."""
+
+    number: int
+    title: str
+    colour: str
+    count: int
+    path: str
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    """The plans of one row's term in one year, linked to that year on the term's page."""
+
+    count: int
+    path: str
+    level: int
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    """A term and its plans year by year."""
+
+    label: str
+    path: str
+    total: int
+    cells: tuple[HeatCell, ...]
+
+
+@dataclass(frozen=True)
+class HeatTable:
+    """Terms by years: how many plans carry each in each year."""
+
+    years: tuple[str, ...]
+    rows: tuple[HeatRow, ...]
+
+
+@dataclass(frozen=True)
+class MapCountry:
+    """A country with plans: its outline (or a marker where none matches), count and page."""
+
+    name: str
+    path: str
+    count: int
+    level: int
+    d: str
+    marker: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
+class LegendStep:
+    """One colour of a map's legend and the counts it stands for."""
+
+    level: int
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
+class WorldMap:
+    """A map of countries filled by their number of plans; the others drawn plain."""
+
+    width: int
+    height: int
+    plain: str  # the path of every country without plans
+    countries: tuple[MapCountry, ...]
+    legend: tuple[LegendStep, ...]
+
+
+@dataclass(frozen=True)
+class Related:
+    """The terms of another taxonomy most often found with a term."""
+
+    spec: TaxonomySpec
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class Glance:
+    """A term page's "at a glance": its years, related terms, map and filtered search."""
+
+    years: tuple[Bar, ...]
+    related: tuple[Related, ...]
+    map: WorldMap | None
+    search: tuple[tuple[str, str], ...]  # the search page's address parameters, if it can filter
+
+
+def sdg_number(name: str) -> int | None:
+    """Return the number of a goal as plans write it ("10. Reduced inequalities" is 10)."""
+    match = re.match(r"\s*(?:sdg\s*)?(\d{1,2})\b", name, re.IGNORECASE)
+    number = int(match.group(1)) if match else None
+    return number if number is not None and 1 <= number <= len(SDGS) else None
+
+
+def term_order(key: str, term: Term) -> tuple[int, str, str]:
+    """Return the sort key of a term in a list by name: goals by number, the rest by name."""
+    number = sdg_number(term.name) if key == "sdgs" else None
+    return (number or 0, term.name.lower(), term.slug)
+
+
+def plans_per_year(site: Site) -> tuple[Bar, ...]:
+    """Return a bar per year, oldest first, linked to the year's page."""
+    terms = sorted(site.taxonomies["year"].terms.values(), key=lambda term: term.name)
+    return _bars((term.name, _path("year", term), len(term.plans)) for term in terms)
+
+
+def top_terms(site: Site, key: str, count: int = _TOP) -> tuple[Bar, ...]:
+    """Return a bar for each of the most used terms of a taxonomy, most used first."""
+    terms = sorted(site.taxonomies[key].terms.values(), key=lambda term: (-len(term.plans), term.slug))
+    return _bars((term.name, _path(key, term), len(term.plans)) for term in terms[:count])
+
+
+def sdg_tiles(site: Site) -> tuple[SdgTile, ...]:
+    """Return the 17 goals in order, each with its plans: none is a zero, not a gap."""
+    by_number: dict[int, Term] = {}
+    for term in site.taxonomies["sdgs"].terms.values():
+        number = sdg_number(term.name)
+        if number is not None and (number not in by_number or len(term.plans) > len(by_number[number].plans)):
+            by_number[number] = term
+    tiles = []
+    for number, title, colour in SDGS:
+        found = by_number.get(number)
+        count, path = (len(found.plans), _path("sdgs", found)) if found else (0, "")
+        tiles.append(SdgTile(number, title, colour, count, path))
+    return tuple(tiles)
+
+
+def methods_by_year(site: Site, key: str = "methods", count: int = _TOP) -> HeatTable:
+    """Return the most used terms of a taxonomy by year, each cell linked to the year on its page."""
+    years = sorted(site.taxonomies["year"].terms.values(), key=lambda term: term.name)
+    names = tuple(term.name for term in years)
+    terms = sorted(site.taxonomies[key].terms.values(), key=lambda term: (-len(term.plans), term.slug))[
+        :count
+    ]
+    counted = [Counter(str(plan.year) for plan in term.plans if plan.year is not None) for term in terms]
+    highest = max((n for counts in counted for n in counts.values()), default=0)
+    rows = []
+    for term, counts in zip(terms, counted, strict=True):
+        path = _path(key, term)
+        cells = tuple(
+            HeatCell(
+                counts[year], f"{path}#year-{year}" if counts[year] else "", _level(counts[year], highest)
+            )
+            for year in names
+        )
+        rows.append(HeatRow(term.name, path, len(term.plans), cells))
+    return HeatTable(names, tuple(rows))
+
+
+def world_map(site: Site, width: int, plans: Iterable[Plan] | None = None) -> tuple[WorldMap, list[Problem]]:
+    """Return the map of the countries of some plans (all by default), and a warning for
+    each country that matches no outline: it is drawn as a marker at its plans' latlng."""
+    shapes = worldmap.outlines(width)
+    counted: list[tuple[Term, int]] = []
+    if plans is None:
+        counted = [(term, len(term.plans)) for term in site.taxonomies["country"].terms.values()]
+    else:
+        carried = site.carried
+        found = Counter(term.slug for plan in plans for term in carried[plan.source_path]["country"])
+        terms = site.taxonomies["country"].terms
+        counted = [(terms[slug], found[slug]) for slug in sorted(found)]
+    levels = _quantile_levels([number for _, number in counted])
+    countries, problems, drawn = [], [], set()
+    for (term, number), level in zip(counted, levels, strict=True):
+        code = _outline_code(term, shapes)
+        marker = None if code else _marker(term.plans, width)
+        if code is None:
+            # A name no list knows is reported where it is read, with a suggestion.
+            if any(map(is_known_country, (term.name, *term.spellings))):
+                problems.append(_unmatched(term, marker is not None))
+            if marker is None:
+                continue
+        drawn.add(code)
+        d = shapes[code].d if code else ""
+        countries.append(MapCountry(term.name, _path("country", term), number, level, d, marker))
+    # A term's map draws its countries over every outline: one path made once, not one a page.
+    plain = worldmap.all_outlines(width) if plans is not None else _plain(shapes, drawn)
+    legend = _legend([number for _, number in counted], levels)
+    frame = worldmap.frame(width)
+    return WorldMap(frame.width, frame.height, plain, tuple(countries), legend), problems
+
+
+def term_glance(site: Site, spec: TaxonomySpec, term: Term) -> Glance:
+    """Return what a term page shows at a glance of its plans."""
+    years = Counter(str(plan.year) for plan in term.plans if plan.year is not None)
+    year_bars = _bars((year, f"#year-{year}", years[year]) for year in sorted(years, reverse=True))
+    related = tuple(_related(site, term, _SPECS[key]) for key in RELATED[spec.key])
+    small_map = None if spec.key == "country" else world_map(site, SMALL_MAP_WIDTH, term.plans)[0]
+    parameter = SEARCH_FILTERS.get(spec.key)
+    search = ((parameter, term.name),) if parameter else ()
+    return Glance(year_bars, tuple(r for r in related if r.bars), small_map, search)
+
+
+def _related(site: Site, term: Term, other: TaxonomySpec) -> Related:
+    """Return the terms of another taxonomy found most often on a term's plans."""
+    carried, key = site.carried, other.key
+    counts: Counter[str] = Counter()
+    for plan in term.plans:  # a plan that lists two spellings of a term counts once
+        counts.update({found.slug for found in carried[plan.source_path][key]})
+    terms = site.taxonomies[other.key].terms
+    if other.key == "sdgs":  # every goal found, in the order of their numbers
+        chosen = sorted((terms[slug] for slug in counts), key=lambda t: term_order("sdgs", t))
+    else:
+        slugs = sorted(counts, key=lambda slug: (-counts[slug], slug))[:_RELATED_TOP]
+        chosen = [terms[slug] for slug in slugs]
+    return Related(other, _bars((t.name, _path(other.key, t), counts[t.slug]) for t in chosen))
+
+
+def _plain(shapes: dict[str, worldmap.Outline], drawn: set[str | None]) -> str:
+    return "".join(shape.d for code, shape in shapes.items() if code not in drawn)
+
+
+def _bars(items: Iterable[tuple[str, str, int]]) -> tuple[Bar, ...]:
+    listed = list(items)
+    highest = max((count for _, _, count in listed), default=0) or 1
+    return tuple(Bar(label, path, count, round(100 * count / highest)) for label, path, count in listed)
+
+
+def _path(key: str, term: Term) -> str:
+    return urls.term_path(_SPECS[key].folder, term.slug)
+
+
+def _level(count: int, highest: int) -> int:
+    """Return the colour level of a count: 0 for none, then 1 to LEVELS in equal steps."""
+    return 0 if count == 0 or highest == 0 else max(1, -(-LEVELS * count // highest))
+
+
+def _quantile_levels(counts: list[int]) -> list[int]:
+    """Return each count's colour level, 1 to LEVELS, so that each level holds about as many
+    countries: a few countries with many plans would otherwise leave the rest one colour."""
+    ordered = sorted(counts)
+    levels = []
+    for count in counts:
+        rank = ordered.index(count)  # equal counts share the level of the first of them
+        levels.append(1 + LEVELS * rank // len(ordered))
+    return levels
+
+
+def _legend(counts: list[int], levels: list[int]) -> tuple[LegendStep, ...]:
+    steps = []
+    for level in sorted(set(levels)):
+        held = [count for count, at in zip(counts, levels, strict=True) if at == level]
+        steps.append(LegendStep(level, min(held), max(held)))
+    return tuple(steps)
+
+
+def _outline_code(term: Term, shapes: dict[str, worldmap.Outline]) -> str | None:
+    """Return the code of the outline a country term matches, trying each of its spellings."""
+    for name in (term.name, *term.spellings):
+        code = country_code(name)
+        if code in shapes:
+            return code
+    return None
+
+
+def _marker(plans: Iterable[Plan], width: int) -> tuple[int, int] | None:
+    """Return where a country's plans are on the map: the middle of their latlng, if any."""
+    points = [plan.latlng for plan in plans if plan.latlng is not None]
+    if not points:
+        return None
+    lat = sorted(p[0] for p in points)[len(points) // 2]
+    lng = sorted(p[1] for p in points)[len(points) // 2]
+    return worldmap.point(lat, lng, width)
+
+
+def _unmatched(term: Term, shown: bool) -> Problem:
+    where = "shown as a marker at its plans' latlng" if shown else "left off: none of its plans has a latlng"
+    message = f"country: {term.name!r} matches no outline of the world map; {where}"
+    first = min(plan.source_path for plan in term.plans)
+    return Problem(first, None, message, "warning", "map")

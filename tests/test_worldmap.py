@@ -1,0 +1,94 @@
+"""The world map's outlines: decoded from the vendored TopoJSON, projected with Equal Earth."""
+
+import json
+import math
+import re
+
+import pytest
+
+from planfolio import worldmap
+from planfolio.countries import country_code
+
+_NUMBER = re.compile(r"-?\d+")
+
+
+def _rings(d):
+    """Return the absolute points of every ring of a path written as worldmap writes them."""
+    rings = []
+    for ring in re.findall(r"M([^z]*)z", d):
+        start, _, steps = ring.partition("l")
+        x, y = map(int, start.split())
+        points = [(x, y)]
+        numbers = [int(n) for n in _NUMBER.findall(steps)]
+        for dx, dy in zip(numbers[::2], numbers[1::2], strict=True):
+            x, y = x + dx, y + dy
+            points.append((x, y))
+        rings.append(points)
+    return rings
+
+
+def _box(d):
+    points = [p for ring in _rings(d) for p in ring]
+    return (
+        min(x for x, _ in points),
+        min(y for _, y in points),
+        max(x for x, _ in points),
+        max(y for _, y in points),
+    )
+
+
+@pytest.mark.parametrize("lat", [-50, -20, 0, 10, 35, 60, 80])
+def test_the_projection_keeps_areas(lat):
+    # A small cell of the globe covers an area proportional to cos(latitude) wherever it is.
+    step = 0.01
+    (x0, y0), (x1, _), (_, y2) = (
+        worldmap.equal_earth(lat, 10),
+        worldmap.equal_earth(lat, 10 + step),
+        worldmap.equal_earth(lat + step, 10),
+    )
+    ratio = abs((x1 - x0) * (y2 - y0)) / math.cos(math.radians(lat))
+    (ex0, ey0), (ex1, _), (_, ey2) = (
+        worldmap.equal_earth(0, 10),
+        worldmap.equal_earth(0, 10 + step),
+        worldmap.equal_earth(step, 10),
+    )
+    assert ratio == pytest.approx(abs((ex1 - ex0) * (ey2 - ey0)), rel=1e-3)
+
+
+def test_every_numbered_country_of_the_vendored_file_has_an_outline_but_antarctica():
+    topology = json.loads(worldmap.OUTLINES.read_bytes())
+    codes = {g.get("id") for g in topology["objects"]["countries"]["geometries"]} - {None, "010"}
+    shapes = worldmap.outlines(960)
+    assert codes <= set(shapes)
+    assert "010" not in shapes
+    assert shapes["XK"].name == "Kosovo"
+
+
+def test_every_outline_stays_on_the_map_and_crosses_no_edge():
+    frame = worldmap.frame(960)
+    for shape in worldmap.outlines(960).values():
+        for ring in _rings(shape.d):
+            assert all(0 <= x <= frame.width and 0 <= y <= frame.height for x, y in ring), shape.name
+            steps = zip(ring, ring[1:] + ring[:1], strict=True)
+            assert all(abs(a[0] - b[0]) < frame.width / 2 for a, b in steps), shape.name
+
+
+@pytest.mark.parametrize(
+    ("name", "lat", "lng"),
+    [("Kenya", 0.02, 37.9), ("Argentina", -38.4, -63.6), ("Mongolia", 46.9, 103.8), ("Türkiye", 39.0, 35.2)],
+)
+def test_a_place_falls_inside_its_countrys_outline(name, lat, lng):
+    left, top, right, bottom = _box(worldmap.outlines(960)[country_code(name)].d)
+    x, y = worldmap.point(lat, lng, 960)
+    assert left <= x <= right and top <= y <= bottom
+
+
+def test_west_is_left_and_north_is_up():
+    shapes = worldmap.outlines(960)
+    assert _box(shapes[country_code("Peru")].d)[2] < _box(shapes[country_code("Kenya")].d)[0]
+    assert _box(shapes[country_code("Norway")].d)[3] < _box(shapes[country_code("South Africa")].d)[1]
+
+
+def test_small_maps_are_smaller():
+    size = {width: sum(len(s.d) for s in worldmap.outlines(width).values()) for width in (160, 960)}
+    assert size[160] < size[960] / 2
