@@ -13,26 +13,20 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass, field
-from functools import partial
 from pathlib import Path
-from typing import Any
 
 from .config import Config
 from .gathering import PlanParts
 from .model import Plan, Problem
-from .parallel import Ahead, Item, run_parallel, run_parallel_ahead, share, worker_count
+from .parallel import run_longest_first
 from .parse import parse_plan_bytes
 
 CACHE_FOLDER = ".planfolio-cache"
 _MANIFEST = "manifest.json"
 _PARSED = "parsed.pickle"
 _FORMAT = 1
-# Below this many bytes of plans to parse, starting a second process costs more than it saves.
-_SHARED_PARSING_BYTES = 2_000_000
-#: Work on plans just parsed that other processes do ahead of need: its items, one by one.
-WorkAhead = Callable[[list[Plan]], Iterable[Any]]
 #: The code's own version: a new one makes every page be rendered again.
 CODE_VERSION = "1"
 
@@ -151,22 +145,17 @@ class ParsedPlans:
             if part is not None:
                 self.parts[source_path] = part
         self.changed = files is None  # whether anything was parsed, made or forgotten since loading
-        self._ahead: Ahead[Any] = Ahead([], None)  # work on the plans under way in other processes
 
     def parse(self, data: bytes, source_path: str) -> tuple[Plan | None, list[Problem]]:
         """Return the plan and problems of a file's bytes, parsing them only when they are new."""
         return self.parse_all([(data, source_path)])[0]
 
-    def read_all(
-        self, sources: Sequence[tuple[Path, str]], ahead: WorkAhead | None = None
-    ) -> list[tuple[Plan | None, list[Problem]]]:
+    def read_all(self, sources: Sequence[tuple[Path, str]]) -> list[tuple[Plan | None, list[Problem]]]:
         """Read each file (path, source path) and return its plan and problems, parsing only
         the new ones; forget the files that are gone or can no longer be read.
 
-        With nothing known yet, each process reads, hashes and parses its own share of
-        the files; else they are read here, to find those whose bytes changed. The other
-        processes then go on with the `ahead` work on the plans they parsed, item by item,
-        until made_ahead() asks for the items made.
+        With nothing known yet, the processes of the pool read, hash and parse the files;
+        else they are read here, to find those whose bytes changed.
         """
         if self._files:
             files, unread = [], {}
@@ -179,30 +168,18 @@ class ParsedPlans:
             found = [(None, [unread[s]]) if s in unread else next(parsed) for _, s in sources]
             readable = {source_path for _, source_path in files}
         else:
-            chunks = _parsing_shares(sources, [_size(path) for path, _ in sources])
-            if ahead is None:
-                shares = run_parallel(_read_chunk, chunks)
-            else:
-                shares, self._ahead = run_parallel_ahead(_read_chunk, chunks, partial(_plans_of, ahead))
-            results, readable = {}, set()
-            for chunk, read in zip(chunks, shares, strict=True):
-                for (_, source_path), (digest, plan, problems) in zip(chunk, read, strict=True):
-                    if digest:
-                        self._files[source_path] = (digest, plan, tuple(problems))
-                        readable.add(source_path)
-                    results[source_path] = (plan, problems)
-            found = [results[source_path] for _, source_path in sources]
+            costs = [_parsing_cost(_size(path)) for path, _ in sources]
+            found, readable = [], set()
+            for (_, source_path), (digest, plan, problems) in zip(
+                sources, run_longest_first(_read_file, sources, costs), strict=True
+            ):
+                if digest:
+                    self._files[source_path] = (digest, plan, tuple(problems))
+                    readable.add(source_path)
+                found.append((plan, problems))
             self.changed = self.changed or bool(readable)
         self.keep_only(readable)
         return found
-
-    def made_ahead(self) -> list[Any]:
-        """Return the items that other processes have made ahead since read_all, stopping them."""
-        return self._ahead.collect()
-
-    def stop_ahead(self) -> None:
-        """End the processes that worked ahead (see read_all), if any are left."""
-        self._ahead.stop()
 
     def parse_all(self, files: Sequence[tuple[bytes, str]]) -> list[tuple[Plan | None, list[Problem]]]:
         """Return the plan and problems of each file's bytes, parsing the new ones on every core."""
@@ -212,11 +189,12 @@ class ParsedPlans:
             if self._files.get(source_path, ("",))[0] != digest:
                 new.append((data, source_path, digest))
         if new:
-            chunks = _parsing_shares(new, [len(data) for data, _, _ in new])
-            for chunk, parsed in zip(chunks, run_parallel(_parse_chunk, chunks), strict=True):
-                for (_, source_path, digest), (plan, problems) in zip(chunk, parsed, strict=True):
-                    self._files[source_path] = (digest, plan, tuple(problems))
-                    self._pickled.pop(source_path, None)
+            costs = [_parsing_cost(len(data)) for data, _, _ in new]
+            for (_, source_path, digest), (plan, problems) in zip(
+                new, run_longest_first(_parse, new, costs), strict=True
+            ):
+                self._files[source_path] = (digest, plan, tuple(problems))
+                self._pickled.pop(source_path, None)
             self.changed = True
         return [(self._files[source_path][1], list(self._files[source_path][2])) for _, source_path in files]
 
@@ -245,38 +223,27 @@ class ParsedPlans:
         return {source_path: self._pickled[source_path] for source_path in self._files}
 
 
-def _parsing_shares(files: Sequence[Item], sizes: list[int]) -> list[list[Item]]:
-    """Share files to parse between the processes, by size, or keep them in one share when few.
-
-    The other processes also send their plans back, which takes about a quarter as long
-    as parsing them: they get a little less to parse.
-    """
-    workers = worker_count() if sum(sizes) > _SHARED_PARSING_BYTES else 1
-    return share(files, sizes, workers, sum(sizes) // 7)
+def _parsing_cost(size: int) -> int:
+    """Return about how long reading and parsing a file of size bytes takes, in the units of
+    route costs (see parallel.WORTH_A_PROCESS): about 9 kB of plan a unit."""
+    return 1 + size // 9000
 
 
-def _parse_chunk(files: list[tuple[bytes, str, str]]) -> list[tuple[Plan | None, list[Problem]]]:
-    return [parse_plan_bytes(data, source_path, digest) for data, source_path, digest in files]
+def _parse(file: tuple[bytes, str, str]) -> tuple[Plan | None, list[Problem]]:
+    data, source_path, digest = file
+    return parse_plan_bytes(data, source_path, digest)
 
 
-def _plans_of(ahead: WorkAhead, read: list[tuple[str, Plan | None, list[Problem]]]) -> Iterable[Any]:
-    """Return the ahead work on the plans of a _read_chunk."""
-    return ahead([plan for _, plan, _ in read if plan is not None])
-
-
-def _read_chunk(sources: list[tuple[Path, str]]) -> list[tuple[str, Plan | None, list[Problem]]]:
-    """Read, hash and parse files; return each one's digest ("" when unreadable), plan and problems."""
-    found: list[tuple[str, Plan | None, list[Problem]]] = []
-    for path, source_path in sources:
-        try:
-            with open(path, "rb") as file:
-                data = file.read()
-        except OSError as error:
-            found.append(("", None, [_unreadable(source_path, error)]))
-            continue
-        digest = hashlib.sha1(data).hexdigest()
-        found.append((digest, *parse_plan_bytes(data, source_path, digest)))
-    return found
+def _read_file(source: tuple[Path, str]) -> tuple[str, Plan | None, list[Problem]]:
+    """Read, hash and parse a file; return its digest ("" when unreadable), plan and problems."""
+    path, source_path = source
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError as error:
+        return "", None, [_unreadable(source_path, error)]
+    digest = hashlib.sha1(data).hexdigest()
+    return (digest, *parse_plan_bytes(data, source_path, digest))
 
 
 def _unreadable(source_path: str, error: OSError) -> Problem:

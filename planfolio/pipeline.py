@@ -6,7 +6,7 @@ import gc
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -15,7 +15,6 @@ from . import urls
 from .cache import (
     Manifest,
     ParsedPlans,
-    WorkAhead,
     code_fingerprint,
     fingerprint,
     load_manifest,
@@ -32,12 +31,11 @@ from .gathering import (
     PlanParts,
     make_all_parts,
     missing_parts,
-    parts_ahead,
     parts_cost,
 )
 from .model import Plan, Problem, counted
 from .output import check_output_folder, copy_tree, holds, link_file, staging_folder, swap_in, write_file
-from .parallel import Background, run_claiming, worker_count
+from .parallel import run_longest_first
 from .progress import Progress, RouteCounter, watching
 from .render import Renderer
 from .routes import Route, site_routes
@@ -48,19 +46,10 @@ TEMPLATES = PROJECT_ROOT / "templates"
 ASSETS = PROJECT_ROOT / "assets"
 PLAN_SUFFIXES = (".md", ".markdown")
 
-# Below this cost of routes (about 20 ms of work), starting a second process costs more than it saves.
-_SHARED_RENDERING_COST = 100
-# From this many plans on, the site's checks run in a process of their own.
-_CHECKED_APART = 200
-# Above this many plans without their parts of the gathering files, making them is shared
-# out as one unit of work with those files, instead of done before the pages.
-_BUNDLED_PARTS = 50
 #: Files made for routes ahead of a build, by route path and key.
 Made = dict[tuple[str, str], dict[str, bytes]]
 #: The site's checks, ready to run: they return the problems they find.
 Checks = Callable[[], list[Problem]]
-# The unit of work of the site's checks, when they share the processes of the pages.
-_CHECKS: list[Route] = []
 
 
 @dataclass(frozen=True)
@@ -139,9 +128,8 @@ def _build(
     kept = parsed or saved or ParsedPlans()
     staging: Path | None = None
     rendered: Rendered | None = None
-    try:  # a build that fails leaves no staging folder, and no process or file of the checks
-        # Other processes may go on making the plans' parts of the gathering files meanwhile.
-        site = read_site(source, kept, partial(parts_ahead, policy=config.focal_points))
+    try:  # a build that fails leaves no staging folder
+        site = read_site(source, kept)
         routes = site_routes(site, fingerprint(config, code, templates), config.base_url)
         manifest = load_manifest(cache, output)
         made = made or {}
@@ -152,7 +140,6 @@ def _build(
         kept_pages = reused | deferred
         fresh = [route for route in routes if route.path not in kept_pages]
         page_problems = {path: manifest.problems.get(path, ()) for path in kept_pages}
-        kept.add_parts(dict(kept.made_ahead()))
         rendered = render_pages(
             site, config, fresh, staging, templates, made, progress,
             kept.parts, output, partial(check_site, site, source),
@@ -170,13 +157,10 @@ def _build(
         kept.add_parts(rendered.parts)
         if saved is not None and cache is not None:
             save_parsed(cache, saved, code)
-        checked = rendered.checks.result()  # checks still running apart have had the saving to end
     finally:
-        kept.stop_ahead()
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
-        if rendered is not None:
-            rendered.checks.stop()
+    checked = rendered.checked
     all_problems = _all_problems(site, page_problems, checked)
     seconds = time.perf_counter() - started
     plan_pages = tuple((plan.source_path, urls.plan_path(plan.slug)) for plan in site.plans)
@@ -185,43 +169,12 @@ def _build(
     )
 
 
-def _checks_apart(checks: Checks | None, plans: int) -> Checking:
-    """Start the site's checks; their result() gives their problems once they are done.
-
-    For a large site they run in a process of their own, while this one renders and
-    saves: they take as long as rendering a few dozen pages.
-    """
-    if checks is None:
-        return _Checked([])
-    if plans < _CHECKED_APART or not hasattr(os, "fork"):
-        return _Checked(checks())
-    return Background(checks)
-
-
-@dataclass(frozen=True)
-class _Checked:
-    """The problems of checks already run, as a Background gives them."""
-
-    problems: list[Problem]
-
-    def result(self) -> list[Problem]:
-        """Return the problems."""
-        return self.problems
-
-    def stop(self) -> None:
-        """Do nothing: nothing is running."""
-
-
-#: The site's checks under way, apart or already done.
-Checking = Background[list[Problem]] | _Checked
-
-
 def check(source: Path, config: Config) -> tuple[Site, tuple[Problem, ...]]:
     """Run every stage of a build but writing; return the site and all its problems."""
     site = read_site(source)
     routes = site_routes(site, "", config.base_url)
     rendered = render_pages(site, config, routes, None, checks=partial(check_site, site, source))
-    return site, _all_problems(site, rendered.problems, rendered.checks.result())
+    return site, _all_problems(site, rendered.problems, rendered.checked)
 
 
 def make_routes(
@@ -242,16 +195,12 @@ def make_routes(
     return {(r.path, r.key): render_route(renderer, site, r, known)[0] for r in routes if r.kind in kinds}
 
 
-def read_site(source: Path, parsed: ParsedPlans | None = None, ahead: WorkAhead | None = None) -> Site:
-    """Discover and parse every plan of a folder into the site model.
-
-    Other processes that parsed plans may go on with `ahead` work on them, whose items
-    `parsed` gives (see ParsedPlans.read_all).
-    """
+def read_site(source: Path, parsed: ParsedPlans | None = None) -> Site:
+    """Discover and parse every plan of a folder into the site model."""
     sources, problems = discover(source)
     parsed = ParsedPlans() if parsed is None else parsed
     plans: list[Plan] = []
-    for plan, found in parsed.read_all(sources, ahead):
+    for plan, found in parsed.read_all(sources):
         problems += found
         if plan is not None:
             plans.append(plan)
@@ -297,12 +246,11 @@ def _name(entry: os.DirEntry[str]) -> str:
 @dataclass(frozen=True)
 class Rendered:
     """What rendering some routes found: problems by page, the plans' parts it made, and
-    the site's checks, run alongside: their result() waits for them if they still run
-    apart, and stop() ends them (the caller's to call, once it no longer needs them)."""
+    the problems the site's checks found, when given them to run."""
 
     problems: dict[str, tuple[Problem, ...]]
     parts: dict[str, PlanParts]
-    checks: Checking
+    checked: list[Problem]
 
 
 def render_pages(
@@ -317,20 +265,14 @@ def render_pages(
     previous: Path | None = None,
     checks: Checks | None = None,
 ) -> Rendered:
-    """Render the pages of the given routes into staging (None: nowhere), on every core,
-    and start the site's checks alongside, if given (see Rendered.checks).
+    """Render the pages of the given routes into staging (None: nowhere), and run the
+    site's checks, if given, all as units of work on every core (see run_longest_first).
 
     A file whose bytes are those of the same file in `previous` (the output folder the
     staging will replace) is linked from there, so only files that changed are written.
 
-    The gathering files are made from the plans' parts, of which `known` may hold some.
-    When few are missing they are made first, here; when many are, one process makes
-    them and then every gathering file, while the others render the pages. Routes whose
-    files are in `made` are written from there.
-
-    The processes claim the work unit by unit, the longest first, so that they end within
-    a short page of each other. When they share it, the checks are one of those units;
-    else they run apart (see _checks_apart), still running, maybe, when this returns.
+    The gathering files are one unit, which first makes the plans' parts that `known`
+    does not hold. Routes whose files are in `made` are written from there.
     """
     renderer = Renderer(templates, config, site)
     made = made or {}
@@ -338,71 +280,52 @@ def render_pages(
     policy = config.focal_points
     gathering_routes = [r for r in routes if r.kind in GATHERING_KINDS and (r.path, r.key) not in made]
     missing = missing_parts(site.plans, policy, known or {}) if gathering_routes else []
-    bundle = gathering_routes if len(missing) > _BUNDLED_PARTS else []
-    made_here = {} if bundle else make_all_parts(policy, missing)
-    parts = {**(known or {}), **made_here}
-    units, costs = _units_of_work(routes, bundle, missing)
-    processes = worker_count() if sum(costs) > _SHARED_RENDERING_COST else 1
-    if checks is not None and processes > 1:
-        units.append(_CHECKS)
+    units, costs = _units_of_work(routes, gathering_routes, missing)
+    if checks is not None:
+        units.append(checks)
         costs.append(len(site.plans) // 5)  # about as long as checking takes
     counter = RouteCounter()
+    folders: set[Path] = set()  # the staging folders this process has made and checked
 
-    def render_units(claimed: Iterable[list[Route]]) -> Rendered:
-        problems, new, available = {}, {}, parts
-        checked: list[Problem] = []
-        folders: set[Path] = set()  # the staging folders already made and checked
-        gathering: Gathering | None = None  # one per process: the plans' terms gathered once
-        for unit in claimed:
-            if unit is _CHECKS:
-                assert checks is not None
-                checked = checks()
-                continue
-            if bundle and unit[0].kind in GATHERING_KINDS:
-                new = make_all_parts(policy, missing)
-                available = parts | new
-            for route in unit:
-                ahead = made.get((route.path, route.key))
-                found: list[Problem] = []
-                if ahead is not None:
-                    files = ahead
-                else:
-                    if route.kind in GATHERING_KINDS and gathering is None:
-                        gathering = Gathering(site, config, available)
-                    files, found = render_route(renderer, site, route, available, gathering)
-                if staging is not None:
-                    _put_files(files, staging, previous, folders)
+    def render_unit(unit: list[Route] | Checks) -> Rendered:
+        if not isinstance(unit, list):
+            return Rendered({}, {}, unit())
+        problems, new = {}, {}
+        gathering = None  # the plans' terms gathered once for every gathering file
+        if unit is gathering_routes:
+            new = make_all_parts(policy, missing)
+            gathering = Gathering(site, config, {**(known or {}), **new})
+        for route in unit:
+            files = made.get((route.path, route.key))
+            if files is None:
+                files, found = render_route(renderer, site, route, {}, gathering)
                 if found:
                     problems[route.path] = tuple(found)
-                counter.add_one()
-        return Rendered(problems, new, _Checked(checked))
+            if staging is not None:
+                _put_files(files, staging, previous, folders)
+            counter.add_one()
+        return Rendered(problems, new, [])
 
-    longest_first = [units[i] for i in sorted(range(len(units)), key=lambda i: -costs[i])]
-    apart = _checks_apart(checks if processes == 1 else None, len(site.plans))
-    try:
-        with watching(counter, len(routes), progress):
-            results = run_claiming(render_units, longest_first, processes)
-    except BaseException:  # a build that fails leaves no process or file of the checks behind
-        apart.stop()
-        raise
-    if processes > 1:
-        apart = _Checked([problem for result in results for problem in result.checks.result()])
-    new = made_here | {path: part for result in results for path, part in result.parts.items()}
-    problems = {path: found for result in results for path, found in result.problems.items()}
-    return Rendered(problems, new, apart)
+    with watching(counter, len(routes), progress):
+        results = run_longest_first(render_unit, units, costs)
+    return Rendered(
+        {path: found for result in results for path, found in result.problems.items()},
+        {path: part for result in results for path, part in result.parts.items()},
+        [problem for result in results for problem in result.checked],
+    )
 
 
 def _units_of_work(
-    routes: list[Route], bundle: list[Route], missing: list[Plan]
-) -> tuple[list[list[Route]], list[int]]:
-    """Return the units of work to share out, with their costs: each route on its own,
-    but the bundle of gathering routes, whose process makes the missing parts first."""
-    bundled = {route.path for route in bundle}
-    units = [[route] for route in routes if route.path not in bundled]
-    costs = [unit[0].cost for unit in units]
-    if bundle:
-        units.append(bundle)
-        costs.append(sum(route.cost for route in bundle) + sum(map(parts_cost, missing)))
+    routes: list[Route], gathering: list[Route], missing: list[Plan]
+) -> tuple[list[list[Route] | Checks], list[int]]:
+    """Return the units of work with their costs: each route on its own, but the gathering
+    routes, one unit together, which makes the missing parts first."""
+    bundled = {route.path for route in gathering}
+    units: list[list[Route] | Checks] = [[route] for route in routes if route.path not in bundled]
+    costs = [route.cost for route in routes if route.path not in bundled]
+    if gathering:
+        units.append(gathering)
+        costs.append(sum(route.cost for route in gathering) + sum(map(parts_cost, missing)))
     return units, costs
 
 

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from .cache import ParsedPlans
 from .config import Config, ConfigError, load_config
 from .model import Problem
-from .parallel import Background, WorkerError, error_frames
+from .parallel import Apart, WorkerError, error_frames
 from .pipeline import GATHERING_KINDS, PLAN_SUFFIXES, BuildResult, Made, build, make_routes
 from .render import template_problems
 
@@ -81,7 +81,7 @@ class Preview:
         self.plan_pages: dict[str, str] = {}  # output path of each plan, by source path
         self.moved: dict[str, str] = {}  # where the page of a renamed plan went, by its old path
         self._config = Config()
-        self._background: Background[Made] | None = None
+        self._background: Apart[Made] | None = None
         self._built_at = 0.0
 
     def rebuild(self) -> Outcome:
@@ -103,7 +103,7 @@ class Preview:
             work = partial(
                 make_routes, inputs.source, self._config, GATHERING_KINDS, inputs.templates, self.parsed
             )
-            self._background = Background(work, self.folder)
+            self._background = Apart(work)
             return None
         if not self._background.done():
             return None

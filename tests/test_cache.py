@@ -2,11 +2,11 @@
 
 import filecmp
 import shutil
-from functools import partial
 
 import pytest
 
 from planfolio import cache as cache_module
+from planfolio import parallel
 from planfolio.cache import ParsedPlans
 from planfolio.config import Config
 from planfolio.model import Problem
@@ -271,7 +271,8 @@ def test_parts_kept_under_another_privacy_policy_are_not_used(project):
 def test_new_files_parsed_on_every_core_give_what_parsing_each_gives(monkeypatch):
     from planfolio.parse import parse_plan_bytes
 
-    monkeypatch.setattr(cache_module, "_SHARED_PARSING_BYTES", 0)  # share even a few small files
+    monkeypatch.setattr(parallel, "WORTH_A_PROCESS", 0)  # share even a few small files
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
     files = [(plan_text(f"Plan {n}", {"country": "Chad"}).encode(), f"{n}.md") for n in range(7)]
     files.append((b"\xff", "broken.md"))
     parsed = ParsedPlans().parse_all(files)
@@ -281,8 +282,8 @@ def test_new_files_parsed_on_every_core_give_what_parsing_each_gives(monkeypatch
 def test_files_read_on_every_core_give_what_reading_each_gives(tmp_path, monkeypatch):
     from planfolio.parse import parse_plan_bytes
 
-    monkeypatch.setattr(cache_module, "_SHARED_PARSING_BYTES", 0)  # share even a few small files
-    monkeypatch.setattr(cache_module, "worker_count", lambda: 2)
+    monkeypatch.setattr(parallel, "WORTH_A_PROCESS", 0)  # share even a few small files
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
     sources = []
     for n in range(7):
         (tmp_path / f"{n}.md").write_text(plan_text(f"Plan {n}", {"country": "Chad"}), encoding="utf-8")
@@ -361,63 +362,3 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(project, collecting
         assert gc.isenabled() == collecting
     finally:
         gc.enable()
-
-
-def test_parts_made_ahead_while_reading_are_the_parts_of_the_plans_read(tmp_path, monkeypatch):
-    from dataclasses import replace
-
-    from planfolio.gathering import make_parts, parts_ahead
-    from planfolio.site import base_slug
-
-    monkeypatch.setattr(cache_module, "_SHARED_PARSING_BYTES", 0)  # share even a few small files
-    monkeypatch.setattr(cache_module, "worker_count", lambda: 2)
-    sources = []
-    for n in range(6):
-        text = plan_text(f"Plan {n}", {"country": "Chad"}, f"## Challenge\n\nWater, {'again ' * n}.\n")
-        (tmp_path / f"{n}.md").write_text(text, encoding="utf-8")
-        sources.append((tmp_path / f"{n}.md", f"{n}.md"))
-    parsed = ParsedPlans()
-    plans = {
-        plan.source_path: plan for plan, _ in parsed.read_all(sources, partial(parts_ahead, policy="hide"))
-    }
-    made = dict(parsed.made_ahead())  # at least the one under way when asked
-    parsed.stop_ahead()
-    assert made, "the other process made none"
-    for source_path, part in made.items():
-        plan = plans[source_path]
-        assert part == make_parts(replace(plan, slug=base_slug(plan)), "hide")
-
-
-def test_parts_made_ahead_give_the_site_made_without_them(project, monkeypatch):
-    from planfolio import gathering, parallel
-
-    write_plans(
-        project / "plans",
-        {  # same title: the second gets another page name than the one its parts were made for
-            f"{n}-{name}.md": plan_text(title, {"country": "Chad"}, f"## Challenge\n\n{'Water. ' * n}\n")
-            for n, (name, title) in enumerate([("c", "Gamma"), ("d", "Gamma"), ("e", "Delta")])
-        },
-    )
-    options = dict(templates=project / "templates", assets=project / "assets")
-    build(project / "plans", project / "alone", Config(), None, **options)
-    # Another process reads every plan, then makes every part ahead, however soon asked.
-    monkeypatch.setattr(cache_module, "_parsing_shares", lambda files, sizes: [[], list(files)])
-    make_all = parallel._made_until_asked
-    monkeypatch.setattr(
-        parallel, "_made_until_asked", lambda then, result, asked: make_all(then, result, Never())
-    )
-    made = []
-    original = gathering.make_parts
-    monkeypatch.setattr(
-        gathering, "make_parts", lambda plan, *a: made.append(plan.source_path) or original(plan, *a)
-    )
-    build(project / "plans", project / "shared", Config(), None, **options)
-    assert tree(project / "shared") == tree(project / "alone")
-    assert b"gamma-2.html" in tree(project / "shared")["plans.json"]
-    assert made == ["1-d.md"]  # made again here: the only plan whose page name was not its own
-
-
-class Never:
-    """A shared flag that is never set."""
-
-    value = 0
