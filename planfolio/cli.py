@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import urls
-from .cache import CACHE_FOLDER, cache_folder
-from .check import count_by_kind
-from .config import Config, ConfigError, load_config, with_overrides
-from .model import Problem, counted
-from .output import OutputError, zip_folder
-from .pipeline import ASSETS, TEMPLATES, BuildResult, build, check
-from .progress import terminal_bar
+# Each command loads only the modules it uses (`--help` none of them): a build needs no
+# web server, a check no templates.
+if TYPE_CHECKING:
+    from .config import Config
+    from .model import Problem
+    from .pipeline import BuildResult
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -79,7 +78,7 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-cache",
         action="store_true",
-        help=f"render every page again, without reading or writing the {CACHE_FOLDER}/ beside the output",
+        help="render every page again, without reading or writing the .planfolio-cache/ beside the output",
     )
     parser.add_argument(
         "--quiet", action="store_true", help="print only problems: no progress bar and no summary line"
@@ -107,9 +106,9 @@ def _add_serve_options(parser: argparse.ArgumentParser) -> None:
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
     )
     parser.add_argument("--open", action="store_true", help="open the site in the web browser")
-    # The theme to build with: tests point these at copies.
-    parser.add_argument("--templates", type=Path, default=TEMPLATES, help=argparse.SUPPRESS)
-    parser.add_argument("--assets", type=Path, default=ASSETS, help=argparse.SUPPRESS)
+    # The theme to build with (default: the project's): tests point these at copies.
+    parser.add_argument("--templates", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--assets", type=Path, default=None, help=argparse.SUPPRESS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,6 +135,9 @@ def run_build(args: argparse.Namespace) -> int:
     if result is None or _failed(args, result):
         return 1
     if args.zip is not None:
+        from . import urls
+        from .output import OutputError, zip_folder
+
         try:
             # The 404 page is for web servers: its links use the public address.
             count = zip_folder(args.output, args.zip, leave_out=frozenset({urls.NOT_FOUND}))
@@ -173,6 +175,8 @@ def run_deploy(args: argparse.Namespace) -> int:
 
 def load_site_config(args: argparse.Namespace) -> Config:
     """Return the config from --config (or site.yml if present) and --base-url."""
+    from .config import load_config, with_overrides
+
     config = load_config(args.config or Path("site.yml"), required=args.config is not None)
     if args.base_url is not None:
         config = with_overrides(config, "--base-url", base_url=args.base_url)
@@ -181,6 +185,12 @@ def load_site_config(args: argparse.Namespace) -> Config:
 
 def _build(args: argparse.Namespace) -> BuildResult | None:
     """Build the site and print what was found; return None when nothing could be built."""
+    from .cache import cache_folder
+    from .config import ConfigError
+    from .output import OutputError
+    from .pipeline import build
+    from .progress import terminal_bar
+
     try:
         cache = None if args.no_cache else cache_folder(args.output)
         with terminal_bar(not args.quiet) as progress:
@@ -204,6 +214,8 @@ def _failed(args: argparse.Namespace, result: BuildResult) -> bool:
 
 def run_check(args: argparse.Namespace) -> int:
     """Print every problem of the plans and the configuration, and a count by kind."""
+    from .pipeline import check
+
     if not args.source.is_dir():
         print(f"error: --source {args.source}: no such folder", file=sys.stderr)
         return 2
@@ -225,6 +237,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 def _config_and_problems(path: Path) -> tuple[Config, tuple[Problem, ...]]:
     """Read the configuration; when it is wrong, check the plans with the defaults."""
+    from .config import Config, ConfigError, load_config
+    from .model import Problem
+
     try:
         return load_config(path), ()
     except ConfigError as error:
@@ -235,6 +250,9 @@ def _config_and_problems(path: Path) -> tuple[Config, tuple[Problem, ...]]:
 
 def print_counts(problems: tuple[Problem, ...], plans: int) -> None:
     """Print how many problems there are, then how many of each kind."""
+    from .check import count_by_kind
+    from .model import counted
+
     if not problems:
         print(f"no problems in {counted(plans, 'plan')}")
         return
@@ -248,6 +266,8 @@ def print_counts(problems: tuple[Problem, ...], plans: int) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     """Serve the site and rebuild it on every change, until interrupted."""
     # The server's modules (tornado among them) load only for this command.
+    from .config import ConfigError
+    from .pipeline import ASSETS, TEMPLATES
     from .preview import Inputs
     from .serve import ServeOptions, serve
 
@@ -257,12 +277,15 @@ def run_serve(args: argparse.Namespace) -> int:
     if not args.source.is_dir():
         print(f"error: no plans folder at {args.source}", file=sys.stderr)
         return 1
-    inputs = Inputs(args.source, args.config or Path("site.yml"), args.templates, args.assets)
+    templates, assets = args.templates or TEMPLATES, args.assets or ASSETS
+    inputs = Inputs(args.source, args.config or Path("site.yml"), templates, assets)
     return serve(ServeOptions(inputs, args.host, args.port, args.open))
 
 
 def print_problems(problems: tuple[Problem, ...], plans: int) -> None:
     """Print the numbered list of problems, one per line."""
+    from .model import counted
+
     if not problems:
         return
     print(f"{counted(len(problems), 'problem')} in {counted(plans, 'plan')}:", file=sys.stderr)
