@@ -13,15 +13,16 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Config
-from .gathering import PlanParts
 from .model import Plan, Problem
-from .parallel import run_longest_first
-from .parse import parse_plan_bytes
+
+if TYPE_CHECKING:  # (the search modules it imports are not the cache's to load: a check needs none)
+    from .gathering import PlanParts
 
 CACHE_FOLDER = ".planfolio-cache"
 _MANIFEST = "manifest.json"
@@ -146,57 +147,23 @@ class ParsedPlans:
                 self.parts[source_path] = part
         self.changed = files is None  # whether anything was parsed, made or forgotten since loading
 
-    def parse(self, data: bytes, source_path: str) -> tuple[Plan | None, list[Problem]]:
-        """Return the plan and problems of a file's bytes, parsing them only when they are new."""
-        return self.parse_all([(data, source_path)])[0]
+    @property
+    def empty(self) -> bool:
+        """Return whether no file is known."""
+        return not self._files
 
-    def read_all(self, sources: Sequence[tuple[Path, str]]) -> list[tuple[Plan | None, list[Problem]]]:
-        """Read each file (path, source path) and return its plan and problems, parsing only
-        the new ones; forget the files that are gone or can no longer be read.
+    def get(self, source_path: str, digest: str | None = None) -> tuple[Plan | None, list[Problem]] | None:
+        """Return the plan and problems of a file, if known (from bytes of that digest, if given)."""
+        entry = self._files.get(source_path)
+        if entry is None or digest is not None and entry[0] != digest:
+            return None
+        return entry[1], list(entry[2])
 
-        With nothing known yet, the processes of the pool read, hash and parse the files;
-        else they are read here, to find those whose bytes changed.
-        """
-        if self._files:
-            files, unread = [], {}
-            for path, source_path in sources:
-                try:
-                    files.append((path.read_bytes(), source_path))
-                except OSError as error:
-                    unread[source_path] = _unreadable(source_path, error)
-            parsed = iter(self.parse_all(files))
-            found = [(None, [unread[s]]) if s in unread else next(parsed) for _, s in sources]
-            readable = {source_path for _, source_path in files}
-        else:
-            costs = [_parsing_cost(_size(path)) for path, _ in sources]
-            found, readable = [], set()
-            for (_, source_path), (digest, plan, problems) in zip(
-                sources, run_longest_first(_read_file, sources, costs), strict=True
-            ):
-                if digest:
-                    self._files[source_path] = (digest, plan, tuple(problems))
-                    readable.add(source_path)
-                found.append((plan, problems))
-            self.changed = self.changed or bool(readable)
-        self.keep_only(readable)
-        return found
-
-    def parse_all(self, files: Sequence[tuple[bytes, str]]) -> list[tuple[Plan | None, list[Problem]]]:
-        """Return the plan and problems of each file's bytes, parsing the new ones on every core."""
-        new = []
-        for data, source_path in files:
-            digest = hashlib.sha1(data).hexdigest()
-            if self._files.get(source_path, ("",))[0] != digest:
-                new.append((data, source_path, digest))
-        if new:
-            costs = [_parsing_cost(len(data)) for data, _, _ in new]
-            for (_, source_path, digest), (plan, problems) in zip(
-                new, run_longest_first(_parse, new, costs), strict=True
-            ):
-                self._files[source_path] = (digest, plan, tuple(problems))
-                self._pickled.pop(source_path, None)
-            self.changed = True
-        return [(self._files[source_path][1], list(self._files[source_path][2])) for _, source_path in files]
+    def keep(self, source_path: str, digest: str, plan: Plan | None, problems: list[Problem]) -> None:
+        """Keep the plan and problems parsed from a file's bytes of that digest."""
+        self._files[source_path] = (digest, plan, tuple(problems))
+        self._pickled.pop(source_path, None)
+        self.changed = True
 
     def keep_only(self, source_paths: set[str]) -> None:
         """Forget the files that are gone."""
@@ -221,40 +188,6 @@ class ParsedPlans:
                 value = (entry, self.parts.get(source_path))
                 self._pickled[source_path] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         return {source_path: self._pickled[source_path] for source_path in self._files}
-
-
-def _parsing_cost(size: int) -> int:
-    """Return about how long reading and parsing a file of size bytes takes, in the units of
-    route costs (see parallel.WORTH_A_PROCESS): about 9 kB of plan a unit."""
-    return 1 + size // 9000
-
-
-def _parse(file: tuple[bytes, str, str]) -> tuple[Plan | None, list[Problem]]:
-    data, source_path, digest = file
-    return parse_plan_bytes(data, source_path, digest)
-
-
-def _read_file(source: tuple[Path, str]) -> tuple[str, Plan | None, list[Problem]]:
-    """Read, hash and parse a file; return its digest ("" when unreadable), plan and problems."""
-    path, source_path = source
-    try:
-        with open(path, "rb") as file:
-            data = file.read()
-    except OSError as error:
-        return "", None, [_unreadable(source_path, error)]
-    digest = hashlib.sha1(data).hexdigest()
-    return (digest, *parse_plan_bytes(data, source_path, digest))
-
-
-def _unreadable(source_path: str, error: OSError) -> Problem:
-    return Problem(source_path, None, f"cannot be read: {error.strerror}", kind="unreadable")
-
-
-def _size(path: Path) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
 
 
 def code_fingerprint() -> str:

@@ -214,7 +214,7 @@ def _failed(args: argparse.Namespace, result: BuildResult) -> bool:
 
 def run_check(args: argparse.Namespace) -> int:
     """Print every problem of the plans and the configuration, and a count by kind."""
-    from .pipeline import check
+    from .check import check_plans
 
     if not args.source.is_dir():
         print(f"error: --source {args.source}: no such folder", file=sys.stderr)
@@ -223,7 +223,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"error: --config {args.config}: no such file", file=sys.stderr)
         return 2
     config, problems = _config_and_problems(args.config or Path("site.yml"))
-    site, found = check(args.source, config)
+    site, found = check_plans(args.source, config)
     problems += found
     for problem in problems:
         print(problem)

@@ -61,10 +61,10 @@ def run_longest_first(
     """Return work(unit) for every unit, in the order given.
 
     When the units cost WORTH_A_PROCESS or more, a pool of forked processes, one per
-    core, runs them: each process takes the next batch as soon as it is free, the
+    core (and unit), runs them: each process takes the next batch as soon as it is free, the
     longest units first, so that all end within about one short unit of each other.
     """
-    processes = worker_count()
+    processes = min(worker_count(), len(units))
     if processes <= 1 or sum(costs) < WORTH_A_PROCESS or not hasattr(os, "fork"):
         return [work(unit) for unit in units]
     results: list[Any] = [None] * len(units)

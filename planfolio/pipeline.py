@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import gc
-import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -37,14 +36,14 @@ from .model import Plan, Problem, counted
 from .output import check_output_folder, copy_tree, holds, link_file, staging_folder, swap_in, write_file
 from .parallel import run_longest_first
 from .progress import Progress, RouteCounter, watching
+from .reading import read_site
 from .render import Renderer
 from .routes import Route, site_routes
-from .site import Site, build_site
+from .site import Site
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT_ROOT / "templates"
 ASSETS = PROJECT_ROOT / "assets"
-PLAN_SUFFIXES = (".md", ".markdown")
 
 #: Files made for routes ahead of a build, by route path and key.
 Made = dict[tuple[str, str], dict[str, bytes]]
@@ -79,6 +78,25 @@ class BuildResult:
         )
 
 
+@dataclass(frozen=True)
+class Kept:
+    """The routes whose files a build takes from the last one instead of rendering them."""
+
+    paths: frozenset[str]  # their route paths
+    keys: dict[str, str]  # the key to record for some of their files, when not their route's
+    deferred: tuple[str, ...] = ()  # those kept although their inputs changed
+    made: Made = field(default_factory=dict)  # files of other routes, made ahead (see make_routes)
+
+
+#: Link the files of the last build to keep into staging (routes, manifest, output, staging).
+KeepPages = Callable[[list[Route], Manifest, Path, Path], Kept]
+
+
+def keep_unchanged(routes: list[Route], manifest: Manifest, output: Path, staging: Path) -> Kept:
+    """Keep the files of the routes whose inputs have not changed since the last build."""
+    return Kept(frozenset(reuse_pages(routes, manifest, output, staging)), {})
+
+
 def build(
     source: Path,
     output: Path,
@@ -86,23 +104,22 @@ def build(
     cache: Path | None = None,
     templates: Path = TEMPLATES,
     assets: Path = ASSETS,
-    parsed: ParsedPlans | None = None,
-    defer: frozenset[str] = frozenset(),
-    made: Made | None = None,
     progress: Progress | None = None,
+    parsed: ParsedPlans | None = None,
+    keep: KeepPages = keep_unchanged,
 ) -> BuildResult:
     """Build the site from a folder of plans into the output folder, atomically.
 
     With `parsed`, plans whose bytes have not changed since an earlier build are not parsed
-    again. Changed routes of the kinds in `defer` keep the last build's files, and stay
-    marked as changed in the cache, unless `made` holds their new files (see make_routes).
+    again (else those the cache folder keeps); `keep` chooses the files of the last build
+    to keep (the preview server keeps more, see preview.py).
     """
     # The collector would walk every parsed plan again and again while the build makes
     # short-lived objects, which hold no cycles to speak of: a tenth of a rebuild's time.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build(source, output, config, cache, templates, assets, parsed, defer, made, progress)
+        return _build(source, output, config, cache, templates, assets, progress, parsed, keep)
     finally:
         if collecting:
             gc.enable()
@@ -115,66 +132,63 @@ def _build(
     cache: Path | None,
     templates: Path,
     assets: Path,
-    parsed: ParsedPlans | None,
-    defer: frozenset[str],
-    made: Made | None,
     progress: Progress | None,
+    parsed: ParsedPlans | None,
+    keep: KeepPages,
 ) -> BuildResult:
+    """Run the stages of a build, one line each."""
     started = time.perf_counter()
     check_output_folder(output, source, PROJECT_ROOT)
-    # A build with a cache folder reads the plans the last one parsed, unless given its own.
     code = code_fingerprint()
     saved = load_parsed(cache, code) if parsed is None and cache is not None else None
-    kept = parsed or saved or ParsedPlans()
-    staging: Path | None = None
-    rendered: Rendered | None = None
+    parsed = parsed or saved or ParsedPlans()
+    site = read_site(source, parsed)
+    routes = site_routes(site, fingerprint(config, code, templates), config.base_url)
+    manifest = load_manifest(cache, output)
+    staging = staging_folder(output)
     try:  # a build that fails leaves no staging folder
-        site = read_site(source, kept)
-        routes = site_routes(site, fingerprint(config, code, templates), config.base_url)
-        manifest = load_manifest(cache, output)
-        made = made or {}
-        staging = staging_folder(output)
-        reused = _reuse_pages(routes, manifest, output, staging)
-        late = [r for r in routes if r.kind in defer and r.path not in reused and (r.path, r.key) not in made]
-        deferred = _reuse_pages(late, manifest, output, staging, any_key=True)
-        kept_pages = reused | deferred
-        fresh = [route for route in routes if route.path not in kept_pages]
-        page_problems = {path: manifest.problems.get(path, ()) for path in kept_pages}
+        kept = keep(routes, manifest, output, staging)
+        fresh = [route for route in routes if route.path not in kept.paths]
+        checks = partial(check_site, site, source)
         rendered = render_pages(
-            site, config, fresh, staging, templates, made, progress,
-            kept.parts, output, partial(check_site, site, source),
-        )  # fmt: skip
-        page_problems.update(rendered.problems)
+            site, config, fresh, staging, templates, kept.made, progress, parsed.parts, output, checks
+        )
         copy_tree(assets, staging, "assets")
         swap_in(staging, output)
-        keys = {path: route.key for route in routes for path in route.outputs}
-        # A deferred route keeps its last key, so that the next build without defer makes it.
-        keys.update(
-            {path: manifest.entries[path][0] for r in late if r.path in deferred for path in r.outputs}
-        )
-        linked = {path for route in routes if route.path in kept_pages for path in route.outputs}
-        save_manifest(cache, output, keys, page_problems, manifest.only(linked))
-        kept.add_parts(rendered.parts)
-        if saved is not None and cache is not None:
-            save_parsed(cache, saved, code)
     finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-    checked = rendered.checked
-    all_problems = _all_problems(site, page_problems, checked)
-    seconds = time.perf_counter() - started
+        shutil.rmtree(staging, ignore_errors=True)
+    page_problems = _page_problems(manifest, kept, rendered)
+    _save_cache(cache, output, routes, kept, manifest, page_problems)
+    parsed.add_parts(rendered.parts)
+    if saved is not None and cache is not None:
+        save_parsed(cache, saved, code)
+    problems = _all_problems(site, page_problems, rendered.checked)
     plan_pages = tuple((plan.source_path, urls.plan_path(plan.slug)) for plan in site.plans)
-    return BuildResult(
-        len(site.plans), len(fresh), len(reused), all_problems, seconds, plan_pages, tuple(sorted(deferred))
-    )
+    reused = len(kept.paths) - len(kept.deferred)
+    seconds = time.perf_counter() - started
+    return BuildResult(len(site.plans), len(fresh), reused, problems, seconds, plan_pages, kept.deferred)
 
 
-def check(source: Path, config: Config) -> tuple[Site, tuple[Problem, ...]]:
-    """Run every stage of a build but writing; return the site and all its problems."""
-    site = read_site(source)
-    routes = site_routes(site, "", config.base_url)
-    rendered = render_pages(site, config, routes, None, checks=partial(check_site, site, source))
-    return site, _all_problems(site, rendered.problems, rendered.checked)
+def _page_problems(manifest: Manifest, kept: Kept, rendered: Rendered) -> dict[str, tuple[Problem, ...]]:
+    """Return the problems of each page: those the last build found on the kept ones."""
+    problems = {path: manifest.problems.get(path, ()) for path in kept.paths}
+    problems.update(rendered.problems)
+    return problems
+
+
+def _save_cache(
+    cache: Path | None,
+    output: Path,
+    routes: list[Route],
+    kept: Kept,
+    manifest: Manifest,
+    page_problems: dict[str, tuple[Problem, ...]],
+) -> None:
+    """Record what each file of the new output was made from, and its problems."""
+    keys = {path: route.key for route in routes for path in route.outputs}
+    keys.update(kept.keys)
+    linked = {path for route in routes if route.path in kept.paths for path in route.outputs}
+    save_manifest(cache, output, keys, page_problems, manifest.only(linked))
 
 
 def make_routes(
@@ -193,54 +207,6 @@ def make_routes(
     routes = site_routes(site, fingerprint(config, code_fingerprint(), templates), config.base_url)
     known = parsed.parts if parsed is not None else {}
     return {(r.path, r.key): render_route(renderer, site, r, known)[0] for r in routes if r.kind in kinds}
-
-
-def read_site(source: Path, parsed: ParsedPlans | None = None) -> Site:
-    """Discover and parse every plan of a folder into the site model."""
-    sources, problems = discover(source)
-    parsed = ParsedPlans() if parsed is None else parsed
-    plans: list[Plan] = []
-    for plan, found in parsed.read_all(sources):
-        problems += found
-        if plan is not None:
-            plans.append(plan)
-    return build_site(plans, problems)
-
-
-def discover(source: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
-    """Return the plan files below a folder, sorted, each with its path relative to the
-    folder (with forward slashes), and what was passed over."""
-    if not source.is_dir():
-        return [], [Problem(str(source), None, "plans folder not found", kind="no-plans-folder")]
-    found: list[tuple[Path, str]] = []
-    problems: list[Problem] = []
-    _discover_in(source, "", found, problems)
-    return found, problems
-
-
-def _discover_in(folder: Path, prefix: str, found: list[tuple[Path, str]], problems: list[Problem]) -> None:
-    """Add the plan files of a folder, then those of its folders, each folder's by name."""
-    try:
-        with os.scandir(folder) as listing:
-            entries = sorted((entry for entry in listing if not entry.name.startswith(".")), key=_name)
-    except OSError:
-        return  # a folder that cannot be listed holds no plans to read
-    folders = []
-    for entry in entries:
-        relative = prefix + entry.name
-        if entry.is_symlink():
-            if entry.name.endswith(PLAN_SUFFIXES) or entry.is_dir():
-                problems.append(Problem(relative, None, "symbolic link not followed", "warning", "symlink"))
-        elif entry.is_dir():
-            folders.append(entry)
-        elif entry.name.endswith(PLAN_SUFFIXES):
-            found.append((folder / entry.name, relative))
-    for entry in folders:
-        _discover_in(folder / entry.name, prefix + entry.name + "/", found, problems)
-
-
-def _name(entry: os.DirEntry[str]) -> str:
-    return entry.name
 
 
 @dataclass(frozen=True)
@@ -378,7 +344,7 @@ def _render_listing(renderer: Renderer, site: Site, route: Route) -> bytes:
     return renderer.page("search.html", route.path, "Search")
 
 
-def _reuse_pages(
+def reuse_pages(
     routes: list[Route], manifest: Manifest, output: Path, staging: Path, any_key: bool = False
 ) -> set[str]:
     """Link the unchanged files of the last build into staging; return their routes' paths.

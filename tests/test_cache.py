@@ -6,11 +6,13 @@ import shutil
 import pytest
 
 from planfolio import cache as cache_module
-from planfolio import parallel
+from planfolio import parallel, reading
 from planfolio.cache import ParsedPlans
 from planfolio.config import Config
 from planfolio.model import Problem
 from planfolio.pipeline import GATHERING_KINDS, build, make_routes
+from planfolio.preview import Deferring
+from planfolio.reading import parse_files, read_plans
 
 from conftest import PROJECT_ROOT, plan_text, write_plans
 
@@ -156,14 +158,14 @@ def test_kept_parsed_plans_give_the_same_site(project):
 def test_parsed_plans_parse_only_new_bytes(monkeypatch):
     calls = []
     monkeypatch.setattr(
-        cache_module, "parse_plan_bytes", lambda data, path, digest=None: calls.append(path) or (None, [])
+        reading, "parse_plan_bytes", lambda data, path, digest=None: calls.append(path) or (None, [])
     )
     parsed = ParsedPlans()
-    parsed.parse(b"# A\n", "a.md")
-    parsed.parse(b"# A\n", "a.md")
-    parsed.parse(b"# A, edited\n", "a.md")
+    parse_files([(b"# A\n", "a.md")], parsed)
+    parse_files([(b"# A\n", "a.md")], parsed)
+    parse_files([(b"# A, edited\n", "a.md")], parsed)
     parsed.keep_only(set())
-    parsed.parse(b"# A, edited\n", "a.md")
+    parse_files([(b"# A, edited\n", "a.md")], parsed)
     assert calls == ["a.md", "a.md", "a.md"]
 
 
@@ -176,8 +178,7 @@ def build_deferring(project, made=None):
         Config(),
         project / "cache",
         **options,
-        defer=GATHERING_KINDS,
-        made=made,
+        keep=Deferring(GATHERING_KINDS, made or {}),
     )
 
 
@@ -220,7 +221,7 @@ def test_parsed_plans_are_reused_only_for_the_same_bytes_and_code(project, monke
     build_both(project)
     calls = []
     real = parse_module.parse_plan_bytes
-    monkeypatch.setattr(cache_module, "parse_plan_bytes", lambda *a: calls.append(a[1]) or real(*a))
+    monkeypatch.setattr(reading, "parse_plan_bytes", lambda *a: calls.append(a[1]) or real(*a))
     build(project / "plans", project / "site", Config(), project / "cache")
     assert calls == []  # every plan came from the saved parse
     (project / "plans/b.md").write_text(plan_text("Beta edited", {"country": "Chad"}), encoding="utf-8")
@@ -275,7 +276,7 @@ def test_new_files_parsed_on_every_core_give_what_parsing_each_gives(monkeypatch
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
     files = [(plan_text(f"Plan {n}", {"country": "Chad"}).encode(), f"{n}.md") for n in range(7)]
     files.append((b"\xff", "broken.md"))
-    parsed = ParsedPlans().parse_all(files)
+    parsed = parse_files(files, ParsedPlans())
     assert parsed == [parse_plan_bytes(data, path) for data, path in files]
 
 
@@ -291,7 +292,7 @@ def test_files_read_on_every_core_give_what_reading_each_gives(tmp_path, monkeyp
     (tmp_path / "broken.md").write_bytes(b"\xff")
     sources += [(tmp_path / "broken.md", "broken.md"), (tmp_path / "gone.md", "gone.md")]
     parsed = ParsedPlans()
-    found = parsed.read_all(sources)
+    found = read_plans(sources, parsed)
     expected = [parse_plan_bytes(path.read_bytes(), name) for path, name in sources[:-1]]
     gone = Problem("gone.md", None, "cannot be read: No such file or directory", kind="unreadable")
     assert found == [*expected, (None, [gone])]
@@ -304,20 +305,20 @@ def test_a_file_that_can_no_longer_be_read_is_reported_and_forgotten(tmp_path):
         (tmp_path / name).write_text(plan_text(name), encoding="utf-8")
         sources.append((tmp_path / name, name))
     parsed = ParsedPlans()
-    parsed.read_all(sources)
+    read_plans(sources, parsed)
     (tmp_path / "b.md").unlink()
-    plan, problems = parsed.read_all(sources)[1]
+    plan, problems = read_plans(sources, parsed)[1]
     assert plan is None and [problem.kind for problem in problems] == ["unreadable"]
     assert set(parsed.pickled()) == {"a.md"}
 
 
 def test_saved_parsed_plans_repickle_only_what_changed(tmp_path):
     parsed = ParsedPlans()
-    parsed.parse_all([(plan_text("Alpha").encode(), "a.md"), (plan_text("Beta").encode(), "b.md")])
+    parse_files([(plan_text("Alpha").encode(), "a.md"), (plan_text("Beta").encode(), "b.md")], parsed)
     cache_module.save_parsed(tmp_path, parsed, "code")
     loaded = cache_module.load_parsed(tmp_path, "code")
     before = loaded.pickled()
-    loaded.parse(plan_text("Beta, edited").encode(), "b.md")
+    parse_files([(plan_text("Beta, edited").encode(), "b.md")], loaded)
     after = loaded.pickled()
     assert after["a.md"] is before["a.md"] and after["b.md"] != before["b.md"]
     assert cache_module.load_parsed(tmp_path, "other code").pickled() == {}

@@ -51,3 +51,9 @@ def test_a_build_loads_no_web_server_and_no_progress_bar_when_quiet(tmp_path):
 def test_the_help_names_the_cache_folder():
     build = make_parser()._subparsers._group_actions[0].choices["build"]  # noqa: SLF001
     assert f"{CACHE_FOLDER}/" in build.format_help().replace("\n", " ").replace("  ", " ")
+
+
+def test_a_check_loads_no_templates_and_no_search(tmp_path):
+    loaded = loaded_by("check", "--source", PROJECT_ROOT / "seeds", cwd=tmp_path)
+    assert "planfolio.check" in loaded
+    assert not loaded & {"jinja2", "planfolio.render", "planfolio.search", "tornado", "tqdm"}

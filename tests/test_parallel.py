@@ -122,3 +122,8 @@ def test_work_apart_can_be_stopped():
     apart.stop()
     assert apart.done()
     assert no_child_is_left()
+
+
+def test_one_unit_is_run_here_however_long(monkeypatch):
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    assert run_longest_first(lambda _: os.getpid(), ["one"], [100 * WORTH_A_PROCESS]) == [os.getpid()]
