@@ -97,7 +97,7 @@ def build_site(plans: list[Plan], problems: list[Problem], left_out: tuple[str, 
     taxonomies = {key: taxonomy for key, (taxonomy, _) in gathered.items()}
     by_value = {key: terms for key, (_, terms) in gathered.items()}
     carried = {plan.source_path: _carried_terms(plan, by_value) for plan in named}
-    return Site(named, taxonomies, tuple(problems), carried, left_out)
+    return Site(named, taxonomies, tuple(problems), carried, left_out=left_out)
 
 
 def _carried_terms(plan: Plan, by_value: dict[str, dict[str, Term]]) -> dict[str, tuple[Term, ...]]:
