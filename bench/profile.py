@@ -33,7 +33,8 @@ from planfolio.config import Config  # noqa: E402
 from planfolio.gathering import Gathering, make_parts  # noqa: E402
 from planfolio.output import write_file  # noqa: E402
 from planfolio.parse import parse_plan_bytes  # noqa: E402
-from planfolio.pipeline import TEMPLATES, discover, render_route  # noqa: E402
+from planfolio.pipeline import TEMPLATES, render_route  # noqa: E402
+from planfolio.reading import discover  # noqa: E402
 from planfolio.render import Renderer  # noqa: E402
 from planfolio.routes import site_routes  # noqa: E402
 from planfolio.site import build_site  # noqa: E402

@@ -13,28 +13,22 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import astuple, dataclass, field
-from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .config import Config
-from .doctypes import DEFAULT_TYPES
-from .gathering import PlanParts
 from .i18n import LOCALE
 from .model import Plan, Problem
-from .parallel import Ahead, Item, run_parallel, run_parallel_ahead, share, worker_count
-from .parse import parse_plan_bytes
+
+if TYPE_CHECKING:  # (the search modules it imports are not the cache's to load: a check needs none)
+    from .gathering import PlanParts
 
 CACHE_FOLDER = ".planfolio-cache"
 _MANIFEST = "manifest.json"
 _PARSED = "parsed.pickle"
 _FORMAT = 1
-# Below this many bytes of plans to parse, starting a second process costs more than it saves.
-_SHARED_PARSING_BYTES = 2_000_000
-#: Work on plans just parsed that other processes do ahead of need: its items, one by one.
-WorkAhead = Callable[[list[Plan]], Iterable[Any]]
 #: The code's own version: a new one makes every page be rendered again.
 CODE_VERSION = "1"
 
@@ -153,84 +147,25 @@ class ParsedPlans:
             if part is not None:
                 self.parts[source_path] = part
         self.changed = files is None  # whether anything was parsed, made or forgotten since loading
-        self._ahead: Ahead[Any] = Ahead([], None)  # work on the plans under way in other processes
 
-    def parse(
-        self, data: bytes, source_path: str, types: Collection[str] = DEFAULT_TYPES
-    ) -> tuple[Plan | None, list[Problem]]:
-        """Return the plan and problems of a file's bytes, parsing them only when they are new."""
-        return self.parse_all([(data, source_path)], types)[0]
+    @property
+    def empty(self) -> bool:
+        """Return whether no file is known."""
+        return not self._files
 
-    def read_all(
-        self,
-        sources: Sequence[tuple[Path, str]],
-        ahead: WorkAhead | None = None,
-        types: Collection[str] = DEFAULT_TYPES,
-    ) -> list[tuple[Plan | None, list[Problem]]]:
-        """Read each file (path, source path) and return its plan and problems, parsing only
-        the new ones; forget the files that are gone or can no longer be read.
+    def get(self, source_path: str, key: str | None = None) -> tuple[Plan | None, list[Problem]] | None:
+        """Return the plan and problems of a file, if known (made from that key, if given:
+        see entry_key)."""
+        entry = self._files.get(source_path)
+        if entry is None or key is not None and entry[0] != key:
+            return None
+        return entry[1], list(entry[2])
 
-        With nothing known yet, each process reads, hashes and parses its own share of
-        the files; else they are read here, to find those whose bytes changed. The other
-        processes then go on with the `ahead` work on the plans they parsed, item by item,
-        until made_ahead() asks for the items made. Documents of other types than `types`
-        are set aside (see parse_plan_bytes).
-        """
-        if self._files:
-            files, unread = [], {}
-            for path, source_path in sources:
-                try:
-                    files.append((path.read_bytes(), source_path))
-                except OSError as error:
-                    unread[source_path] = _unreadable(source_path, error)
-            parsed = iter(self.parse_all(files, types))
-            found = [(None, [unread[s]]) if s in unread else next(parsed) for _, s in sources]
-            readable = {source_path for _, source_path in files}
-        else:
-            chunks = _parsing_shares(sources, [_size(path) for path, _ in sources])
-            read_share = partial(_read_chunk, types=types)
-            if ahead is None:
-                shares = run_parallel(read_share, chunks)
-            else:
-                shares, self._ahead = run_parallel_ahead(read_share, chunks, partial(_plans_of, ahead))
-            results, readable = {}, set()
-            for chunk, read in zip(chunks, shares, strict=True):
-                for (_, source_path), (digest, plan, problems) in zip(chunk, read, strict=True):
-                    if digest:
-                        self._files[source_path] = (_entry_key(digest, types), plan, tuple(problems))
-                        readable.add(source_path)
-                    results[source_path] = (plan, problems)
-            found = [results[source_path] for _, source_path in sources]
-            self.changed = self.changed or bool(readable)
-        self.keep_only(readable)
-        return found
-
-    def made_ahead(self) -> list[Any]:
-        """Return the items that other processes have made ahead since read_all, stopping them."""
-        return self._ahead.collect()
-
-    def stop_ahead(self) -> None:
-        """End the processes that worked ahead (see read_all), if any are left."""
-        self._ahead.stop()
-
-    def parse_all(
-        self, files: Sequence[tuple[bytes, str]], types: Collection[str] = DEFAULT_TYPES
-    ) -> list[tuple[Plan | None, list[Problem]]]:
-        """Return the plan and problems of each file's bytes, parsing the new ones on every core."""
-        new = []
-        for data, source_path in files:
-            digest = hashlib.sha1(data).hexdigest()
-            if self._files.get(source_path, ("",))[0] != _entry_key(digest, types):
-                new.append((data, source_path, digest))
-        if new:
-            chunks = _parsing_shares(new, [len(data) for data, _, _ in new])
-            parse = partial(_parse_chunk, types=types)
-            for chunk, parsed in zip(chunks, run_parallel(parse, chunks), strict=True):
-                for (_, source_path, digest), (plan, problems) in zip(chunk, parsed, strict=True):
-                    self._files[source_path] = (_entry_key(digest, types), plan, tuple(problems))
-                    self._pickled.pop(source_path, None)
-            self.changed = True
-        return [(self._files[source_path][1], list(self._files[source_path][2])) for _, source_path in files]
+    def keep(self, source_path: str, key: str, plan: Plan | None, problems: list[Problem]) -> None:
+        """Keep the plan and problems parsed from a file, made from that key (see entry_key)."""
+        self._files[source_path] = (key, plan, tuple(problems))
+        self._pickled.pop(source_path, None)
+        self.changed = True
 
     def keep_only(self, source_paths: set[str]) -> None:
         """Forget the files that are gone."""
@@ -257,58 +192,9 @@ class ParsedPlans:
         return {source_path: self._pickled[source_path] for source_path in self._files}
 
 
-def _parsing_shares(files: Sequence[Item], sizes: list[int]) -> list[list[Item]]:
-    """Share files to parse between the processes, by size, or keep them in one share when few.
-
-    The other processes also send their plans back, which takes about a quarter as long
-    as parsing them: they get a little less to parse.
-    """
-    workers = worker_count() if sum(sizes) > _SHARED_PARSING_BYTES else 1
-    return share(files, sizes, workers, sum(sizes) // 7)
-
-
-def _entry_key(digest: str, types: Collection[str]) -> str:
-    """Return what a file's entry was made from: its bytes, and the types that were parsed."""
+def entry_key(digest: str, types: Collection[str]) -> str:
+    """Return what a file's entry is made from: its bytes (their digest), and the types parsed."""
     return f"{digest}:{','.join(sorted(types))}"
-
-
-def _parse_chunk(
-    files: list[tuple[bytes, str, str]], types: Collection[str]
-) -> list[tuple[Plan | None, list[Problem]]]:
-    return [parse_plan_bytes(data, source_path, digest, types) for data, source_path, digest in files]
-
-
-def _plans_of(ahead: WorkAhead, read: list[tuple[str, Plan | None, list[Problem]]]) -> Iterable[Any]:
-    """Return the ahead work on the plans of a _read_chunk (none for the documents set aside)."""
-    return ahead([plan for _, plan, _ in read if plan is not None and not plan.set_aside])
-
-
-def _read_chunk(
-    sources: list[tuple[Path, str]], types: Collection[str]
-) -> list[tuple[str, Plan | None, list[Problem]]]:
-    """Read, hash and parse files; return each one's digest ("" when unreadable), plan and problems."""
-    found: list[tuple[str, Plan | None, list[Problem]]] = []
-    for path, source_path in sources:
-        try:
-            with open(path, "rb") as file:
-                data = file.read()
-        except OSError as error:
-            found.append(("", None, [_unreadable(source_path, error)]))
-            continue
-        digest = hashlib.sha1(data).hexdigest()
-        found.append((digest, *parse_plan_bytes(data, source_path, digest, types)))
-    return found
-
-
-def _unreadable(source_path: str, error: OSError) -> Problem:
-    return Problem(source_path, None, f"cannot be read: {error.strerror}", kind="unreadable")
-
-
-def _size(path: Path) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
 
 
 def code_fingerprint(locale: Path | None = None) -> str:

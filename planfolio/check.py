@@ -1,4 +1,9 @@
-"""Problems only the whole site or the plans folder shows: taken page names, missing local files."""
+"""The problems of a folder of plans: those only the whole site or the plans folder shows
+(taken page names, missing local files), and those of the answers' markdown.
+
+`python build.py check` reads the plans and reports them without templates: a build finds
+the answers' problems while it renders the pages, and the rest here.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import urls
-from .markdown import AnswerMarkdown, render_answer
+from .config import Config
+from .markdown import AnswerMarkdown, Rendered, render_answer
 from .model import Entry, Plan, Problem
+from .privacy import publish_text
 from .site import Site, base_slug
 
 # Where an answer may name a link's target: `](x`, `]: x` and `href=x` or `src=x`. Every
@@ -19,6 +26,35 @@ from .site import Site, base_slug
 # looks local are not rendered again to find them.
 _LINK_TARGET = re.compile(r"""(?:\]\(|\]:|\b(?:href|src)\s*=)\s*["'<]?\s*([^\s"'<>)]*)""", re.I)
 _NOT_LOCAL = re.compile(r"[A-Za-z][\w+.-]*:|//|#|\?|www\.", re.I)
+
+
+def check_plans(source: Path, config: Config) -> tuple[Site, tuple[Problem, ...]]:
+    """Read a folder of plans; return the site and every problem a build would report."""
+    from .reading import read_documents  # (reading imports the cache, which imports this module's callers)
+
+    site = read_documents(source, types=config.types)
+    problems = set(site.problems) | set(check_site(site, source)) | set(answer_problems(site, config))
+    return site, tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.message)))
+
+
+def answer_problems(site: Site, config: Config) -> list[Problem]:
+    """Return the problems found rendering every plan's answers, as their pages show them."""
+    markdown = AnswerMarkdown()
+    rendered: dict[str, Rendered] = {}  # by text: many plans give the same answer
+    problems = []
+    for plan in site.plans:
+        for section in plan.sections:
+            for entry in section.answered:
+                if section.key == "title" and " ".join(entry.answer.split()) == plan.title:
+                    continue  # not on the page: it is its heading (see render.Renderer._section)
+                text = publish_text(entry.answer, config.focal_points)
+                if text not in rendered:
+                    rendered[text] = render_answer(text, markdown)
+                problems += [
+                    Problem(plan.source_path, entry.line, message, "warning", kind)
+                    for kind, message in rendered[text].warnings
+                ]
+    return problems
 
 
 def check_site(site: Site, source: Path) -> list[Problem]:

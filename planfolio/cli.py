@@ -11,17 +11,16 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import __version__, urls
-from .cache import CACHE_FOLDER, cache_folder
-from .check import count_by_kind
-from .config import Config, ConfigError, load_config, with_overrides
-from .doctypes import left_out_line
-from .model import Problem, counted
-from .output import OutputError, check_zip_target, zip_folder
-from .pipeline import ASSETS, TEMPLATES, BuildAborted, BuildResult, build, check
-from .progress import terminal_bar
-from .render import template_problems
+from . import __version__
+
+# Each command loads only the modules it uses (`--help` none of them): a build needs no
+# web server, a check no templates.
+if TYPE_CHECKING:
+    from .config import Config
+    from .model import Problem
+    from .pipeline import BuildResult
 
 DONE, PROBLEMS, USAGE, INTERRUPTED = 0, 1, 2, 130
 
@@ -90,7 +89,7 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-cache",
         action="store_true",
-        help=f"render every page again, without reading or writing the {CACHE_FOLDER}/ beside the output",
+        help="render every page again, without reading or writing the .planfolio-cache/ beside the output",
     )
     parser.add_argument(
         "--quiet", action="store_true", help="print only problems: no progress bar and no summary line"
@@ -123,9 +122,9 @@ def _add_serve_options(parser: argparse.ArgumentParser) -> None:
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
     )
     parser.add_argument("--open", action="store_true", help="open the site in the web browser")
-    # The theme to build with: tests point these at copies.
-    parser.add_argument("--templates", type=Path, default=TEMPLATES, help=argparse.SUPPRESS)
-    parser.add_argument("--assets", type=Path, default=ASSETS, help=argparse.SUPPRESS)
+    # The theme to build with (default: the project's): tests point these at copies.
+    parser.add_argument("--templates", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--assets", type=Path, default=None, help=argparse.SUPPRESS)
 
 
 def _port(text: str) -> int:
@@ -171,9 +170,12 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"error: {usage}", file=sys.stderr)
         return USAGE
     result = _build(args)
-    if not isinstance(result, BuildResult):
+    if isinstance(result, int):
         return result
     if args.zip is not None:
+        from . import urls
+        from .output import OutputError, zip_folder
+
         try:
             # The 404 page is for web servers: its links use the public address.
             count = zip_folder(args.output, args.zip, leave_out=frozenset({urls.NOT_FOUND}))
@@ -204,6 +206,8 @@ def _zip_error(args: argparse.Namespace) -> str | None:
     """Return why the --zip file cannot be written, if it cannot: checked before building."""
     if args.zip is None:
         return None
+    from .output import OutputError, check_zip_target
+
     try:
         check_zip_target(args.zip, args.output)
     except OutputError as error:
@@ -225,7 +229,7 @@ def run_deploy(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return PROBLEMS
     result = _build(args)
-    if not isinstance(result, BuildResult):
+    if isinstance(result, int):
         return result
     try:
         published = deploy(args.output, Path.cwd(), args.remote, args.branch, args.message)
@@ -242,6 +246,8 @@ def run_deploy(args: argparse.Namespace) -> int:
 
 def load_site_config(args: argparse.Namespace) -> Config:
     """Return the config from --config (or site.yml if present) and --base-url."""
+    from .config import load_config, with_overrides
+
     config = load_config(args.config or Path("site.yml"), required=args.config is not None)
     if args.base_url is not None:
         config = with_overrides(config, "--base-url", base_url=args.base_url)
@@ -253,6 +259,12 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
 
     A build that is refused or aborted leaves the output folder as it was.
     """
+    from .cache import cache_folder
+    from .config import ConfigError
+    from .output import OutputError
+    from .pipeline import TEMPLATES, BuildAborted, build
+    from .progress import terminal_bar
+
     try:
         cache = None if args.no_cache else cache_folder(args.output)
         config = load_site_config(args)
@@ -272,6 +284,8 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
         print(aborted.reason, file=sys.stderr)
         return PROBLEMS
     except Exception:
+        from .render import template_problems
+
         problems = tuple(template_problems(TEMPLATES))
         if not problems:
             raise  # not a mistake in the input: a fault of planfolio, with its traceback
@@ -289,12 +303,15 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Print every problem of the plans and the configuration, and a count by kind."""
+    from .check import check_plans
+    from .doctypes import left_out_line
+
     usage = _usage_error(args)
     if usage is not None:
         print(f"error: {usage}", file=sys.stderr)
         return USAGE
     config, problems = _config_and_problems(args.config or Path("site.yml"))
-    site, found = check(args.source, config)
+    site, found = check_plans(args.source, config)
     problems += found
     for problem in problems:
         print(problem)
@@ -310,6 +327,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 def _config_and_problems(path: Path) -> tuple[Config, tuple[Problem, ...]]:
     """Read the configuration; when it is wrong, check the plans with the defaults."""
+    from .config import Config, ConfigError, load_config
+    from .model import Problem
+
     try:
         return load_config(path), ()
     except ConfigError as error:
@@ -320,6 +340,9 @@ def _config_and_problems(path: Path) -> tuple[Config, tuple[Problem, ...]]:
 
 def print_counts(problems: tuple[Problem, ...], plans: int) -> None:
     """Print how many problems there are, then how many of each kind."""
+    from .check import count_by_kind
+    from .model import counted
+
     if not problems:
         print(f"no problems in {counted(plans, 'plan')}")
         return
@@ -333,6 +356,7 @@ def print_counts(problems: tuple[Problem, ...], plans: int) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     """Serve the site and rebuild it on every change, until interrupted."""
     # The server's modules (tornado among them) load only for this command.
+    from .pipeline import ASSETS, TEMPLATES
     from .preview import Inputs
     from .serve import ServeOptions, serve
 
@@ -340,12 +364,15 @@ def run_serve(args: argparse.Namespace) -> int:
     if usage is not None:
         print(f"error: {usage}", file=sys.stderr)
         return USAGE
-    inputs = Inputs(args.source, args.config or Path("site.yml"), args.templates, args.assets)
+    templates, assets = args.templates or TEMPLATES, args.assets or ASSETS
+    inputs = Inputs(args.source, args.config or Path("site.yml"), templates, assets)
     return serve(ServeOptions(inputs, args.host, args.port, args.open))
 
 
 def print_problems(problems: tuple[Problem, ...], plans: int) -> None:
     """Print the numbered list of problems, one per line."""
+    from .model import counted
+
     if not problems:
         return
     print(f"{counted(len(problems), 'problem')} in {counted(plans, 'plan')}:", file=sys.stderr)

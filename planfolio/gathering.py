@@ -8,14 +8,14 @@ after an edit these files are put together from the parts instead of made from n
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import Config
 from .data import data_files, record_json
 from .model import Plan
 from .search import PlanSearch, SearchCorpus, analyse_plan, search_corpus, search_json, search_scripts
-from .site import Site, base_slug, term_names
+from .site import Site, term_names
 from .snowball import TermCaches
 
 #: The kinds of route whose files gather every plan.
@@ -55,18 +55,6 @@ def make_all_parts(policy: str, plans: Sequence[Plan]) -> dict[str, PlanParts]:
     """Make the parts of every plan given, by source path."""
     cache = TermCaches()  # the words of one process's plans, stemmed once
     return {plan.source_path: make_parts(plan, policy, cache) for plan in plans}
-
-
-def parts_ahead(plans: Sequence[Plan], policy: str) -> Iterator[tuple[str, PlanParts]]:
-    """Make the parts of plans not yet in a site, one by one, smallest first, by source path.
-
-    They are named by their base slug, which the site gives them unless an earlier plan
-    has it: the key of a part made with another name does not match the plan's (see
-    missing_parts), so it is made again.
-    """
-    cache = TermCaches()
-    for plan in sorted(plans, key=parts_cost):
-        yield plan.source_path, make_parts(plan.named(base_slug(plan)), policy, cache)
 
 
 def every_part(plans: Sequence[Plan], policy: str, known: Mapping[str, PlanParts]) -> dict[str, PlanParts]:

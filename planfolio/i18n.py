@@ -17,11 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
-
 LOCALE = Path(__file__).parent / "locale"
 DOMAIN = "planfolio"
 #: Where the messages of the page scripts come from, as the catalogues' locations name it.
@@ -69,6 +64,11 @@ def interface(tag: str) -> Interface:
     source = LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     if not source.is_file():
         return Interface("en", gettext.NullTranslations(), {})
+    # Babel is loaded only for a site in another language: an English build does without it.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
     with open(source, "rb") as file:
         catalogue = read_po(file, locale=language, domain=DOMAIN)
     compiled = io.BytesIO()
@@ -81,6 +81,8 @@ def interface(tag: str) -> Interface:
 def _script_messages(catalogue: Any, translations: gettext.NullTranslations) -> dict[str, Any]:
     """Return the messages the scripts use, by English text; a plural as its form for each
     CLDR category ({"one": ..., "other": ...}), which the browser picks with Intl.PluralRules."""
+    from babel import Locale
+
     rule = Locale.parse(catalogue.locale_identifier).plural_form
     samples: dict[str, int] = {}
     for number in _SAMPLE_NUMBERS:
@@ -103,6 +105,8 @@ def _script_messages(catalogue: Any, translations: gettext.NullTranslations) -> 
 @lru_cache(maxsize=64)
 def language_name(tag: str) -> str:
     """Return a language's own name, capitalised ("Français", "Español"), or the tag when unknown."""
+    from babel import Locale, UnknownLocaleError
+
     try:
         name = Locale.parse(tag.replace("-", "_")).get_display_name(tag.replace("-", "_")) or tag
     except (ValueError, UnknownLocaleError):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import gc
-import os
 import shutil
 import time
-from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from . import urls
 from .cache import (
     Manifest,
     ParsedPlans,
-    WorkAhead,
     code_fingerprint,
     fingerprint,
     load_manifest,
@@ -25,7 +23,7 @@ from .cache import (
 )
 from .check import check_site
 from .config import Config
-from .doctypes import DEFAULT_TYPES, EXPERIMENT, left_out_line
+from .doctypes import EXPERIMENT, left_out_line
 from .feeds import publishing_files
 from .gathering import (
     GATHERING_KINDS,
@@ -33,7 +31,6 @@ from .gathering import (
     PlanParts,
     make_all_parts,
     missing_parts,
-    parts_ahead,
     parts_cost,
 )
 from .model import Plan, Problem, counted
@@ -48,32 +45,21 @@ from .output import (
     swap_in,
     write_file,
 )
-from .parallel import Background, run_claiming, worker_count
+from .parallel import run_longest_first
 from .progress import Progress, RouteCounter, watching
-from .related import with_related
+from .reading import read_site
 from .render import Renderer
 from .routes import Route, site_routes
-from .site import Site, build_site
+from .site import Site
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT_ROOT / "templates"
 ASSETS = PROJECT_ROOT / "assets"
-PLAN_SUFFIXES = (".md", ".markdown")
-README = "readme.md"
 
-# Below this cost of routes (about 20 ms of work), starting a second process costs more than it saves.
-_SHARED_RENDERING_COST = 100
-# From this many plans on, the site's checks run in a process of their own.
-_CHECKED_APART = 200
-# Above this many plans without their parts of the gathering files, making them is shared
-# out as one unit of work with those files, instead of done before the pages.
-_BUNDLED_PARTS = 50
 #: Files made for routes ahead of a build, by route path and key.
 Made = dict[tuple[str, str], dict[str, bytes]]
 #: The site's checks, ready to run: they return the problems they find.
 Checks = Callable[[], list[Problem]]
-# The unit of work of the site's checks, when they share the processes of the pages.
-_CHECKS: list[Route] = []
 
 
 class BuildAborted(Exception):
@@ -123,6 +109,25 @@ class BuildResult:
         )
 
 
+@dataclass(frozen=True)
+class Kept:
+    """The routes whose files a build takes from the last one instead of rendering them."""
+
+    paths: frozenset[str]  # their route paths
+    keys: dict[str, str]  # the key to record for some of their files, when not their route's
+    deferred: tuple[str, ...] = ()  # those kept although their inputs changed
+    made: Made = field(default_factory=dict)  # files of other routes, made ahead (see make_routes)
+
+
+#: Link the files of the last build to keep into staging (routes, manifest, output, staging).
+KeepPages = Callable[[list[Route], Manifest, Path, Path], Kept]
+
+
+def keep_unchanged(routes: list[Route], manifest: Manifest, output: Path, staging: Path) -> Kept:
+    """Keep the files of the routes whose inputs have not changed since the last build."""
+    return Kept(frozenset(reuse_pages(routes, manifest, output, staging)), {})
+
+
 def build(
     source: Path,
     output: Path,
@@ -130,10 +135,9 @@ def build(
     cache: Path | None = None,
     templates: Path = TEMPLATES,
     assets: Path = ASSETS,
-    parsed: ParsedPlans | None = None,
-    defer: frozenset[str] = frozenset(),
-    made: Made | None = None,
     progress: Progress | None = None,
+    parsed: ParsedPlans | None = None,
+    keep: KeepPages = keep_unchanged,
     force: bool = False,
     strict: bool = False,
     require_plans: bool = False,
@@ -141,8 +145,8 @@ def build(
     """Build the site from a folder of plans into the output folder, atomically.
 
     With `parsed`, plans whose bytes have not changed since an earlier build are not parsed
-    again. Changed routes of the kinds in `defer` keep the last build's files, and stay
-    marked as changed in the cache, unless `made` holds their new files (see make_routes).
+    again (else those the cache folder keeps); `keep` chooses the files of the last build
+    to keep (the preview server keeps more, see preview.py).
 
     The output folder must be one planfolio made (see check_output_folder), unless `force`.
     Raise BuildAborted, leaving the output and cache as they were, when `require_plans` and
@@ -154,9 +158,7 @@ def build(
     gc.disable()
     try:
         options = _Options(force, strict, require_plans)
-        return _build(
-            source, output, config, cache, templates, assets, parsed, defer, made, progress, options
-        )
+        return _build(source, output, config, cache, templates, assets, progress, parsed, keep, options)
     finally:
         if collecting:
             gc.enable()
@@ -169,95 +171,52 @@ def _build(
     cache: Path | None,
     templates: Path,
     assets: Path,
-    parsed: ParsedPlans | None,
-    defer: frozenset[str],
-    made: Made | None,
     progress: Progress | None,
+    parsed: ParsedPlans | None,
+    keep: KeepPages,
     options: _Options,
 ) -> BuildResult:
+    """Run the stages of a build, one line each."""
     started = time.perf_counter()
     check_output_folder(output, source, PROJECT_ROOT, (templates, assets), options.force)
-    # A build with a cache folder reads the plans the last one parsed, unless given its own.
     code = code_fingerprint()
     saved = load_parsed(cache, code) if parsed is None and cache is not None else None
-    kept = parsed or saved or ParsedPlans()
-    staging: Path | None = None
-    rendered: Rendered | None = None
-    try:  # a build that fails leaves no staging folder, and no process or file of the checks
-        # Other processes may go on making the plans' parts of the gathering files meanwhile.
-        site = read_site(source, kept, partial(parts_ahead, policy=config.focal_points), config.types)
-        if options.require_plans and not site.plans:
-            raise BuildAborted(f"error: no plans found in {source}", site.problems)
-        experiments = EXPERIMENT in config.types
-        routes = site_routes(
-            Renderer(templates, config, site), fingerprint(config, code, templates), experiments
-        )
-        manifest = load_manifest(cache, output)
-        made = made or {}
-        staging = staging_folder(output)
-        reused = _reuse_pages(routes, manifest, output, staging)
-        late = [r for r in routes if r.kind in defer and r.path not in reused and (r.path, r.key) not in made]
-        deferred = _reuse_pages(late, manifest, output, staging, any_key=True)
-        kept_pages = reused | deferred
-        fresh = [route for route in routes if route.path not in kept_pages]
-        page_problems = {path: manifest.problems.get(path, ()) for path in kept_pages}
-        kept.add_parts(dict(kept.made_ahead()))
+    parsed = parsed or saved or ParsedPlans()
+    site = read_site(source, parsed, config.types)
+    if options.require_plans and not site.plans:
+        raise BuildAborted(f"error: no plans found in {source}", site.problems)
+    experiments = EXPERIMENT in config.types
+    routes = site_routes(Renderer(templates, config, site), fingerprint(config, code, templates), experiments)
+    manifest = load_manifest(cache, output)
+    staging = staging_folder(output)
+    try:  # a build that fails leaves no staging folder
+        kept = keep(routes, manifest, output, staging)
+        fresh = [route for route in routes if route.path not in kept.paths]
+        checks = partial(check_site, site, source)
         rendered = render_pages(
-            site, config, fresh, staging, templates, made, progress,
-            kept.parts, output, partial(check_site, site, source),
-        )  # fmt: skip
-        page_problems.update(rendered.problems)
+            site, config, fresh, staging, templates, kept.made, progress, parsed.parts, output, checks
+        )
         copy_tree(assets, staging, "assets")
         # The marker that makes the folder planfolio's: kept, as unchanged pages are.
         _put_files({MARKER: MARKER_TEXT}, staging, output if output.is_dir() else None, set())
-        checked = rendered.checks.result() if options.strict else None
-        if checked is not None and (problems := _all_problems(site, page_problems, checked)):
+        page_problems = _page_problems(manifest, kept, rendered)
+        problems = _all_problems(site, page_problems, rendered.checked)
+        if options.strict and problems:
             raise BuildAborted.strict(problems, len(site.plans))
         swap_in(staging, output)
-        keys = {path: route.key for route in routes for path in route.outputs}
-        # A deferred route keeps its last key, so that the next build without defer makes it.
-        keys.update(
-            {path: manifest.entries[path][0] for r in late if r.path in deferred for path in r.outputs}
-        )
-        linked = {path for route in routes if route.path in kept_pages for path in route.outputs}
-        save_manifest(cache, output, keys, page_problems, manifest.only(linked))
-        kept.add_parts(rendered.parts)
-        if saved is not None and cache is not None:
-            save_parsed(cache, saved, code)
-        if checked is None:  # checks still running apart have had the saving to end
-            checked = rendered.checks.result()
     finally:
-        kept.stop_ahead()
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-        if rendered is not None:
-            rendered.checks.stop()
-    all_problems = _all_problems(site, page_problems, checked)
-    seconds = time.perf_counter() - started
+        shutil.rmtree(staging, ignore_errors=True)
+    _save_cache(cache, output, routes, kept, manifest, page_problems)
+    parsed.add_parts(rendered.parts)
+    if saved is not None and cache is not None:
+        save_parsed(cache, saved, code)
     plan_pages = tuple((plan.source_path, urls.document_path(plan.type, plan.slug)) for plan in site.plans)
+    reused = len(kept.paths) - len(kept.deferred)
+    seconds = time.perf_counter() - started
     return BuildResult(
-        len(site.plans),
-        len(fresh),
-        len(reused),
-        all_problems,
-        seconds,
-        plan_pages,
-        tuple(sorted(deferred)),
+        len(site.plans), len(fresh), reused, problems, seconds, plan_pages, kept.deferred,
         left_out_line(site.left_out),
-    )
-
-
-def _checks_apart(checks: Checks | None, plans: int) -> Checking:
-    """Start the site's checks; their result() gives their problems once they are done.
-
-    For a large site they run in a process of their own, while this one renders and
-    saves: they take as long as rendering a few dozen pages.
-    """
-    if checks is None:
-        return _Checked([])
-    if plans < _CHECKED_APART or not hasattr(os, "fork"):
-        return _Checked(checks())
-    return Background(checks)
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -269,30 +228,26 @@ class _Options:
     require_plans: bool
 
 
-@dataclass(frozen=True)
-class _Checked:
-    """The problems of checks already run, as a Background gives them."""
-
-    problems: list[Problem]
-
-    def result(self) -> list[Problem]:
-        """Return the problems."""
-        return self.problems
-
-    def stop(self) -> None:
-        """Do nothing: nothing is running."""
+def _page_problems(manifest: Manifest, kept: Kept, rendered: Rendered) -> dict[str, tuple[Problem, ...]]:
+    """Return the problems of each page: those the last build found on the kept ones."""
+    problems = {path: manifest.problems.get(path, ()) for path in kept.paths}
+    problems.update(rendered.problems)
+    return problems
 
 
-#: The site's checks under way, apart or already done.
-Checking = Background[list[Problem]] | _Checked
-
-
-def check(source: Path, config: Config) -> tuple[Site, tuple[Problem, ...]]:
-    """Run every stage of a build but writing; return the site and all its problems."""
-    site = read_site(source, types=config.types)
-    routes = site_routes(Renderer(TEMPLATES, config, site), "", EXPERIMENT in config.types)
-    rendered = render_pages(site, config, routes, None, checks=partial(check_site, site, source))
-    return site, _all_problems(site, rendered.problems, rendered.checks.result())
+def _save_cache(
+    cache: Path | None,
+    output: Path,
+    routes: list[Route],
+    kept: Kept,
+    manifest: Manifest,
+    page_problems: dict[str, tuple[Problem, ...]],
+) -> None:
+    """Record what each file of the new output was made from, and its problems."""
+    keys = {path: route.key for route in routes for path in route.outputs}
+    keys.update(kept.keys)
+    linked = {path for route in routes if route.path in kept.paths for path in route.outputs}
+    save_manifest(cache, output, keys, page_problems, manifest.only(linked))
 
 
 def make_routes(
@@ -306,7 +261,7 @@ def make_routes(
 
     A later build writes them as they are, if its routes have the same keys.
     """
-    site = read_site(source, parsed, types=config.types)
+    site = read_site(source, parsed, config.types)
     renderer = Renderer(templates, config, site)
     routes = site_routes(
         renderer, fingerprint(config, code_fingerprint(), templates), EXPERIMENT in config.types
@@ -315,77 +270,14 @@ def make_routes(
     return {(r.path, r.key): render_route(renderer, site, r, known)[0] for r in routes if r.kind in kinds}
 
 
-def read_site(
-    source: Path,
-    parsed: ParsedPlans | None = None,
-    ahead: WorkAhead | None = None,
-    types: Collection[str] = DEFAULT_TYPES,
-) -> Site:
-    """Discover and parse every document of a folder of the given types into the site model;
-    count the others, by type.
-
-    Other processes that parsed plans may go on with `ahead` work on them, whose items
-    `parsed` gives (see ParsedPlans.read_all).
-    """
-    sources, problems = discover(source)
-    parsed = ParsedPlans() if parsed is None else parsed
-    plans: list[Plan] = []
-    left_out: list[str] = []
-    for plan, found in parsed.read_all(sources, ahead, types):
-        problems += found
-        if plan is not None and plan.set_aside:
-            left_out.append(plan.type)
-        elif plan is not None:
-            plans.append(plan)
-    return with_related(build_site(plans, problems, tuple(sorted(left_out))))
-
-
-def discover(source: Path) -> tuple[list[tuple[Path, str]], list[Problem]]:
-    """Return the plan files below a folder, sorted, each with its path relative to the
-    folder (with forward slashes), and what was passed over. A README.md tells about its
-    folder: it is not a document."""
-    if not source.is_dir():
-        return [], [Problem(str(source), None, "plans folder not found", kind="no-plans-folder")]
-    found: list[tuple[Path, str]] = []
-    problems: list[Problem] = []
-    _discover_in(source, "", found, problems)
-    return found, problems
-
-
-def _discover_in(folder: Path, prefix: str, found: list[tuple[Path, str]], problems: list[Problem]) -> None:
-    """Add the plan files of a folder, then those of its folders, each folder's by name."""
-    try:
-        with os.scandir(folder) as listing:
-            entries = sorted((entry for entry in listing if not entry.name.startswith(".")), key=_name)
-    except OSError:
-        return  # a folder that cannot be listed holds no plans to read
-    folders = []
-    for entry in entries:
-        relative = prefix + entry.name
-        if entry.is_symlink():
-            if entry.name.endswith(PLAN_SUFFIXES) or entry.is_dir():
-                problems.append(Problem(relative, None, "symbolic link not followed", "warning", "symlink"))
-        elif entry.is_dir():
-            folders.append(entry)
-        elif entry.name.endswith(PLAN_SUFFIXES) and entry.name.lower() != README:
-            found.append((folder / entry.name, relative))
-    for entry in folders:
-        _discover_in(folder / entry.name, prefix + entry.name + "/", found, problems)
-
-
-def _name(entry: os.DirEntry[str]) -> str:
-    return entry.name
-
-
 @dataclass(frozen=True)
 class Rendered:
     """What rendering some routes found: problems by page, the plans' parts it made, and
-    the site's checks, run alongside: their result() waits for them if they still run
-    apart, and stop() ends them (the caller's to call, once it no longer needs them)."""
+    the problems the site's checks found, when given them to run."""
 
     problems: dict[str, tuple[Problem, ...]]
     parts: dict[str, PlanParts]
-    checks: Checking
+    checked: list[Problem]
 
 
 def render_pages(
@@ -400,20 +292,14 @@ def render_pages(
     previous: Path | None = None,
     checks: Checks | None = None,
 ) -> Rendered:
-    """Render the pages of the given routes into staging (None: nowhere), on every core,
-    and start the site's checks alongside, if given (see Rendered.checks).
+    """Render the pages of the given routes into staging (None: nowhere), and run the
+    site's checks, if given, all as units of work on every core (see run_longest_first).
 
     A file whose bytes are those of the same file in `previous` (the output folder the
     staging will replace) is linked from there, so only files that changed are written.
 
-    The gathering files are made from the plans' parts, of which `known` may hold some.
-    When few are missing they are made first, here; when many are, one process makes
-    them and then every gathering file, while the others render the pages. Routes whose
-    files are in `made` are written from there.
-
-    The processes claim the work unit by unit, the longest first, so that they end within
-    a short page of each other. When they share it, the checks are one of those units;
-    else they run apart (see _checks_apart), still running, maybe, when this returns.
+    The gathering files are one unit, which first makes the plans' parts that `known`
+    does not hold. Routes whose files are in `made` are written from there.
     """
     renderer = Renderer(templates, config, site)
     made = made or {}
@@ -421,71 +307,52 @@ def render_pages(
     policy = config.focal_points
     gathering_routes = [r for r in routes if r.kind in GATHERING_KINDS and (r.path, r.key) not in made]
     missing = missing_parts(site.plans, policy, known or {}) if gathering_routes else []
-    bundle = gathering_routes if len(missing) > _BUNDLED_PARTS else []
-    made_here = {} if bundle else make_all_parts(policy, missing)
-    parts = {**(known or {}), **made_here}
-    units, costs = _units_of_work(routes, bundle, missing)
-    processes = worker_count() if sum(costs) > _SHARED_RENDERING_COST else 1
-    if checks is not None and processes > 1:
-        units.append(_CHECKS)
+    units, costs = _units_of_work(routes, gathering_routes, missing)
+    if checks is not None:
+        units.append(checks)
         costs.append(len(site.plans) // 5)  # about as long as checking takes
     counter = RouteCounter()
+    folders: set[Path] = set()  # the staging folders this process has made and checked
 
-    def render_units(claimed: Iterable[list[Route]]) -> Rendered:
-        problems, new, available = {}, {}, parts
-        checked: list[Problem] = []
-        folders: set[Path] = set()  # the staging folders already made and checked
-        gathering: Gathering | None = None  # one per process: the plans' terms gathered once
-        for unit in claimed:
-            if unit is _CHECKS:
-                assert checks is not None
-                checked = checks()
-                continue
-            if bundle and unit[0].kind in GATHERING_KINDS:
-                new = make_all_parts(policy, missing)
-                available = parts | new
-            for route in unit:
-                ahead = made.get((route.path, route.key))
-                found: list[Problem] = []
-                if ahead is not None:
-                    files = ahead
-                else:
-                    if route.kind in GATHERING_KINDS and gathering is None:
-                        gathering = Gathering(site, config, available)
-                    files, found = render_route(renderer, site, route, available, gathering)
-                if staging is not None:
-                    _put_files(files, staging, previous, folders)
+    def render_unit(unit: list[Route] | Checks) -> Rendered:
+        if not isinstance(unit, list):
+            return Rendered({}, {}, unit())
+        problems, new = {}, {}
+        gathering = None  # the plans' terms gathered once for every gathering file
+        if unit is gathering_routes:
+            new = make_all_parts(policy, missing)
+            gathering = Gathering(site, config, {**(known or {}), **new})
+        for route in unit:
+            files = made.get((route.path, route.key))
+            if files is None:
+                files, found = render_route(renderer, site, route, {}, gathering)
                 if found:
                     problems[route.path] = tuple(found)
-                counter.add_one()
-        return Rendered(problems, new, _Checked(checked))
+            if staging is not None:
+                _put_files(files, staging, previous, folders)
+            counter.add_one()
+        return Rendered(problems, new, [])
 
-    longest_first = [units[i] for i in sorted(range(len(units)), key=lambda i: -costs[i])]
-    apart = _checks_apart(checks if processes == 1 else None, len(site.plans))
-    try:
-        with watching(counter, len(routes), progress):
-            results = run_claiming(render_units, longest_first, processes)
-    except BaseException:  # a build that fails leaves no process or file of the checks behind
-        apart.stop()
-        raise
-    if processes > 1:
-        apart = _Checked([problem for result in results for problem in result.checks.result()])
-    new = made_here | {path: part for result in results for path, part in result.parts.items()}
-    problems = {path: found for result in results for path, found in result.problems.items()}
-    return Rendered(problems, new, apart)
+    with watching(counter, len(routes), progress):
+        results = run_longest_first(render_unit, units, costs)
+    return Rendered(
+        {path: found for result in results for path, found in result.problems.items()},
+        {path: part for result in results for path, part in result.parts.items()},
+        [problem for result in results for problem in result.checked],
+    )
 
 
 def _units_of_work(
-    routes: list[Route], bundle: list[Route], missing: list[Plan]
-) -> tuple[list[list[Route]], list[int]]:
-    """Return the units of work to share out, with their costs: each route on its own,
-    but the bundle of gathering routes, whose process makes the missing parts first."""
-    bundled = {route.path for route in bundle}
-    units = [[route] for route in routes if route.path not in bundled]
-    costs = [unit[0].cost for unit in units]
-    if bundle:
-        units.append(bundle)
-        costs.append(sum(route.cost for route in bundle) + sum(map(parts_cost, missing)))
+    routes: list[Route], gathering: list[Route], missing: list[Plan]
+) -> tuple[list[list[Route] | Checks], list[int]]:
+    """Return the units of work with their costs: each route on its own, but the gathering
+    routes, one unit together, which makes the missing parts first."""
+    bundled = {route.path for route in gathering}
+    units: list[list[Route] | Checks] = [[route] for route in routes if route.path not in bundled]
+    costs = [route.cost for route in routes if route.path not in bundled]
+    if gathering:
+        units.append(gathering)
+        costs.append(sum(route.cost for route in gathering) + sum(map(parts_cost, missing)))
     return units, costs
 
 
@@ -524,7 +391,7 @@ def render_route(
     return {route.path: data}, problems
 
 
-def _reuse_pages(
+def reuse_pages(
     routes: list[Route], manifest: Manifest, output: Path, staging: Path, any_key: bool = False
 ) -> set[str]:
     """Link the unchanged files of the last build into staging; return their routes' paths.

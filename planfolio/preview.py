@@ -18,12 +18,14 @@ from itertools import chain
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .cache import ParsedPlans
+from .cache import Manifest, ParsedPlans
 from .config import Config, ConfigError, load_config
 from .model import Problem
-from .parallel import Background, WorkerError, error_frames
-from .pipeline import GATHERING_KINDS, PLAN_SUFFIXES, BuildResult, Made, build, make_routes
+from .parallel import Apart, WorkerError, error_frames
+from .pipeline import GATHERING_KINDS, BuildResult, Kept, Made, build, make_routes, reuse_pages
+from .reading import PLAN_SUFFIXES
 from .render import template_problems
+from .routes import Route
 
 #: How long after a build the files it left lagging start being made in the background.
 CATCH_UP_AFTER_SECONDS = 1.0
@@ -81,13 +83,13 @@ class Preview:
         self.plan_pages: dict[str, str] = {}  # output path of each plan, by source path
         self.addresses: dict[str, str] = {}  # the plan each page ever built was last the page of
         self.config = Config()  # of the last good build
-        self._background: Background[Made] | None = None
+        self._background: Apart[Made] | None = None
         self._built_at = 0.0
 
     def rebuild(self) -> Outcome:
         """Build the site; on failure keep the last good one and say what went wrong."""
         self._stop_background()  # it works on plans as they were
-        return self._build({}, GATHERING_KINDS, reload=True)
+        return self._build(Deferring(GATHERING_KINDS, {}), reload=True)
 
     def catch_up(self) -> Outcome | None:
         """Bring the lagging files up to date: start making them, or build with them once made.
@@ -103,7 +105,7 @@ class Preview:
             work = partial(
                 make_routes, inputs.source, self.config, GATHERING_KINDS, inputs.templates, self.parsed
             )
-            self._background = Background(work, self.folder)
+            self._background = Apart(work)
             return None
         if not self._background.done():
             return None
@@ -111,21 +113,21 @@ class Preview:
         try:
             made = background.result()
         except RuntimeError:  # make them here, where the build reports what went wrong
-            return self._build({}, frozenset(), reload=False)
-        return self._build(made, GATHERING_KINDS, reload=False)
+            return self._build(Deferring(frozenset(), {}), reload=False)
+        return self._build(Deferring(GATHERING_KINDS, made), reload=False)
 
     def close(self) -> None:
         """Stop the background work."""
         self._stop_background()
 
-    def _build(self, made: Made, defer: frozenset[str], reload: bool) -> Outcome:
+    def _build(self, keep: Deferring, reload: bool) -> Outcome:
         inputs = self.inputs
         try:
             config = load_config(inputs.config)
-            site, cache, parsed = self.site, self.cache, self.parsed
             result = build(
-                inputs.source, site, config, cache, inputs.templates, inputs.assets, parsed, defer, made
-            )
+                inputs.source, self.site, config, self.cache, inputs.templates, inputs.assets,
+                parsed=self.parsed, keep=keep,
+            )  # fmt: skip
         except ConfigError as error:
             return self._failed(tuple(Problem(error.source, error.line, text) for text in error.problems))
         except Exception as error:  # whatever it is, the server keeps serving the last good build
@@ -173,6 +175,29 @@ class Preview:
         errors = tuple(str(problem) for problem in problems)
         self.state = replace(self.state, version=self.state.version + 1, failed=True, errors=errors)
         return Outcome(self.state, None, problems)
+
+
+@dataclass(frozen=True)
+class Deferring:
+    """Keep the files of the last build whose inputs have not changed, and those of the
+    routes of some kinds even when theirs have, unless `made` holds their new files.
+
+    A route kept with its inputs changed keeps its last key in the cache, so that the
+    next build that does not defer it makes it again.
+    """
+
+    kinds: frozenset[str]
+    made: Made
+
+    def __call__(self, routes: list[Route], manifest: Manifest, output: Path, staging: Path) -> Kept:
+        reused = reuse_pages(routes, manifest, output, staging)
+        late = [r for r in routes if r.kind in self.kinds and r.path not in reused and not self._made(r)]
+        deferred = reuse_pages(late, manifest, output, staging, any_key=True)
+        keys = {path: manifest.entries[path][0] for r in late if r.path in deferred for path in r.outputs}
+        return Kept(frozenset(reused | deferred), keys, tuple(sorted(deferred)), self.made)
+
+    def _made(self, route: Route) -> bool:
+        return (route.path, route.key) in self.made
 
 
 def mount_path(config: Config) -> str:

@@ -9,8 +9,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 #: Called with how many routes are done and how many there are in all.
 Progress = Callable[[int, int], None]
@@ -68,6 +70,8 @@ def terminal_bar(enabled: bool, delay: float = 1.0) -> Iterator[Progress | None]
         if not bars and time.monotonic() - started < delay:
             return
         if not bars:
+            from tqdm import tqdm  # (loaded only for a bar: it takes as long to load as 50 plans to parse)
+
             # A terminal that reports no width (some pseudo-terminals) gets 80 columns.
             width = shutil.get_terminal_size().columns
             bar = tqdm(total=total, unit="file", desc="rendering", leave=False, file=sys.stderr, ncols=width)

@@ -2,16 +2,18 @@
 
 import filecmp
 import shutil
-from functools import partial
 
 import pytest
 
 from planfolio import cache as cache_module
+from planfolio import parallel, reading
 from planfolio.cache import ParsedPlans
 from planfolio.config import Config
 from planfolio.model import Problem
 from planfolio.output import MARKER
 from planfolio.pipeline import GATHERING_KINDS, build, make_routes
+from planfolio.preview import Deferring
+from planfolio.reading import parse_files, read_plans
 
 from conftest import PROJECT_ROOT, plan_text, write_plans
 
@@ -157,16 +159,16 @@ def test_kept_parsed_plans_give_the_same_site(project):
 def test_parsed_plans_parse_only_new_bytes(monkeypatch):
     calls = []
     monkeypatch.setattr(
-        cache_module,
+        reading,
         "parse_plan_bytes",
         lambda data, path, digest=None, types=(): calls.append(path) or (None, []),
     )
     parsed = ParsedPlans()
-    parsed.parse(b"# A\n", "a.md")
-    parsed.parse(b"# A\n", "a.md")
-    parsed.parse(b"# A, edited\n", "a.md")
+    parse_files([(b"# A\n", "a.md")], parsed)
+    parse_files([(b"# A\n", "a.md")], parsed)
+    parse_files([(b"# A, edited\n", "a.md")], parsed)
     parsed.keep_only(set())
-    parsed.parse(b"# A, edited\n", "a.md")
+    parse_files([(b"# A, edited\n", "a.md")], parsed)
     assert calls == ["a.md", "a.md", "a.md"]
 
 
@@ -179,8 +181,7 @@ def build_deferring(project, made=None):
         Config(),
         project / "cache",
         **options,
-        defer=GATHERING_KINDS,
-        made=made,
+        keep=Deferring(GATHERING_KINDS, made or {}),
     )
 
 
@@ -223,7 +224,7 @@ def test_parsed_plans_are_reused_only_for_the_same_bytes_and_code(project, monke
     build_both(project)
     calls = []
     real = parse_module.parse_plan_bytes
-    monkeypatch.setattr(cache_module, "parse_plan_bytes", lambda *a: calls.append(a[1]) or real(*a))
+    monkeypatch.setattr(reading, "parse_plan_bytes", lambda *a: calls.append(a[1]) or real(*a))
     build(project / "plans", project / "site", Config(), project / "cache")
     assert calls == []  # every plan came from the saved parse
     (project / "plans/b.md").write_text(plan_text("Beta edited", {"country": "Chad"}), encoding="utf-8")
@@ -274,18 +275,19 @@ def test_parts_kept_under_another_privacy_policy_are_not_used(project):
 def test_new_files_parsed_on_every_core_give_what_parsing_each_gives(monkeypatch):
     from planfolio.parse import parse_plan_bytes
 
-    monkeypatch.setattr(cache_module, "_SHARED_PARSING_BYTES", 0)  # share even a few small files
+    monkeypatch.setattr(parallel, "WORTH_A_PROCESS", 0)  # share even a few small files
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
     files = [(plan_text(f"Plan {n}", {"country": "Chad"}).encode(), f"{n}.md") for n in range(7)]
     files.append((b"\xff", "broken.md"))
-    parsed = ParsedPlans().parse_all(files)
+    parsed = parse_files(files, ParsedPlans())
     assert parsed == [parse_plan_bytes(data, path) for data, path in files]
 
 
 def test_files_read_on_every_core_give_what_reading_each_gives(tmp_path, monkeypatch):
     from planfolio.parse import parse_plan_bytes
 
-    monkeypatch.setattr(cache_module, "_SHARED_PARSING_BYTES", 0)  # share even a few small files
-    monkeypatch.setattr(cache_module, "worker_count", lambda: 2)
+    monkeypatch.setattr(parallel, "WORTH_A_PROCESS", 0)  # share even a few small files
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
     sources = []
     for n in range(7):
         (tmp_path / f"{n}.md").write_text(plan_text(f"Plan {n}", {"country": "Chad"}), encoding="utf-8")
@@ -293,7 +295,7 @@ def test_files_read_on_every_core_give_what_reading_each_gives(tmp_path, monkeyp
     (tmp_path / "broken.md").write_bytes(b"\xff")
     sources += [(tmp_path / "broken.md", "broken.md"), (tmp_path / "gone.md", "gone.md")]
     parsed = ParsedPlans()
-    found = parsed.read_all(sources)
+    found = read_plans(sources, parsed)
     expected = [parse_plan_bytes(path.read_bytes(), name) for path, name in sources[:-1]]
     gone = Problem("gone.md", None, "cannot be read: No such file or directory", kind="unreadable")
     assert found == [*expected, (None, [gone])]
@@ -306,20 +308,20 @@ def test_a_file_that_can_no_longer_be_read_is_reported_and_forgotten(tmp_path):
         (tmp_path / name).write_text(plan_text(name), encoding="utf-8")
         sources.append((tmp_path / name, name))
     parsed = ParsedPlans()
-    parsed.read_all(sources)
+    read_plans(sources, parsed)
     (tmp_path / "b.md").unlink()
-    plan, problems = parsed.read_all(sources)[1]
+    plan, problems = read_plans(sources, parsed)[1]
     assert plan is None and [problem.kind for problem in problems] == ["unreadable"]
     assert set(parsed.pickled()) == {"a.md"}
 
 
 def test_saved_parsed_plans_repickle_only_what_changed(tmp_path):
     parsed = ParsedPlans()
-    parsed.parse_all([(plan_text("Alpha").encode(), "a.md"), (plan_text("Beta").encode(), "b.md")])
+    parse_files([(plan_text("Alpha").encode(), "a.md"), (plan_text("Beta").encode(), "b.md")], parsed)
     cache_module.save_parsed(tmp_path, parsed, "code")
     loaded = cache_module.load_parsed(tmp_path, "code")
     before = loaded.pickled()
-    loaded.parse(plan_text("Beta, edited").encode(), "b.md")
+    parse_files([(plan_text("Beta, edited").encode(), "b.md")], loaded)
     after = loaded.pickled()
     assert after["a.md"] is before["a.md"] and after["b.md"] != before["b.md"]
     assert cache_module.load_parsed(tmp_path, "other code").pickled() == {}
@@ -365,63 +367,3 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(project, collecting
         assert gc.isenabled() == collecting
     finally:
         gc.enable()
-
-
-def test_parts_made_ahead_while_reading_are_the_parts_of_the_plans_read(tmp_path, monkeypatch):
-    from dataclasses import replace
-
-    from planfolio.gathering import make_parts, parts_ahead
-    from planfolio.site import base_slug
-
-    monkeypatch.setattr(cache_module, "_SHARED_PARSING_BYTES", 0)  # share even a few small files
-    monkeypatch.setattr(cache_module, "worker_count", lambda: 2)
-    sources = []
-    for n in range(6):
-        text = plan_text(f"Plan {n}", {"country": "Chad"}, f"## Challenge\n\nWater, {'again ' * n}.\n")
-        (tmp_path / f"{n}.md").write_text(text, encoding="utf-8")
-        sources.append((tmp_path / f"{n}.md", f"{n}.md"))
-    parsed = ParsedPlans()
-    plans = {
-        plan.source_path: plan for plan, _ in parsed.read_all(sources, partial(parts_ahead, policy="hide"))
-    }
-    made = dict(parsed.made_ahead())  # at least the one under way when asked
-    parsed.stop_ahead()
-    assert made, "the other process made none"
-    for source_path, part in made.items():
-        plan = plans[source_path]
-        assert part == make_parts(replace(plan, slug=base_slug(plan)), "hide")
-
-
-def test_parts_made_ahead_give_the_site_made_without_them(project, monkeypatch):
-    from planfolio import gathering, parallel
-
-    write_plans(
-        project / "plans",
-        {  # same title: the second gets another page name than the one its parts were made for
-            f"{n}-{name}.md": plan_text(title, {"country": "Chad"}, f"## Challenge\n\n{'Water. ' * n}\n")
-            for n, (name, title) in enumerate([("c", "Gamma"), ("d", "Gamma"), ("e", "Delta")])
-        },
-    )
-    options = dict(templates=project / "templates", assets=project / "assets")
-    build(project / "plans", project / "alone", Config(), None, **options)
-    # Another process reads every plan, then makes every part ahead, however soon asked.
-    monkeypatch.setattr(cache_module, "_parsing_shares", lambda files, sizes: [[], list(files)])
-    make_all = parallel._made_until_asked
-    monkeypatch.setattr(
-        parallel, "_made_until_asked", lambda then, result, asked: make_all(then, result, Never())
-    )
-    made = []
-    original = gathering.make_parts
-    monkeypatch.setattr(
-        gathering, "make_parts", lambda plan, *a: made.append(plan.source_path) or original(plan, *a)
-    )
-    build(project / "plans", project / "shared", Config(), None, **options)
-    assert tree(project / "shared") == tree(project / "alone")
-    assert b"gamma-2.html" in tree(project / "shared")["plans.json"]
-    assert made == ["1-d.md"]  # made again here: the only plan whose page name was not its own
-
-
-class Never:
-    """A shared flag that is never set."""
-
-    value = 0

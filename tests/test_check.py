@@ -89,26 +89,20 @@ def test_count_by_kind_puts_errors_first():
 
 
 def test_a_large_site_is_checked_alongside_its_pages_with_the_same_problems(tmp_path, monkeypatch):
-    """Its pages are shared between processes, and the checks are one more unit of that work;
-    a rebuild with no page to render checks it in a process of its own."""
+    """The checks are one more unit of the work shared between processes; a rebuild with
+    no page to render still checks the site."""
     from planfolio import parallel, pipeline
     from planfolio.config import Config
 
-    started, shared = [], []
+    shared = []
 
-    class Watched(pipeline.Background):
-        def __init__(self, function, folder=None):
-            started.append(function)
-            super().__init__(function, folder)
+    def longest_first(work, units, costs):
+        shared.append(sum(costs) >= parallel.WORTH_A_PROCESS and any(not isinstance(u, list) for u in units))
+        return parallel.run_longest_first(work, units, costs)
 
-    def claiming(function, items, processes):
-        shared.append((processes, pipeline._CHECKS in items))
-        return parallel.run_claiming(function, items, processes)
-
-    monkeypatch.setattr(pipeline, "Background", Watched)
-    monkeypatch.setattr(pipeline, "run_claiming", claiming)
-    monkeypatch.setattr(pipeline, "worker_count", lambda: 2)
-    plans = {f"p{number:03}.md": f"# Plan {number}\n" for number in range(pipeline._CHECKED_APART)}
+    monkeypatch.setattr(pipeline, "run_longest_first", longest_first)
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    plans = {f"p{number:03}.md": f"# Plan {number}\n" for number in range(200)}
     plans["p000.md"] = "# Plan 1\n## End\n> Q\n\n[x](x.pdf)\n"  # a taken title and a missing file
     site, source = site_of(tmp_path, plans)
     expected = check_site(site, source)
@@ -116,12 +110,11 @@ def test_a_large_site_is_checked_alongside_its_pages_with_the_same_problems(tmp_
     output, cache = tmp_path / "site", tmp_path / "cache"
 
     result = pipeline.build(source, output, Config(), cache)
-    assert (shared, started) == ([(2, True)], [])
+    assert shared == [True]
     assert set(expected) <= set(result.problems)
 
     rebuilt = pipeline.build(source, output, Config(), cache)
     assert rebuilt.pages_written == 0
-    assert (shared[1:], len(started)) == ([(1, False)], 1)
     assert set(expected) <= set(rebuilt.problems)
 
 
@@ -138,7 +131,7 @@ def test_a_large_site_whose_build_fails_leaves_no_checking_process_behind(tmp_pa
 
     templates, _ = copy_theme(tmp_path)
     (templates / "home.html").write_text("{{ no_such_thing }}\n", encoding="utf-8")
-    plans = {f"p{number:03}.md": f"# Plan {number}\n" for number in range(pipeline._CHECKED_APART)}
+    plans = {f"p{number:03}.md": f"# Plan {number}\n" for number in range(200)}
     _, source = site_of(tmp_path, plans)
     with pytest.raises((jinja2.UndefinedError, RuntimeError)):
         pipeline.build(source, tmp_path / "site", Config(), None, templates)
