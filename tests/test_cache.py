@@ -16,13 +16,7 @@ from planfolio.preview import Deferring
 from planfolio.reading import parse_files, read_plans
 
 from conftest import PROJECT_ROOT, plan_text, write_plans
-
-
-def tree(folder):
-    """Return every file below folder with its bytes."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
+from trees import files as tree
 
 
 @pytest.fixture

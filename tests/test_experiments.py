@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from conftest import CORPUS, plan_text, run_build, write_plans
+from trees import files as _tree
 
 EXPERIMENTS = CORPUS.parent / "experiments"
 #: The experiment's own metadata keys, as the corpus's README lists them.
@@ -175,12 +176,6 @@ def test_an_experiment_named_index_leaves_the_index_its_own(tmp_path):
     )
     assert (output / "experiments/index-2.html").is_file()
     assert "<h1>Experiments</h1>" in (output / "experiments/index.html").read_text(encoding="utf-8")
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 @pytest.mark.parametrize(

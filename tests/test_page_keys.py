@@ -21,15 +21,9 @@ from planfolio.preview import Inputs, Preview
 from planfolio.routes import site_routes
 
 from conftest import PROJECT_ROOT, plan_text, write_plans
+from trees import files as tree
 
 LIST_TAXONOMIES = ("methods", "datasources", "sdgs", "thematic_areas")
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    """Return every file below folder with its bytes."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 class Project:

@@ -19,6 +19,7 @@ from planfolio.pipeline import build, read_site
 from planfolio.related import RELATED_COUNT, reason, related_documents
 
 from conftest import CORPUS, PROJECT_ROOT, plan_text, write_plans
+from trees import files as _tree
 
 
 def _bench_module():
@@ -189,12 +190,6 @@ def test_same_lists_on_every_run_of_the_corpus(corpus_read):
         for path, related in corpus_read.related.items()
     }
     assert json.loads(done.stdout) == here
-
-
-def _tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from planfolio.slugs import slugify, unique_slugs
 
 from conftest import PROJECT_ROOT, plan_text, run_build, write_plans
 from sitecheck import read_page
+from trees import files as tree
 
 # Taxonomies whose values a user writes freely (a year is a number: it cannot spell a name).
 NAMED = [spec for spec in TAXONOMIES if spec.key != "year"]
@@ -126,13 +127,6 @@ def test_a_page_declared_in_urls_is_reserved_in_its_folder(monkeypatch):
 def test_a_reserved_base_and_its_next_name_both_get_names():
     slugs = unique_slugs([("a", "index"), ("b", "index-2"), ("c", "water")], frozenset({"index"}))
     assert slugs == {"a": "index-2", "b": "index-2-2", "c": "water"}
-
-
-def tree(folder):
-    """Return every file below folder with its bytes."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 def test_a_cached_rebuild_after_a_term_takes_a_reserved_name_is_a_clean_build(tmp_path):

@@ -18,6 +18,7 @@ from planfolio.serve import LiveSite, Redirect, for_this_machine_only, inject_sc
 from conftest import PROJECT_ROOT, plan_text, write_plans
 from serving import ServeProcess, copy_theme, without_reload_script
 from test_build import run_build
+from trees import files as tree
 
 
 @pytest.fixture
@@ -244,13 +245,6 @@ def project(tmp_path):
 def left_behind(temporary):
     """Return what is in a temporary folder but Jinja's compiled templates, which are kept."""
     return [path.name for path in temporary.iterdir() if not path.name.startswith("_jinja2-cache-")]
-
-
-def tree(folder):
-    """Return every file below folder with its bytes."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 def test_pages_get_the_reload_script_only_when_served(project):

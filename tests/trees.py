@@ -25,3 +25,10 @@ def snapshot(root: Path) -> dict[str, bytes | str]:
             else:
                 entries[relative] = path.read_bytes()
     return entries
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """Return every file below folder by relative path, with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
