@@ -93,3 +93,18 @@ class Gathering:
         if self._corpus is None:
             self._corpus = search_corpus(self.site.plans, self.analysed)
         return self._corpus
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """The gathering files of a site by kind of route, and the plans' parts made for them."""
+
+    files: dict[str, dict[str, bytes]]
+    parts: dict[str, PlanParts]
+
+
+def gather(site: Site, config: Config, known: Mapping[str, PlanParts]) -> Gathered:
+    """Make every gathering file of a site, with the plans' parts that `known` lacks."""
+    new = make_all_parts(config.focal_points, missing_parts(site.plans, config.focal_points, known))
+    gathering = Gathering(site, config, {**known, **new})
+    return Gathered({kind: gathering.files(kind) for kind in sorted(GATHERING_KINDS)}, new)

@@ -27,8 +27,10 @@ from .doctypes import EXPERIMENT, left_out_line
 from .feeds import publishing_files
 from .gathering import (
     GATHERING_KINDS,
+    Gathered,
     Gathering,
     PlanParts,
+    gather,
     make_all_parts,
     missing_parts,
     parts_cost,
@@ -45,11 +47,12 @@ from .output import (
     swap_in,
     write_file,
 )
-from .parallel import run_longest_first
+from .parallel import Apart, run_longest_first
 from .progress import Progress, RouteCounter, watching
-from .reading import read_site
+from .reading import read_documents, read_site
+from .related import with_related
 from .render import Renderer
-from .routes import Route, site_routes
+from .routes import PageKeys, Route, gathering_routes, site_routes
 from .site import Site
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -182,20 +185,23 @@ def _build(
     code = code_fingerprint()
     saved = load_parsed(cache, code) if parsed is None and cache is not None else None
     parsed = parsed or saved or ParsedPlans()
-    site = read_site(source, parsed, config.types)
+    site = read_documents(source, parsed, config.types, config.focal_points)
     if options.require_plans and not site.plans:
         raise BuildAborted(f"error: no plans found in {source}", site.problems)
-    experiments = EXPERIMENT in config.types
-    routes = site_routes(Renderer(templates, config, site), fingerprint(config, code, templates), experiments)
     manifest = load_manifest(cache, output)
+    keys = PageKeys(fingerprint(config, code, templates))
     staging = staging_folder(output)
-    try:  # a build that fails leaves no staging folder
+    ahead = _gather_ahead(site, config, parsed, keys.fingerprint, manifest, output, keep)
+    try:  # a build that fails leaves no staging folder, and no process of its own
+        site = with_related(site)
+        renderer = Renderer(templates, config, site)
+        # With no last build, no page can be kept: each page's key is worked out as it is made.
+        routes = site_routes(renderer, keys.fingerprint, EXPERIMENT in config.types, bool(manifest.entries))
         kept = keep(routes, manifest, output, staging)
         fresh = [route for route in routes if route.path not in kept.paths]
         checks = partial(check_site, site, source)
-        rendered = render_pages(
-            site, config, fresh, staging, templates, kept.made, progress, parsed.parts, output, checks
-        )
+        work = Work(kept.made, parsed.parts, output, checks, keys, ahead)
+        rendered = render_pages(renderer, fresh, staging, work, progress)
         copy_tree(assets, staging, "assets")
         # The marker that makes the folder planfolio's: kept, as unchanged pages are.
         _put_files({MARKER: MARKER_TEXT}, staging, output if output.is_dir() else None, set())
@@ -206,7 +212,9 @@ def _build(
         swap_in(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    _save_cache(cache, output, routes, kept, manifest, page_problems)
+        if ahead is not None:
+            ahead.stop()
+    _save_cache(cache, output, routes, kept, manifest, rendered)
     parsed.add_parts(rendered.parts)
     if saved is not None and cache is not None:
         save_parsed(cache, saved, code)
@@ -217,6 +225,27 @@ def _build(
         len(site.plans), len(fresh), reused, problems, seconds, plan_pages, kept.deferred,
         left_out_line(site.left_out),
     )  # fmt: skip
+
+
+def _gather_ahead(
+    site: Site,
+    config: Config,
+    parsed: ParsedPlans,
+    fingerprint: str,
+    manifest: Manifest,
+    output: Path,
+    keep: KeepPages,
+) -> Apart[Gathered] | None:
+    """Start making the gathering files in a process of their own, when the last build's
+    cannot be kept, so that they are made while this process finds the related documents
+    and the routes, which they do not need: a sixth of a cold build's time on two cores
+    (see bench/README.md). The preview makes them later instead (see preview.Deferring)."""
+    if keep is not keep_unchanged:
+        return None
+    routes = gathering_routes(site, fingerprint)
+    if all(manifest.reusable(output, path, route.key) for route in routes for path in route.outputs):
+        return None
+    return Apart(partial(gather, site, config, parsed.parts))
 
 
 @dataclass(frozen=True)
@@ -241,11 +270,12 @@ def _save_cache(
     routes: list[Route],
     kept: Kept,
     manifest: Manifest,
-    page_problems: dict[str, tuple[Problem, ...]],
+    rendered: Rendered,
 ) -> None:
-    """Record what each file of the new output was made from, and its problems."""
-    keys = {path: route.key for route in routes for path in route.outputs}
+    """Record what each file of the new output was made from, and the problems of each."""
+    keys = {path: rendered.keys.get(route.path, route.key) for route in routes for path in route.outputs}
     keys.update(kept.keys)
+    page_problems = _page_problems(manifest, kept, rendered)
     linked = {path for route in routes if route.path in kept.paths for path in route.outputs}
     save_manifest(cache, output, keys, page_problems, manifest.only(linked))
 
@@ -272,44 +302,57 @@ def make_routes(
 
 @dataclass(frozen=True)
 class Rendered:
-    """What rendering some routes found: problems by page, the plans' parts it made, and
-    the problems the site's checks found, when given them to run."""
+    """What rendering some routes found: problems by page, the plans' parts it made, the
+    problems the site's checks found, when given them to run, and the keys it worked out
+    of the routes that had none, by route path."""
 
     problems: dict[str, tuple[Problem, ...]]
     parts: dict[str, PlanParts]
     checked: list[Problem]
+    keys: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Work:
+    """What the rendering of a build may draw on besides the routes (see render_pages)."""
+
+    made: Made = field(default_factory=dict)  # files made ahead, by route path and key
+    known: dict[str, PlanParts] = field(default_factory=dict)  # the plans' parts made already
+    previous: Path | None = None  # the output folder the staging will replace
+    checks: Checks | None = None  # the site's checks, to run beside the pages
+    keys: PageKeys | None = None  # for the pages whose routes have no key yet
+    ahead: Apart[Gathered] | None = None  # the gathering files, being made in another process
 
 
 def render_pages(
-    site: Site,
-    config: Config,
+    renderer: Renderer,
     routes: list[Route],
     staging: Path | None,
-    templates: Path = TEMPLATES,
-    made: Made | None = None,
+    work: Work | None = None,
     progress: Progress | None = None,
-    known: dict[str, PlanParts] | None = None,
-    previous: Path | None = None,
-    checks: Checks | None = None,
 ) -> Rendered:
     """Render the pages of the given routes into staging (None: nowhere), and run the
     site's checks, if given, all as units of work on every core (see run_longest_first).
 
-    A file whose bytes are those of the same file in `previous` (the output folder the
-    staging will replace) is linked from there, so only files that changed are written.
-
-    The gathering files are one unit, which first makes the plans' parts that `known`
-    does not hold. Routes whose files are in `made` are written from there.
+    A file whose bytes are those of the same file in `work.previous` is linked from there,
+    so only files that changed are written. The gathering files are one unit, which first
+    makes the plans' parts that `work.known` does not hold. Routes whose files are in
+    `work.made` are written from there.
     """
-    renderer = Renderer(templates, config, site)
-    made = made or {}
-    previous = previous if previous is not None and previous.is_dir() else None  # none on a first build
+    work = work or Work()
+    site, config, made = renderer.site, renderer.config, work.made
+    previous = work.previous if work.previous is not None and work.previous.is_dir() else None
     policy = config.focal_points
-    gathering_routes = [r for r in routes if r.kind in GATHERING_KINDS and (r.path, r.key) not in made]
-    missing = missing_parts(site.plans, policy, known or {}) if gathering_routes else []
-    units, costs = _units_of_work(routes, gathering_routes, missing)
-    if checks is not None:
-        units.append(checks)
+    gathering = [r for r in routes if r.kind in GATHERING_KINDS and (r.path, r.key) not in made]
+    late: list[Route] = []  # made in a process of their own, written once the pages are
+    if work.ahead is not None:
+        late = [route for route in routes if route.kind in GATHERING_KINDS]
+        routes = [route for route in routes if route.kind not in GATHERING_KINDS]
+        gathering = []
+    missing = missing_parts(site.plans, policy, work.known) if gathering else []
+    units, costs = _units_of_work(routes, gathering, missing)
+    if work.checks is not None:
+        units.append(work.checks)
         costs.append(len(site.plans) // 5)  # about as long as checking takes
     counter = RouteCounter()
     folders: set[Path] = set()  # the staging folders this process has made and checked
@@ -317,29 +360,46 @@ def render_pages(
     def render_unit(unit: list[Route] | Checks) -> Rendered:
         if not isinstance(unit, list):
             return Rendered({}, {}, unit())
-        problems, new = {}, {}
-        gathering = None  # the plans' terms gathered once for every gathering file
-        if unit is gathering_routes:
+        problems, new, keys = {}, {}, {}
+        gathered = None  # the plans' terms gathered once for every gathering file
+        if unit is gathering:
             new = make_all_parts(policy, missing)
-            gathering = Gathering(site, config, {**(known or {}), **new})
+            gathered = Gathering(site, config, {**work.known, **new})
         for route in unit:
+            if not route.key and work.keys is not None:
+                keys[route.path] = work.keys.key(renderer.source(route.kind, route.subject))
             files = made.get((route.path, route.key))
             if files is None:
-                files, found = render_route(renderer, site, route, {}, gathering)
+                files, found = render_route(renderer, site, route, {}, gathered)
                 if found:
                     problems[route.path] = tuple(found)
             if staging is not None:
                 _put_files(files, staging, previous, folders)
             counter.add_one()
-        return Rendered(problems, new, [])
+        return Rendered(problems, new, [], keys)
 
-    with watching(counter, len(routes), progress):
+    with watching(counter, len(routes) + len(late), progress):
         results = run_longest_first(render_unit, units, costs)
+        if work.ahead is not None:
+            results.append(_write_gathered(work.ahead.result(), late, staging, previous, folders))
+            for _ in late:
+                counter.add_one()
     return Rendered(
         {path: found for result in results for path, found in result.problems.items()},
         {path: part for result in results for path, part in result.parts.items()},
         [problem for result in results for problem in result.checked],
+        {path: key for result in results for path, key in result.keys.items()},
     )
+
+
+def _write_gathered(
+    gathered: Gathered, routes: list[Route], staging: Path | None, previous: Path | None, folders: set[Path]
+) -> Rendered:
+    """Write the files of the gathering routes made ahead; return the parts made for them."""
+    for route in routes:
+        if staging is not None:
+            _put_files(gathered.files[route.kind], staging, previous, folders)
+    return Rendered({}, gathered.parts, [])
 
 
 def _units_of_work(

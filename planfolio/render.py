@@ -195,6 +195,7 @@ class Renderer:
         self._rows: dict[str, PlanRow] = {}  # by source path
         self._term_links: dict[tuple[str, str], Link] = {}  # by taxonomy key and slug
         self._places: dict[str, int] = {}  # each plan's place in the site's plans, newest first
+        self._sources: dict[tuple[str, tuple[str, ...]], Page] = {}  # by kind and subject
         self.interface = interface(config.language)
         self.env = make_environment(templates, self.interface)
         _ = self.interface.gettext
@@ -241,7 +242,16 @@ class Renderer:
         return html.encode("utf-8")
 
     def source(self, kind: str, subject: tuple[str, ...]) -> Page:
-        """Return what the page of a route is made from: both its bytes and its key come from it."""
+        """Return what the page of a route is made from: both its bytes and its key come from it.
+
+        Each is made once: the processes that render the pages have those the routes made.
+        """
+        found = self._sources.get((kind, subject))
+        if found is None:
+            found = self._sources[kind, subject] = self._source(kind, subject)
+        return found
+
+    def _source(self, kind: str, subject: tuple[str, ...]) -> Page:
         if kind in ("plan", "experiment"):
             return self.plan_source(self.site.plans[int(subject[0])])
         if kind == "experiments":

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from . import urls
 from .canonical import Canonical
-from .render import Renderer
-from .site import TAXONOMIES
+from .render import Page, Renderer
+from .site import TAXONOMIES, Site
 
 
 @dataclass(frozen=True)
@@ -42,19 +42,23 @@ _TERM_COST = 1
 _INDEX_COST = 4
 
 
-def site_routes(renderer: Renderer, fingerprint: str, experiments: bool = True) -> list[Route]:
+def site_routes(
+    renderer: Renderer, fingerprint: str, experiments: bool = True, keyed: bool = True
+) -> list[Route]:
     """Return the route of every file the build makes, in output-path order; with
     `experiments` (the config holds them), the experiments' index.
 
     The key of a page hashes what the renderer makes the page from (see Renderer.source)
-    and the fingerprint, which covers the code, the templates and the config.
+    and the fingerprint, which covers the code, the templates and the config. Unless
+    `keyed`, pages get the key "" instead, to be worked out where each page is made (see
+    PageKeys): with no last build to compare with, a build has no use for them before.
     """
     site = renderer.site
-    canonical = Canonical()
+    keys = PageKeys(fingerprint)
 
     def page(kind: str, subject: tuple[str, ...], cost: int = 2) -> Route:
         source = renderer.source(kind, subject)
-        return Route(source.path, kind, subject, _hash(fingerprint, canonical.key(source)), cost)
+        return Route(source.path, kind, subject, keys.key(source) if keyed else "", cost)
 
     routes = [
         page("experiment" if plan.is_experiment else "plan", (str(index),), 2 + plan.answer_length // 2000)
@@ -66,17 +70,40 @@ def site_routes(renderer: Renderer, fingerprint: str, experiments: bool = True) 
     routes += [page("home", ()), page("search", ()), page("not-found", ())]
     if experiments:  # the config, which the fingerprint covers, decides: every page links to it
         routes.append(page("experiments", (), _INDEX_COST))
+    routes += gathering_routes(site, fingerprint)
+    routes.append(_publishing_route(routes, routes[-1].key, renderer.config.base_url))
+    return sorted(routes, key=lambda route: route.path)
+
+
+def gathering_routes(site: Site, fingerprint: str) -> list[Route]:
+    """Return the routes of the files that gather every plan: the search files and the data.
+
+    They depend on the plans alone, not on the pages: their key is known before the pages'.
+    """
     plans = [text for plan in site.plans for text in (plan.slug, plan.source_path, plan.digest)]
     indexed = _hash(fingerprint, *plans)
     # Costs from timing each kind on the real corpus (see bench/profile.py): the full JSON
     # index takes the longest, and data files put together from kept parts the least.
     count = len(site.plans)
     scripts = (urls.SEARCH_FULLTEXT,)
-    routes.append(Route(urls.SEARCH_INDEX, "search-index", (), indexed, 4 * count // 3, scripts))
-    routes.append(Route(urls.SEARCH_JSON, "search-json", (), indexed, 3 * count // 2))
-    routes.append(Route(urls.PLANS_JSON, "data", (), indexed, count // 8, (urls.PLANS_CSV,)))
-    routes.append(_publishing_route(routes, indexed, renderer.config.base_url))
-    return sorted(routes, key=lambda route: route.path)
+    return [
+        Route(urls.SEARCH_INDEX, "search-index", (), indexed, 4 * count // 3, scripts),
+        Route(urls.SEARCH_JSON, "search-json", (), indexed, 3 * count // 2),
+        Route(urls.PLANS_JSON, "data", (), indexed, count // 8, (urls.PLANS_CSV,)),
+    ]
+
+
+class PageKeys:
+    """The keys of pages from what they are made from: their sources hashed (see
+    Canonical) with the fingerprint. The objects that many pages share are hashed once."""
+
+    def __init__(self, fingerprint: str) -> None:
+        self.fingerprint = fingerprint
+        self._canonical = Canonical()
+
+    def key(self, source: Page) -> str:
+        """Return the key of a page made from a source (see Renderer.source)."""
+        return _hash(self.fingerprint, self._canonical.key(source))
 
 
 def _publishing_route(routes: list[Route], indexed: str, base_url: str) -> Route:
