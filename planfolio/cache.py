@@ -16,7 +16,7 @@ import pickle
 from collections.abc import Collection, Mapping
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .i18n import LOCALE
@@ -41,6 +41,11 @@ class Manifest:
     output: str = ""
     entries: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     problems: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
+    site: str = ""  # the site key of the build that wrote it (see routes.site_key)
+
+    def keys(self) -> dict[str, str]:
+        """Return the key of every file, by path."""
+        return {path: entry[0] for path, entry in self.entries.items()}
 
     def reusable(self, output: Path, path: str, key: str | None) -> bool:
         """Return whether the file at path in output was built from the same key (None: any key)."""
@@ -56,7 +61,8 @@ class Manifest:
     def only(self, paths: set[str]) -> Manifest:
         """Return the manifest of some of the paths."""
         entries = {path: entry for path, entry in self.entries.items() if path in paths}
-        return Manifest(self.output, entries, {p: found for p, found in self.problems.items() if p in paths})
+        problems = {p: found for p, found in self.problems.items() if p in paths}
+        return Manifest(self.output, entries, problems, self.site)
 
 
 def cache_folder(output: Path) -> Path:
@@ -77,7 +83,7 @@ def load_manifest(cache: Path | None, output: Path) -> Manifest:
             path: tuple(Problem(*problem) for problem in found)
             for path, (_, _, _, found) in data["entries"].items()
         }
-        return Manifest(data["output"], entries, problems)
+        return Manifest(data["output"], entries, problems, data.get("site", ""))
     except (OSError, ValueError, KeyError, TypeError):
         return Manifest()
 
@@ -88,8 +94,10 @@ def save_manifest(
     keys: dict[str, str],
     problems: dict[str, tuple[Problem, ...]],
     linked: Manifest | None = None,
+    site: str = "",
 ) -> None:
-    """Record the key, the file stat and the problems of every page just written to output.
+    """Record the key, the file stat and the problems of every page just written to output,
+    and the site key of the build (see routes.site_key).
 
     Files linked from the last build, whose entries `linked` holds, keep their size and
     modification time: a hard link shares them. A file copied instead has a new time,
@@ -103,7 +111,7 @@ def save_manifest(
         size, mtime = known[1:] if known is not None else _size_and_time(output / path)
         found = [list(astuple(problem)) for problem in problems.get(path, ())]
         entries[path] = (key, size, mtime, found)
-    data = {"format": _FORMAT, "output": str(output.resolve()), "entries": entries}
+    data = {"format": _FORMAT, "output": str(output.resolve()), "site": site, "entries": entries}
     cache.mkdir(parents=True, exist_ok=True)
     temporary = cache / f"{_MANIFEST}.{os.getpid()}"
     temporary.write_text(json.dumps(data), encoding="utf-8")
@@ -135,10 +143,12 @@ class ParsedPlans:
     reads one saved by the last build (see load_parsed and save_parsed).
     """
 
-    def __init__(self, files: dict[str, bytes] | None = None) -> None:
+    def __init__(self, files: dict[str, bytes] | None = None, derived: dict[str, Any] | None = None) -> None:
         self._files: dict[str, tuple[str, Plan | None, tuple[Problem, ...]]] = {}
         #: What each plan gave the files that gather every plan, by source path.
         self.parts: dict[str, PlanParts] = {}
+        #: What a stage worked out from all the plans, by the stage's name (see keep_derived).
+        self.derived: dict[str, Any] = derived or {}
         # Each file's entry and parts pickled, as loaded or last saved: saving again
         # pickles only the files that changed.
         self._pickled = files or {}
@@ -183,6 +193,11 @@ class ParsedPlans:
             self.changed = True
         self.parts.update(parts)
 
+    def keep_derived(self, name: str, value: Any) -> None:
+        """Keep what a stage worked out from the plans, for the next build (see related.py)."""
+        self.derived[name] = value
+        self.changed = True
+
     def pickled(self) -> dict[str, bytes]:
         """Return each file's entry and parts, pickled (see __init__)."""
         for source_path, entry in self._files.items():
@@ -213,8 +228,8 @@ def load_parsed(cache: Path, code: str) -> ParsedPlans:
     """Read the parsed plans the last build saved with this code, or none."""
     try:
         with open(cache / _PARSED, "rb") as file:
-            saved_code, files = pickle.load(file)
-            return ParsedPlans(files) if saved_code == code else ParsedPlans()
+            saved_code, files, derived = pickle.load(file)
+            return ParsedPlans(files, derived) if saved_code == code else ParsedPlans()
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return ParsedPlans()
 
@@ -226,5 +241,5 @@ def save_parsed(cache: Path, parsed: ParsedPlans, code: str) -> None:
     cache.mkdir(parents=True, exist_ok=True)
     temporary = cache / f"{_PARSED}.{os.getpid()}"
     with open(temporary, "wb") as file:
-        pickle.dump((code, parsed.pickled()), file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((code, parsed.pickled(), parsed.derived), file, protocol=pickle.HIGHEST_PROTOCOL)
     temporary.replace(cache / _PARSED)

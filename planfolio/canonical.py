@@ -12,6 +12,10 @@ from typing import Any
 
 from .model import Plan
 
+# A string longer than this is hashed once, by identity, as objects are: a long text is
+# most often one that many pages hold (the outlines of a map), and a key is shorter.
+_LONG = 256
+
 
 class Canonical:
     """Hash values: dataclasses, tuples, lists, dicts and scalars.
@@ -38,6 +42,8 @@ class Canonical:
 
     def text(self, value: Any) -> str:
         """Return the canonical text of a value, objects in it given by their keys."""
+        if type(value) is str and len(value) > _LONG:
+            return self.key(value)
         if value is None or isinstance(value, (str, int, float)):
             # repr tells a string from a number and quotes every character: no two values alike.
             return repr(value)
@@ -48,6 +54,8 @@ class Canonical:
         return self.key(value)
 
     def _object_text(self, value: Any) -> str:
+        if type(value) is str:  # a long one, which many pages share (a map's outlines)
+            return repr(value)
         if isinstance(value, Plan) and value.digest:
             # All a plan holds is read from its bytes (digest) at its path, under its page name.
             return f"Plan({value.source_path!r},{value.slug!r},{value.digest!r})"
@@ -64,6 +72,10 @@ class Canonical:
         and an object already hashed (a page's fields, and the rows and links it lists)."""
         kept = self._kept
         return [
-            repr(item) if type(item) is str else kept[id(item)][1] if id(item) in kept else self.text(item)
+            repr(item)
+            if type(item) is str and len(item) <= _LONG
+            else kept[id(item)][1]
+            if id(item) in kept
+            else self.text(item)
             for item in values
         ]

@@ -52,7 +52,7 @@ from .progress import Progress, RouteCounter, watching
 from .reading import read_documents, read_site
 from .related import with_related
 from .render import Renderer
-from .routes import PageKeys, Route, gathering_routes, site_routes
+from .routes import PageKeys, Route, gathering_routes, site_key, site_routes
 from .site import Site
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -190,13 +190,18 @@ def _build(
         raise BuildAborted(f"error: no plans found in {source}", site.problems)
     manifest = load_manifest(cache, output)
     keys = PageKeys(fingerprint(config, code, templates))
+    key = site_key(site, keys.fingerprint)
     staging = staging_folder(output)
     ahead = _gather_ahead(site, config, parsed, keys.fingerprint, manifest, output, keep)
     try:  # a build that fails leaves no staging folder, and no process of its own
-        site = with_related(site)
+        site = with_related(site, parsed)
         renderer = Renderer(templates, config, site)
-        # With no last build, no page can be kept: each page's key is worked out as it is made.
-        routes = site_routes(renderer, keys.fingerprint, EXPERIMENT in config.types, bool(manifest.entries))
+        # With no last build, no page can be kept: each page's key is worked out as it is made;
+        # with the last build's site key, every page's is the last build's.
+        known = manifest.keys() if manifest.site == key else None
+        routes = site_routes(
+            renderer, keys.fingerprint, EXPERIMENT in config.types, bool(manifest.entries), known
+        )
         kept = keep(routes, manifest, output, staging)
         fresh = [route for route in routes if route.path not in kept.paths]
         checks = partial(check_site, site, source)
@@ -214,7 +219,7 @@ def _build(
         shutil.rmtree(staging, ignore_errors=True)
         if ahead is not None:
             ahead.stop()
-    _save_cache(cache, output, routes, kept, manifest, rendered)
+    _save_cache(cache, output, routes, kept, manifest, rendered, key)
     parsed.add_parts(rendered.parts)
     if saved is not None and cache is not None:
         save_parsed(cache, saved, code)
@@ -271,13 +276,15 @@ def _save_cache(
     kept: Kept,
     manifest: Manifest,
     rendered: Rendered,
+    key: str,
 ) -> None:
-    """Record what each file of the new output was made from, and the problems of each."""
+    """Record what each file of the new output was made from, the problems of each, and the
+    site key, unless some files were kept although their inputs changed (see Kept.deferred)."""
     keys = {path: rendered.keys.get(route.path, route.key) for route in routes for path in route.outputs}
     keys.update(kept.keys)
     page_problems = _page_problems(manifest, kept, rendered)
     linked = {path for route in routes if route.path in kept.paths for path in route.outputs}
-    save_manifest(cache, output, keys, page_problems, manifest.only(linked))
+    save_manifest(cache, output, keys, page_problems, manifest.only(linked), "" if kept.deferred else key)
 
 
 def make_routes(

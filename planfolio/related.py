@@ -11,6 +11,7 @@ are ever compared.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
 from collections import Counter, defaultdict
@@ -18,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from operator import itemgetter
 
+from .cache import ParsedPlans
 from .model import Plan
 from .search import answer_words
 from .site import Site, Term
@@ -82,15 +84,56 @@ class RelatedDocument:
         return self.shared.text()
 
 
-def with_related(site: Site) -> Site:
-    """Return the site with the related documents of every document."""
-    return replace(site, related=related_documents(site))
+def with_related(site: Site, parsed: ParsedPlans | None = None) -> Site:
+    """Return the site with the related documents of every document.
+
+    With the parsed plans of earlier builds, the lists are those they keep when the
+    documents are the same (by path, page name and bytes), and otherwise each document's
+    words are counted only when its bytes changed; they then keep the new lists.
+    """
+    if parsed is None:
+        return replace(site, related=related_documents(site))
+    key = _documents_key(site.plans)
+    kept = parsed.derived.get(_RELATED)
+    if kept is not None and kept[0] == key:
+        by_path = {plan.source_path: plan for plan in site.plans}
+        related = {
+            path: tuple(RelatedDocument(by_path[other], shared) for other, shared in items)
+            for path, items in kept[1].items()
+        }
+        return replace(site, related=related)
+    counted = parsed.derived.get(_WORDS, {})
+    related = related_documents(site, counted)
+    lists = {
+        path: tuple((item.plan.source_path, item.shared) for item in items) for path, items in related.items()
+    }
+    parsed.keep_derived(_RELATED, (key, lists))
+    parsed.keep_derived(_WORDS, counted)
+    return replace(site, related=related)
 
 
-def related_documents(site: Site) -> dict[str, tuple[RelatedDocument, ...]]:
-    """Return up to RELATED_COUNT related documents of every document, by source path, best first."""
+# The names of what the parsed plans keep for this stage: the lists, with the key of the
+# documents they were found for, and each document's words counted, with its digest.
+_RELATED = "related"
+_WORDS = "related-words"
+
+
+def _documents_key(documents: Sequence[Plan]) -> str:
+    texts = [text for plan in documents for text in (plan.source_path, plan.slug, plan.digest)]
+    return hashlib.sha1("\x00".join(texts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def related_documents(
+    site: Site, counted: dict[str, tuple[str, Counter[str]]] | None = None
+) -> dict[str, tuple[RelatedDocument, ...]]:
+    """Return up to RELATED_COUNT related documents of every document, by source path, best first.
+
+    `counted` holds each document's words counted, with the digest of the bytes they were
+    counted in, by source path: those of documents whose bytes changed are counted again,
+    those of documents gone are dropped.
+    """
     documents = site.plans
-    vectors = _vectors(site)
+    vectors = _vectors(site, {} if counted is None else counted)
     postings = _inverted_index(vectors)
     named = [_named_terms(site, plan) for plan in documents]
     related = {}
@@ -135,10 +178,18 @@ def _reason(mine: _Named, theirs: _Named) -> Shared:
     return Shared(bool(mine[0] & theirs[0]), tuple(named), year)
 
 
-def _vectors(site: Site) -> list[Vector]:
-    """Return every document's vector, words and terms, each part of unit length times its share."""
+def _vectors(site: Site, known: dict[str, tuple[str, Counter[str]]]) -> list[Vector]:
+    """Return every document's vector, words and terms, each part of unit length times its
+    share; keep each document's words counted in `known` (see related_documents)."""
     cache = _Words()
-    counts = [_word_counts(plan, cache) for plan in site.plans]
+    counts = []
+    for plan in site.plans:
+        found = known.get(plan.source_path)
+        if found is None or found[0] != plan.digest or not plan.digest:
+            found = known[plan.source_path] = (plan.digest, _word_counts(plan, cache))
+        counts.append(found[1])
+    for gone in set(known) - {plan.source_path for plan in site.plans}:
+        del known[gone]
     total = len(site.plans)
     frequency: Counter[str] = Counter()
     for counted in counts:

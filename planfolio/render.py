@@ -251,6 +251,26 @@ class Renderer:
             found = self._sources[kind, subject] = self._source(kind, subject)
         return found
 
+    def path(self, kind: str, subject: tuple[str, ...]) -> str:
+        """Return the output path of the page of a route, without making what it shows."""
+        if kind in ("plan", "experiment"):
+            plan = self.site.plans[int(subject[0])]
+            return urls.document_path(plan.type, plan.slug)
+        if kind == "term":
+            return self.site.taxonomies[subject[0]].terms[subject[1]].path
+        if kind == "index":
+            spec = self.site.taxonomies[subject[0]].spec
+            return urls.taxonomy_index_path(spec.folder, subject[1] == "True")
+        fixed = {
+            "experiments": urls.EXPERIMENTS_INDEX,
+            "home": urls.HOME,
+            "not-found": urls.NOT_FOUND,
+            "search": urls.SEARCH,
+        }
+        if kind not in fixed:
+            raise ValueError(f"no page of kind {kind!r}")
+        return fixed[kind]
+
     def _source(self, kind: str, subject: tuple[str, ...]) -> Page:
         if kind in ("plan", "experiment"):
             return self.plan_source(self.site.plans[int(subject[0])])

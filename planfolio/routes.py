@@ -8,10 +8,12 @@ what the page is rendered from, never listed beside it, so the two cannot drift.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from . import urls
+from . import urls, worldmap
 from .canonical import Canonical
+from .parallel import run_longest_first
 from .render import Page, Renderer
 from .site import TAXONOMIES, Site
 
@@ -40,10 +42,16 @@ class Route:
 # of a taxonomy lists all its terms (timed on the real corpus, as the costs of the others).
 _TERM_COST = 1
 _INDEX_COST = 4
+# How many pages' keys a unit of work finds (see page_keys): a key is about one unit of cost.
+_KEYS_A_UNIT = 50
 
 
 def site_routes(
-    renderer: Renderer, fingerprint: str, experiments: bool = True, keyed: bool = True
+    renderer: Renderer,
+    fingerprint: str,
+    experiments: bool = True,
+    keyed: bool = True,
+    known: Mapping[str, str] | None = None,
 ) -> list[Route]:
     """Return the route of every file the build makes, in output-path order; with
     `experiments` (the config holds them), the experiments' index.
@@ -52,27 +60,63 @@ def site_routes(
     and the fingerprint, which covers the code, the templates and the config. Unless
     `keyed`, pages get the key "" instead, to be worked out where each page is made (see
     PageKeys): with no last build to compare with, a build has no use for them before.
+    Pages whose keys are `known`, by path, take them from there: the last build's, when
+    its site_key is this one's.
     """
     site = renderer.site
-    keys = PageKeys(fingerprint)
-
-    def page(kind: str, subject: tuple[str, ...], cost: int = 2) -> Route:
-        source = renderer.source(kind, subject)
-        return Route(source.path, kind, subject, keys.key(source) if keyed else "", cost)
-
-    routes = [
-        page("experiment" if plan.is_experiment else "plan", (str(index),), 2 + plan.answer_length // 2000)
+    pages: list[tuple[str, tuple[str, ...], int]] = [
+        ("experiment" if plan.is_experiment else "plan", (str(index),), 2 + plan.answer_length // 2000)
         for index, plan in enumerate(site.plans)
     ]
     for spec in TAXONOMIES:
-        routes += [page("term", (spec.key, slug), _TERM_COST) for slug in site.taxonomies[spec.key].terms]
-        routes += [page("index", (spec.key, str(by_count)), _INDEX_COST) for by_count in (False, True)]
-    routes += [page("home", ()), page("search", ()), page("not-found", ())]
+        pages += [("term", (spec.key, slug), _TERM_COST) for slug in site.taxonomies[spec.key].terms]
+        pages += [("index", (spec.key, str(by_count)), _INDEX_COST) for by_count in (False, True)]
+    pages += [("home", (), 2), ("search", (), 2), ("not-found", (), 2)]
     if experiments:  # the config, which the fingerprint covers, decides: every page links to it
-        routes.append(page("experiments", (), _INDEX_COST))
+        pages.append(("experiments", (), _INDEX_COST))
+    paths = [renderer.path(kind, subject) for kind, subject, _ in pages]
+    keys = dict(known or {})
+    if keyed:
+        pairs = zip(paths, pages, strict=True)
+        wanted = [(path, kind, subject) for path, (kind, subject, _) in pairs if path not in keys]
+        keys.update(page_keys(renderer, fingerprint, wanted))
+    routes = [
+        Route(path, kind, subject, keys.get(path, ""), cost)
+        for path, (kind, subject, cost) in zip(paths, pages, strict=True)
+    ]
     routes += gathering_routes(site, fingerprint)
     routes.append(_publishing_route(routes, routes[-1].key, renderer.config.base_url))
     return sorted(routes, key=lambda route: route.path)
+
+
+def page_keys(
+    renderer: Renderer, fingerprint: str, pages: Sequence[tuple[str, str, tuple[str, ...]]]
+) -> dict[str, str]:
+    """Return the key of each page (path, kind, subject) by path, worked out on every core:
+    hashing what a page is made from takes about as long as a tenth of rendering it."""
+    chunks = [pages[start : start + _KEYS_A_UNIT] for start in range(0, len(pages), _KEYS_A_UNIT)]
+
+    def chunk_keys(chunk: Sequence[tuple[str, str, tuple[str, ...]]]) -> list[str]:
+        keys = PageKeys(fingerprint)  # one a process: what pages share is hashed once there
+        return [keys.key(renderer.source(kind, subject)) for _, kind, subject in chunk]
+
+    found = run_longest_first(chunk_keys, chunks, [len(chunk) for chunk in chunks])
+    return {
+        path: key
+        for chunk, keys in zip(chunks, found, strict=True)
+        for (path, _, _), key in zip(chunk, keys, strict=True)
+    }
+
+
+def site_key(site: Site, fingerprint: str) -> str:
+    """Return the key of all that every page is made from: the fingerprint, the map's
+    outlines, and each document, by its path, page name and bytes, and those left out.
+
+    The site model, and every page's context with it, is made from these alone: two builds
+    of one site key make the same pages, with the same keys.
+    """
+    plans = [text for plan in site.plans for text in (plan.source_path, plan.slug, plan.digest)]
+    return _hash(fingerprint, worldmap.outlines_digest(), *site.left_out, "", *plans)
 
 
 def gathering_routes(site: Site, fingerprint: str) -> list[Route]:

@@ -361,3 +361,96 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(project, collecting
         assert gc.isenabled() == collecting
     finally:
         gc.enable()
+
+
+def _manifest_keys(project):
+    from planfolio.cache import load_manifest
+
+    return load_manifest(project / "cache", project / "site").keys()
+
+
+def _keys_worked_out_now(project, config):
+    """Return the key of every page of the site as it is now, worked out from nothing."""
+    from planfolio.cache import code_fingerprint, fingerprint
+    from planfolio.reading import read_site
+    from planfolio.render import Renderer
+    from planfolio.routes import site_routes
+
+    site = read_site(project / "plans", types=config.types)
+    renderer = Renderer(project / "templates", config, site)
+    routes = site_routes(renderer, fingerprint(config, code_fingerprint(), project / "templates"))
+    return {path: route.key for route in routes for path in route.outputs}
+
+
+@pytest.mark.parametrize("plans", [2, 150])  # on one core, and on every core
+def test_a_first_build_records_the_keys_a_later_build_works_out(project, plans):
+    # A first build works out each page's key as it renders it; a later build of another
+    # site key works them all out before: both must agree, or nothing would be reused.
+    write_plans(
+        project / "plans",
+        {
+            f"p{i}.md": plan_text(f"Plan {i}", {"country": "Chad", "year": str(2019 + i % 4)})
+            for i in range(plans)
+        },
+    )
+    config = Config()
+    build_both(project, config)
+    assert _manifest_keys(project) == _keys_worked_out_now(project, config)
+    result, cached, clean = build_both(project, config)
+    assert result.pages_written == 0 and cached == clean
+
+
+def test_a_rebuild_of_the_same_site_takes_the_keys_it_recorded(project):
+    build_both(project)
+    recorded = _manifest_keys(project)
+    result, cached, clean = build_both(project)  # the same site key: no key worked out again
+    assert result.pages_written == 0 and cached == clean
+    assert _manifest_keys(project) == recorded == _keys_worked_out_now(project, Config())
+    # Another template: another site key, whose keys are worked out again and differ.
+    (project / "templates" / "plan.html").write_text(
+        (project / "templates" / "plan.html").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    result, cached, clean = build_both(project)
+    assert result.pages_written > 0 and cached == clean
+    assert _manifest_keys(project) != recorded
+
+
+def test_a_failure_making_the_gathering_files_ahead_changes_nothing(project, monkeypatch):
+    from planfolio import pipeline
+    from planfolio.parallel import WorkerError
+
+    build_both(project)
+    (project / "plans/a.md").write_text(plan_text("Alpha again", {"country": "Chad"}), encoding="utf-8")
+    before = tree(project / "site")
+
+    def broken(*args, **kwargs):
+        raise ValueError("no room for the search index")
+
+    monkeypatch.setattr(pipeline, "gather", broken)
+    options = dict(templates=project / "templates", assets=project / "assets")
+    with pytest.raises(WorkerError, match="no room for the search index"):
+        build(project / "plans", project / "site", Config(), project / "cache", **options)
+    assert tree(project / "site") == before
+    assert sorted(path.name for path in project.iterdir()) == [
+        "assets",
+        "cache",
+        "clean",
+        "plans",
+        "site",
+        "templates",
+    ]
+
+
+def test_plans_of_one_title_have_their_own_addresses_in_the_gathering_files(project):
+    import json
+
+    same = {"country": "Chad", "year": "2022"}
+    write_plans(
+        project / "plans", {"x.md": plan_text("Same title", same), "y.md": plan_text("Same title", same)}
+    )
+    result, cached, clean = build_both(project)
+    assert cached == clean
+    urls = sorted(record["url"] for record in json.loads((project / "site/plans.json").read_text())["plans"])
+    assert "plans/same-title.html" in urls and "plans/same-title-2.html" in urls
+    search = (project / "site/search-index.js").read_text(encoding="utf-8")
+    assert "plans/same-title-2.html" in search

@@ -267,3 +267,24 @@ def test_reason_says_a_name_once_as_the_method_spells_it(tmp_path):
     site = read_site(write_plans(tmp_path / "plans", plans))
     a, b, _ = site.plans
     assert reason(site, a, b) == "same country · Solutions Mapping"
+
+
+def test_lists_kept_between_builds_are_those_found_from_nothing(tmp_path):
+    from planfolio.cache import ParsedPlans
+    from planfolio.reading import read_documents
+    from planfolio.related import with_related
+
+    folder = write_plans(tmp_path / "plans", FIXTURE)
+    parsed = ParsedPlans()
+    first = with_related(read_documents(folder, parsed), parsed)
+    assert _lists(first) == _lists(read_site(folder))
+    # One plan's words change: its words are counted again, the others' are kept, and every
+    # list is what a build from nothing finds.
+    (folder / "waste.md").write_text(
+        _plan("Water points", "Chad", "2021", ["Other"], "Water wells."), encoding="utf-8"
+    )
+    second = with_related(read_documents(folder, parsed), parsed)
+    assert _lists(second) == _lists(read_site(folder)) != _lists(first)
+    # Nothing changes: the lists are taken as they were kept.
+    third = with_related(read_documents(folder, parsed), parsed)
+    assert _lists(third) == _lists(second)
