@@ -24,6 +24,16 @@ PLANS_CSV = "plans.csv"
 PLANS_FOLDER = "plans"
 EXPERIMENTS_FOLDER = "experiments"
 EXPERIMENTS_INDEX = f"{EXPERIMENTS_FOLDER}/index.html"
+#: The address parameter by which the search page filters each taxonomy, by its key: a term
+#: page links to the search page filtered to itself (search.html?method=Co-creation).
+SEARCH_FILTERS = {
+    "country": "country",
+    "methods": "method",
+    "datasources": "datasource",
+    "sdgs": "sdg",
+    "thematic_areas": "theme",
+    "year": "year",
+}
 #: The folders of the documents' pages; each keeps its own names (see reserved_names).
 DOCUMENT_FOLDERS = (PLANS_FOLDER, EXPERIMENTS_FOLDER)
 STYLESHEET = "assets/style.css"

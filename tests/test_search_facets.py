@@ -19,10 +19,46 @@ from conftest import plan_text, write_plans
 
 PLANS = {
     "a.md": plan_text(
-        "Alpha", {"country": "Kenya", "year": "2022", "methods": ["Data & analytics", "Mapping"]}
+        "Alpha",
+        {
+            "country": "Kenya",
+            "year": "2022",
+            "methods": ["Data & analytics", "Mapping"],
+            "datasources": ["Surveys", "Satellite imagery"],
+            "sdgs": ["13. Climate action", "2. Zero hunger"],
+            "thematic_areas": ["Water", "Index"],  # "Index" takes no page of the site's: index-2
+        },
     ),
-    "b.md": plan_text("Beta", {"country": "KENYA", "year": "2023", "methods": ["data and analytics"]}),
-    "c.md": plan_text("Gamma", {"country": "Chad", "year": "2023", "methods": ["Data and analytics"]}),
+    "b.md": plan_text(
+        "Beta",
+        {
+            "country": "KENYA",
+            "year": "2023",
+            "methods": ["data and analytics"],
+            "datasources": ["surveys"],
+            "sdgs": ["13 climate action", "10. Reduced inequalities"],
+            "thematic_areas": ["water", "Waste & recycling"],
+        },
+    ),
+    "c.md": plan_text(
+        "Gamma",
+        {
+            "country": "Chad",
+            "year": "2023",
+            "methods": ["Data and analytics"],
+            "sdgs": ["1. No poverty", "13. Climate action"],
+            "thematic_areas": ["waste and recycling"],
+        },
+    ),
+    "d.md": plan_text("Delta", {"country": "Chad", "year": "2021"}),
+}
+#: Every filter the search page has for the site's terms: its address parameter, its taxonomy.
+TERM_FILTERS = {
+    "country": "country",
+    "method": "methods",
+    "datasource": "datasources",
+    "sdg": "sdgs",
+    "theme": "thematic_areas",
 }
 
 
@@ -60,12 +96,51 @@ def site_terms(site: Path, key: str) -> dict[str, int]:
     return {term.name: len(term.plans) for term in built.taxonomies[key].terms.values()}
 
 
-def test_the_filters_are_the_sites_terms_with_their_counts(tab, site):
+@pytest.mark.parametrize(("param", "key"), TERM_FILTERS.items())
+def test_the_filters_are_the_sites_terms_with_their_counts(tab, site, param, key):
     tab.open()
-    assert tab.facet("method") == site_terms(site, "methods")
-    assert tab.facet("country") == site_terms(site, "country")
-    assert len(tab.facet("method")) == 2  # three spellings of "data and analytics", and "Mapping"
+    assert tab.facet(param) == site_terms(site, key)
     assert tab.errors == []
+
+
+def test_spellings_of_one_term_are_one_filter(tab):
+    tab.open()
+    assert len(tab.facet("method")) == 2  # three spellings of "data and analytics", and "Mapping"
+    assert len(tab.facet("datasource")) == 2  # "Surveys" twice, and "Satellite imagery"
+    assert tab.facet("sdg")["13. Climate action"] == 3  # "13 climate action" is the same goal
+    assert tab.facet("theme") == {"Water": 2, "waste and recycling": 2, "Index": 1}
+
+
+def test_goals_are_listed_by_their_number(tab):
+    tab.open()
+    assert list(tab.facet("sdg")) == [
+        "1. No poverty",
+        "2. Zero hunger",
+        "10. Reduced inequalities",
+        "13. Climate action",
+    ]
+
+
+def test_the_search_index_holds_the_filters_terms_by_page_name(site):
+    text = (site / "search-index.js").read_text(encoding="utf-8")
+    brief = json.loads(text[text.index(",") + 1 : text.rindex(");")])
+    themes = brief["filters"]["theme"]
+    assert themes["terms"] == [
+        ["index-2", "Index"],
+        ["waste-and-recycling", "waste and recycling"],
+        ["water", "Water"],
+    ]
+    documents = json.loads((site / "search-index.json").read_text(encoding="utf-8"))["documents"]
+    named = {
+        doc["title"]: sorted(themes["terms"][place][1] for place in places)
+        for doc, places in zip(documents, themes["documents"], strict=True)
+    }
+    assert named == {
+        "Alpha": ["Index", "Water"],
+        "Beta": ["Water", "waste and recycling"],
+        "Gamma": ["waste and recycling"],
+        "Delta": [],
+    }
 
 
 def test_the_results_name_terms_as_the_site_does(tab, site):
