@@ -8,6 +8,7 @@ file://, under any sub-path and at a domain root.
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import urlencode
 
 HOME = "index.html"
 SEARCH = "search.html"
@@ -72,6 +73,11 @@ def term_path(folder: str, slug: str) -> str:
 def taxonomy_index_path(folder: str, by_count: bool = False) -> str:
     """Return the output path of a taxonomy's index, by name or by count."""
     return f"{folder}/{BY_COUNT_NAME if by_count else INDEX_NAME}.html"
+
+
+def search_path(key: str, value: str) -> str:
+    """Return the path of the search page filtered to one term of the taxonomy of a key."""
+    return f"{SEARCH}?{urlencode({SEARCH_FILTERS[key]: value})}"
 
 
 def own_files() -> tuple[str, ...]:

@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
-from search_browser import SearchPage, find_chromium
+from search_browser import SearchPage, find_chromium, read_term_page, term_pages
 
 from planfolio.config import Config
 from planfolio.pipeline import build, read_site
 
 from browser import CHROMIUM_ARGS
 from conftest import plan_text, write_plans
+from sitecheck import read_page
 
 PLANS = {
     "a.md": plan_text(
@@ -161,3 +162,43 @@ def test_an_address_names_a_filter_by_any_spelling_or_its_slug(tab, site, writte
     box = tab.page.locator(f'.filters input[name="method"][value="{name}"]')
     assert box.is_checked() and box.get_attribute("data-key") == "data-and-analytics"
     assert tab.count() == 3
+
+
+#: The address parameter a term page's search link gives, by its taxonomy's folder.
+LINK_PARAMS = {
+    "countries": "country",
+    "methods": "method",
+    "data-sources": "datasource",
+    "sdgs": "sdg",
+    "themes": "theme",
+    "years": "year",
+}
+
+
+@pytest.mark.parametrize("folder", LINK_PARAMS)
+def test_every_term_pages_link_opens_the_search_filtered_to_its_plans(tab, site, folder):
+    paths = term_pages(site)[folder]
+    assert paths
+    for path in paths:
+        term = read_term_page(site, path)
+        tab.page.goto((site / path).as_uri())
+        tab.page.locator("a.search-link").click()
+        tab.page.wait_for_url("**/search.html?*")
+        tab.wait_for_full_text()
+        assert parse_qs(urlsplit(tab.page.url).query) == {LINK_PARAMS[folder]: [name_of(site, path)]}, path
+        assert tab.chosen() == {LINK_PARAMS[folder]: [name_of(site, path)]}, path
+        assert tab.page.locator(".filters").get_attribute("open") is not None
+        assert tab.page.locator(".filters summary").inner_text() == "Filters (1 chosen)"
+        assert tab.count() == len(term.plans) > 0, path
+        assert tab.results_shown() == term.plans, path
+        plans = (
+            f"{len(term.plans)} plan matches" if len(term.plans) == 1 else f"{len(term.plans)} plans match"
+        )
+        assert tab.status() == f"{plans} the filters.", path
+    assert tab.errors == []
+
+
+def name_of(site: Path, path: str) -> str:
+    """Return the name a term page gives its term, its heading."""
+    [name] = read_page(site / path).h1
+    return name
