@@ -52,8 +52,6 @@ RELATED = {
     "thematic_areas": ("methods",),
     "year": ("methods",),
 }
-#: The taxonomies the search page can filter by, with the address parameter of each.
-SEARCH_FILTERS = {"country": "country", "methods": "method", "year": "year"}
 _TOP = 10
 _RELATED_TOP = 8
 _SPECS = {spec.key: spec for spec in TAXONOMIES}
@@ -149,12 +147,12 @@ class Related:
 
 @dataclass(frozen=True)
 class Glance:
-    """A term page's "at a glance": its years, related terms, map and filtered search."""
+    """A term page's "at a glance": its years, related terms, map and the search filtered to it."""
 
     years: tuple[Bar, ...]
     related: tuple[Related, ...]
     map: WorldMap | None
-    search: tuple[tuple[str, str], ...]  # the search page's address parameters, if it can filter
+    search: str  # the path of the search page filtered to the term
 
 
 def sdg_number(name: str) -> int | None:
@@ -258,8 +256,7 @@ def term_glance(site: Site, spec: TaxonomySpec, term: Term) -> Glance:
     year_bars = _bars((year, f"#year-{year}", years[year]) for year in sorted(years, reverse=True))
     related = tuple(_related(site, term, _SPECS[key]) for key in RELATED[spec.key])
     small_map = None if spec.key == "country" else world_map(site, SMALL_MAP_WIDTH, term.plans)[0]
-    parameter = SEARCH_FILTERS.get(spec.key)
-    search = ((parameter, term.name),) if parameter else ()
+    search = urls.search_path(spec.key, term.name)
     return Glance(year_bars, tuple(r for r in related if r.bars), small_map, search)
 
 

@@ -86,7 +86,7 @@ class Gathering:
             )
         if kind == "search-json":
             return search_json(self.search_corpus(), self.analysed, term_names(self.site))
-        return search_scripts(self.search_corpus(), self.analysed, term_names(self.site))
+        return search_scripts(self.search_corpus(), self.analysed, self.site)
 
     def search_corpus(self) -> SearchCorpus:
         """Return every plan's terms gathered for the search files, gathering them the first time."""

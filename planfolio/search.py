@@ -12,8 +12,9 @@ from __future__ import annotations
 import gzip
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
+from .charts import term_order
 from .i18n import language_name
 from .jsontext import json_bytes
 from .lunr_index import (
@@ -28,17 +29,18 @@ from .lunr_index import (
 )
 from .model import Plan
 from .privacy import publish_text
-from .site import TermNames, build_site, plan_values, term_names
+from .site import Site, TermNames, build_site, plan_values, term_names
 from .slugs import slugify
 from .snowball import LANGUAGES, LANGUAGES_LABEL, TermCaches
 from .stemmer import splits_alike
 from .summary import LINE_MARK, plan_summary, without_markup
-from .urls import SEARCH_FULLTEXT, SEARCH_INDEX, SEARCH_JSON, document_path
+from .urls import SEARCH_FILTERS, SEARCH_FULLTEXT, SEARCH_INDEX, SEARCH_JSON, document_path
 
 #: Global variable that the page's script files fill in.
 GLOBAL_NAME = "PLANFOLIO_SEARCH"
-#: The taxonomies a result names, and the search page filters by (with the year).
-RESULT_TAXONOMIES = ("country", "methods")
+#: The taxonomies the search page filters by their terms (its other filters, the year, the type
+#: and the language, are read from the results).
+FILTER_TAXONOMIES = ("country", "methods", "datasources", "sdgs", "thematic_areas")
 
 #: Fields of the small index the page loads first.
 BRIEF_FIELDS = (
@@ -54,6 +56,14 @@ BRIEF_FIELDS = (
 #: Fields of the full-text index: every field above, the year, every answer and the
 #: document's type ("learningplan", "experiment").
 FULL_FIELDS = BRIEF_FIELDS + (SearchField("year"), SearchField("text"), SearchField("type"))
+
+
+class SearchFilter(TypedDict):
+    """One filter of the search page by terms: the terms of a taxonomy, (page name, name), in
+    the order of the site's lists, and the terms of each plan as their places in that list."""
+
+    terms: list[tuple[str, str]]
+    documents: list[list[int]]
 
 
 #: The plans in index order and the corpus of their terms, which every index is made from.
@@ -83,22 +93,19 @@ def build_search_files(plans: Sequence[Plan], policy: str = "hide") -> dict[str,
     caches = TermCaches()
     analysed = {plan.source_path: analyse_plan(plan, policy, caches) for plan in plans}
     corpus = search_corpus(plans, analysed)
-    names = term_names(build_site(list(plans), []))
-    return search_scripts(corpus, analysed, names) | search_json(corpus, analysed, names)
+    site = build_site(list(plans), [])
+    return search_scripts(corpus, analysed, site) | search_json(corpus, analysed, term_names(site))
 
 
-def search_scripts(
-    corpus: SearchCorpus, analysed: Mapping[str, PlanSearch], names: TermNames
-) -> dict[str, bytes]:
+def search_scripts(corpus: SearchCorpus, analysed: Mapping[str, PlanSearch], site: Site) -> dict[str, bytes]:
     """Return the two scripts the search page loads, from search_corpus, every plan analysed
-    and the names of the site's terms."""
+    and the site, whose terms the page filters by."""
     ordered, gathered = corpus
     pipeline = search_pipeline(ordered)
     brief = {
         "index": packed_index(gathered, BRIEF_FIELDS, pipeline),
-        "documents": _results(ordered, analysed, names),
-        # The filters' values: the site's terms by slug, so that spellings of one term are one.
-        "terms": {key: names[key] for key in RESULT_TAXONOMIES},
+        "documents": _results(ordered, analysed, term_names(site)),
+        "filters": search_filters(ordered, site),
         # The page parses a query's field names against the full index from the start.
         "fulltextFields": [field.name for field in FULL_FIELDS],
     }
@@ -119,6 +126,25 @@ def search_json(
     pipeline = search_pipeline(ordered)
     documents = {"documents": _results(ordered, analysed, names)}
     return {SEARCH_JSON: lunr_index_json(gathered, documents, pipeline)}
+
+
+def search_filters(ordered: Sequence[Plan], site: Site) -> dict[str, SearchFilter]:
+    """Return the search page's filters by terms, by their address parameter, for the plans
+    in index order; goals are listed by number.
+
+    The terms are those of the term pages, so spellings of one term are one filter, and
+    the page filtered to a term keeps the plans of that term's page.
+    """
+    filters = {}
+    for key in FILTER_TAXONOMIES:
+        terms = sorted(site.taxonomies[key].terms.values(), key=lambda term: term_order(key, term))
+        place = {term.slug: number for number, term in enumerate(terms)}
+        carried = [site.terms_of(plan, key) for plan in ordered]
+        filters[SEARCH_FILTERS[key]] = SearchFilter(
+            terms=[(term.slug, term.name) for term in terms],
+            documents=[sorted({place[term.slug] for term in found}) for found in carried],
+        )
+    return filters
 
 
 def search_pipeline(plans: Sequence[Plan]) -> tuple[str, ...]:

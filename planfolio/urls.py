@@ -8,6 +8,7 @@ file://, under any sub-path and at a domain root.
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import urlencode
 
 HOME = "index.html"
 SEARCH = "search.html"
@@ -24,6 +25,16 @@ PLANS_CSV = "plans.csv"
 PLANS_FOLDER = "plans"
 EXPERIMENTS_FOLDER = "experiments"
 EXPERIMENTS_INDEX = f"{EXPERIMENTS_FOLDER}/index.html"
+#: The address parameter by which the search page filters each taxonomy, by its key: a term
+#: page links to the search page filtered to itself (search.html?method=Co-creation).
+SEARCH_FILTERS = {
+    "country": "country",
+    "methods": "method",
+    "datasources": "datasource",
+    "sdgs": "sdg",
+    "thematic_areas": "theme",
+    "year": "year",
+}
 #: The folders of the documents' pages; each keeps its own names (see reserved_names).
 DOCUMENT_FOLDERS = (PLANS_FOLDER, EXPERIMENTS_FOLDER)
 STYLESHEET = "assets/style.css"
@@ -62,6 +73,11 @@ def term_path(folder: str, slug: str) -> str:
 def taxonomy_index_path(folder: str, by_count: bool = False) -> str:
     """Return the output path of a taxonomy's index, by name or by count."""
     return f"{folder}/{BY_COUNT_NAME if by_count else INDEX_NAME}.html"
+
+
+def search_path(key: str, value: str) -> str:
+    """Return the path of the search page filtered to one term of the taxonomy of a key."""
+    return f"{SEARCH}?{urlencode({SEARCH_FILTERS[key]: value})}"
 
 
 def own_files() -> tuple[str, ...]:

@@ -1,13 +1,17 @@
-"""Drive the search page in real Chromium: finding the browser, a sub-path server, a page wrapper."""
+"""Drive the search page in real Chromium: finding the browser, a sub-path server, a page
+wrapper, and what a term page links the search with."""
 
 from __future__ import annotations
 
+import html
 import mimetypes
 import posixpath
+import re
 import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -15,10 +19,48 @@ from urllib.parse import unquote, urlsplit
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response
 
+from planfolio.site import TAXONOMIES
+
 #: Where the server publishes the site, as GitHub Pages does for a project site.
 SUB_PATH = "/portfolio/"
 #: How long a test waits for the full-text index, in milliseconds.
 FULL_TEXT_TIMEOUT = 20_000
+_SEARCH_LINK = re.compile(r'<a class="search-link" href="([^"]*)">')
+_PLAN_LIST = re.compile(r'<ul class="plan-list">(.*?)</ul>', re.S)
+_LISTED = re.compile(r'<li>\s*<a href="([^"]*)">')
+
+
+@dataclass(frozen=True)
+class TermPage:
+    """What a term page shows: its search link and the pages of the plans it lists."""
+
+    path: str  # from the site root
+    search: str  # the address of its search link, as written
+    plans: frozenset[str]  # the pages of the plans it lists, from the site root
+
+
+def read_term_page(site: Path, path: str) -> TermPage:
+    """Read a term page of a built site as a reader sees it."""
+    text = (site / path).read_text(encoding="utf-8")
+    [search] = _SEARCH_LINK.findall(text)
+    folder = posixpath.dirname(path)
+    links = [html.unescape(href) for listed in _PLAN_LIST.findall(text) for href in _LISTED.findall(listed)]
+    plans = frozenset(posixpath.normpath(posixpath.join(folder, unquote(href))) for href in links)
+    assert len(plans) == len(links), f"{path} lists a plan twice"
+    return TermPage(path, html.unescape(search), plans)
+
+
+def term_pages(site: Path) -> dict[str, list[str]]:
+    """Return the path of every term page of a built site, by its taxonomy's folder."""
+    own = {"index.html", "by-count.html"}
+    return {
+        spec.folder: sorted(
+            f"{spec.folder}/{page.name}"
+            for page in (site / spec.folder).glob("*.html")
+            if page.name not in own
+        )
+        for spec in TAXONOMIES
+    }
 
 
 def find_chromium() -> str | None:
@@ -151,6 +193,30 @@ class SearchPage:
             self.page.wait_for_function(f"document.querySelectorAll('li.result').length > {shown}")
         return self.page.eval_on_selector_all(
             "li.result h2 a", "links => links.map(a => a.getAttribute('href'))"
+        )
+
+    def results_shown(self) -> frozenset[str]:
+        """Return the links of every result, all shown at once in the page's script."""
+        return frozenset(
+            self.page.evaluate(
+                """() => {
+                  const more = document.querySelector('button.show-more')
+                  while (!more.hidden) more.click()
+                  return [...document.querySelectorAll('li.result h2 a')].map(a => a.getAttribute('href'))
+                }"""
+            )
+        )
+
+    def chosen(self) -> dict[str, list[str]]:
+        """Return the values checked in each filter, by the filter's address parameter."""
+        return self.page.evaluate(
+            """() => {
+              const chosen = {}
+              document.querySelectorAll('.filters input:checked').forEach(box => {
+                (chosen[box.name] = chosen[box.name] || []).push(box.value)
+              })
+              return chosen
+            }"""
         )
 
     def facet(self, param: str) -> dict[str, int]:

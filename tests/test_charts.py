@@ -132,7 +132,7 @@ def test_a_term_glance_counts_its_plans_only(tmp_path):
     assert [(r.spec.key, b.label, b.count) for r in glance.related for b in r.bars] == [
         ("thematic_areas", "water", 1)
     ]
-    assert glance.search == (("method", "Pilots"),)
+    assert glance.search == "search.html?method=Pilots"
     assert glance.map is not None
     assert sorted((c.name, c.count) for c in glance.map.countries) == [("Chad", 1), ("Kenya", 1)]
     country = site.taxonomies["country"]
@@ -140,6 +140,37 @@ def test_a_term_glance_counts_its_plans_only(tmp_path):
     assert chad.map is None
     sdgs = next(r for r in chad.related if r.spec.key == "sdgs")
     assert [b.label for b in sdgs.bars] == ["1. No poverty", "13. Climate action"]  # by number
+    assert chad.search == "search.html?country=Chad"
+
+
+@pytest.mark.parametrize(
+    ("key", "slug", "search"),
+    [
+        ("country", "kenya", "search.html?country=Kenya"),
+        ("methods", "data-and-analytics", "search.html?method=Data+%26+analytics"),
+        ("datasources", "surveys", "search.html?datasource=Surveys"),
+        ("sdgs", "13-climate-action", "search.html?sdg=13.+Climate+action"),
+        ("thematic_areas", "water-sanitation", "search.html?theme=water%2Fsanitation"),
+        ("year", "2022", "search.html?year=2022"),
+    ],
+)
+def test_every_term_glance_links_to_the_search_filtered_to_it(tmp_path, key, slug, search):
+    site = _site(
+        tmp_path,
+        [
+            _plan(
+                "A",
+                country="Kenya",
+                year="2022",
+                methods="Data & analytics",
+                datasources="Surveys",
+                sdgs="13. Climate action",
+                thematic_areas="water/sanitation",
+            )
+        ],
+    )
+    taxonomy = site.taxonomies[key]
+    assert charts.term_glance(site, taxonomy.spec, taxonomy.terms[slug]).search == search
 
 
 def test_a_country_without_outline_is_a_marker_and_one_warning(tmp_path):

@@ -16,13 +16,14 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 from lunr.index import Index
 from playwright.sync_api import Browser, sync_playwright
-from search_browser import SearchPage, find_chromium, serving
+from search_browser import SearchPage, find_chromium, read_term_page, serving, term_pages
 from test_search_query import page_rules_search
 
 from planfolio.snowball import load_with_lunr_py
 from planfolio.stemmer import fold_accents, register_with_lunr_py
 
 from browser import CHROMIUM_ARGS
+from sitecheck import read_page
 
 #: Queries a reader might type with lunr's syntax characters in them, on purpose or not.
 SYNTAX_QUERIES = [
@@ -354,3 +355,40 @@ def test_without_javascript_a_note_points_to_the_browse_pages(browser, site):
         assert tab.page.locator("#search-app").inner_html() == ""
     finally:
         tab.close()
+
+
+@pytest.fixture(scope="module")
+def term_links(site: Path) -> dict[str, list[Any]]:
+    """Return every term page of the real corpus, read as a reader sees it, by folder."""
+    return {
+        folder: [read_term_page(site, path) for path in paths] for folder, paths in term_pages(site).items()
+    }
+
+
+@pytest.mark.parametrize("folder", ["countries", "methods", "data-sources", "sdgs", "themes", "years"])
+def test_a_term_pages_link_opens_the_search_filtered_to_its_plans(tab, site, term_links, folder):
+    term = max(term_links[folder], key=lambda term: (len(term.plans), term.path))  # the longest list
+    tab.page.goto((site / term.path).as_uri())
+    tab.page.locator("a.search-link").click()
+    tab.page.wait_for_url("**/search.html?*")
+    tab.wait_for_full_text()
+    [name] = read_page(site / term.path).h1
+    assert [[name]] == list(parse_qs(urlsplit(tab.page.url).query).values())
+    assert list(tab.chosen().values()) == [[name]]
+    assert tab.page.locator(".filters summary").inner_text() == "Filters (1 chosen)"
+    assert tab.count() == len(term.plans)
+    assert tab.results_shown() == term.plans
+    assert tab.errors == []
+
+
+def test_every_term_pages_search_address_keeps_exactly_its_plans(tab, term_links):
+    tab.open()
+    for term in [term for terms in term_links.values() for term in terms]:
+        query = urlsplit(term.search).query
+        tab.page.evaluate(
+            "query => { history.pushState(null, '', '?' + query); dispatchEvent(new PopStateEvent('popstate')) }",
+            query,
+        )
+        assert tab.count() == len(term.plans), term.path
+        assert tab.results_shown() == term.plans, term.path
+    assert tab.errors == []

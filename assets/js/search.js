@@ -7,7 +7,8 @@
  * index when the browser is idle and searches again. Everything lives in the page:
  * no requests besides that script tag, so the page works from file://.
  *
- * The query and the filters live in the URL (?q=...&type=...&country=...&method=...&year=...),
+ * The query and the filters live in the URL (?q=...&type=...&country=...&method=...&datasource=...
+ * &sdg=...&theme=...&year=...&language=...),
  * read on load and on popstate, and written back with history.replaceState.
  * Filters count from the results: values of one filter combine with OR, filters of
  * different kinds with AND.
@@ -70,19 +71,26 @@
   function typeName (type) { return app.getAttribute('data-type-' + type) || type }
   var mixedTypes = documents.some(function (doc) { return doc.type !== documents[0].type })
 
-  // Each filter's values are the site's terms, by slug (data.terms), as its pages are:
-  // spellings of one term are one value. Years and types are their own keys.
-  var terms = data.terms || {}
+  // A filter of terms takes its values from data.filters[param]: the site's terms, as
+  // [page name, name] pairs in the order of the site's lists, and each document's terms as
+  // places in that list. Its values are keyed by page name, as the term pages are: spellings
+  // of one term are one value. Years, types and languages are read from the documents.
+  // A filter lists its values by `order`: 'count' (most results first), 'listed' (the
+  // order of data.filters, SDGs by number) or 'newest' (years).
   var FACETS = [
-    { param: 'type', legend: _('Type'), showAll: function (n) { return ngettext('Show all %(count)s type', 'Show all %(count)s types', n) }, byCount: true, mixedOnly: true, names: null, values: function (doc) { return doc.type ? [typeName(doc.type)] : [] } },
-    { param: 'country', legend: _('Country'), showAll: function (n) { return ngettext('Show all %(count)s country', 'Show all %(count)s countries', n) }, byCount: true, names: terms.country, values: function (doc) { return doc.country ? [doc.country] : [] } },
-    { param: 'method', legend: _('Method'), showAll: function (n) { return ngettext('Show all %(count)s method', 'Show all %(count)s methods', n) }, byCount: true, names: terms.methods, values: function (doc) { return doc.methods } },
-    { param: 'year', legend: _('Year'), showAll: function (n) { return ngettext('Show all %(count)s year', 'Show all %(count)s years', n) }, byCount: false, names: null, values: function (doc) { return doc.year == null ? [] : [String(doc.year)] } }
+    { param: 'type', legend: _('Type'), showAll: function (n) { return ngettext('Show all %(count)s type', 'Show all %(count)s types', n) }, order: 'count', mixedOnly: true, values: function (doc) { return doc.type ? [typeName(doc.type)] : [] } },
+    { param: 'country', legend: _('Country'), showAll: function (n) { return ngettext('Show all %(count)s country', 'Show all %(count)s countries', n) }, order: 'count' },
+    { param: 'method', legend: _('Method'), showAll: function (n) { return ngettext('Show all %(count)s method', 'Show all %(count)s methods', n) }, order: 'count' },
+    { param: 'datasource', legend: _('Data source'), showAll: function (n) { return ngettext('Show all %(count)s data source', 'Show all %(count)s data sources', n) }, order: 'count' },
+    { param: 'sdg', legend: _('SDG'), showAll: function (n) { return ngettext('Show all %(count)s SDG', 'Show all %(count)s SDGs', n) }, order: 'listed' },
+    { param: 'theme', legend: _('Thematic area'), showAll: function (n) { return ngettext('Show all %(count)s thematic area', 'Show all %(count)s thematic areas', n) }, order: 'count' },
+    { param: 'year', legend: _('Year'), showAll: function (n) { return ngettext('Show all %(count)s year', 'Show all %(count)s years', n) }, order: 'newest', values: function (doc) { return doc.year == null ? [] : [String(doc.year)] } }
   ]
   // A site of several languages says each plan's: a filter by language, named in its own.
   if (data.languages) {
-    FACETS.push({ param: 'language', legend: _('Language'), showAll: function (n) { return ngettext('Show all %(count)s language', 'Show all %(count)s languages', n) }, byCount: true, values: function (doc) { return doc.language ? [data.languages[doc.language]] : [] } })
+    FACETS.push({ param: 'language', legend: _('Language'), showAll: function (n) { return ngettext('Show all %(count)s language', 'Show all %(count)s languages', n) }, order: 'count', values: function (doc) { return doc.language ? [data.languages[doc.language]] : [] } })
   }
+  var termFilters = data.filters || {}
 
   // ---------- Facet values: the site's terms ----------
 
@@ -90,33 +98,37 @@
     return tools.foldAccents(String(value)).toLowerCase().replace(/&/g, ' and ').replace(/[^a-z0-9]+/g, ' ').trim()
   }
 
-  // Per facet: the name of each key; the key of each name, and of each name folded (for
-  // addresses written by hand); per facet, per document: its keys.
+  // Per facet: the name of each key and its place in the site's list; the key of each name,
+  // and of each name folded (for addresses written by hand); per document: its keys.
   var labels = FACETS.map(function (facet) { return {} })
+  var places = FACETS.map(function (facet) { return {} })
   var keyOfName = FACETS.map(function (facet) { return {} })
   var keyOfFolded = FACETS.map(function (facet) { return {} })
-  FACETS.forEach(function (facet, f) {
-    Object.keys(facet.names || {}).forEach(function (slug) {
-      var name = facet.names[slug]
-      labels[f][slug] = name
-      keyOfName[f][name] = slug
-      keyOfFolded[f][valueKey(name)] = slug
-    })
-  })
   var docKeys = FACETS.map(function (facet, f) {
+    var filter = facet.values ? null : termFilters[facet.param] || { terms: [], documents: [] }
+    if (filter) {
+      filter.terms.forEach(function (term, place) {
+        labels[f][term[0]] = term[1]
+        places[f][term[0]] = place
+        keyOfName[f][term[1]] = term[0]
+        keyOfFolded[f][valueKey(term[1])] = term[0]
+      })
+      return documents.map(function (doc, ref) {
+        return (filter.documents[ref] || []).map(function (place) { return filter.terms[place][0] })
+      })
+    }
     return documents.map(function (doc) {
       var keys = []
       facet.values(doc).forEach(function (value) {
-        var key = facet.names ? keyOfName[f][value] : value
-        if (key == null || keys.indexOf(key) !== -1) return
-        if (!facet.names) labels[f][key] = value
-        keys.push(key)
+        if (keys.indexOf(value) !== -1) return
+        labels[f][value] = value
+        keys.push(value)
       })
       return keys
     })
   })
 
-  // The key of a value given in the address: a term's name or slug, or a year.
+  // The key of a value given in the address: a term's page name or any spelling, or a year.
   function keyOfValue (f, value) {
     if (Object.prototype.hasOwnProperty.call(labels[f], value)) return value
     if (Object.prototype.hasOwnProperty.call(keyOfName[f], value)) return keyOfName[f][value]
@@ -217,6 +229,21 @@
     })
   }
 
+  // How a facet's values are sorted, by its `order`; a value given in the address that no
+  // plan has comes last in a list.
+  var ORDERS = {
+    count: function (f, counts) {
+      return function (a, b) { return counts[b] - counts[a] || compareText(labelOf(f, a), labelOf(f, b)) }
+    },
+    listed: function (f) {
+      function place (key) { return Object.prototype.hasOwnProperty.call(places[f], key) ? places[f][key] : Infinity }
+      return function (a, b) { return place(a) - place(b) || compareText(labelOf(f, a), labelOf(f, b)) }
+    },
+    newest: function (f) {
+      return function (a, b) { return compareText(labelOf(f, b), labelOf(f, a)) }
+    }
+  }
+
   // A facet's counts come from the results the other facets allow, so the values of
   // one facet can be combined (OR) and its counts say what choosing each would add.
   function facetValues (f, refs) {
@@ -226,9 +253,7 @@
     })
     state.selected[f].forEach(function (key) { counts[key] = counts[key] || 0 })
     var keys = Object.keys(counts)
-    keys.sort(FACETS[f].byCount
-      ? function (a, b) { return counts[b] - counts[a] || compareText(labelOf(f, a), labelOf(f, b)) }
-      : function (a, b) { return compareText(labelOf(f, b), labelOf(f, a)) })
+    keys.sort(ORDERS[FACETS[f].order](f, counts))
     return keys.map(function (key) { return { key: key, count: counts[key] } })
   }
 
