@@ -185,7 +185,7 @@ def _build(
     code = code_fingerprint()
     saved = load_parsed(cache, code) if parsed is None and cache is not None else None
     parsed = parsed or saved or ParsedPlans()
-    site = read_documents(source, parsed, config.types, config.focal_points)
+    site = read_documents(source, parsed, config.types)
     if options.require_plans and not site.plans:
         raise BuildAborted(f"error: no plans found in {source}", site.problems)
     manifest = load_manifest(cache, output)

@@ -1,9 +1,7 @@
 """The reading stage: find the plan files of a folder, read and parse them into the site model.
 
 Files whose bytes an earlier build parsed are taken from the parsed plans it kept (see
-cache.ParsedPlans); the others are parsed on every core. A build also has each new plan's
-parts of the gathering files made there, under its base page name (see gathering.py): a
-fifth of a cold build's work, which no other stage shares between the cores as well.
+cache.ParsedPlans); the others are parsed on every core.
 """
 
 from __future__ import annotations
@@ -11,19 +9,15 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Collection, Sequence
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .cache import ParsedPlans, entry_key
 from .doctypes import DEFAULT_TYPES
 from .model import Plan, Problem
 from .parallel import run_longest_first
 from .parse import parse_plan_bytes
-from .site import Site, base_slug, build_site
-
-if TYPE_CHECKING:
-    from .gathering import PlanParts
-    from .snowball import TermCaches
+from .site import Site, build_site
 
 PLAN_SUFFIXES = (".md", ".markdown")
 README = "readme.md"
@@ -32,34 +26,23 @@ Read = tuple[Plan | None, list[Problem]]
 
 
 def read_site(
-    source: Path,
-    parsed: ParsedPlans | None = None,
-    types: Collection[str] = DEFAULT_TYPES,
-    policy: str | None = None,
+    source: Path, parsed: ParsedPlans | None = None, types: Collection[str] = DEFAULT_TYPES
 ) -> Site:
     """Discover and parse every document of a folder of the given types into the site model,
-    with each one's related documents; count the others, by type (see read_documents)."""
+    with each one's related documents; count the others, by type."""
     from .related import with_related  # (it needs the search's words, which a check does not load)
 
-    return with_related(read_documents(source, parsed, types, policy))
+    return with_related(read_documents(source, parsed, types))
 
 
 def read_documents(
-    source: Path,
-    parsed: ParsedPlans | None = None,
-    types: Collection[str] = DEFAULT_TYPES,
-    policy: str | None = None,
+    source: Path, parsed: ParsedPlans | None = None, types: Collection[str] = DEFAULT_TYPES
 ) -> Site:
-    """Return the site model of read_site without the related documents: what a check needs.
-
-    With a privacy policy, the plans parsed now also get their parts of the gathering
-    files made, published by that policy, in `parsed`.
-    """
+    """Return the site model of read_site without the related documents: what a check needs."""
     sources, problems = discover(source)
     plans: list[Plan] = []
     left_out: list[str] = []
-    reader = _Reader(types, policy)
-    for plan, found in read_plans(sources, ParsedPlans() if parsed is None else parsed, reader):
+    for plan, found in read_plans(sources, ParsedPlans() if parsed is None else parsed, types):
         problems += found
         if plan is not None and plan.set_aside:
             left_out.append(plan.type)
@@ -105,48 +88,8 @@ def _name(entry: os.DirEntry[str]) -> str:
     return entry.name
 
 
-class _Reader:
-    """Parse a file's bytes into a plan of the given types, and, with a privacy policy,
-    make its parts of the gathering files under its base page name. The words met are
-    stemmed once a process: each process of a pool has its own copy of the caches."""
-
-    def __init__(self, types: Collection[str] = DEFAULT_TYPES, policy: str | None = None) -> None:
-        self.types = types
-        self.policy = policy
-        self._terms: TermCaches | None = None
-
-    def parse(
-        self, data: bytes, source_path: str, digest: str
-    ) -> tuple[Plan | None, list[Problem], PlanParts | None]:
-        """Return the plan, problems and parts (None without a policy) of a file's bytes."""
-        plan, problems = parse_plan_bytes(data, source_path, digest, self.types)
-        if self.policy is None or plan is None or plan.set_aside:
-            return plan, problems, None
-        from .gathering import make_parts
-        from .snowball import TermCaches
-
-        if self._terms is None:
-            self._terms = TermCaches()
-        return plan, problems, make_parts(plan.named(base_slug(plan)), self.policy, self._terms)
-
-    def read(self, source: tuple[Path, str]) -> tuple[str, Plan | None, list[Problem], PlanParts | None]:
-        """Read, hash and parse a file; return its digest ("" when unreadable), plan, problems and parts."""
-        path, source_path = source
-        try:
-            with open(path, "rb") as file:
-                data = file.read()
-        except OSError as error:
-            return "", None, [_unreadable(source_path, error)], None
-        digest = hashlib.sha1(data).hexdigest()
-        return (digest, *self.parse(data, source_path, digest))
-
-    def parse_file(self, file: tuple[bytes, str, str]) -> tuple[Plan | None, list[Problem], PlanParts | None]:
-        """Parse a file read already: (bytes, source path, digest)."""
-        return self.parse(*file)
-
-
 def read_plans(
-    sources: Sequence[tuple[Path, str]], parsed: ParsedPlans, reader: _Reader | None = None
+    sources: Sequence[tuple[Path, str]], parsed: ParsedPlans, types: Collection[str] = DEFAULT_TYPES
 ) -> list[Read]:
     """Read each file (path, source path) and return its plan and problems, parsing only
     the files whose bytes `parsed` does not know; it forgets the files that are gone or
@@ -156,18 +99,15 @@ def read_plans(
     With nothing known yet, the processes of the pool read, hash and parse the files;
     else they are read here, to find those whose bytes changed.
     """
-    reader = reader or _Reader()
     if parsed.empty:
-        costs = [_parsing_cost(_size(path), reader) for path, _ in sources]
+        costs = [_parsing_cost(_size(path)) for path, _ in sources]
         found, readable = [], set()
-        for (_, source_path), (digest, plan, problems, parts) in zip(
-            sources, run_longest_first(reader.read, sources, costs), strict=True
+        for (_, source_path), (digest, plan, problems) in zip(
+            sources, run_longest_first(partial(_read_file, types=types), sources, costs), strict=True
         ):
             if digest:
-                parsed.keep(source_path, entry_key(digest, reader.types), plan, problems)
+                parsed.keep(source_path, entry_key(digest, types), plan, problems)
                 readable.add(source_path)
-            if parts is not None:
-                parsed.add_parts({source_path: parts})
             found.append((plan, problems))
     else:
         files, unread = [], {}
@@ -176,7 +116,7 @@ def read_plans(
                 files.append((path.read_bytes(), source_path))
             except OSError as error:
                 unread[source_path] = _unreadable(source_path, error)
-        read = iter(parse_files(files, parsed, reader))
+        read = iter(parse_files(files, parsed, types))
         found = [(None, [unread[s]]) if s in unread else next(read) for _, s in sources]
         readable = {source_path for _, source_path in files}
     parsed.keep_only(readable)
@@ -184,31 +124,44 @@ def read_plans(
 
 
 def parse_files(
-    files: Sequence[tuple[bytes, str]], parsed: ParsedPlans, reader: _Reader | None = None
+    files: Sequence[tuple[bytes, str]], parsed: ParsedPlans, types: Collection[str] = DEFAULT_TYPES
 ) -> list[Read]:
     """Return the plan and problems of each file's bytes (bytes, source path), parsing on
-    every core those that `parsed` does not know (for the reader's types), and keeping them there."""
-    reader = reader or _Reader()
+    every core those that `parsed` does not know (for these types), and keeping them there."""
     new = []
     for data, source_path in files:
         digest = hashlib.sha1(data).hexdigest()
-        if parsed.get(source_path, entry_key(digest, reader.types)) is None:
+        if parsed.get(source_path, entry_key(digest, types)) is None:
             new.append((data, source_path, digest))
-    costs = [_parsing_cost(len(data), reader) for data, _, _ in new]
-    for (_, source_path, digest), (plan, problems, parts) in zip(
-        new, run_longest_first(reader.parse_file, new, costs), strict=True
+    costs = [_parsing_cost(len(data)) for data, _, _ in new]
+    for (_, source_path, digest), (plan, problems) in zip(
+        new, run_longest_first(partial(_parse, types=types), new, costs), strict=True
     ):
-        parsed.keep(source_path, entry_key(digest, reader.types), plan, problems)
-        if parts is not None:
-            parsed.add_parts({source_path: parts})
+        parsed.keep(source_path, entry_key(digest, types), plan, problems)
     return [parsed.get(source_path) or (None, []) for _, source_path in files]
 
 
-def _parsing_cost(size: int, reader: _Reader) -> int:
+def _parsing_cost(size: int) -> int:
     """Return about how long reading and parsing a file of size bytes takes, in the units of
-    route costs (see parallel.WORTH_A_PROCESS): about 9 kB of plan a unit, and three times
-    that with its parts."""
-    return 1 + size // (9000 if reader.policy is None else 3000)
+    route costs (see parallel.WORTH_A_PROCESS): about 9 kB of plan a unit."""
+    return 1 + size // 9000
+
+
+def _parse(file: tuple[bytes, str, str], types: Collection[str]) -> Read:
+    data, source_path, digest = file
+    return parse_plan_bytes(data, source_path, digest, types)
+
+
+def _read_file(source: tuple[Path, str], types: Collection[str]) -> tuple[str, Plan | None, list[Problem]]:
+    """Read, hash and parse a file; return its digest ("" when unreadable), plan and problems."""
+    path, source_path = source
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError as error:
+        return "", None, [_unreadable(source_path, error)]
+    digest = hashlib.sha1(data).hexdigest()
+    return (digest, *parse_plan_bytes(data, source_path, digest, types))
 
 
 def _unreadable(source_path: str, error: OSError) -> Problem:

@@ -241,18 +241,22 @@ def test_a_damaged_parse_cache_is_ignored(project):
 def test_kept_parts_of_the_gathering_files_are_made_again_only_for_changed_plans(project, monkeypatch):
     from planfolio import gathering
 
-    made = []
+    log = project / "made.log"  # parts may be made in another process: each is logged to a file
     original = gathering.make_parts
-    monkeypatch.setattr(
-        gathering, "make_parts", lambda plan, *args: made.append(plan.source_path) or original(plan, *args)
-    )
+
+    def logged(plan, *args):
+        with open(log, "a", encoding="utf-8") as file:
+            file.write(plan.source_path + "\n")
+        return original(plan, *args)
+
+    monkeypatch.setattr(gathering, "make_parts", logged)
     build_both(project)
-    made.clear()
+    log.unlink()
     (project / "plans/b.md").write_text(plan_text("Beta", {"country": "Chad"}, "Edited."), encoding="utf-8")
     write_plans(project / "plans", {"c.md": plan_text("Gamma", {"country": "Peru"})})
     result, cached, clean = build_both(project)
     # The clean build makes every plan's parts; the cached one only the changed and new plans'.
-    assert sorted(made) == ["a.md", "b.md", "b.md", "c.md", "c.md"]
+    assert sorted(log.read_text(encoding="utf-8").split()) == ["a.md", "b.md", "b.md", "c.md", "c.md"]
     assert cached == clean
 
 
