@@ -65,7 +65,7 @@ def run_longest_first(
     longest units first, so that all end within about one short unit of each other.
     """
     processes = min(worker_count(), len(units))
-    if processes <= 1 or sum(costs) < WORTH_A_PROCESS or not hasattr(os, "fork"):
+    if processes <= 1 or sum(costs) < WORTH_A_PROCESS or not _may_fork():
         return [work(unit) for unit in units]
     results: list[Any] = [None] * len(units)
     with _pool(processes, lambda index: work(units[index])) as pool:
@@ -75,6 +75,12 @@ def run_longest_first(
                     raise WorkerError(*value)
                 results[index] = value
     return results
+
+
+def _may_fork() -> bool:
+    """Return whether this process may start processes of its own: with fork (Linux,
+    macOS), and unless it is itself a process of a pool (work made in the background)."""
+    return hasattr(os, "fork") and not multiprocessing.current_process().daemon
 
 
 def _batches(costs: Sequence[int], processes: int) -> list[list[int]]:
@@ -123,12 +129,12 @@ def _start(work: Callable[[Any], Any]) -> None:
 class Apart(Generic[Result]):
     """One function run in a process of a pool of its own while this process goes on.
 
-    Without fork (not on Linux or macOS) it runs at once.
+    Without fork (not on Linux or macOS), or in a process of a pool, it runs at once.
     """
 
     def __init__(self, function: Callable[[], Result]) -> None:
         self._pool: multiprocessing.pool.Pool | None = None
-        if not hasattr(os, "fork"):
+        if not _may_fork():
             self._outcome = _outcome(lambda _: function(), None)
             return
         self._pool = _pool(1, lambda _: function())

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 from . import urls
 from .cache import (
@@ -52,7 +53,7 @@ from .progress import Progress, RouteCounter, watching
 from .reading import read_documents, read_site
 from .related import with_related
 from .render import Renderer
-from .routes import PageKeys, Route, gathering_routes, site_key, site_routes
+from .routes import PAGE_KINDS, PageKeys, Route, gathering_routes, site_key, site_routes
 from .site import Site
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +97,7 @@ class BuildResult:
     plan_pages: tuple[tuple[str, str], ...] = ()  # (source path, output path) of every plan
     deferred: tuple[str, ...] = ()  # routes whose files are still the last build's, though changed
     left_out: str = ""  # the line that counts the documents of other types, by type ("" for none)
+    pages_changed: int = 0  # how many of the files written are pages (HTML)
 
     @property
     def errors(self) -> int:
@@ -122,13 +124,37 @@ class Kept:
     made: Made = field(default_factory=dict)  # files of other routes, made ahead (see make_routes)
 
 
-#: Link the files of the last build to keep into staging (routes, manifest, output, staging).
-KeepPages = Callable[[list[Route], Manifest, Path, Path], Kept]
+class KeepPages(Protocol):
+    """Choose the files of the last build to keep, and link them into staging."""
+
+    @property
+    def defers(self) -> frozenset[str]:
+        """Return the kinds of route whose files may be kept even when their inputs changed."""
+        ...
+
+    @property
+    def unkeyed(self) -> frozenset[str]:
+        """Return the kinds of route whose keys need not be worked out before rendering."""
+        ...
+
+    def __call__(self, routes: list[Route], manifest: Manifest, output: Path, staging: Path) -> Kept:
+        """Link the files to keep of the routes into staging (from output, as the manifest says)."""
+        ...
 
 
-def keep_unchanged(routes: list[Route], manifest: Manifest, output: Path, staging: Path) -> Kept:
+@dataclass(frozen=True)
+class KeepUnchanged:
     """Keep the files of the routes whose inputs have not changed since the last build."""
-    return Kept(frozenset(reuse_pages(routes, manifest, output, staging)), {})
+
+    defers: frozenset[str] = frozenset()
+    unkeyed: frozenset[str] = frozenset()
+
+    def __call__(self, routes: list[Route], manifest: Manifest, output: Path, staging: Path) -> Kept:
+        """Link the unchanged files of the last build into staging."""
+        return Kept(frozenset(reuse_pages(routes, manifest, output, staging)), {})
+
+
+keep_unchanged = KeepUnchanged()
 
 
 def build(
@@ -199,9 +225,8 @@ def _build(
         # With no last build, no page can be kept: each page's key is worked out as it is made;
         # with the last build's site key, every page's is the last build's.
         known = manifest.keys() if manifest.site == key else None
-        routes = site_routes(
-            renderer, keys.fingerprint, EXPERIMENT in config.types, bool(manifest.entries), known
-        )
+        unkeyed = keep.unkeyed if manifest.entries else PAGE_KINDS
+        routes = site_routes(renderer, keys.fingerprint, EXPERIMENT in config.types, known, unkeyed)
         kept = keep(routes, manifest, output, staging)
         fresh = [route for route in routes if route.path not in kept.paths]
         checks = partial(check_site, site, source)
@@ -228,7 +253,7 @@ def _build(
     seconds = time.perf_counter() - started
     return BuildResult(
         len(site.plans), len(fresh), reused, problems, seconds, plan_pages, kept.deferred,
-        left_out_line(site.left_out),
+        left_out_line(site.left_out), sum(route.path.endswith(".html") for route in fresh),
     )  # fmt: skip
 
 
@@ -247,7 +272,7 @@ def _gather_ahead(
     edit (see bench/README.md). Not on a first build, whose pages are many: as one unit
     of the pool that renders them, the gathering files make it 5 % shorter than beside it.
     The preview makes them later instead (see preview.Deferring)."""
-    if keep is not keep_unchanged or not manifest.entries:
+    if keep.defers & GATHERING_KINDS or not manifest.entries:
         return None
     routes = gathering_routes(site, fingerprint)
     if all(manifest.reusable(output, path, route.key) for route in routes for path in route.outputs):

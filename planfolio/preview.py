@@ -29,6 +29,10 @@ from .routes import Route
 
 #: How long after a build the files it left lagging start being made in the background.
 CATCH_UP_AFTER_SECONDS = 1.0
+#: The kinds of route whose files lag after a change: the files that gather every plan,
+#: and the pages that list plans. A save then renders the pages of the plans it changed,
+#: which the browser shows at once, and the rest follow (see Preview).
+LAGGING_KINDS = GATHERING_KINDS | {"term", "index", "home", "experiments"}
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ class Preview:
     def rebuild(self) -> Outcome:
         """Build the site; on failure keep the last good one and say what went wrong."""
         self._stop_background()  # it works on plans as they were
-        return self._build(Deferring(GATHERING_KINDS, {}), reload=True)
+        return self._build(Deferring(LAGGING_KINDS, {}), reload=True)
 
     def catch_up(self) -> Outcome | None:
         """Bring the lagging files up to date: start making them, or build with them once made.
@@ -103,7 +107,7 @@ class Preview:
                 return None  # the browser is loading the new pages: leave it the processor
             inputs = self.inputs
             work = partial(
-                make_routes, inputs.source, self.config, GATHERING_KINDS, inputs.templates, self.parsed
+                make_routes, inputs.source, self.config, LAGGING_KINDS, inputs.templates, self.parsed
             )
             self._background = Apart(work)
             return None
@@ -114,7 +118,7 @@ class Preview:
             made = background.result()
         except RuntimeError:  # make them here, where the build reports what went wrong
             return self._build(Deferring(frozenset(), {}), reload=False)
-        return self._build(Deferring(GATHERING_KINDS, made), reload=False)
+        return self._build(Deferring(LAGGING_KINDS, made), reload=False)
 
     def close(self) -> None:
         """Stop the background work."""
@@ -136,7 +140,8 @@ class Preview:
         self._built_at = time.monotonic()
         self._follow_renamed_plans(dict(result.plan_pages))
         errors = tuple(str(problem) for problem in result.problems if problem.severity == "error")
-        number = self.state.build + 1 if reload else self.state.build
+        # A build that catches up reloads the pages when it brings in pages, not data alone.
+        number = self.state.build + 1 if reload or result.pages_changed else self.state.build
         complete = not result.deferred
         self.state = BuildState(number, self.state.version + 1, False, errors, mount_path(config), complete)
         return Outcome(self.state, result, result.problems, catching_up=not reload)
@@ -188,6 +193,17 @@ class Deferring:
 
     kinds: frozenset[str]
     made: Made
+
+    @property
+    def defers(self) -> frozenset[str]:
+        """Return the kinds whose files may lag."""
+        return self.kinds
+
+    @property
+    def unkeyed(self) -> frozenset[str]:
+        """Return the kinds whose keys the build need not work out: those that lag, unless
+        their files were made already, which a route takes only for the same key."""
+        return frozenset() if self.made else self.kinds
 
     def __call__(self, routes: list[Route], manifest: Manifest, output: Path, staging: Path) -> Kept:
         reused = reuse_pages(routes, manifest, output, staging)

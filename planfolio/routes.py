@@ -8,7 +8,7 @@ what the page is rendered from, never listed beside it, so the two cannot drift.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from . import urls, worldmap
@@ -42,6 +42,8 @@ class Route:
 # of a taxonomy lists all its terms (timed on the real corpus, as the costs of the others).
 _TERM_COST = 1
 _INDEX_COST = 4
+#: The kinds of route that are pages, rendered from a template.
+PAGE_KINDS = frozenset({"plan", "experiment", "term", "index", "home", "search", "not-found", "experiments"})
 # How many pages' keys a unit of work finds (see page_keys): a key is about one unit of cost.
 _KEYS_A_UNIT = 50
 
@@ -50,18 +52,18 @@ def site_routes(
     renderer: Renderer,
     fingerprint: str,
     experiments: bool = True,
-    keyed: bool = True,
     known: Mapping[str, str] | None = None,
+    unkeyed: Collection[str] = (),
 ) -> list[Route]:
     """Return the route of every file the build makes, in output-path order; with
     `experiments` (the config holds them), the experiments' index.
 
     The key of a page hashes what the renderer makes the page from (see Renderer.source)
-    and the fingerprint, which covers the code, the templates and the config. Unless
-    `keyed`, pages get the key "" instead, to be worked out where each page is made (see
-    PageKeys): with no last build to compare with, a build has no use for them before.
-    Pages whose keys are `known`, by path, take them from there: the last build's, when
-    its site_key is this one's.
+    and the fingerprint, which covers the code, the templates and the config. Pages whose
+    keys are `known`, by path, take them from there: the last build's, when its site_key
+    is this one's. Pages of the `unkeyed` kinds get the key "" instead, to be worked out
+    where each is made (see PageKeys): with no last build to compare with, a build has no
+    use for them before, nor has the preview for the pages it lets lag.
     """
     site = renderer.site
     pages: list[tuple[str, tuple[str, ...], int]] = [
@@ -76,10 +78,13 @@ def site_routes(
         pages.append(("experiments", (), _INDEX_COST))
     paths = [renderer.path(kind, subject) for kind, subject, _ in pages]
     keys = dict(known or {})
-    if keyed:
-        pairs = zip(paths, pages, strict=True)
-        wanted = [(path, kind, subject) for path, (kind, subject, _) in pairs if path not in keys]
-        keys.update(page_keys(renderer, fingerprint, wanted))
+    pairs = zip(paths, pages, strict=True)
+    wanted = [
+        (path, kind, subject)
+        for path, (kind, subject, _) in pairs
+        if path not in keys and kind not in unkeyed
+    ]
+    keys.update(page_keys(renderer, fingerprint, wanted))
     routes = [
         Route(path, kind, subject, keys.get(path, ""), cost)
         for path, (kind, subject, cost) in zip(paths, pages, strict=True)

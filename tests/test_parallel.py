@@ -127,3 +127,13 @@ def test_work_apart_can_be_stopped():
 def test_one_unit_is_run_here_however_long(monkeypatch):
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
     assert run_longest_first(lambda _: os.getpid(), ["one"], [100 * WORTH_A_PROCESS]) == [os.getpid()]
+
+
+def test_work_made_in_the_background_runs_there_without_processes_of_its_own():
+    # The preview makes lagging files in a process of a pool, which may start none: its
+    # shared work runs in that process, one unit after the other, and gives the same results.
+    units = list(range(300))
+    apart = Apart(lambda: run_longest_first(lambda unit: (unit * 2, os.getpid()), units, [1] * len(units)))
+    results = apart.result()
+    assert [value for value, _ in results] == [unit * 2 for unit in units]
+    assert len({pid for _, pid in results}) == 1 and results[0][1] != os.getpid()
