@@ -27,6 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from planfolio import snowball  # noqa: E402
 from planfolio.cache import code_fingerprint, fingerprint  # noqa: E402
 from planfolio.check import check_site  # noqa: E402
 from planfolio.config import Config  # noqa: E402
@@ -35,8 +36,9 @@ from planfolio.output import write_file  # noqa: E402
 from planfolio.parse import parse_plan_bytes  # noqa: E402
 from planfolio.pipeline import TEMPLATES, render_route  # noqa: E402
 from planfolio.reading import discover  # noqa: E402
+from planfolio.related import with_related  # noqa: E402
 from planfolio.render import Renderer  # noqa: E402
-from planfolio.routes import site_routes  # noqa: E402
+from planfolio.routes import PAGE_KINDS, PageKeys, site_routes  # noqa: E402
 from planfolio.site import build_site  # noqa: E402
 from planfolio.snowball import TermCaches  # noqa: E402
 
@@ -64,18 +66,21 @@ def profile_once(source: Path, output: Path) -> dict[str, float]:
         "reading and parsing", lambda: [parse_plan_bytes(p.read_bytes(), relative) for p, relative in sources]
     )
     site = stage("site model", lambda: build_site([plan for plan, _ in files if plan], []))
-    routes = stage(
-        "routes",
-        lambda: site_routes(
-            Renderer(TEMPLATES, config, site), fingerprint(config, code_fingerprint(), TEMPLATES)
-        ),
-    )
+    site = stage("related documents", lambda: with_related(site))
+    renderer = Renderer(TEMPLATES, config, site)
+    code = fingerprint(config, code_fingerprint(), TEMPLATES)
+    # As a first build makes them: the routes' paths, then each page's context and key.
+    routes = stage("routes", lambda: site_routes(renderer, code, unkeyed=PAGE_KINDS))
+    pages = [route for route in routes if route.kind in PAGE_KINDS]
+    contexts = stage("pages' contexts", lambda: [renderer.source(r.kind, r.subject) for r in pages])
+    keys = PageKeys(code)
+    stage("pages' keys", lambda: [keys.key(context) for context in contexts])
     terms = TermCaches()
+    snowball._stemmer.cache_clear()  # its stemmers keep the words they stemmed: each run starts cold
     parts = stage(
         "plans' search terms and records",
         lambda: {p.source_path: make_parts(p, "hide", terms) for p in site.plans},
     )
-    renderer = Renderer(TEMPLATES, config, site)
     made: dict[str, bytes] = {}
     gathering = Gathering(site, config, parts)  # as a build's process makes the gathering files
 
@@ -84,7 +89,7 @@ def profile_once(source: Path, output: Path) -> dict[str, float]:
             if route.kind in kinds:
                 made.update(render_route(renderer, site, route, parts, gathering)[0])
 
-    stage("plan pages", lambda: render(("plan",)))
+    stage("plan pages", lambda: render(("plan", "experiment")))
     stage("term pages, indexes, home", lambda: render(LISTING_KINDS))
     stage("gathering every plan's search terms", gathering.search_corpus)
     stage("search-index.js and search-fulltext.js", lambda: render(("search-index",)))
