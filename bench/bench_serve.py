@@ -9,7 +9,7 @@ The real corpus is copied to a temporary folder and served; Chromium opens one p
 page; then, N times, the plan's title is changed on disk, and the time from the write
 to the page showing the new <h1> (after reloading by itself) is measured. Between a
 change showing and the next write the script waits --pause seconds, as a writer would.
-A last edit measures how long the search indexes and data files take to follow. For
+A last edit measures how long the lists, search indexes and data files take to follow. For
 comparison, a full cold build of the same corpus (`build --no-cache`) is timed.
 Results go to bench/results/serve.json.
 """
@@ -74,7 +74,7 @@ def measure_edits(folder: Path, edits: int, pause: float) -> dict:
             )
             latencies.append(time.perf_counter() - started)
             print(f"edit {number}: {latencies[-1]:.3f} s", flush=True)
-        # Once more, then wait for the search indexes and data files to catch up too.
+        # Once more, then wait for the lists, search indexes and data files to catch up too.
         time.sleep(pause)
         title = f"Benchmark edit {edits + 1}"
         started = time.perf_counter()
@@ -87,7 +87,7 @@ def measure_edits(folder: Path, edits: int, pause: float) -> dict:
         browser.close()
         output = server.lines
     builds = _seconds(output[first_build:], r"^Build \d+: \d+ plans? read.*, ([\d.]+) s")
-    catching_up = _seconds(output[first_build:], r"^Build \d+: search indexes .* ([\d.]+) s$")
+    catching_up = _seconds(output[first_build:], r"^Build \d+: lists, search indexes .* ([\d.]+) s$")
     return {
         "edit_to_reload_s": {**summary(latencies), "all": latencies},
         "rebuild_s": summary(builds),

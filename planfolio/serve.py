@@ -38,7 +38,7 @@ from urllib.parse import unquote
 from markupsafe import escape
 from tornado import httpserver, netutil, web
 
-from .model import Problem, counted
+from .model import Problem
 from .pipeline import BuildResult
 from .preview import BuildState, Inputs, Outcome, Preview, Watcher
 from .urls import NOT_FOUND
@@ -186,8 +186,8 @@ class LiveSite:
 def _summary(state: BuildState, result: BuildResult, catching_up: bool) -> str:
     """Return the line that says what a good build did."""
     if catching_up:
-        return f"Build {state.build}: search indexes and data files up to date, {result.seconds:.2f} s"
-    lagging = f"; {counted(len(result.deferred), 'file')} that list plans follow" if result.deferred else ""
+        return f"Build {state.build}: lists, search indexes and data files up to date, {result.seconds:.2f} s"
+    lagging = "; the pages that list plans and the search files follow" if result.deferred else ""
     return f"Build {state.build}: {result.summary()}{lagging}"
 
 
