@@ -13,7 +13,7 @@ import pytest
 
 from browser import chromium, watch
 from conftest import CORPUS, PROJECT_ROOT
-from sitecheck import resolve
+from sitecheck import read_page, resolve
 
 _META = re.compile(r"^\[\[(country|year|methods|sdgs|thematic_areas|datasources):(.*)\]\]\s*$", re.M)
 _ROW = re.compile(
@@ -292,3 +292,25 @@ def test_screenshots_show_nothing_cut_off(corpus_site, browser, tmp_path, path, 
     page.close()
     assert wider == [] and seen.problems == []
     assert (tmp_path / f"{Path(path).stem}-{width}.png").stat().st_size > 10_000
+
+
+def test_axe_finds_nothing_serious_on_the_search_page_with_its_filters(corpus_site, browser):
+    # The filters are made by the page's script: a term page's link opens them with one chosen.
+    if not AXE.is_file():
+        pytest.skip(f"axe-core is not installed in {AXE.parent.parent.parent} (see .ci/run)")
+    term = read_page(corpus_site / "themes/circular-economy.html")
+    link = next(href for href in term.links if "search.html?" in href)
+    page = browser.new_page()
+    found = []
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        address, _, query = link.partition("?")
+        page.goto(f"{(corpus_site / 'themes' / address).resolve().as_uri()}?{query}")
+        page.wait_for_selector("input[type=checkbox]:checked")
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "axe.run(document).then(r => r.violations.map(v => [v.id, v.impact, v.nodes.length]))"
+        )
+        found += [(width, *v) for v in violations if v[1] in ("serious", "critical")]
+    page.close()
+    assert found == []
