@@ -89,30 +89,17 @@ class PlanSource:
 
 @dataclass(frozen=True)
 class PlanPage:
-    """What plan.html needs."""
+    """What plan.html and experiment.html need; an experiment's page also shows its own
+    metadata by key (see model.EXPERIMENT_KEYS), each with its values, those it has only."""
 
     plan: Plan
     card: tuple[CardRow, ...]
     sections: tuple[RenderedSection, ...]
     focal_point: str
     related: tuple[Link, ...] = ()  # each related document's link, with the reason as its note
-    language: str = ""  # the plan's language tag when it is not the site's, else ""
+    language: str = ""  # the document's language tag when it is not the site's, else ""
     language_name: str = ""  # that language's own name ("Français"), or ""
-
-
-@dataclass(frozen=True)
-class ExperimentPage:
-    """What experiment.html needs: a plan page's parts, and the experiment's own metadata
-    by key (see model.EXPERIMENT_KEYS), each with its values, those it has only."""
-
-    plan: Plan
-    card: tuple[CardRow, ...]
-    facts: tuple[tuple[str, tuple[str, ...]], ...]
-    sections: tuple[RenderedSection, ...]
-    focal_point: str
-    related: tuple[Link, ...] = ()  # each related document's link, with the reason as its note
-    language: str = ""  # the experiment's language tag when it is not the site's, else ""
-    language_name: str = ""  # that language's own name ("Français"), or ""
+    facts: tuple[tuple[str, tuple[str, ...]], ...] = ()  # an experiment's own metadata
 
 
 @dataclass(frozen=True)
@@ -301,12 +288,9 @@ class Renderer:
             shown = tuple(section for section in sections if section.entries or section.partners)
             other = plan.language if plan.language != primary_language(self.config.language) else ""
             language = (other, language_name(other) if other else "")
-            if plan.is_experiment:
-                context = ExperimentPage(
-                    plan, source.card, source.facts, shown, source.focal_point, source.related, *language
-                )
-            else:
-                context = PlanPage(plan, source.card, shown, source.focal_point, source.related, *language)
+            context = PlanPage(
+                plan, source.card, shown, source.focal_point, source.related, *language, source.facts
+            )
         data = self.page(page.template, page.path, page.title, page.absolute_links, page=context)
         return data, problems
 
