@@ -327,11 +327,14 @@ def make_routes(
     """
     site = read_site(source, parsed, config.types)
     renderer = Renderer(templates, config, site)
-    routes = site_routes(
-        renderer, fingerprint(config, code_fingerprint(), templates), EXPERIMENT in config.types
-    )
+    code = fingerprint(config, code_fingerprint(), templates)
+    # Only the pages made here need their keys; the gathering files share one gathering.
+    routes = site_routes(renderer, code, EXPERIMENT in config.types, unkeyed=PAGE_KINDS - kinds)
     known = parsed.parts if parsed is not None else {}
-    return {(r.path, r.key): render_route(renderer, site, r, known)[0] for r in routes if r.kind in kinds}
+    gathering = Gathering(site, config, known) if kinds & GATHERING_KINDS else None
+    return {
+        (r.path, r.key): render_route(renderer, site, r, {}, gathering)[0] for r in routes if r.kind in kinds
+    }
 
 
 @dataclass(frozen=True)
