@@ -458,3 +458,23 @@ def test_plans_of_one_title_have_their_own_addresses_in_the_gathering_files(proj
     assert "plans/same-title.html" in urls and "plans/same-title-2.html" in urls
     search = (project / "site/search-index.js").read_text(encoding="utf-8")
     assert "plans/same-title-2.html" in search
+
+
+def test_every_page_is_written_where_its_context_says_it_is(project):
+    # Routes take a page's path without making its context (Renderer.path); the context's
+    # own path is the one its links are made relative to: the two must never differ.
+    from planfolio.reading import read_site
+    from planfolio.render import Renderer
+    from planfolio.routes import PAGE_KINDS, site_routes
+
+    write_plans(
+        project / "plans",
+        {
+            "x.md": plan_text("Index", {"country": "Chad", "methods": ["Index"]}),
+            "y.md": plan_text("A trial", {"country": "Chad", "type": "experiment"}),
+        },
+    )
+    renderer = Renderer(project / "templates", Config(), read_site(project / "plans"))
+    pages = [route for route in site_routes(renderer, "", unkeyed=PAGE_KINDS) if route.kind in PAGE_KINDS]
+    assert {route.kind for route in pages} == PAGE_KINDS
+    assert all(route.path == renderer.source(route.kind, route.subject).path for route in pages)

@@ -260,13 +260,18 @@ def test_axe_finds_nothing_serious_on_the_sample_pages(corpus_site, browser):
     page = browser.new_page()
     for path in SAMPLE:
         page.goto((corpus_site / path).as_uri())
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(
-            "axe.run(document).then(r => r.violations.map(v => [v.id, v.impact, v.nodes.length]))"
-        )
-        found += [(path, *v) for v in violations if v[1] in ("serious", "critical")]
+        found += [(path, *violation) for violation in _serious_violations(page)]
     page.close()
     assert found == []
+
+
+def _serious_violations(page):
+    """Return what axe-core finds serious or critical on the page shown: (rule, impact, nodes)."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "axe.run(document).then(r => r.violations.map(v => [v.id, v.impact, v.nodes.length]))"
+    )
+    return [tuple(violation) for violation in violations if violation[1] in ("serious", "critical")]
 
 
 @pytest.mark.parametrize(
@@ -307,10 +312,6 @@ def test_axe_finds_nothing_serious_on_the_search_page_with_its_filters(corpus_si
         address, _, query = link.partition("?")
         page.goto(f"{(corpus_site / 'themes' / address).resolve().as_uri()}?{query}")
         page.wait_for_selector("input[type=checkbox]:checked")
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(
-            "axe.run(document).then(r => r.violations.map(v => [v.id, v.impact, v.nodes.length]))"
-        )
-        found += [(width, *v) for v in violations if v[1] in ("serious", "critical")]
+        found += [(width, *violation) for violation in _serious_violations(page)]
     page.close()
     assert found == []
