@@ -36,6 +36,12 @@ _CONTENT_LINE = re.compile(r"^[^\S\n]*\S", re.M)
 _BLANK_LINE = re.compile(r"\n[^\S\n]+(?![^\n])")
 # A line all in bold: an instruction of the form, such as '**This section is...**'.
 _LEAD = re.compile(r"^[^\S\n]*\*\*(?!\*)(.*?\S.*?)\*\*[^\S\n]*$")
+# Lines at the end of an answer that hold only a list marker, a dash or no-break spaces: a
+# multiple-choice question left blank ('- '), or a placeholder ('-', '--', '—', '&nbsp;').
+# They would show an empty bullet or nothing; an answer of nothing else is no answer.
+_SPACE = r"(?:[^\S\n]|&nbsp;)*"
+_EMPTY_ITEMS = re.compile(rf"(?:^|\n)(?:{_SPACE}(?:(?:[-*+]|--|[\u2013\u2014]){_SPACE})?(?:\n|\Z))+\Z")
+_MARKER_ENDS = ("-", "*", "+", "\u2013", "\u2014", "&nbsp;")
 
 
 def decode_plan(data: bytes, source_path: str) -> tuple[str | None, list[Problem]]:
@@ -214,8 +220,9 @@ class _SectionBuilder:
         """Store the entry being read, if any."""
         if self.open_entry:
             question = _clean_question(self.question)
-            answer = "\n".join(self.answer).strip("\n")
-            entry = Entry(question, answer, self.entry_line, self.entry_in_group, self.answer_line)
+            answer = _without_empty_items("\n".join(self.answer).strip("\n"))
+            answer_line = self.answer_line if answer else 0
+            entry = Entry(question, answer, self.entry_line, self.entry_in_group, answer_line)
             self.entries.append(entry)
         self.question, self.answer, self.answer_line = [], [], 0
         self.open_entry = self.question_done = False
@@ -288,6 +295,14 @@ def _split_lead(entries: tuple[Entry, ...]) -> tuple[str, tuple[Entry, ...]]:
     rest = rest.strip("\n")
     kept = (Entry("", rest, first.line, first.in_group, first.answer_line + 1),) if rest.strip() else ()
     return clean_text(match.group(1)), kept + entries[1:]
+
+
+def _without_empty_items(answer: str) -> str:
+    """Return an answer without the empty list items and dashes it ends with (see _EMPTY_ITEMS)."""
+    if not answer.rstrip().endswith(_MARKER_ENDS):
+        return answer
+    found = _EMPTY_ITEMS.search(answer)
+    return answer if found is None else answer[: found.start()].rstrip()
 
 
 def _clean_question(parts: list[str]) -> str:

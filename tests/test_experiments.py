@@ -121,6 +121,20 @@ def test_the_forms_instructions_are_leads_not_answers(built, records):
         assert "<h2>Other</h2>" not in page  # the empty '## ' headings hold nothing to show
 
 
+def test_no_answer_shows_an_empty_bullet(built, records):
+    # Multiple-choice questions left blank are written '- ' under the question; the
+    # corpus counts them apart from planfolio, line by line.
+    blank = re.compile(r"^>.*\n\n(?:[-*+][^\S\n]*\n)+(?:\n|\Z)", re.M)
+    site, _ = built
+    left_blank = 0
+    for path in sorted(EXPERIMENTS.glob("*.md")):
+        left_blank += len(blank.findall(path.read_text(encoding="utf-8")))
+        page = (site / records[path.name]["url"]).read_text(encoding="utf-8")
+        answers = re.findall(r'<div class="answer">(.*?)</div>\n', page, re.S)
+        assert not [a for a in answers if re.search(r"<li>\s*</li>", a) or not _text(a)], path.name
+    assert left_blank > 100
+
+
 def test_term_pages_home_and_index_hold_both_marked_with_their_type(built, records):
     site, _ = built
     experiments = [r for r in records.values() if r["type"] == "experiment"]

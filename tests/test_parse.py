@@ -414,3 +414,23 @@ def test_a_key_repeated_twice_names_the_lines():
     assert [p.message for p in problems] == [
         "type: given 3 times (first on line 2); keeping 'a', ignoring lines 3 and 4"
     ]
+
+
+@pytest.mark.parametrize(
+    "blank", ["- ", "-", "- \n- ", "\u00a0 \u00a0--", "\u2014", "*", "&nbsp;", "- \n\n-"]
+)
+def test_an_answer_of_empty_list_items_or_dashes_is_no_answer(blank):
+    plan, _ = parse_plan(f"# T\n## End\n> Which sectors?\n\n{blank}\n\n> Next\n\nYes\n", "x.md")
+    entries = plan.sections[0].entries
+    assert [(e.question, e.answer) for e in entries] == [("Which sectors?", ""), ("Next", "Yes")]
+    assert entries[0].answer_line == 0 and [e.question for e in plan.sections[0].answered] == ["Next"]
+
+
+def test_empty_items_after_an_answer_are_dropped_and_the_rest_kept():
+    text = "# T\n## End\n> Q\n\nThese partners:\n\n- Ministry\n- \n\n-\n"
+    plan, _ = parse_plan(text, "x.md")
+    assert plan.sections[0].entries[0].answer == "These partners:\n\n- Ministry"
+    # A rule, a dash inside a line and a list with items stay as written.
+    for kept in ("Text\n\n---", "a - b -", "- a\n- b"):
+        plan, _ = parse_plan(f"# T\n## End\n> Q\n\n{kept}\n", "x.md")
+        assert plan.sections[0].entries[0].answer == kept
