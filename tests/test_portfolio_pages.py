@@ -17,7 +17,7 @@ from sitecheck import read_page, resolve
 
 _META = re.compile(r"^\[\[(country|year|methods|sdgs|thematic_areas|datasources):(.*)\]\]\s*$", re.M)
 _ROW = re.compile(
-    r'<th scope="row"><a href="([^"]*)">([^<]*)</a></th>\s*<td><span class="bar" style="width: \d+%"></span>'
+    r'<th scope="row"><a href="([^"]*)">([^<]*)</a></th>\s*<td><span class="bar" style="--share: [\d.]+"></span>'
     r'<span class="bar-count">(\d+)</span>'
 )
 AXE = PROJECT_ROOT / "tests/.node/node_modules/axe-core/axe.min.js"
@@ -297,6 +297,28 @@ def test_screenshots_show_nothing_cut_off(corpus_site, browser, tmp_path, path, 
     page.close()
     assert wider == [] and seen.problems == []
     assert (tmp_path / f"{Path(path).stem}-{width}.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_bars_are_as_long_as_their_counts_say(corpus_site, browser, width):
+    # In every chart, each bar's drawn length over its count is the longest bar's, to a
+    # pixel (the shortest are at least 2 px long, to be seen).
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    charts = []
+    for path in SAMPLE:
+        page.goto((corpus_site / path).as_uri())
+        charts += page.evaluate(
+            """() => [...document.querySelectorAll('table.bar-chart')].map(t => [...t.querySelectorAll('tbody tr')]
+                .map(r => [r.querySelector('.bar').getBoundingClientRect().width,
+                           +r.querySelector('.bar-count').textContent]))"""
+        )
+    page.close()
+    assert len(charts) > 10
+    for bars in charts:
+        longest, most = max(bars, key=lambda bar: bar[1])
+        assert longest > 60
+        for drawn, count in bars:
+            assert abs(drawn - max(2, longest * count / most)) <= 1, (bars, width)
 
 
 def test_axe_finds_nothing_serious_on_the_search_page_with_its_filters(corpus_site, browser):
