@@ -85,10 +85,6 @@ def outlines(width: int) -> dict[str, Outline]:
     arcs = _decode_arcs(topology)
     scale = width / (2 * _HALF_WIDTH)
     top = equal_earth(_NORTH, 0)[1]
-    projected = [[_pixel(lng, lat, scale, top) for lng, lat in arc] for arc in arcs]
-    # A ring that crosses the antimeridian (Fiji, Chukotka) is drawn on the side where it
-    # starts, its points beyond the edge held to the edge: else a line would cross the map.
-    edge = {sign: _pixel(sign * 180.0, 0.0, scale, top)[0] for sign in (-1, 1)}
     shapes = {}
     for geometry in topology["objects"]["countries"]["geometries"]:
         name = geometry.get("properties", {}).get("name", "")
@@ -96,7 +92,7 @@ def outlines(width: int) -> dict[str, Outline]:
         if code is None or code in _LEFT_OUT or geometry.get("type") not in ("Polygon", "MultiPolygon"):
             continue
         polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
-        rings = [_ring(projected, ring, edge) for polygon in polygons for ring in polygon]
+        rings = [_ring(arcs, ring, scale, top) for polygon in polygons for ring in polygon]
         d = "".join(_path(ring) for ring in rings if len(ring) > 2)
         if d:
             shapes[code] = Outline(code, name, d)
@@ -133,19 +129,26 @@ def _pixel(lng: float, lat: float, scale: float, top: float) -> tuple[int, int]:
 
 
 def _ring(
-    projected: list[list[tuple[int, int]]], indexes: list[int], edge: dict[int, int]
+    arcs: list[list[tuple[float, float]]], indexes: list[int], scale: float, top: float
 ) -> list[tuple[int, int]]:
-    """Return the points of a ring joined from its arcs (a negative index: the arc reversed)."""
+    """Return the pixels of a ring joined from its arcs (a negative index: the arc reversed).
+
+    A ring that crosses the antimeridian (Fiji, Chukotka) is drawn on the side where it
+    starts: its points beyond are held to the 180th meridian at their own latitude, which
+    is the map's curved edge, so that no line crosses the map and none juts out of it.
+    """
     points: list[tuple[int, int]] = []
-    side = 0  # the side of the map the ring started on, once it has crossed the antimeridian
-    middle = (edge[-1] + edge[1]) / 2
+    side = 0.0  # the longitude of the edge the ring keeps to, once it has crossed the antimeridian
+    last: float | None = None
     for index in indexes:
-        arc = projected[index] if index >= 0 else projected[~index][::-1]
-        for p in arc:  # each arc starts where the one before ended
-            if points and abs(p[0] - points[-1][0]) > middle:
-                side = side or (1 if points[-1][0] > middle else -1)
-            if side and (p[0] > middle) != (side > 0):
-                p = (edge[side], p[1])
+        arc = arcs[index] if index >= 0 else arcs[~index][::-1]
+        for lng, lat in arc:  # each arc starts where the one before ended
+            if last is not None and abs(lng - last) > 180:
+                side = side or (180.0 if last > 0 else -180.0)
+            last = lng
+            if side and (lng > 0) != (side > 0):
+                lng = side
+            p = _pixel(lng, lat, scale, top)
             if points and p == points[-1]:
                 continue  # rounding to pixels makes many neighbours equal
             if len(points) > 1 and _in_line(points[-2], points[-1], p):

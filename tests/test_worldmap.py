@@ -73,6 +73,33 @@ def test_every_outline_stays_on_the_map_and_crosses_no_edge():
             assert all(abs(a[0] - b[0]) < frame.width / 2 for a, b in steps), shape.name
 
 
+def _edge(y, width):
+    """Return how far from the middle the 180th meridian is drawn at the height y, at a width."""
+    low, high = -90.0, 90.0
+    for _ in range(60):  # the latitude drawn at y, by bisection: y grows southwards
+        lat = (low + high) / 2
+        low, high = (lat, high) if worldmap.point(lat, 0, width)[1] > y else (low, lat)
+    scale = width / (2 * worldmap.equal_earth(0, 180)[0])
+    return worldmap.equal_earth(lat, 180)[0] * scale
+
+
+@pytest.mark.parametrize("width", [160, 960])
+def test_no_outline_juts_out_of_the_curved_edge_of_the_map(width):
+    # A ring that crosses the antimeridian is held to the 180th meridian, which Equal Earth
+    # draws as a curve: near the poles it is far inside the width of the equator.
+    middle = width / 2
+    beyond = [
+        (shape.name, x, y)
+        for shape in worldmap.outlines(width).values()
+        for ring in _rings(shape.d)
+        for x, y in ring
+        if abs(x - middle) > _edge(y, width) + 1.5
+    ]
+    assert beyond == []
+    russia = _box(worldmap.outlines(width)[country_code("Russia")].d)
+    assert russia[2] - middle > 0.8 * _edge(russia[1], width)  # Chukotka is drawn, to its edge
+
+
 @pytest.mark.parametrize(
     ("name", "lat", "lng"),
     [("Kenya", 0.02, 37.9), ("Argentina", -38.4, -63.6), ("Mongolia", 46.9, 103.8), ("Türkiye", 39.0, 35.2)],
