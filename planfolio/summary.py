@@ -12,6 +12,11 @@ SUMMARY_LENGTH = 200
 
 _TWEET = re.compile(r"short\W+tweet\W+summary", re.I)
 _CHALLENGE = re.compile(r"challenge statement\s*:", re.I)
+# An experiment's: what it means to learn, else what it supposes.
+_INTENT = re.compile(r"what is the specific learning intent", re.I)
+_HYPOTHESIS = re.compile(r"(?:what is your )?hypothesis", re.I)
+#: The questions of a form about the form itself (who filled it in, when): never a summary.
+_ABOUT_THE_FORM = re.compile(r"prepared by|on date\b", re.I)
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _TAG = re.compile(r"<[^>]*>")
@@ -22,19 +27,20 @@ LINE_MARK = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|>[ \t]?|[-+][ \t])", re.M)
 
 
 def plan_summary(plan: Plan, policy: str = "hide") -> str:
-    """Return a plan's summary: its tweet, else its challenge, else its first answer, as
-    plain text of at most SUMMARY_LENGTH characters, e-mail addresses published by policy."""
+    """Return a plan's summary: its tweet, else its challenge (an experiment's learning
+    intent, else its hypothesis), else its first answer but those about the form itself,
+    as plain text of at most SUMMARY_LENGTH characters, e-mail addresses published by policy."""
     return publish_text(_summary(plan), policy)
 
 
 def _summary(plan: Plan) -> str:
     answered = [entry for section in plan.sections for entry in section.answered]
-    for pattern in (_TWEET, _CHALLENGE):
+    for pattern in (_TWEET, _CHALLENGE, _INTENT, _HYPOTHESIS):
         texts = (plain_text(entry.answer) for entry in answered if pattern.match(entry.question))
         chosen = next((text for text in texts if text), None)
         if chosen is not None:
             return shorten(chosen)
-    texts = (plain_text(entry.answer) for entry in answered)
+    texts = (plain_text(entry.answer) for entry in answered if not _ABOUT_THE_FORM.match(entry.question))
     return shorten(next((text for text in texts if text), ""))
 
 

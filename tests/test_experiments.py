@@ -135,6 +135,36 @@ def test_no_answer_shows_an_empty_bullet(built, records):
     assert left_blank > 100
 
 
+def test_no_summary_is_the_name_of_the_experimenter(built):
+    # The forms ask first who filled them in: the search results' summaries must say what
+    # the experiment is about instead. The names are read from the files apart from planfolio.
+    site, _ = built
+    prepared = re.compile(r"^> Prepared by.*\n\n(.+)", re.M)
+    names = {}
+    for path in sorted(EXPERIMENTS.glob("*.md")):
+        found = prepared.search(path.read_text(encoding="utf-8"))
+        if found and not found.group(1).startswith(">"):
+            names[path.name] = _fold(found.group(1))
+    text = (site / "search-index.js").read_text(encoding="utf-8")
+    summaries = json.loads(text[text.index("||{},") + 5 : text.rindex("}") + 1])
+    assert len(names) > 100
+    shown = {_fold(summary) for summary in _summaries(summaries)}
+    assert not [name for name in names.values() if name in shown]
+
+
+def _summaries(data):
+    """Return every string a search file holds under a key named summary, however deep."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "summary" and isinstance(value, str):
+                yield value
+            else:
+                yield from _summaries(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _summaries(value)
+
+
 def test_term_pages_home_and_index_hold_both_marked_with_their_type(built, records):
     site, _ = built
     experiments = [r for r in records.values() if r["type"] == "experiment"]

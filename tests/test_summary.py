@@ -55,3 +55,35 @@ def test_the_feed_and_the_search_results_give_the_same_plain_summary():
 def test_a_summary_is_the_plans_own_whatever_the_policy_hides():
     plan = site_of(["Write to ana@undp.org about it."]).plans[0]
     assert "@" not in plan_summary(plan, "hide") and "ana@undp.org" in plan_summary(plan, "show")
+
+
+EXPERIMENT = """# Nudging bystanders
+[[type:experiment]]
+## Overview
+> Prepared by (Name of the experimenter)
+
+Ana Pérez
+
+> On date (Day/Month/Year)
+
+12/03/2022
+
+## Design
+> What is the specific learning intent of the activity?
+
+{intent}
+
+> What is your hypothesis? IF... THEN....
+
+If people know what to do, then they act.
+"""
+
+
+def test_an_experiment_is_summed_up_by_its_learning_intent_else_its_hypothesis_never_its_author():
+    plan, _ = parse_plan(EXPERIMENT.format(intent="Learn how to nudge bystanders."), "x.md")
+    assert plan_summary(plan) == "Learn how to nudge bystanders."
+    plan, _ = parse_plan(EXPERIMENT.format(intent=""), "x.md")
+    assert plan_summary(plan) == "If people know what to do, then they act."
+    bare = "# T\n[[type:experiment]]\n## Overview\n> Prepared by (Name of the experimenter)\n\nAna\n\n"
+    plan, _ = parse_plan(bare + "> On date\n\n2022\n\n> What portfolio?\n\nWaste\n", "x.md")
+    assert plan_summary(plan) == "Waste"
