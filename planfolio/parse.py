@@ -42,6 +42,9 @@ _LEAD = re.compile(r"^[^\S\n]*\*\*(?!\*)(.*?\S.*?)\*\*[^\S\n]*$")
 _SPACE = r"(?:[^\S\n]|&nbsp;)*"
 _EMPTY_ITEMS = re.compile(rf"(?:^|\n)(?:{_SPACE}(?:(?:[-*+]|--|[\u2013\u2014]){_SPACE})?(?:\n|\Z))+\Z")
 _MARKER_ENDS = ("-", "*", "+", "\u2013", "\u2014", "&nbsp;")
+# The empty numbered items a list ends with ('5.' after items 1 to 4). An answer of nothing
+# else is kept: '2021.' may be a year.
+_EMPTY_NUMBERED = re.compile(r"\n(?:[^\S\n]*\d{1,9}[.)][^\S\n]*(?:\n|\Z))+\Z")
 
 
 def decode_plan(data: bytes, source_path: str) -> tuple[str | None, list[Problem]]:
@@ -298,10 +301,15 @@ def _split_lead(entries: tuple[Entry, ...]) -> tuple[str, tuple[Entry, ...]]:
 
 
 def _without_empty_items(answer: str) -> str:
-    """Return an answer without the empty list items and dashes it ends with (see _EMPTY_ITEMS)."""
-    if not answer.rstrip().endswith(_MARKER_ENDS):
+    """Return an answer without the empty list items and dashes it ends with (see
+    _EMPTY_ITEMS and _EMPTY_NUMBERED)."""
+    end = answer.rstrip()
+    if end.endswith(_MARKER_ENDS):
+        found = _EMPTY_ITEMS.search(answer)
+    elif end.endswith((".", ")")) and end[end.rfind("\n") + 1 : -1].strip().isdigit():
+        found = _EMPTY_NUMBERED.search(answer)
+    else:
         return answer
-    found = _EMPTY_ITEMS.search(answer)
     return answer if found is None else answer[: found.start()].rstrip()
 
 

@@ -430,7 +430,9 @@ def test_empty_items_after_an_answer_are_dropped_and_the_rest_kept():
     text = "# T\n## End\n> Q\n\nThese partners:\n\n- Ministry\n- \n\n-\n"
     plan, _ = parse_plan(text, "x.md")
     assert plan.sections[0].entries[0].answer == "These partners:\n\n- Ministry"
-    # A rule, a dash inside a line and a list with items stay as written.
-    for kept in ("Text\n\n---", "a - b -", "- a\n- b"):
+    plan, _ = parse_plan("# T\n## End\n> Q\n\n1. First.\n\n2. Second.\n\n3.\n", "x.md")
+    assert plan.sections[0].entries[0].answer == "1. First.\n\n2. Second."
+    # A rule, a dash inside a line, a list with items and a lone number stay as written.
+    for kept in ("Text\n\n---", "a - b -", "- a\n- b", "2021.", "1. a\n2. b", "Ends with 3."):
         plan, _ = parse_plan(f"# T\n## End\n> Q\n\n{kept}\n", "x.md")
         assert plan.sections[0].entries[0].answer == kept
