@@ -59,12 +59,13 @@ _SPECS = {spec.key: spec for spec in TAXONOMIES}
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar of a chart: what it counts, the page it links to, and its length in percent."""
+    """One bar of a chart: what it counts, the page it links to, and its length as a share
+    of the longest bar's (to a thousandth: a pixel on any screen)."""
 
     label: str
     path: str
     count: int
-    percent: int
+    share: float
 
 
 @dataclass(frozen=True)
@@ -252,7 +253,8 @@ def world_map(site: Site, width: int, plans: Iterable[Plan] | None = None) -> tu
 
 def term_glance(site: Site, spec: TaxonomySpec, term: Term) -> Glance:
     """Return what a term page shows at a glance of its plans."""
-    years = Counter(str(plan.year) for plan in term.plans if plan.year is not None)
+    # A year's own page lists its plans under no year: it has no chart of years.
+    years = Counter(str(plan.year) for plan in term.plans if plan.year is not None and spec.key != "year")
     year_bars = _bars((year, f"#year-{year}", years[year]) for year in sorted(years, reverse=True))
     related = tuple(_related(site, term, _SPECS[key]) for key in RELATED[spec.key])
     small_map = None if spec.key == "country" else world_map(site, SMALL_MAP_WIDTH, term.plans)[0]
@@ -282,7 +284,7 @@ def _plain(shapes: dict[str, worldmap.Outline], drawn: set[str | None]) -> str:
 def _bars(items: Iterable[tuple[str, str, int]]) -> tuple[Bar, ...]:
     listed = list(items)
     highest = max((count for _, _, count in listed), default=0) or 1
-    return tuple(Bar(label, path, count, round(100 * count / highest)) for label, path, count in listed)
+    return tuple(Bar(label, path, count, round(count / highest, 3)) for label, path, count in listed)
 
 
 def _path(key: str, term: Term) -> str:

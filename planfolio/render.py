@@ -64,12 +64,14 @@ class RenderedEntry:
 
 @dataclass(frozen=True)
 class RenderedSection:
-    """A section with its answered entries and partner records."""
+    """A section with its answered entries and partner records, and the fields of a
+    partner that some record holds: the columns of its table."""
 
     heading: str
     entries: tuple[RenderedEntry, ...]
     partners: tuple[Any, ...]
     lead: str = ""
+    partner_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -460,7 +462,12 @@ class Renderer:
             entries.append(RenderedEntry(entry.question, Markup(rendered.html)))
         heading = section.heading or self.interface.gettext("Other")
         partners = tuple(publish_partner(partner, policy) for partner in section.partners)
-        return RenderedSection(heading, tuple(entries), partners, section.lead)
+        columns = tuple(name for name in _PARTNER_FIELDS if any(getattr(p, name).strip() for p in partners))
+        return RenderedSection(heading, tuple(entries), partners, section.lead, columns)
+
+
+# A partner's fields, in the order of its table's columns.
+_PARTNER_FIELDS = ("name", "sector", "description", "is_new")
 
 
 def experiment_facts(plan: Plan) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -88,9 +88,9 @@ def test_bars_count_the_plans_of_the_page_they_link_to(tmp_path):
         ("2023", "years/2023.html", 2),
     ]
     methods = charts.top_terms(site, "methods", 2)
-    assert [(b.path, b.count, b.percent) for b in methods] == [
-        ("methods/co-creation.html", 2, 100),
-        ("methods/pilots.html", 2, 100),
+    assert [(b.path, b.count, b.share) for b in methods] == [
+        ("methods/co-creation.html", 2, 1.0),
+        ("methods/pilots.html", 2, 1.0),
     ]
     table = charts.methods_by_year(site)
     assert table.years == ("2022", "2023")

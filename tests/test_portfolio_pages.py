@@ -209,6 +209,15 @@ def test_long_lists_are_grouped_by_year_newest_first(corpus_site):
     assert years == sorted(years, reverse=True) and len(years) > 1
 
 
+def test_a_year_page_lists_its_plans_under_no_year_and_draws_no_chart_of_years(corpus_site, plans):
+    text = _page(corpus_site, "years/2023.html")
+    assert 'class="year-heading"' not in text and 'id="glance-years"' not in text
+    assert _plans_linked(corpus_site, corpus_site / "years/2023.html", "2023.html") == sum(
+        "2023" in terms["year"] for terms in plans
+    )
+    assert re.findall(r'<table class="bar-chart" id="glance-([a-z-]+)">', text)  # its other charts stay
+
+
 def test_every_chart_link_and_fragment_resolves(corpus_site):
     pages = [corpus_site / "index.html", *sorted(corpus_site.glob("*/*.html"))]
     for page in pages:

@@ -98,3 +98,43 @@ def test_pages_render_where_compiled_templates_cannot_be_kept(tmp_path, monkeypa
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "not-a-folder"))
     source = write_plans(tmp_path / "plans", {"a.md": plan_text("A")})
     assert b"<h1>A</h1>" in rendered_pages(source, TEMPLATES)[0]
+
+
+def _partners(names_and_sectors):
+    groups = []
+    for name, sector in names_and_sectors:
+        groups.append(f'<div class="group">\n\n> Please state the name of the partner:\n\n{name}\n\n</div>\n')
+        groups.append(
+            f'<div class="group">\n\n> What sector does your partner belong to?\n\n{sector}\n\n</div>\n'
+        )
+        groups.append('<div class="group">\n\n> Please provide a brief description of the partnership.\n\n')
+        groups.append(f"Work with {name}\n\n</div>\n")
+    return "## Partners\n\n> Please indicate what partners you have actually worked with.\n\n" + "".join(
+        groups
+    )
+
+
+def test_a_partner_table_has_the_columns_some_partner_fills(tmp_path):
+    import re
+
+    source = write_plans(
+        tmp_path,
+        {
+            "a.md": plan_text("A", body=_partners([("City hall", ""), ("Red Cross", "")])),
+            "b.md": plan_text("B", body=_partners([("City hall", ""), ("Red Cross", "Civil society")])),
+        },
+    )
+    site = read_site(source)
+    renderer = Renderer(TEMPLATES, Config(), site)
+    heads, rows = [], []
+    for plan in site.plans:
+        table = renderer.plan_page(plan)[0].decode().split('<table class="partners')[1].split("</table>")[0]
+        heads.append(re.findall(r'<th scope="col">([^<]*)</th>', table))
+        rows.append(
+            [re.findall(r"<td>([^<]*)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table)[1:]]
+        )
+    assert heads == [["Name", "Description"], ["Name", "Sector", "Description"]]
+    assert rows == [
+        [["City hall", "Work with City hall"], ["Red Cross", "Work with Red Cross"]],
+        [["City hall", "", "Work with City hall"], ["Red Cross", "Civil society", "Work with Red Cross"]],
+    ]
