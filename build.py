@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Build the planfolio site: `python build.py --help` lists the commands."""
 
-import sys
-
-from planfolio.cli import main
+from planfolio.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

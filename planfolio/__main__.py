@@ -1,8 +1,6 @@
 """Run the command line as `python -m planfolio`."""
 
-import sys
-
-from planfolio.cli import main
+from planfolio.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main(prog="python -m planfolio"))
+    run(prog="python -m planfolio")

@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 
@@ -161,6 +161,23 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         # A build stopped before its swap leaves the last site as it was, and no staging folder.
         print("Interrupted.", file=sys.stderr)
         return INTERRUPTED
+
+
+def run(prog: str | None = None) -> NoReturn:
+    """Run the command line as a program, and end the process with its exit code.
+
+    The process ends without the interpreter's clean-up, which would free the site model
+    object by object: 0.07 s of a cold build's 2.6 s and 0.03 s of a 0.47 s rebuild, run
+    as whole processes (see bench/README.md). Nothing is left to it: a command has closed
+    its files and ended its processes when it returns, and what it printed is flushed here.
+    """
+    code = main(prog=prog)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # a reader gone (| head), or a stream closed
+            pass
+    os._exit(code)
 
 
 def run_build(args: argparse.Namespace) -> int:
