@@ -8,6 +8,7 @@ an output folder or zip that is refused), 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -173,10 +174,8 @@ def run(prog: str | None = None) -> NoReturn:
     """
     code = main(prog=prog)
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(BrokenPipeError, ValueError):  # a reader gone (| head), a stream closed
             stream.flush()
-        except (BrokenPipeError, ValueError):  # a reader gone (| head), or a stream closed
-            pass
     os._exit(code)
 
 
