@@ -330,6 +330,21 @@ def test_bars_are_as_long_as_their_counts_say(corpus_site, browser, width):
             assert abs(drawn - max(2, longest * count / most)) <= 1, (bars, width)
 
 
+def test_the_header_is_one_line_on_a_wide_screen_whichever_link_is_current(corpus_site, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    lines = {}
+    for path in ("index.html", "experiments/index.html", "countries/index.html", "themes/index.html"):
+        page.goto((corpus_site / path).as_uri())
+        # Each link and the search box start above the brand's bottom: on its line.
+        lines[path] = page.evaluate(
+            """() => { const brand = document.querySelector('.brand').getBoundingClientRect().bottom
+                return [...document.querySelectorAll('.site-header nav li, .search-box')]
+                    .filter(e => e.getBoundingClientRect().top >= brand).map(e => e.textContent.trim()) }"""
+        )
+    page.close()
+    assert lines == dict.fromkeys(lines, []), lines
+
+
 def test_axe_finds_nothing_serious_on_the_search_page_with_its_filters(corpus_site, browser):
     # The filters are made by the page's script: a term page's link opens them with one chosen.
     if not AXE.is_file():
