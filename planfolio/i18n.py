@@ -36,6 +36,21 @@ def primary_language(tag: str) -> str:
     return tag.split("-")[0].lower()
 
 
+def catalogues() -> list[str]:
+    """Return the languages the interface is written in: English and each catalogue's."""
+    return sorted({"en", *(path.parent.parent.name for path in LOCALE.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))})
+
+
+def missing_catalogue(tag: str) -> str | None:
+    """Return what to tell a site owner whose language has no catalogue, or None."""
+    if primary_language(tag) in catalogues():
+        return None
+    return (
+        f"language: {tag!r} has no catalogue of the interface's words, which stays in English"
+        f" (catalogues: {', '.join(catalogues())}; the README's Languages says how to add one)"
+    )
+
+
 @dataclass(frozen=True)
 class Interface:
     """The catalogue of one language: its gettext translations and the messages of its scripts."""

@@ -359,3 +359,27 @@ def test_a_changed_catalogue_changes_the_code_fingerprint(tmp_path):
     catalogue.write_text(text.replace('msgstr "Rechercher"', 'msgstr "Chercher"'), encoding="utf-8")
     assert code_fingerprint(locale) != before
     assert code_fingerprint(LOCALE) == code_fingerprint()
+
+
+@pytest.mark.parametrize(
+    ("language", "warned"), [("de", True), ("fr-CA", False), ("es-419", False), ("en", False)]
+)
+def test_a_language_without_catalogue_is_named_once_by_build_and_check(tmp_path, language, warned):
+    source = write_plans(tmp_path / "plans", {"a.md": plan_text("A")})
+    (tmp_path / "site.yml").write_text(f"language: {language}\n", encoding="utf-8")
+    built = run_build("build", "--source", source, "--output", tmp_path / "site", cwd=tmp_path)
+    checked = run_build("check", "--source", source, cwd=tmp_path)
+    assert built.returncode == checked.returncode == 0, built.stderr + checked.stdout
+    said = [line for line in (built.stderr + checked.stdout).splitlines() if "catalogue" in line]
+    if warned:
+        assert (
+            said
+            == [
+                f"site.yml: warning: language: '{language}' has no catalogue of the interface's words,"
+                " which stays in English (catalogues: en, es, fr; the README's Languages says how to add one)",
+            ]
+            * 2
+        )
+        assert f'<html lang="{language}">' in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    else:
+        assert said == []
