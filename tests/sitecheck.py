@@ -87,7 +87,7 @@ UNSAFE_TAGS = {"script", "iframe", "frame", "object", "embed", "svg", "math", "s
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:")
 # The only style attributes the templates write: a bar's length, a goal's colour.
-_HARMLESS_STYLE = re.compile(r"width: \d{1,3}%|--sdg: #[0-9A-Fa-f]{6}")
+_HARMLESS_STYLE = re.compile(r"--share: (?:0(?:\.\d{1,3})?|1\.0)|--sdg: #[0-9A-Fa-f]{6}")
 
 
 class _UnsafeReader(HTMLParser):
