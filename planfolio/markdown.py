@@ -13,6 +13,8 @@ import mistune
 import nh3
 from mistune.plugins import import_plugin
 
+from .i18n import N_
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "del", "em", "h3", "h4",
     "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup",
@@ -103,6 +105,19 @@ _HTML_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*?(/?)>")
 _VOID_TAGS = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
 }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ImageLabels:
+    """The words of the link that stands for a remote image, in the interface's language:
+    with the image's alternative text, and without one."""
+
+    named: str = N_("Image: %(alt)s")
+    unnamed: str = N_("Image (opens on another site)")
+
+
+#: The labels in English, the language the code is written in.
+ENGLISH_LABELS = ImageLabels()
 
 
 @dataclass(frozen=True)
@@ -252,18 +267,21 @@ class AnswerMarkdown:
         return str(self.parser(text)(text))
 
 
-def render_answer(text: str, markdown: Callable[[str], Any]) -> Rendered:
-    """Render one answer's markdown (with any raw HTML) to sanitised HTML."""
+def render_answer(
+    text: str, markdown: Callable[[str], Any], labels: ImageLabels = ENGLISH_LABELS
+) -> Rendered:
+    """Render one answer's markdown (with any raw HTML) to sanitised HTML, a remote image
+    as a link labelled in the interface's language."""
     if len(text) > MAX_ANSWER_CHARS:
         size = f"answer of {len(text):,} characters is longer than {MAX_ANSWER_CHARS:,}"
         return _plain_text(text, f"{size}: shown as plain text")
-    quick = quick_html(text)
+    quick = quick_html(text, labels)
     if quick is not None:
         return Rendered(quick, ())
-    return render_markdown(text, markdown)
+    return render_markdown(text, markdown, labels)
 
 
-def quick_html(text: str) -> str | None:
+def quick_html(text: str, labels: ImageLabels = ENGLISH_LABELS) -> str | None:
     """Return the safe HTML of an answer simple enough to need no parser or sanitiser, else None.
 
     That is flat paragraphs of text, and an answer that is one remote image: neither holds a
@@ -273,7 +291,7 @@ def quick_html(text: str) -> str | None:
         return sanitised_plain_paragraphs(text)
     image = _IMAGE_ONLY.fullmatch(text)
     if image is not None:
-        return f"<p>{_remote_image_link(image.group(1), image.group(2))}</p>\n"
+        return f"<p>{_remote_image_link(image.group(1), image.group(2), labels)}</p>\n"
     return None
 
 
@@ -306,7 +324,9 @@ def _dropped_no_break_space(text: str) -> bool:
     return False
 
 
-def render_markdown(text: str, markdown: Callable[[str], Any]) -> Rendered:
+def render_markdown(
+    text: str, markdown: Callable[[str], Any], labels: ImageLabels = ENGLISH_LABELS
+) -> Rendered:
     """Render an answer's markdown and raw HTML through the parser and the sanitiser."""
     text = _TAGGED_LINK.sub(_untagged_link, text)
     raw_html = str(markdown(text))
@@ -338,7 +358,8 @@ def render_markdown(text: str, markdown: Callable[[str], Any]) -> Rendered:
         return repaired
 
     clean = sanitise(raw_html, check_attribute)
-    clean = _IMAGE_WITHOUT_SOURCE.sub(_image_as_text, _REMOTE_IMAGE.sub(_image_as_link, clean))
+    clean = _REMOTE_IMAGE.sub(lambda match: _image_as_link(match, labels), clean)
+    clean = _IMAGE_WITHOUT_SOURCE.sub(_image_as_text, clean)
     if "<a" in clean and _LINK_WITHOUT_ADDRESS.search(clean):
         clean = links_as_text(clean)
     return Rendered(clean, tuple(warnings), tuple(local_links))
@@ -504,10 +525,10 @@ def repair_url(value: str) -> str | None:
     return repaired
 
 
-def _image_as_link(match: re.Match[str]) -> str:
+def _image_as_link(match: re.Match[str], labels: ImageLabels) -> str:
     """Show a remote image as a link, so pages make no request to other sites."""
     alt = _ALT.search(match.group(1) + match.group(3))
-    return _remote_image_link(alt.group(1) if alt else "", match.group(2))
+    return _remote_image_link(alt.group(1) if alt else "", match.group(2), labels)
 
 
 def _image_as_text(match: re.Match[str]) -> str:
@@ -516,9 +537,10 @@ def _image_as_text(match: re.Match[str]) -> str:
     return html.escape(html.unescape(alt.group(1)), quote=False) if alt else ""
 
 
-def _remote_image_link(alt: str, url: str) -> str:
-    """Return the link that stands for a remote image: alt and url as sanitised HTML writes them."""
-    label = f"Image: {alt}" if alt else "Image (opens on another site)"
+def _remote_image_link(alt: str, url: str, labels: ImageLabels) -> str:
+    """Return the link that stands for a remote image: alt and url as sanitised HTML writes
+    them, the labels as text."""
+    label = html.escape(labels.named, quote=False) % {"alt": alt} if alt else html.escape(labels.unnamed)
     return f'<a class="remote-image" href="{url}" rel="noopener noreferrer">{label}</a>'
 
 

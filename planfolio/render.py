@@ -19,7 +19,7 @@ from .charts import Bar, Glance, HeatTable, SdgTile, WorldMap
 from .config import Config
 from .doctypes import EXPERIMENT, LEARNING_PLAN
 from .i18n import Interface, count_noun, interface, language_name, primary_language, site_text
-from .markdown import AnswerMarkdown, Rendered, render_answer
+from .markdown import ENGLISH_LABELS, AnswerMarkdown, ImageLabels, Rendered, render_answer
 from .model import EXPERIMENT_KEYS, Plan, Problem
 from .privacy import publish_focal_point, publish_partner, publish_text
 from .site import TAXONOMIES, Site, TaxonomySpec, Term, newest_first
@@ -206,6 +206,11 @@ class Renderer:
     def markdown(self) -> AnswerMarkdown:
         """Return the parser of answers, made on first use."""
         return AnswerMarkdown()
+
+    @cached_property
+    def image_labels(self) -> ImageLabels:
+        """Return the labels of the links that stand for remote images, in the site's language."""
+        return ImageLabels(*map(self.interface.gettext, (ENGLISH_LABELS.named, ENGLISH_LABELS.unnamed)))
 
     def page(
         self, template: str, page_path: str, title: str, absolute_links: bool = False, **context: Any
@@ -428,7 +433,7 @@ class Renderer:
         """Return an answer's markdown rendered to safe HTML, rendering each text once."""
         rendered = self.answers.get(text)
         if rendered is None:
-            rendered = self.answers[text] = render_answer(text, self.markdown)
+            rendered = self.answers[text] = render_answer(text, self.markdown, self.image_labels)
         return rendered
 
     def _card(self, plan: Plan) -> tuple[CardRow, ...]:

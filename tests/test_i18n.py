@@ -383,3 +383,26 @@ def test_a_language_without_catalogue_is_named_once_by_build_and_check(tmp_path,
         assert f'<html lang="{language}">' in (tmp_path / "site/index.html").read_text(encoding="utf-8")
     else:
         assert said == []
+
+
+@pytest.mark.parametrize(
+    ("language", "named", "unnamed"),
+    [
+        ("en", "Image: A map", "Image (opens on another site)"),
+        ("fr", "Image : A map", "Image (s’ouvre sur un autre site)"),
+        ("es", "Imagen: A map", "Imagen (se abre en otro sitio)"),
+    ],
+)
+def test_a_remote_image_is_a_link_labelled_in_the_site_language(tmp_path, language, named, unnamed):
+    from planfolio.config import Config
+    from planfolio.pipeline import TEMPLATES, read_site
+    from planfolio.render import Renderer
+
+    body = (
+        "## Challenge statement\n\n> What is your challenge?\n\n![A map](https://example.org/map.png)\n\n"
+        '> And?\n\nSee <img src="https://example.org/x.png"> here & <em>there</em>.\n'
+    )
+    site = read_site(write_plans(tmp_path, {"a.md": plan_text("A", body=body)}))
+    page = Renderer(TEMPLATES, Config(language=language), site).plan_page(site.plans[0])[0].decode()
+    links = re.findall(r'<a class="remote-image" href="([^"]*)"[^>]*>([^<]*)</a>', page)
+    assert links == [("https://example.org/map.png", named), ("https://example.org/x.png", unnamed)]
