@@ -122,10 +122,11 @@ def build_site(plans: list[Plan], problems: list[Problem], left_out: tuple[str, 
 
 
 def _carried_terms(plan: Plan, by_value: dict[str, dict[str, Term]]) -> dict[str, tuple[Term, ...]]:
-    """Return the terms of every taxonomy that a plan carries, in its order."""
+    """Return the terms of every taxonomy that a plan carries, in its order, each once: two
+    spellings of one term in a plan ('in-depth interviews', 'in depth interviews') are one."""
     carried = {}
     for key, terms in by_value.items():
-        slugs = [slugify(value) for value in plan_values(plan, key)]
+        slugs = dict.fromkeys(slugify(value) for value in plan_values(plan, key))
         carried[key] = tuple(terms[slug] for slug in slugs if slug in terms)
     return carried
 

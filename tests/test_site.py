@@ -49,6 +49,13 @@ def test_terms_of_a_plan_keep_its_order():
     assert [t.name for t in site.terms_of(site.plans[0], "methods")] == ["Zeta", "Alpha"]
 
 
+def test_two_spellings_of_one_term_in_a_plan_are_one_term_of_it():
+    text = "# A\n[[datasources:in-depth interviews]]\n[[datasources:Surveys]]\n[[datasources:in depth interviews]]\n"
+    site = build_site(plans_of({"a.md": text, "b.md": "# B\n[[datasources:in-depth interviews]]\n"}), [])
+    assert [t.slug for t in site.terms_of(site.plans[0], "datasources")] == ["in-depth-interviews", "surveys"]
+    assert len(site.taxonomies["datasources"].terms["in-depth-interviews"].plans) == 2
+
+
 def test_years_are_a_taxonomy():
     site = build_site(plans_of({"a.md": "# A\n[[year:2022]]\n", "b.md": "# B\n[[year:2022]]\n"}), [])
     assert list(site.taxonomies["year"].terms) == ["2022"]
