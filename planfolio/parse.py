@@ -42,6 +42,9 @@ _LEAD = re.compile(r"^[^\S\n]*\*\*(?!\*)(.*?\S.*?)\*\*[^\S\n]*$")
 _SPACE = r"(?:[^\S\n]|&nbsp;)*"
 _EMPTY_ITEMS = re.compile(rf"(?:^|\n)(?:{_SPACE}(?:(?:[-*+]|--|[\u2013\u2014]){_SPACE})?(?:\n|\Z))+\Z")
 _MARKER_ENDS = ("-", "*", "+", "\u2013", "\u2014", "&nbsp;")
+# The last characters of an answer that may end with empty items: a marker, '&nbsp;', a
+# number's '.' or ')', or the white space after any of them.
+_MAY_END_EMPTY = frozenset("-*+\u2013\u2014;.) \t\u00a0")
 # The empty numbered items a list ends with ('5.' after items 1 to 4). An answer of nothing
 # else is kept: '2021.' may be a year.
 _EMPTY_NUMBERED = re.compile(r"\n(?:[^\S\n]*\d{1,9}[.)][^\S\n]*(?:\n|\Z))+\Z")
@@ -223,7 +226,9 @@ class _SectionBuilder:
         """Store the entry being read, if any."""
         if self.open_entry:
             question = _clean_question(self.question)
-            answer = _without_empty_items("\n".join(self.answer).strip("\n"))
+            answer = "\n".join(self.answer).strip("\n")
+            if answer[-1:] in _MAY_END_EMPTY:  # most answers end with a word: no call for them
+                answer = _without_empty_items(answer)
             answer_line = self.answer_line if answer else 0
             entry = Entry(question, answer, self.entry_line, self.entry_in_group, answer_line)
             self.entries.append(entry)
