@@ -253,8 +253,9 @@ def world_map(site: Site, width: int, plans: Iterable[Plan] | None = None) -> tu
 
 def term_glance(site: Site, spec: TaxonomySpec, term: Term) -> Glance:
     """Return what a term page shows at a glance of its plans."""
-    # A year's own page lists its plans under no year: it has no chart of years.
-    years = Counter(str(plan.year) for plan in term.plans if plan.year is not None and spec.key != "year")
+    years: Counter[str] = Counter()
+    if spec.key != "year":  # a year's own page lists its plans under no year: no chart of years
+        years.update(str(plan.year) for plan in term.plans if plan.year is not None)
     year_bars = _bars((year, f"#year-{year}", years[year]) for year in sorted(years, reverse=True))
     related = tuple(_related(site, term, _SPECS[key]) for key in RELATED[spec.key])
     small_map = None if spec.key == "country" else world_map(site, SMALL_MAP_WIDTH, term.plans)[0]

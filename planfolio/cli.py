@@ -263,16 +263,23 @@ def run_deploy(args: argparse.Namespace) -> int:
 def load_site_config(args: argparse.Namespace) -> Config:
     """Return the config from --config (or site.yml if present) and --base-url."""
     from .config import load_config, with_overrides
-    from .i18n import missing_catalogue
 
     path = args.config or Path("site.yml")
     config = load_config(path, required=args.config is not None)
     if args.base_url is not None:
         config = with_overrides(config, "--base-url", base_url=args.base_url)
-    missing = missing_catalogue(config.language)
-    if missing is not None:
-        print(f"{path}: warning: {missing}", file=sys.stderr)
+    for problem in _config_warnings(path, config):
+        print(problem, file=sys.stderr)
     return config
+
+
+def _config_warnings(path: Path, config: Config) -> tuple[Problem, ...]:
+    """Return what a valid configuration may still want to be told: a language with no catalogue."""
+    from .i18n import missing_catalogue
+    from .model import Problem
+
+    missing = missing_catalogue(config.language)
+    return () if missing is None else (Problem(str(path), None, missing, "warning", "config"),)
 
 
 def _build(args: argparse.Namespace) -> BuildResult | int:
@@ -349,13 +356,11 @@ def run_check(args: argparse.Namespace) -> int:
 def _config_and_problems(path: Path) -> tuple[Config, tuple[Problem, ...]]:
     """Read the configuration; when it is wrong, check the plans with the defaults."""
     from .config import Config, ConfigError, load_config
-    from .i18n import missing_catalogue
     from .model import Problem
 
     try:
         config = load_config(path)
-        missing = missing_catalogue(config.language)
-        return config, () if missing is None else (Problem(str(path), None, missing, "warning", "config"),)
+        return config, _config_warnings(path, config)
     except ConfigError as error:
         return Config(), tuple(
             Problem(error.source, None, message, kind="config") for message in error.problems

@@ -43,11 +43,12 @@ def catalogues() -> list[str]:
 
 def missing_catalogue(tag: str) -> str | None:
     """Return what to tell a site owner whose language has no catalogue, or None."""
-    if primary_language(tag) in catalogues():
+    known = catalogues()
+    if primary_language(tag) in known:
         return None
     return (
         f"language: {tag!r} has no catalogue of the interface's words, which stays in English"
-        f" (catalogues: {', '.join(catalogues())}; the README's Languages says how to add one)"
+        f" (catalogues: {', '.join(known)}; the README's Languages says how to add one)"
     )
 
 

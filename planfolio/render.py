@@ -210,7 +210,8 @@ class Renderer:
     @cached_property
     def image_labels(self) -> ImageLabels:
         """Return the labels of the links that stand for remote images, in the site's language."""
-        return ImageLabels(*map(self.interface.gettext, (ENGLISH_LABELS.named, ENGLISH_LABELS.unnamed)))
+        gettext = self.interface.gettext
+        return ImageLabels(gettext(ENGLISH_LABELS.named), gettext(ENGLISH_LABELS.unnamed))
 
     def page(
         self, template: str, page_path: str, title: str, absolute_links: bool = False, **context: Any

@@ -13,7 +13,10 @@ import pytest
 from babel.messages.pofile import read_po
 
 from planfolio.cache import code_fingerprint
+from planfolio.config import Config
 from planfolio.i18n import LOCALE, count_noun, interface, language_name, primary_language
+from planfolio.pipeline import TEMPLATES, read_site
+from planfolio.render import Renderer
 
 from browser import chromium
 from conftest import plan_text, run_build, write_plans
@@ -394,10 +397,6 @@ def test_a_language_without_catalogue_is_named_once_by_build_and_check(tmp_path,
     ],
 )
 def test_a_remote_image_is_a_link_labelled_in_the_site_language(tmp_path, language, named, unnamed):
-    from planfolio.config import Config
-    from planfolio.pipeline import TEMPLATES, read_site
-    from planfolio.render import Renderer
-
     body = (
         "## Challenge statement\n\n> What is your challenge?\n\n![A map](https://example.org/map.png)\n\n"
         '> And?\n\nSee <img src="https://example.org/x.png"> here & <em>there</em>.\n'
