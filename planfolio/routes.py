@@ -89,8 +89,10 @@ def site_routes(
         Route(path, kind, subject, keys.get(path, ""), cost)
         for path, (kind, subject, cost) in zip(paths, pages, strict=True)
     ]
-    routes += gathering_routes(site, fingerprint)
-    routes.append(_publishing_route(routes, routes[-1].key, renderer.config.base_url))
+    gathering = gathering_routes(site, fingerprint)
+    routes += gathering
+    # The sitemap and feed list the plans, as the gathering files do: their key is the same.
+    routes.append(_publishing_route(routes, gathering[0].key, renderer.config.base_url))
     return sorted(routes, key=lambda route: route.path)
 
 
