@@ -193,7 +193,9 @@ def _gather_terms(
     return Taxonomy(spec, terms), by_value
 
 
-def untidiness(name: str) -> tuple[int, bool]:
+def untidiness(name: str) -> tuple[int, bool, int]:
     """Return how untidy a spelling is, for ties: its marks ("&", "-", ","), then whether it
-    is all capitals."""
-    return sum(not (char.isalnum() or char == " ") for char in name), name.isupper()
+    is all capitals, then how few of its letters are beyond ASCII: of two spellings that
+    name one page, the one with accents kept them (`adaptación`, not `adaptacion`)."""
+    marks = sum(not (char.isalnum() or char == " ") for char in name)
+    return marks, name.isupper(), -sum(not char.isascii() for char in name)

@@ -80,6 +80,19 @@ def test_all_capitals_lose_a_tie():
     assert site_of(texts).taxonomies["country"].terms["kenya"].name == "Kenya"
 
 
+@pytest.mark.parametrize("order", [("a.md", "b.md"), ("b.md", "a.md")])
+def test_a_tie_goes_to_the_spelling_that_keeps_its_accents(order):
+    texts = {
+        "a.md": "# A\n[[thematic_areas:adaptacion al cambio climatico]]\n[[country:Cote d'Ivoire]]\n",
+        "b.md": "# B\n[[thematic_areas:adaptación al cambio climático]]\n[[country:Côte d'Ivoire]]\n",
+    }
+    site = site_of({path: texts[path] for path in order})
+    theme = site.taxonomies["thematic_areas"].terms["adaptacion-al-cambio-climatico"]
+    assert theme.name == "adaptación al cambio climático"
+    assert site.taxonomies["country"].terms["cote-divoire"].name == "Côte d'Ivoire"
+    assert [p.path for p in site.problems if p.kind == "spelling"] == ["a.md", "a.md"]
+
+
 def test_the_spelling_warning_is_on_every_file_that_uses_another_spelling():
     texts = {
         "a.md": "# A\n[[methods:Co-creation]]\n",
