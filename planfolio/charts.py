@@ -316,6 +316,11 @@ def _legend(counts: list[int], levels: list[int]) -> tuple[LegendStep, ...]:
     return tuple(steps)
 
 
+def map_problems(site: Site) -> list[Problem]:
+    """Return the warnings the home page's map gives: a country that matches no outline."""
+    return world_map(site, HOME_MAP_WIDTH)[1]
+
+
 def _outline_code(term: Term, shapes: dict[str, worldmap.Outline]) -> str | None:
     """Return the code of the outline a country term matches, trying each of its spellings."""
     for name in (term.name, *term.spellings):

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import urls
+from . import charts, urls
 from .config import Config
 from .markdown import AnswerMarkdown, Rendered, render_answer
 from .model import Entry, Plan, Problem
@@ -34,6 +34,7 @@ def check_plans(source: Path, config: Config) -> tuple[Site, tuple[Problem, ...]
 
     site = read_documents(source, types=config.types)
     problems = set(site.problems) | set(check_site(site, source)) | set(answer_problems(site, config))
+    problems.update(charts.map_problems(site))
     return site, tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.message)))
 
 

@@ -289,6 +289,7 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
     """
     from .cache import cache_folder
     from .config import ConfigError
+    from .model import counted_documents
     from .output import OutputError
     from .pipeline import TEMPLATES, BuildAborted, build
     from .progress import terminal_bar
@@ -308,7 +309,7 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
         print(f"error: {error}", file=sys.stderr)
         return USAGE
     except BuildAborted as aborted:
-        print_problems(aborted.problems, aborted.plans_read)
+        print_problems(aborted.problems, counted_documents(aborted.plans_read, aborted.experiments_read))
         print(aborted.reason, file=sys.stderr)
         return PROBLEMS
     except Exception:
@@ -317,10 +318,10 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
         problems = tuple(template_problems(TEMPLATES))
         if not problems:
             raise  # not a mistake in the input: a fault of planfolio, with its traceback
-        print_problems(problems, 0)
+        print_problems(problems, counted_documents(0))
         print("error: the templates cannot be read; nothing was changed", file=sys.stderr)
         return PROBLEMS
-    print_problems(result.problems, result.plans_read)
+    print_problems(result.problems, counted_documents(result.plans_read, result.experiments_read))
     sys.stderr.flush()
     if not args.quiet:
         if result.left_out:
@@ -332,7 +333,8 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
 def run_check(args: argparse.Namespace) -> int:
     """Print every problem of the plans and the configuration, and a count by kind."""
     from .check import check_plans
-    from .doctypes import left_out_line
+    from .doctypes import EXPERIMENT, left_out_line
+    from .model import counted_documents
 
     usage = _usage_error(args)
     if usage is not None:
@@ -345,7 +347,8 @@ def run_check(args: argparse.Namespace) -> int:
         print(problem)
     if site.left_out:
         print(left_out_line(site.left_out))
-    print_counts(problems, len(site.plans))
+    experiments = sum(plan.type == EXPERIMENT for plan in site.plans)
+    print_counts(problems, counted_documents(len(site.plans), experiments))
     if not site.plans:
         print(f"error: no plans found in {args.source}", file=sys.stderr)
         return PROBLEMS
@@ -367,17 +370,17 @@ def _config_and_problems(path: Path) -> tuple[Config, tuple[Problem, ...]]:
         )
 
 
-def print_counts(problems: tuple[Problem, ...], plans: int) -> None:
-    """Print how many problems there are, then how many of each kind."""
+def print_counts(problems: tuple[Problem, ...], documents: str) -> None:
+    """Print how many problems there are in the documents ("3 plans"), then how many of each kind."""
     from .check import count_by_kind
     from .model import counted
 
     if not problems:
-        print(f"no problems in {counted(plans, 'plan')}")
+        print(f"no problems in {documents}")
         return
     errors = sum(problem.severity == "error" for problem in problems)
     severities = f"{counted(errors, 'error')}, {counted(len(problems) - errors, 'warning')}"
-    print(f"{counted(len(problems), 'problem')} in {counted(plans, 'plan')}: {severities}")
+    print(f"{counted(len(problems), 'problem')} in {documents}: {severities}")
     for kind, severity, count in count_by_kind(problems):
         print(f"  {kind:<18} {counted(count, severity)}")
 
@@ -398,12 +401,12 @@ def run_serve(args: argparse.Namespace) -> int:
     return serve(ServeOptions(inputs, args.host, args.port, args.open))
 
 
-def print_problems(problems: tuple[Problem, ...], plans: int) -> None:
-    """Print the numbered list of problems, one per line."""
+def print_problems(problems: tuple[Problem, ...], documents: str) -> None:
+    """Print the numbered list of problems in the documents ("3 plans"), one per line."""
     from .model import counted
 
     if not problems:
         return
-    print(f"{counted(len(problems), 'problem')} in {counted(plans, 'plan')}:", file=sys.stderr)
+    print(f"{counted(len(problems), 'problem')} in {documents}:", file=sys.stderr)
     for number, problem in enumerate(problems, 1):
         print(f"{number}. {problem}", file=sys.stderr)

@@ -152,3 +152,14 @@ class Plan:
 def counted(number: int, noun: str) -> str:
     """Return a number with its noun, plural unless the number is one ("1 plan", "2 plans")."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def counted_documents(documents: int, experiments: int = 0) -> str:
+    """Return how many documents there are, the experiments among them apart ("2 plans",
+    "2 plans and 1 experiment", "3 experiments")."""
+    plans = documents - experiments
+    if not experiments:
+        return counted(plans, "plan")
+    if not plans:
+        return counted(experiments, "experiment")
+    return f"{counted(plans, 'plan')} and {counted(experiments, 'experiment')}"

@@ -36,7 +36,7 @@ from .gathering import (
     missing_parts,
     parts_cost,
 )
-from .model import Plan, Problem, counted
+from .model import Plan, Problem, counted, counted_documents
 from .output import (
     MARKER,
     MARKER_TEXT,
@@ -69,27 +69,30 @@ Checks = Callable[[], list[Problem]]
 class BuildAborted(Exception):
     """A build that stopped before changing the output folder: no plans, or problems under strict."""
 
-    def __init__(self, reason: str, problems: tuple[Problem, ...], plans_read: int = 0) -> None:
+    def __init__(
+        self, reason: str, problems: tuple[Problem, ...], plans_read: int = 0, experiments_read: int = 0
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.problems = problems
-        self.plans_read = plans_read
+        self.plans_read = plans_read  # documents of every type, experiments among them
+        self.experiments_read = experiments_read
 
     @classmethod
-    def strict(cls, problems: tuple[Problem, ...], plans_read: int) -> BuildAborted:
+    def strict(cls, problems: tuple[Problem, ...], plans_read: int, experiments_read: int) -> BuildAborted:
         """Return the abort of a strict build that found problems, saying how many."""
         errors = sum(problem.severity == "error" for problem in problems)
         counts = [counted(errors, "error")] if errors else []
         if len(problems) > errors:
             counts.append(counted(len(problems) - errors, "warning"))
-        return cls(f"Aborted: {' and '.join(counts)} in strict mode", problems, plans_read)
+        return cls(f"Aborted: {' and '.join(counts)} in strict mode", problems, plans_read, experiments_read)
 
 
 @dataclass(frozen=True)
 class BuildResult:
     """What a build did: counts, problems and time taken."""
 
-    plans_read: int
+    plans_read: int  # documents of every type, experiments among them
     pages_written: int
     pages_reused: int
     problems: tuple[Problem, ...]
@@ -98,6 +101,7 @@ class BuildResult:
     deferred: tuple[str, ...] = ()  # routes whose files are still the last build's, though changed
     left_out: str = ""  # the line that counts the documents of other types, by type ("" for none)
     pages_changed: int = 0  # how many of the files written are pages (HTML)
+    experiments_read: int = 0  # how many of the documents read are experiments
 
     @property
     def errors(self) -> int:
@@ -108,7 +112,8 @@ class BuildResult:
         """Return the line that tells what the build did (writing into output, if given)."""
         into = f" to {output}" if output is not None else ""
         return (
-            f"{counted(self.plans_read, 'plan')} read, {counted(self.pages_written, 'page')} written{into}"
+            f"{counted_documents(self.plans_read, self.experiments_read)} read,"
+            f" {counted(self.pages_written, 'page')} written{into}"
             f" ({self.pages_reused} unchanged), {counted(len(self.problems), 'problem')}"
             f" ({counted(self.errors, 'error')}), {self.seconds:.2f} s"
         )
@@ -238,7 +243,7 @@ def _build(
         page_problems = _page_problems(manifest, kept, rendered)
         problems = _all_problems(site, page_problems, rendered.checked)
         if options.strict and problems:
-            raise BuildAborted.strict(problems, len(site.plans))
+            raise BuildAborted.strict(problems, len(site.plans), _experiments(site))
         swap_in(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -254,7 +259,13 @@ def _build(
     return BuildResult(
         len(site.plans), len(fresh), reused, problems, seconds, plan_pages, kept.deferred,
         left_out_line(site.left_out), sum(route.path.endswith(".html") for route in fresh),
+        _experiments(site),
     )  # fmt: skip
+
+
+def _experiments(site: Site) -> int:
+    """Return how many of the site's documents are experiments."""
+    return sum(plan.type == EXPERIMENT for plan in site.plans)
 
 
 def _gather_ahead(

@@ -9,6 +9,7 @@ EVERY_KIND = {
     "no_title.md": "[[country:Kenya]]\n## End\n",
     "empty.md": "",
     "latin1.md": b"# Caf\xe9\n",
+    "islands.md": "# Islands\n[[country:Samoa]]\n[[latlng:-13.8,-172.1]]\n## End\n",
     "odd.md": "# Odd\n[[colour:blue]]\n[[year:1999]]\n[[year:2020]]\n[[latlng:95,10]]\n[[country:Kenia]]\n",
     "terms.md": "# Terms\n[[methods:?#]]\n## End\n> Q\n\nSee [the report](report.pdf).\n",
     "water.md": plan_text("Water for all"),
@@ -17,6 +18,7 @@ EVERY_KIND = {
 
 EXPECTED = """\
 empty.md:1: error: empty file: expected a '# Title' line
+islands.md: warning: country: 'Samoa' matches no outline of the world map; shown as a marker at its plans' latlng
 latin1.md:1: error: not UTF-8: byte 0xe9 in column 6 cannot be decoded; save the file as UTF-8
 no_title.md:1: error: no title: expected a first line '# Title'; using the file name 'no_title'
 odd.md:2: warning: unknown metadata key 'colour' (kept as extra metadata)
@@ -27,7 +29,7 @@ odd.md:6: warning: country: 'Kenia' is not a known country name; did you mean 'K
 terms.md:2: error: methods: '?#' has no letters or digits to name a page; left out
 terms.md:6: warning: link 'report.pdf' names a local file that does not exist: expected report.pdf in the plans folder
 water_again.md:1: warning: duplicate title: water.md has the same title; this plan's page is plans/water-for-all-2.html
-11 problems in 5 plans: 7 errors, 4 warnings
+12 problems in 6 plans: 7 errors, 5 warnings
   empty-file         1 error
   latlng             1 error
   no-title           1 error
@@ -38,6 +40,7 @@ water_again.md:1: warning: duplicate title: water.md has the same title; this pl
   country            1 warning
   duplicate-title    1 warning
   local-link         1 warning
+  map                1 warning
   unknown-key        1 warning
 """
 
@@ -55,7 +58,7 @@ def test_build_reports_the_same_problems_and_builds_the_rest(tmp_path):
     built = run_build("build", "--source", source, "--output", tmp_path / "site", cwd=tmp_path)
     assert built.returncode == 0
     listed = [re.sub(r"^\d+\. ", "", line) for line in built.stderr.splitlines()[1:]]
-    assert listed == checked.stdout.splitlines()[:11]
+    assert listed == checked.stdout.splitlines()[:12]
     assert (tmp_path / "site/plans/water-for-all-2.html").is_file()
 
 

@@ -66,7 +66,7 @@ def test_the_build_prints_one_line_for_the_others_and_no_problem_of_theirs(tmp_p
     assert result.stderr == ""  # no problem at all: the other types are not read
     lines = result.stdout.splitlines()
     assert lines[0] == "4 documents of other types left out: 2 blog, 2 solution"
-    assert lines[1].startswith("3 plans read")
+    assert lines[1].startswith("2 plans and 1 experiment read, ")
     pages = sorted(p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*.html"))
     documents = [p for p in pages if p.startswith(("plans/", "experiments/"))]
     assert documents == [
@@ -83,7 +83,7 @@ def test_check_prints_the_same_line(tmp_path):
     assert result.returncode == 0, result.stdout
     assert result.stdout.splitlines() == [
         "4 documents of other types left out: 2 blog, 2 solution",
-        "no problems in 3 plans",
+        "no problems in 2 plans and 1 experiment",
     ]
 
 
@@ -140,3 +140,19 @@ def test_an_unknown_type_stops_the_build_with_a_config_error(tmp_path):
     assert result.returncode != 0
     assert "types: 'memo' is not a known document type" in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize(
+    ("documents", "experiments", "said"),
+    [
+        (0, 0, "0 plans"),
+        (1, 0, "1 plan"),
+        (3, 1, "2 plans and 1 experiment"),
+        (3, 2, "1 plan and 2 experiments"),
+        (2, 2, "2 experiments"),
+    ],
+)
+def test_the_summary_counts_plans_and_experiments_apart(documents, experiments, said):
+    from planfolio.model import counted_documents
+
+    assert counted_documents(documents, experiments) == said
