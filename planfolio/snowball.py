@@ -109,12 +109,25 @@ class TermCaches:
 
 
 def query_terms(word: str) -> list[str]:
-    """Return the terms a query word looks up: its English, French and Spanish terms, once each;
-    none for a stop word of any of them ("and" is no French word to look for in English plans)."""
-    terms = [english_term(word), *(index_term(language, word) for language in LANGUAGES)]
-    if None in terms:
+    """Return the terms a query word looks up: its English, French and Spanish terms, once each.
+
+    None for an English stop word ("and" is no French word to look for in English plans).
+    A stop word of French or Spanish only (`ai`, `son`, `sur`) looks up the terms of the
+    other languages; it is a weak word (see weak_word): "AI" must find the plans on AI.
+    """
+    english = english_term(word)
+    if english is None:
         return []
+    terms = [english, *(index_term(language, word) for language in LANGUAGES)]
     return list(dict.fromkeys(term for term in terms if term))
+
+
+def weak_word(word: str) -> bool:
+    """Return whether a query word is a stop word of French or Spanish but not of English:
+    it is looked up, but a document need not hold it (the French plans have no `sur`)."""
+    if english_term(word) is None:
+        return False
+    return any(index_term(language, word) is None for language in LANGUAGES)
 
 
 def lunr_py_languages(token: Any, i: int | None = None, tokens: Any = None) -> list[Any]:

@@ -7,6 +7,7 @@ index, with the rules of assets/js/search-query.js (`page_rules_search`).
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -230,6 +231,20 @@ def test_a_query_of_stop_words_says_it_has_nothing_to_search_for(tab):
     tab.open(q("the of and"))
     assert tab.status().startswith("\u201cthe of and\u201d has no words to search for")
     assert tab.page.locator("li.result").count() == 0
+    assert tab.errors == []
+
+
+def test_a_stop_word_of_french_or_spanish_alone_is_searched_but_never_required(tab, lunr_py):
+    index, documents = lunr_py
+    tab.open()
+    for text in ("AI", "AI chatbot", "adaptation sur le climat"):
+        tab.search(text)
+        expected = page_rules_search(index, text)
+        assert expected, text
+        assert sorted(tab.result_urls()) == sorted(documents[ref]["url"] for ref in expected), text
+    titled = {doc["url"] for doc in documents if re.search(r"\bAI\b", doc["title"])}
+    tab.search("AI")
+    assert titled and titled <= set(tab.result_urls())
     assert tab.errors == []
 
 

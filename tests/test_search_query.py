@@ -17,7 +17,7 @@ from lunr.query_parser import QueryParser
 from test_search import documents_and_json, lunr_index_only, sample_plans
 from test_stemmer import run_node
 
-from planfolio.snowball import query_terms
+from planfolio.snowball import query_terms, weak_word
 from planfolio.stemmer import STOP_WORDS, fold, fold_accents, register_with_lunr_py
 
 from conftest import PROJECT_ROOT
@@ -64,7 +64,7 @@ def page_rules_search(index: Index, text: str) -> list[int] | None:
     kept = [clause for clause in clauses if _searchable(clause, multilingual)]
     if not kept:
         return None
-    optional = sum(clause.presence == QueryPresence.OPTIONAL for clause in kept)
+    optional = sum(clause.presence == QueryPresence.OPTIONAL and not _weak(clause) for clause in kept)
     if any(clause.presence == QueryPresence.REQUIRED for clause in kept) or not optional:
         return _run(index, kept, every_word=False)
     found = _run(index, kept, every_word=True)
@@ -86,6 +86,7 @@ def _multilingual(index: Index) -> bool:
 def _searchable(clause: Clause, multilingual: bool = False) -> bool:
     clause.edit_distance = min(clause.edit_distance, MAX_EDIT_DISTANCE)
     if clause.use_pipeline and multilingual:
+        clause.weak = weak_word(clause.term)
         return bool(query_terms(clause.term))
     if clause.use_pipeline:
         word = fold(clause.term)
@@ -96,11 +97,16 @@ def _searchable(clause: Clause, multilingual: bool = False) -> bool:
     return bool(clause.term.strip("*"))
 
 
+def _weak(clause: Clause) -> bool:
+    """Return whether a clause is a weak word: looked up, never required (see search-query.js)."""
+    return getattr(clause, "weak", False)
+
+
 def _run(index: Index, clauses: list[Clause], every_word: bool) -> list[int]:
     query = index.create_query()
     for clause in clauses:
         presence = clause.presence
-        if every_word and presence == QueryPresence.OPTIONAL:
+        if every_word and presence == QueryPresence.OPTIONAL and not _weak(clause):
             presence = QueryPresence.REQUIRED
         query.clause(
             Clause(

@@ -15,7 +15,7 @@ from search_browser import SearchPage
 from planfolio.parse import parse_plan
 from planfolio.search import plan_document
 from planfolio.site import build_site
-from planfolio.snowball import VENDOR, index_term, query_terms, stem, stop_words, trim
+from planfolio.snowball import VENDOR, index_term, query_terms, stem, stop_words, trim, weak_word
 from planfolio.stemmer import tokenize
 
 from browser import chromium
@@ -92,9 +92,30 @@ def test_every_corpus_word_gets_the_term_lunr_languages_gives(corpus_words, lang
 
 
 def test_a_query_word_looks_up_the_same_terms_in_the_browser(corpus_words):
-    words = corpus_words["fr"][::7] + corpus_words["es"][::7] + ["Adaptation", "participación", "the", "les"]
-    expected = run_node("output = input.map(word => PlanfolioSearch.queryTerms(word.toLowerCase()));", words)
-    assert [query_terms(word.lower()) for word in words] == expected
+    words = (
+        corpus_words["fr"][::7]
+        + corpus_words["es"][::7]
+        + ["Adaptation", "participación", "the", "les", "AI"]
+    )
+    script = """output = input.map(word => [
+      PlanfolioSearch.queryTerms(word.toLowerCase()), PlanfolioSearch.isWeakWord(word.toLowerCase())
+    ]);"""
+    expected = run_node(script, words)
+    assert [[query_terms(word.lower()), weak_word(word.lower())] for word in words] == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "terms", "weak"),
+    [
+        ("and", [], False),  # an English stop word is looked up in no language
+        ("ai", ["ai"], True),  # a French stop word: "AI" is looked up in English and Spanish
+        ("sur", ["sur"], True),
+        ("les", ["le"], True),  # a stop word of French and Spanish, looked up in English
+        ("adaptation", ["adapt", "adaptation"], False),  # English and French, then Spanish
+    ],
+)
+def test_only_english_stop_words_are_left_out_of_a_query(word, terms, weak):
+    assert (query_terms(word), weak_word(word)) == (terms, weak)
 
 
 def test_the_stop_words_are_the_vendored_files_own():

@@ -19,6 +19,8 @@
  * file: a query word then looks up its English, French and Spanish terms (see
  * planfolio/snowball.py, whose twin this is), and PlanfolioSearch also has
  *   queryTerms(word)   the terms of one query word in every language, once each
+ *   isWeakWord(word)   whether it is a stop word of French or Spanish only: looked up,
+ *                      but never required of a document
  *   languageTerm(language, word)   the index term of a French or Spanish word, or ''
  */
 ;(function (global, lunr) {
@@ -167,15 +169,23 @@
     return lunr.stemmer(tokenOf(folded)).toString()
   }
 
-  // None for a stop word of any language: "and" is no French word to look for in English plans.
+  // None for an English stop word: "and" is no French word to look for in English plans.
+  // A stop word of French or Spanish only (ai, son, sur) looks up the other languages' terms.
   function queryTerms (word) {
     var terms = []
-    var candidates = [englishTerm(word)].concat(LANGUAGES.map(function (language) { return languageTermOrNull(language, word) }))
-    if (candidates.some(function (term) { return !term })) return terms
+    var english = englishTerm(word)
+    if (!english) return terms
+    var candidates = [english].concat(LANGUAGES.map(function (language) { return languageTermOrNull(language, word) }))
     candidates.forEach(function (term) {
       if (term && terms.indexOf(term) === -1) terms.push(term)
     })
     return terms
+  }
+
+  // Whether a query word is a stop word of French or Spanish but not of English: it is
+  // looked up, but no document needs to hold it (the French plans have no 'sur').
+  function isWeakWord (word) {
+    return Boolean(englishTerm(word)) && LANGUAGES.some(function (language) { return languageTermOrNull(language, word) === null })
   }
 
   // A query word becomes one token for each of its terms; none for a stop word of every language.
@@ -212,6 +222,7 @@
     multilingual: multilingual,
     languagesFunction: multilingual ? planfolioLanguages : null,
     languageTerm: multilingual ? languageTerm : null,
-    queryTerms: multilingual ? queryTerms : null
+    queryTerms: multilingual ? queryTerms : null,
+    isWeakWord: multilingual ? isWeakWord : null
   }
 })(typeof window !== 'undefined' ? window : globalThis, typeof lunr !== 'undefined' ? lunr : require('../vendor/lunr/lunr.js'))

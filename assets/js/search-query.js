@@ -21,14 +21,16 @@
  *      characters are read as spaces and the words searched as plain terms;
  *   2. terms with nothing to search are left out: stop words, bare wildcards, and
  *      wildcards or typo tolerances that stand for too many words of the index;
- *   3. unless the query marks a term with + itself, every plain term is required;
- *      when no plan has them all, the plans with any of them are the hits.
+ *   3. unless the query marks a term with + itself, every plain term is required but
+ *      a weak word (below); when no plan has them all, the plans with any are the hits.
  * tests/test_search_page.py holds the same rules for lunr.py: change both together.
  *
  * On an index of several languages (pipeline 'planfolioLanguages', see
  * search-pipeline.js) the query is parsed with its accents, which the French and Spanish
  * stemmers read: only wildcard and typo terms, which skip the pipeline, are folded first.
- * A word is left out when it is a stop word in every language.
+ * A word is left out when it is an English stop word; one that is a stop word of
+ * French or Spanish only (ai, son, sur) is weak: looked up, never required, since the
+ * documents of that language do not index it.
  */
 ;(function (global, lunr) {
   'use strict'
@@ -54,7 +56,7 @@
     return index.pipeline._stack.some(function (fn) { return fn.planfolioLanguages === true })
   }
 
-  // Whether a word has any term to look up: not a stop word (of every language).
+  // Whether a word has any term to look up: not a stop word (of English, on several languages).
   function hasTerm (word, multilingual) {
     if (multilingual) return tools.queryTerms(word).length > 0
     var folded = tools.fold(word)
@@ -75,7 +77,10 @@
     }
     var kept = clauses.filter(function (clause) {
       if (clause.editDistance > MAX_EDIT_DISTANCE) clause.editDistance = MAX_EDIT_DISTANCE
-      if (clause.usePipeline) return hasTerm(clause.term, multilingual)
+      if (clause.usePipeline) {
+        clause.weak = multilingual && tools.isWeakWord(clause.term.toLowerCase())
+        return hasTerm(clause.term, multilingual)
+      }
       // Wildcards skip lunr's pipeline, so fold and trim them here as the pipeline would.
       if (multilingual) clause.term = tools.foldAccents(clause.term)
       clause.term = clause.term.replace(/^[^A-Za-z0-9_*]+/, '').replace(/[^A-Za-z0-9_*]+$/, '')
@@ -112,7 +117,7 @@
   function run (index, usable, everyWord) {
     return index.query(function (query) {
       usable.forEach(function (u) {
-        var presence = everyWord && u.clause.presence === OPTIONAL ? REQUIRED : u.clause.presence
+        var presence = everyWord && u.clause.presence === OPTIONAL && !u.clause.weak ? REQUIRED : u.clause.presence
         query.clause(copyClause(u.clause, u.fields, presence))
       })
     })
@@ -140,7 +145,7 @@
       return found
     }
     var explicit = usable.some(function (u) { return u.clause.presence === REQUIRED })
-    var optional = usable.filter(function (u) { return u.clause.presence === OPTIONAL }).length
+    var optional = usable.filter(function (u) { return u.clause.presence === OPTIONAL && !u.clause.weak }).length
     found.results = run(index, usable, !explicit && optional > 0)
     if (!found.results.length && !explicit && optional > 1) {
       found.results = run(index, usable, false)
