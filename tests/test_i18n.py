@@ -341,6 +341,25 @@ def test_the_search_page_in_chromium_has_no_english(sites, language):
     assert any(interface(language).gettext("Filters") == " ".join(text.split()) for text in texts)
 
 
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_the_search_page_quotes_and_counts_its_filters_as_the_language_does(sites, language):
+    ui = interface(language)
+    one, two = (
+        ui.ngettext("Filters (%(count)s chosen)", "Filters (%(count)s chosen)", n) % {"count": n}
+        for n in (1, 2)
+    )
+    assert one.split(" ")[-1] != two.split(" ")[-1]  # "1 choisi", "2 choisis": the noun agrees
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto((sites[language] / "search.html").as_uri() + "?q=zzzzqx&year=2021")
+        page.wait_for_selector("#search-app[data-index='full']")
+        summary = page.locator(".filters summary").inner_text()
+        status = page.locator("#search-status").inner_text()
+    assert summary == one
+    assert ui.gettext("\u201c%(text)s\u201d") % {"text": "zzzzqx"} in status
+    assert "\u201c" not in status  # the language's own quotation marks, not the English ones
+
+
 def test_a_language_tag_picks_the_catalogue_of_its_primary_language():
     assert primary_language("es-419") == "es"
     assert interface("es-419").gettext("Search") == interface("es").gettext("Search") != "Search"

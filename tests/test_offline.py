@@ -1,5 +1,6 @@
 """Reading offline: Chromium, with the network off, on the unpacked `build --zip` output."""
 
+import re
 import zipfile
 
 import pytest
@@ -102,4 +103,38 @@ def test_a_plan_prints_without_navigation_and_with_its_links(unpacked, offline_p
     printed_from = page.locator(".print-only")
     assert printed_from.is_visible() and BASE_URL in printed_from.inner_text()
     assert page.pdf()[:4] == b"%PDF"
+    assert seen.problems == []
+
+
+def printed_pages(page, style=""):
+    """Return how many A4 pages the page prints on, with a style sheet added if given."""
+    if style:
+        page.add_style_tag(content=style)
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", page.pdf(format="A4")))
+
+
+def test_a_long_answer_starts_on_the_page_of_its_question_and_controls_do_not_print(tmp_path, offline_page):
+    page, seen = offline_page
+    paragraph = "This answer runs long, as the report of a year of work does. " * 12
+    answer = "\n\n".join([paragraph] * 28)
+    text = (
+        "# A long report\n[[country:Kenya]]\n[[year:2023]]\n## Learnings on your challenge\n"
+        f"> What did you learn first?\n\nA short answer.\n\n> What did you learn next?\n\n{answer}\n"
+    )
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "long.md").write_text(text, encoding="utf-8")
+    result = run_build("build", "--source", tmp_path / "plans", "--output", tmp_path / "site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    page.goto((tmp_path / "site/plans/a-long-report.html").as_uri())
+    pages = printed_pages(page)
+    # As many pages as when every block may break: no answer is pushed whole to the next page.
+    assert pages == printed_pages(page, "@media print { * { break-inside: auto !important; } }")
+    page.goto((tmp_path / "site/index.html").as_uri())
+    page.emulate_media(media="print")
+    assert page.locator(".world-map details").evaluate("e => getComputedStyle(e).display") == "none"
+    page.goto((tmp_path / "site/search.html").as_uri() + "?year=2023")
+    page.wait_for_selector('#search-app[data-index="full"]', state="attached")
+    for hidden in (".filters", ".search-large"):
+        assert page.locator(hidden).evaluate("e => getComputedStyle(e).display") == "none", hidden
+    assert page.locator("li.result").first.is_visible()
     assert seen.problems == []

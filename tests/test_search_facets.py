@@ -202,3 +202,18 @@ def name_of(site: Path, path: str) -> str:
     """Return the name a term page gives its term, its heading."""
     [name] = read_page(site / path).h1
     return name
+
+
+def test_on_a_phone_a_filtered_search_shows_its_results_first_and_says_what_is_chosen(tab, site):
+    tab.page.set_viewport_size({"width": 390, "height": 800})
+    tab.open("method=Mapping&year=2022")
+    summary = tab.page.locator(".filters summary")
+    assert tab.page.locator(".filters").get_attribute("open") is None
+    assert summary.inner_text() == "Filters (2 chosen)"
+    first = tab.page.locator("li.result >> nth=0").bounding_box()
+    assert first is not None and first["y"] < 800  # on the first screen, not below every facet
+    summary.click()
+    assert tab.page.locator('.filters input[name="method"][value="Mapping"]').is_checked()
+    tab.page.set_viewport_size({"width": 1280, "height": 800})
+    assert tab.page.locator(".filters").get_attribute("open") is not None
+    assert tab.errors == []

@@ -310,10 +310,9 @@
   app.appendChild(results)
   app.appendChild(more)
   app.setAttribute('data-index', 'brief')
-  var headerInput = document.getElementById('site-search')
 
   function quoted (text) {
-    return '\u201c' + text.trim() + '\u201d'
+    return _('“%(text)s”', { text: text.trim() })
   }
 
   function statusText (found, count) {
@@ -397,7 +396,7 @@
   function renderFilters (refs) {
     while (filterList.firstChild) filterList.removeChild(filterList.firstChild)
     var chosen = state.selected.reduce(function (total, keys) { return total + keys.length }, 0)
-    filtersSummary.textContent = chosen ? _('Filters (%(count)s chosen)', { count: chosen }) : _('Filters')
+    filtersSummary.textContent = chosen ? ngettext('Filters (%(count)s chosen)', 'Filters (%(count)s chosen)', chosen) : _('Filters')
     if (chosen) {
       filterList.appendChild(element('button', { type: 'button', class: 'clear-filters' }, _('Clear filters')))
     }
@@ -471,7 +470,6 @@
   function setQuery (value) {
     state.q = value
     if (input.value !== value) input.value = value
-    if (headerInput && headerInput.value !== value) headerInput.value = value
   }
 
   input.addEventListener('input', function () {
@@ -485,15 +483,6 @@
     setQuery(input.value)
     update()
   })
-
-  // On this page the header's box searches in place instead of reloading the page.
-  if (headerInput && headerInput.form) {
-    headerInput.form.addEventListener('submit', function (event) {
-      event.preventDefault()
-      setQuery(headerInput.value)
-      update()
-    })
-  }
 
   filters.addEventListener('change', function (event) {
     var box = event.target
@@ -556,7 +545,9 @@
     document.body.appendChild(script)
   }
 
-  filters.open = wide.matches || state.selected.some(function (keys) { return keys.length })
+  // Open beside the results on a wide screen; on a narrow one above them, closed, so that
+  // a search opened with filters (a term page's link) shows its results first.
+  filters.open = wide.matches
   wide.addEventListener('change', function () { if (wide.matches) filters.open = true })
   setQuery(state.q)
   render()
