@@ -140,6 +140,7 @@ class TaxonomyIndexPage:
     spec: TaxonomySpec
     rows: tuple[Link, ...]
     by_count: bool
+    mixed: bool  # whether the counts hold experiments beside the plans
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,7 @@ class HomePage:
     methods: tuple[Bar, ...]
     themes: tuple[Bar, ...]
     methods_by_year: HeatTable
+    mixed: bool  # whether experiments are counted beside the plans
 
 
 @dataclass(frozen=True)
@@ -372,12 +374,13 @@ class Renderer:
         terms = list(self.site.taxonomies[spec.key].terms.values())
         if by_count:
             terms.sort(key=lambda term: (-len(term.plans), term.name.lower(), term.slug))
-        else:
-            terms.sort(key=lambda term: charts.term_order(spec.key, term))
+        else:  # years newest first, as every list of plans has them
+            terms.sort(key=lambda term: charts.term_order(spec.key, term), reverse=spec.key == "year")
         rows = tuple(Link(term.name, term.path, str(len(term.plans))) for term in terms)
         path = urls.taxonomy_index_path(spec.folder, by_count)
         title = self.interface.gettext(spec.plural)
-        return Page("taxonomy_index.html", path, title, TaxonomyIndexPage(spec, rows, by_count))
+        mixed = bool(self.site.experiments)
+        return Page("taxonomy_index.html", path, title, TaxonomyIndexPage(spec, rows, by_count, mixed))
 
     def home(self) -> bytes:
         """Render the home page: what the portfolio holds and ways in."""
@@ -406,7 +409,7 @@ class Renderer:
         page = HomePage(
             tuple(counts), tuple(ways_in), newest, world_map, charts.plans_per_year(site),
             charts.sdg_tiles(site), charts.top_terms(site, "methods"),
-            charts.top_terms(site, "thematic_areas"), charts.methods_by_year(site),
+            charts.top_terms(site, "thematic_areas"), charts.methods_by_year(site), experiments > 0,
         )  # fmt: skip
         return Page("home.html", urls.HOME, self.site_title, page, problems=tuple(problems))
 

@@ -209,6 +209,37 @@ def test_sitemap_feed_and_data_files_hold_experiments(tmp_path):
     assert sorted(row.split(",")[6] for row in rows[1:]) == ["experiment", "learningplan"]
 
 
+@pytest.mark.parametrize("with_experiment", [True, False])
+def test_charts_that_count_experiments_say_documents_and_those_of_plans_say_plans(tmp_path, with_experiment):
+    documents = {
+        "plan.md": plan_text("A plan", {"country": "Kenya", "year": "2023", "methods": ["Prototyping"]}),
+        "other.md": plan_text(
+            "Another plan", {"country": "Chad", "year": "2023", "methods": ["Prototyping"]}
+        ),
+    }
+    if with_experiment:
+        extra = {"country": "Kenya", "year": "2023", "methods": ["Prototyping"], "type": "experiment"}
+        documents["test.md"] = plan_text("A test", extra)
+    output = tmp_path / "site"
+    result = run_build(
+        "build", "--source", write_plans(tmp_path / "docs", documents), "--output", output, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    home = (output / "index.html").read_text(encoding="utf-8")
+    kenya = len(documents) - 1  # every document but Chad's
+    noun = "document" if with_experiment else "plan"
+    kenya_count = f"{kenya} {noun}" + ("s" if kenya > 1 else "")
+    assert f"<title>Kenya: {kenya_count}</title>" in home
+    assert f"<title>Chad: 1 {noun}</title>" in home
+    assert f'<th scope="col">{noun.title()}s</th>' in home
+    method = (output / "methods/prototyping.html").read_text(encoding="utf-8")
+    assert f"Countries of these {'plans and experiments' if with_experiment else 'plans'}</h3>" in method
+    assert f"Kenya: {kenya_count}</title>" in method
+    # A page whose documents are all plans counts plans, on any site.
+    chad = (output / "countries/chad.html").read_text(encoding="utf-8")
+    assert '<th scope="col">Plans</th>' in chad and "Documents" not in chad
+
+
 def test_an_experiment_named_index_leaves_the_index_its_own(tmp_path):
     source = write_plans(tmp_path / "docs", {"index.md": plan_text("Index", {"type": "experiment"})})
     output = tmp_path / "site"

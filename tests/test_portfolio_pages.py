@@ -362,3 +362,24 @@ def test_axe_finds_nothing_serious_on_the_search_page_with_its_filters(corpus_si
         found += [(width, *violation) for violation in _serious_violations(page)]
     page.close()
     assert found == []
+
+
+def test_a_keyboard_user_may_step_over_the_maps_countries(corpus_site, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((corpus_site / "index.html").as_uri())
+    countries = page.locator("#map svg a").count()
+    focused = (
+        "() => document.activeElement.closest('a, summary, button, input')?.outerHTML.slice(0, 80) || ''"
+    )
+    for _ in range(40):  # through the header and the search box, to the map
+        page.keyboard.press("Tab")
+        if "skip-map" in page.evaluate(focused):
+            break
+    skip = page.locator("#map .skip-map")
+    assert skip.evaluate("e => e === document.activeElement") and skip.is_visible()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.closest('details')?.id") == "map-table"
+    # Without it, every country is a stop: the reason for the link.
+    assert countries > 50
+    page.close()

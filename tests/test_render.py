@@ -1,11 +1,13 @@
 """Rendering pages, and template checks that name the file and line of every broken template."""
 
+import re
 import shutil
 
 from planfolio.config import Config
 from planfolio.model import Problem
 from planfolio.pipeline import TEMPLATES, read_site
 from planfolio.render import Renderer, template_problems
+from planfolio.site import TAXONOMIES
 
 from conftest import PROJECT_ROOT, plan_text, write_plans
 
@@ -138,3 +140,18 @@ def test_a_partner_table_has_the_columns_some_partner_fills(tmp_path):
         [["City hall", "Work with City hall"], ["Red Cross", "Work with Red Cross"]],
         [["City hall", "", "Work with City hall"], ["Red Cross", "Civil society", "Work with Red Cross"]],
     ]
+
+
+def test_the_years_index_lists_the_newest_first_and_says_so(tmp_path):
+    years = ["2021", "2023", "2022"]
+    plans = {f"{year}.md": plan_text(f"Plan of {year}", {"year": year}) for year in years}
+    site = read_site(write_plans(tmp_path, plans))
+    spec = {spec.key: spec for spec in TAXONOMIES}
+    renderer = Renderer(TEMPLATES, Config(), site)
+    page = renderer.taxonomy_index(spec["year"], by_count=False).decode()
+    listed = re.findall(r'<li><a href="(\d{4})\.html">', page)
+    assert listed == sorted(years, reverse=True)
+    assert '<strong aria-current="true">by year, newest first</strong>' in page
+    methods = renderer.taxonomy_index(spec["methods"], by_count=False).decode()
+    assert '<strong aria-current="true">by name</strong>' in methods
+    assert "by number of plans" in methods  # no experiment is counted here

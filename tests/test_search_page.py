@@ -293,6 +293,30 @@ def test_the_query_is_kept_in_the_address_and_the_page_has_one_search_box(tab):
     assert tab.errors == []
 
 
+def test_back_undoes_a_search_or_a_filter_and_returns_to_as_many_results(tab):
+    page = tab.page
+    tab.open()  # every plan, newest first
+    page.locator("button.show-more").click()
+    assert page.locator("li.result").count() == 100
+    page.locator("li.result >> nth=80").locator("h2 a").click()
+    page.wait_for_url("**/plans/*.html")
+    page.go_back()
+    tab.wait_for_full_text()
+    assert page.locator("li.result").count() == 100  # as many as the reader had shown
+    tab.search("water")
+    page.locator('.filters input[name="year"] >> nth=0').check()
+    page.wait_for_function("location.search.includes('year=')")
+    page.go_back()  # the filter undone
+    page.wait_for_function("!location.search.includes('year=')")
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["water"]}
+    assert tab.chosen() == {} and page.locator("#search-query").input_value() == "water"
+    page.go_back()  # the search undone: every plan again, as many as were shown
+    page.wait_for_function("location.search === ''")
+    assert page.locator("#search-query").input_value() == ""
+    assert page.locator("li.result").count() == 100
+    assert tab.errors == []
+
+
 def test_the_header_box_of_any_page_opens_the_search(tab, lunr_py):
     _, documents = lunr_py
     tab.page.goto(tab.site_url + documents[0]["url"])

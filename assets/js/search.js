@@ -9,7 +9,9 @@
  *
  * The query and the filters live in the URL (?q=...&type=...&country=...&method=...&datasource=...
  * &sdg=...&theme=...&year=...&language=...),
- * read on load and on popstate, and written back with history.replaceState.
+ * read on load and on popstate. A search typed is one entry of the browser's history
+ * (its keystrokes replace it), and each change of the filters another, so Back undoes
+ * them; each entry keeps how many results were shown, for a reader who comes back.
  * Filters count from the results: values of one filter combine with OR, filters of
  * different kinds with AND.
  *
@@ -171,16 +173,30 @@
     return labels[f][key] || state.labels[f][key] || key
   }
 
-  function writeUrl () {
+  // Write the state into the address: a new entry of the history for a change of
+  // `kind` ('typed' or 'filtered') after one of another kind, else in place.
+  function writeUrl (kind) {
     var search = stateSearch(state)
     if (search === window.location.search) return
     var url = window.location.href.split('#')[0].split('?')[0] + search + window.location.hash
+    var entry = window.history.state || {}
+    var fresh = !(kind === 'typed' && entry.kind === 'typed')
+    writeHistory({ kind: kind, shown: PAGE_SIZE }, url, fresh)
+  }
+
+  function writeHistory (entry, url, fresh) {
     try {
-      window.history.replaceState(window.history.state, '', url)
+      if (fresh) window.history.pushState(entry, '', url)
+      else window.history.replaceState(entry, '', url)
     } catch (error) {
       // Some browsers refuse to rewrite file:// addresses: the search works on, unbookmarked.
       if (error.name !== 'SecurityError') throw error
     }
+  }
+
+  // How many results the history entry shown last had, for a reader who comes back to it.
+  function shownOf (entry) {
+    return entry && entry.shown > PAGE_SIZE ? entry.shown : PAGE_SIZE
   }
 
   // Every plan, newest first: what an empty query lists.
@@ -275,7 +291,7 @@
   var state = readState(window.location.search)
   var index = tools.loadIndex(data.index)
   var fullText = 'loading' // then 'loaded' or 'failed'
-  var shown = PAGE_SIZE
+  var shown = shownOf(window.history.state)
   var expanded = FACETS.map(function () { return false })
   var baseTitle = document.title
   var timer = null
@@ -320,9 +336,15 @@
     var q = quoted(state.q)
     var text
     if (found.outcome === 'all') {
-      text = filtered
-        ? ngettext('%(count)s plan matches the filters.', '%(count)s plans match the filters.', count)
-        : ngettext('All %(count)s plan, newest first.', 'All %(count)s plans, newest first.', count)
+      if (mixedTypes) {
+        text = filtered
+          ? ngettext('%(count)s document matches the filters.', '%(count)s documents match the filters.', count)
+          : ngettext('All %(count)s document, newest first.', 'All %(count)s documents, newest first.', count)
+      } else {
+        text = filtered
+          ? ngettext('%(count)s plan matches the filters.', '%(count)s plans match the filters.', count)
+          : ngettext('All %(count)s plan, newest first.', 'All %(count)s plans, newest first.', count)
+      }
     } else if (found.outcome === 'no-words') {
       text = _('%(query)s has no words to search for: very common words such as \u201cthe\u201d or \u201cof\u201d are not indexed. Try other words.', { query: q })
     } else if (found.outcome === 'too-broad') {
@@ -331,8 +353,15 @@
       text = fullText === 'failed'
         ? _('The full text could not be loaded, so %(query)s cannot be searched.', { query: q })
         : _('Loading the full text to search for %(query)s\u2026', { query: q })
+    } else if (!count && mixedTypes) {
+      text = filtered ? _('No documents found for %(query)s with these filters.', { query: q }) : _('No documents found for %(query)s.', { query: q })
     } else if (!count) {
       text = filtered ? _('No plans found for %(query)s with these filters.', { query: q }) : _('No plans found for %(query)s.', { query: q })
+    } else if (mixedTypes) {
+      text = filtered
+        ? ngettext('%(count)s document found for %(query)s with these filters.', '%(count)s documents found for %(query)s with these filters.', count, { query: q })
+        : ngettext('%(count)s document found for %(query)s.', '%(count)s documents found for %(query)s.', count, { query: q })
+      if (found.outcome === 'any-word') text += ' ' + _('No document has all of these words; these have some of them.')
     } else {
       text = filtered
         ? ngettext('%(count)s plan found for %(query)s with these filters.', '%(count)s plans found for %(query)s with these filters.', count, { query: q })
@@ -381,7 +410,8 @@
       row.appendChild(box)
       row.appendChild(document.createTextNode(' ' + labelOf(f, value.key) + ' '))
       var count = element('span', { class: 'count' }, String(value.count))
-      count.appendChild(element('span', { class: 'visually-hidden' }, ' ' + ngettext('plan', 'plans', value.count)))
+      var unit = mixedTypes ? ngettext('document', 'documents', value.count) : ngettext('plan', 'plans', value.count)
+      count.appendChild(element('span', { class: 'visually-hidden' }, ' ' + unit))
       row.appendChild(count)
       fieldset.appendChild(row)
     })
@@ -459,12 +489,12 @@
     window.scrollTo(scrollX, scrollY)
   }
 
-  function update () {
+  function update (kind) {
     window.clearTimeout(timer)
     timer = null
     shown = PAGE_SIZE
     render()
-    writeUrl()
+    writeUrl(kind)
   }
 
   function setQuery (value) {
@@ -475,13 +505,13 @@
   input.addEventListener('input', function () {
     setQuery(input.value)
     window.clearTimeout(timer)
-    timer = window.setTimeout(update, DEBOUNCE_MS)
+    timer = window.setTimeout(function () { update('typed') }, DEBOUNCE_MS)
   })
 
   form.addEventListener('submit', function (event) {
     event.preventDefault()
     setQuery(input.value)
-    update()
+    update('typed')
   })
 
   filters.addEventListener('change', function (event) {
@@ -492,7 +522,7 @@
     var keys = state.selected[f].filter(function (k) { return k !== key })
     if (box.checked) keys.push(key)
     state.selected[f] = keys
-    update()
+    update('filtered')
   })
 
   filters.addEventListener('click', function (event) {
@@ -504,7 +534,7 @@
       render()
     } else if (button.classList.contains('clear-filters')) {
       state.selected = FACETS.map(function () { return [] })
-      update()
+      update('filtered')
       input.focus()
     }
   })
@@ -513,14 +543,15 @@
     var first = results.children.length
     shown += PAGE_SIZE
     render()
+    writeHistory(Object.assign({}, window.history.state, { shown: shown }), window.location.href, false)
     var next = results.children[first]
     if (next) next.querySelector('a').focus()
   })
 
-  window.addEventListener('popstate', function () {
+  window.addEventListener('popstate', function (event) {
     state = readState(window.location.search)
     setQuery(state.q)
-    shown = PAGE_SIZE
+    shown = shownOf(event.state)
     render()
   })
 
