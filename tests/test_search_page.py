@@ -227,6 +227,13 @@ def test_accents_and_case_do_not_matter(tab, lunr_py):
     assert tab.errors == []
 
 
+def test_the_status_quotes_a_quoted_query_once(tab):
+    tab.open()
+    tab.search('"solar energy"')
+    assert "\u201csolar energy\u201d" in tab.status() and '"' not in tab.status()
+    assert tab.errors == []
+
+
 def test_a_query_of_stop_words_says_it_has_nothing_to_search_for(tab):
     tab.open(q("the of and"))
     assert tab.status().startswith("\u201cthe of and\u201d has no words to search for")

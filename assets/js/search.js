@@ -327,8 +327,9 @@
   app.appendChild(more)
   app.setAttribute('data-index', 'brief')
 
+  // A query in the language's quotation marks; its own, if any, left out (no phrase search).
   function quoted (text) {
-    return _('“%(text)s”', { text: text.trim() })
+    return _('“%(text)s”', { text: text.trim().replace(/^["“”«»]+\s*|\s*["“”«»]+$/g, '') })
   }
 
   function statusText (found, count) {
