@@ -50,6 +50,7 @@ def deploy(site: Path, repository: Path, remote: str, branch: str, message: str 
     """
     _check_names(repository, remote, branch)
     parent = _remote_tip(repository, remote, branch)
+    _check_not_the_source(repository, branch, parent)
     entries = _hash_files(repository, site)
     kept = _kept_entries(repository, parent, entries) if parent else {}
     tree = _write_tree(repository, entries | kept)
@@ -63,8 +64,26 @@ def deploy(site: Path, repository: Path, remote: str, branch: str, message: str 
 def _check_names(repository: Path, remote: str, branch: str) -> None:
     if remote.startswith("-") or not remote:
         raise DeployError(f"expected the name or address of a git remote, found {remote!r}")
-    if _run(repository, "check-ref-format", f"refs/heads/{branch}").returncode != 0 or branch.startswith("-"):
+    malformed = _run(repository, "check-ref-format", f"refs/heads/{branch}").returncode != 0
+    if malformed or branch.startswith(("-", "refs/")) or branch == "HEAD":
         raise DeployError(f"expected a branch name such as gh-pages, found {branch!r}")
+
+
+def _check_not_the_source(repository: Path, branch: str, parent: str | None) -> None:
+    """Refuse a branch that holds the project itself: the site would replace its files there,
+    and the next `git pull` would delete them from the working tree."""
+    current = _run(repository, "symbolic-ref", "--quiet", "--short", "HEAD").stdout.strip()
+    if branch == current:
+        raise DeployError(
+            f"{branch} is the branch checked out here: publishing the site to it would replace"
+            " the project's files with the site's; publish to a branch of its own, such as gh-pages"
+        )
+    if parent is not None and _run(repository, "merge-base", "--is-ancestor", parent, "HEAD").returncode == 0:
+        raise DeployError(
+            f"{branch} holds the history of the commit checked out here: publishing the site to it"
+            " would replace the project's files with the site's; publish to a branch of its own,"
+            " such as gh-pages"
+        )
 
 
 def _remote_tip(repository: Path, remote: str, branch: str) -> str | None:

@@ -173,3 +173,32 @@ def test_a_bad_branch_name_is_refused(tmp_path, git_env, project):
     )
     assert result.returncode == 1
     assert result.stderr == "error: expected a branch name such as gh-pages, found 'a..b'\n"
+
+
+@pytest.mark.parametrize("branch", ["main", "feature"])
+def test_a_branch_that_holds_the_project_is_refused_and_left_as_it_was(tmp_path, git_env, project, branch):
+    if branch == "feature":  # checked out: main is behind it, and holds the project too
+        git(git_env, project, "switch", "--quiet", "-c", "feature")
+    remote = tmp_path / "remote.git"
+    tip = git(git_env, remote, "rev-parse", "main")
+    before = state_of(git_env, project)
+    result = deploy(
+        git_env, project, "--source", tmp_path / "plans", "--output", tmp_path / "site", "--branch", "main"
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: main ") and "such as gh-pages" in result.stderr
+    assert git(git_env, remote, "rev-parse", "main") == tip
+    assert branch_files(git_env, remote, "main") == {
+        "README.md": git(git_env, project, "rev-parse", "main:README.md")
+    }
+    assert state_of(git_env, project) == before
+
+
+@pytest.mark.parametrize("branch", ["HEAD", "refs/heads/site"])
+def test_a_ref_that_is_not_a_branch_name_is_refused(tmp_path, git_env, project, branch):
+    result = deploy(
+        git_env, project, "--source", tmp_path / "plans", "--output", tmp_path / "site", "--branch", branch
+    )
+    assert result.returncode == 1
+    assert result.stderr == f"error: expected a branch name such as gh-pages, found {branch!r}\n"
+    assert git(git_env, tmp_path / "remote.git", "for-each-ref", "--format=%(refname)") == "refs/heads/main"
