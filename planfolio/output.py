@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -164,6 +165,9 @@ def check_zip_target(zip_path: Path, output: Path) -> None:
     """Refuse a zip path that is a folder, is inside the output, or is a file planfolio did not make."""
     if zip_path.is_dir():
         raise OutputError(f"refusing to write the zip {zip_path}: it is a folder; name a file (site.zip)")
+    existing = next((folder for folder in zip_path.parents if folder.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise OutputError(f"cannot write the zip {zip_path}: {existing} is a file, not a folder")
     if zip_path.resolve().is_relative_to(output.resolve()):
         raise OutputError(f"refusing to write the zip {zip_path} inside the folder it archives")
     if (zip_path.exists() or zip_path.is_symlink()) and not is_site_zip(zip_path):
@@ -195,9 +199,15 @@ def zip_folder(folder: Path, zip_path: Path, leave_out: frozenset[str] = frozens
     files = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
     files = [name for name in files if name not in leave_out and name != MARKER]
     zip_path.parent.mkdir(parents=True, exist_ok=True)
-    partial = zip_path.with_name(f".{zip_path.name}.partial")
+    # A new file of a name no other has (never one already there, a link or not), made
+    # readable as any new file is, then renamed over the zip.
+    handle, name = tempfile.mkstemp(prefix=f".{zip_path.name}.", suffix=".partial", dir=zip_path.parent)
+    partial = Path(name)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(handle, 0o666 & ~umask)
     try:
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.comment = ZIP_COMMENT
             for name in files:
                 entry = zipfile.ZipInfo(f"{top}/{name}", date_time=ZIP_DATE)

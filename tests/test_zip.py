@@ -79,3 +79,41 @@ def test_build_zip_unpacks_to_the_built_site_but_the_404_page(tmp_path):
 def test_write_file_refuses_to_leave_the_output(tmp_path):
     with pytest.raises(OutputError, match="outside the output folder"):
         write_file(tmp_path / "site", "../escape.html", b"")
+
+
+def test_a_link_or_file_where_the_zip_is_written_first_is_left_as_it_was(tmp_path):
+    source = write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    precious = tmp_path / "precious.txt"
+    precious.write_bytes(b"my thesis")
+    (tmp_path / ".plans.zip.partial").symlink_to(precious)
+    zipped = tmp_path / "plans.zip"
+    result = run_build(
+        "build", "--source", source, "--output", tmp_path / "site", "--zip", zipped, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert precious.read_bytes() == b"my thesis"
+    assert (tmp_path / ".plans.zip.partial").is_symlink()
+    assert zipped.is_file() and not zipped.is_symlink() and zipfile.is_zipfile(zipped)
+    assert zipped.stat().st_mode & 0o044 == 0o044  # readable by others, as a file a build makes
+    made = {".planfolio-cache", "plans.zip", "site"}  # nothing beside them but what was there
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        made | {".plans.zip.partial", "plans", "precious.txt"}
+    )
+
+
+def test_a_zip_below_a_file_is_refused_before_building(tmp_path):
+    source = write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    (tmp_path / "afile").write_text("not a folder")
+    result = run_build(
+        "build",
+        "--source",
+        source,
+        "--output",
+        tmp_path / "site",
+        "--zip",
+        tmp_path / "afile/x.zip",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "afile is a file, not a folder" in result.stderr
+    assert not (tmp_path / "site").exists()
