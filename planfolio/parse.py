@@ -34,8 +34,6 @@ _RULE_ONLY = re.compile(r"^\s*\*{3,}\s*$")
 # The first line with text in a block, and a line of white space after a block's first.
 _CONTENT_LINE = re.compile(r"^[^\S\n]*\S", re.M)
 _BLANK_LINE = re.compile(r"\n[^\S\n]+(?![^\n])")
-# A line all in bold: an instruction of the form, such as '**This section is...**'.
-_LEAD = re.compile(r"^[^\S\n]*\*\*(?!\*)(.*?\S.*?)\*\*[^\S\n]*$")
 # Lines at the end of an answer that hold only a list marker, a dash or no-break spaces: a
 # multiple-choice question left blank ('- '), or a placeholder ('-', '--', '—', '&nbsp;').
 # They would show an empty bullet or nothing; an answer of nothing else is no answer.
@@ -297,12 +295,23 @@ def _split_lead(entries: tuple[Entry, ...]) -> tuple[str, tuple[Entry, ...]]:
         return "", entries
     first = entries[0]
     line, _, rest = first.answer.partition("\n")
-    match = _LEAD.match(line)
-    if match is None:
+    lead = _bold_line(line)
+    if lead is None:
         return "", entries
     rest = rest.strip("\n")
     kept = (Entry("", rest, first.line, first.in_group, first.answer_line + 1),) if rest.strip() else ()
-    return clean_text(match.group(1)), kept + entries[1:]
+    return clean_text(lead), kept + entries[1:]
+
+
+def _bold_line(line: str) -> str | None:
+    """Return the text of a line all in bold ('**This section is...**', an instruction of
+    the form), or None. Read by its ends, in one pass: a pattern with two lazy groups took
+    minutes on a long line that starts in bold and does not end so."""
+    text = line.strip()
+    if len(text) < 5 or not text.startswith("**") or text.startswith("***") or not text.endswith("**"):
+        return None
+    inner = text[2:-2]
+    return inner if inner.strip() else None
 
 
 def _without_empty_items(answer: str) -> str:

@@ -1,3 +1,6 @@
+import itertools
+import re
+
 import pytest
 
 from planfolio.model import Partner
@@ -436,3 +439,24 @@ def test_empty_items_after_an_answer_are_dropped_and_the_rest_kept():
     for kept in ("Text\n\n---", "a - b -", "- a\n- b", "2021.", "1. a\n2. b", "Ends with 3."):
         plan, _ = parse_plan(f"# T\n## End\n> Q\n\n{kept}\n", "x.md")
         assert plan.sections[0].entries[0].answer == kept
+
+
+OLD_LEAD = re.compile(r"^[^\S\n]*\*\*(?!\*)(.*?\S.*?)\*\*[^\S\n]*$")  # the pattern it replaced
+
+
+def test_a_bold_line_is_read_as_the_pattern_it_replaced_read_it():
+    from planfolio.parse import _bold_line
+
+    lines = ["".join(p) for n in range(9) for p in itertools.product("* a\t", repeat=n)]
+    differing = [
+        line for line in lines if _bold_line(line) != (m.group(1) if (m := OLD_LEAD.match(line)) else None)
+    ]
+    assert differing == []
+
+
+def test_a_long_line_that_starts_in_bold_is_read_at_once():
+    # The pattern before took minutes on such a line: it would stop the build, not fail it.
+    answer = "**Note:** " + "word " * 80_000
+    text = f"# Long\n[[type:experiment]]\n## Overview\n\n{answer}\n"
+    plan, _ = parse_plan(text, "long.md")
+    assert plan.sections[0].entries[0].answer.startswith("**Note:**")
