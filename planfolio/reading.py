@@ -73,15 +73,27 @@ def _discover_in(folder: Path, prefix: str, found: list[tuple[Path, str]], probl
     folders = []
     for entry in entries:
         relative = prefix + entry.name
+        named = entry.name.lower().endswith(PLAN_SUFFIXES)  # "Plan.MD" too
         if entry.is_symlink():
-            if entry.name.endswith(PLAN_SUFFIXES) or entry.is_dir():
+            if named or _links_to_folder(entry):
                 problems.append(Problem(relative, None, "symbolic link not followed", "warning", "symlink"))
-        elif entry.is_dir():
+        elif entry.is_dir(follow_symlinks=False):
             folders.append(entry)
-        elif entry.name.endswith(PLAN_SUFFIXES) and entry.name.lower() != README:
+        elif named and not entry.is_file(follow_symlinks=False):
+            # A pipe or a device would be read forever, or not at all.
+            problems.append(Problem(relative, None, "not a regular file; left out", "warning", "not-a-file"))
+        elif named and entry.name.lower() != README:
             found.append((folder / entry.name, relative))
     for entry in folders:
         _discover_in(folder / entry.name, prefix + entry.name + "/", found, problems)
+
+
+def _links_to_folder(entry: os.DirEntry[str]) -> bool:
+    """Return whether a symbolic link leads to a folder (a loop of links leads nowhere)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _name(entry: os.DirEntry[str]) -> str:

@@ -52,10 +52,11 @@ def corpus() -> Path:
     return CORPUS
 
 
-def run_build(*args, cwd):
-    """Run build.py from cwd, where its cache folder goes, never from the project."""
+def run_build(*args, cwd, timeout=None):
+    """Run build.py from cwd, where its cache folder goes, never from the project; a run
+    longer than timeout seconds fails the test (subprocess.TimeoutExpired) instead of hanging it."""
     command = [sys.executable, str(PROJECT_ROOT / "build.py"), *map(str, args)]
-    return subprocess.run(command, capture_output=True, text=True, cwd=cwd)
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=timeout)
 
 
 @pytest.fixture(scope="session")

@@ -228,3 +228,23 @@ def _console(page, message, fired):
     """Record what a page's scripts log; a missing image is the browser's own message."""
     if not message.text.startswith("Failed to load resource"):
         fired.append(f"{page.url}: console {message.type} {message.text!r}")
+
+
+def test_a_pipe_a_loop_of_links_and_capitals_in_the_plans_folder(tmp_path):
+    import os
+
+    from conftest import plan_text, write_plans
+
+    source = write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    (source / "Beta.MD").write_text(plan_text("Beta"), encoding="utf-8")
+    os.mkfifo(source / "fifo.md")  # reading it would wait for a writer forever
+    (source / "loop1").symlink_to(source / "loop2")
+    (source / "loop2").symlink_to(source / "loop1")
+    (source / "loop.md").symlink_to(source / "loop.md")
+    result = run_build("build", "--source", source, "--output", tmp_path / "site", cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "fifo.md: warning: not a regular file; left out" in result.stderr
+    assert "loop.md: warning: symbolic link not followed" in result.stderr
+    assert result.stdout.splitlines()[-1].startswith("2 plans read, ")
+    assert (tmp_path / "site/plans/beta.html").is_file()
