@@ -156,6 +156,10 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     if args.command not in commands:
         parser.print_help()
         return USAGE
+    if getattr(args, "output", None) is not None and ".." in args.output.parts:
+        # "site/x/.." names the folder "site", even where "x" does not exist, and the cache
+        # beside it is beside "site"; the system would look for "x".
+        args.output = Path(os.path.realpath(args.output))
     try:
         return commands[args.command](args)
     except KeyboardInterrupt:
@@ -213,8 +217,10 @@ def _usage_error(args: argparse.Namespace) -> str | None:
         return f"--source {args.source}: no such folder"
     if args.config is not None and args.config.is_dir():
         return f"--config {args.config}: a folder, not a file"
-    if args.config is not None and not args.config.is_file():
+    if args.config is not None and not args.config.exists():
         return f"--config {args.config}: no such file"
+    if args.config is not None and not args.config.is_file():
+        return f"--config {args.config}: not a file that can be read as text"
     return None
 
 
@@ -282,6 +288,26 @@ def _config_warnings(path: Path, config: Config) -> tuple[Problem, ...]:
     return () if missing is None else (Problem(str(path), None, missing, "warning", "config"),)
 
 
+def _check_cache_folder(cache: Path) -> None:
+    """Refuse a cache folder that a file stands in the way of (planfolio never replaces one)."""
+    from .output import OutputError
+
+    for folder in (cache.parent, cache):
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(
+                f"{folder} is a file, not the cache folder planfolio keeps beside the output:"
+                " move it, or build with --no-cache"
+            )
+
+
+def _system_failure(error: Exception) -> bool:
+    """Return whether an error is the system's refusal in another process (a full disk...)."""
+    from .parallel import WorkerError
+
+    names = {"OSError", "PermissionError", "FileExistsError", "FileNotFoundError", "IsADirectoryError"}
+    return isinstance(error, WorkerError) and str(error).split(":", 1)[0] in names
+
+
 def _build(args: argparse.Namespace) -> BuildResult | int:
     """Build the site and print what was found; return the exit code when it was not built.
 
@@ -296,6 +322,8 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
 
     try:
         cache = None if args.no_cache else cache_folder(args.output)
+        if cache is not None:
+            _check_cache_folder(cache)
         config = load_site_config(args)
         with terminal_bar(not args.quiet) as progress:
             result = build(
@@ -312,7 +340,14 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
         print_problems(aborted.problems, counted_documents(aborted.plans_read, aborted.experiments_read))
         print(aborted.reason, file=sys.stderr)
         return PROBLEMS
-    except Exception:
+    except OSError as error:  # a folder that cannot be written: full, read-only, not ours
+        where = f" {error.filename}" if error.filename else ""
+        print(f"error: cannot write{where}: {error.strerror or error}", file=sys.stderr)
+        return PROBLEMS
+    except Exception as error:
+        if _system_failure(error):
+            print(f"error: {error}", file=sys.stderr)
+            return PROBLEMS
         from .render import template_problems
 
         problems = tuple(template_problems(TEMPLATES))

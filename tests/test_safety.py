@@ -307,3 +307,45 @@ def test_ctrl_c_prints_one_line_and_leaves_the_last_site(tmp_path):
     assert "Traceback" not in stderr, stderr
     after = snapshot(tmp_path)
     assert after == before, sorted(set(after) ^ set(before))
+
+
+def test_an_output_path_through_a_missing_folder_names_the_folder_it_ends_at(tmp_path, built):
+    source, site = built
+    before = snapshot(site)
+    result = run_build("build", "--source", source, "--output", "site/missing/..", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert snapshot(site) == before  # the same site, rebuilt where it was, and nothing else in it
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".planfolio-cache", source.name, "site"])
+
+
+def test_a_file_where_the_cache_folder_goes_is_refused_and_kept(tmp_path, built):
+    shutil.rmtree(tmp_path / ".planfolio-cache")
+    (tmp_path / ".planfolio-cache").write_text("my notes\n")
+    source, _ = built
+    before = snapshot(tmp_path)
+    result = run_build("build", "--source", source, "--output", "site", cwd=tmp_path)
+    assert result.returncode == 2
+    assert one_line(result).endswith(
+        "is a file, not the cache folder planfolio keeps beside the output: move it, or build with --no-cache"
+    )
+    assert snapshot(tmp_path) == before
+    assert (
+        run_build("build", "--source", source, "--output", "site", "--no-cache", cwd=tmp_path).returncode == 0
+    )
+
+
+def test_an_output_below_a_file_is_one_line_and_changes_nothing(tmp_path, built):
+    source, _ = built
+    (tmp_path / "notes.txt").write_text("mine\n")
+    before = snapshot(tmp_path)
+    result = run_build("build", "--source", source, "--output", "notes.txt/site", cwd=tmp_path)
+    assert result.returncode in (1, 2)
+    assert one_line(result).startswith("error: ") and "Traceback" not in result.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_a_config_that_is_not_a_file_says_so(tmp_path, built):
+    source, _ = built
+    result = run_build("build", "--source", source, "--config", os.devnull, cwd=tmp_path)
+    assert result.returncode == 2
+    assert one_line(result) == f"error: --config {os.devnull}: not a file that can be read as text"
