@@ -62,18 +62,28 @@ def run_longest_first(
 
     When the units cost WORTH_A_PROCESS or more, a pool of forked processes, one per
     core (and unit), runs them: each process takes the next batch as soon as it is free, the
-    longest units first, so that all end within about one short unit of each other.
+    longest units first, so that all end within about one short unit of each other. A unit
+    that fails raises WorkerError once every unit has run.
     """
     processes = min(worker_count(), len(units))
     if processes <= 1 or sum(costs) < WORTH_A_PROCESS or not _may_fork():
         return [work(unit) for unit in units]
     results: list[Any] = [None] * len(units)
+    failure = None
     with _pool(processes, lambda index: work(units[index])) as pool:
         for batch in pool.imap_unordered(_run_batch, _batches(costs, processes)):
             for index, (ok, value) in batch:
-                if not ok:
-                    raise WorkerError(*value)
-                results[index] = value
+                if ok:
+                    results[index] = value
+                elif failure is None:
+                    failure = value
+        # Every process ends of itself once the work is done, failed or not: a pool ended
+        # while a process holds its queue's lock, or before that process has made itself
+        # ready (see _start), can wait for it forever.
+        pool.close()
+        pool.join()
+    if failure is not None:
+        raise WorkerError(*failure)
     return results
 
 

@@ -137,3 +137,20 @@ def test_work_made_in_the_background_runs_there_without_processes_of_its_own():
     results = apart.result()
     assert [value for value, _ in results] == [unit * 2 for unit in units]
     assert len({pid for _, pid in results}) == 1 and results[0][1] != os.getpid()
+
+
+@needs_fork
+def test_a_failure_lets_every_unit_run_and_each_process_end_of_itself(monkeypatch, tmp_path):
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+
+    def work(unit):
+        if unit == 0:
+            raise ValueError("the first fails")
+        time.sleep(0.01)  # the failure comes back long before the other units are done
+        (tmp_path / str(unit)).touch()  # seen from here: the unit ran
+        return unit
+
+    with pytest.raises(WorkerError, match="the first fails"):
+        run_longest_first(work, range(60), [WORTH_A_PROCESS] * 60)
+    assert sorted(int(path.name) for path in tmp_path.iterdir()) == list(range(1, 60))
+    assert no_child_is_left()
