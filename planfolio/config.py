@@ -121,9 +121,18 @@ def _check_types(value: Any) -> list[str]:
     ]
 
 
+# Characters no address holds as they are: spaces and controls, and those that would
+# end an attribute or a tag of the pages the address is written into.
+_NOT_IN_ADDRESS = re.compile(r'[\s\x00-\x1f\x7f<>"`{}|\\^]')
+
+
 def _check_base_url(value: str) -> list[str]:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+    try:
+        parts = urlsplit(value)
+        readable = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # "http://[::1", a port beyond 65535 or not a number
+        readable = False
+    if not readable or _NOT_IN_ADDRESS.search(value):
         return [
             "base_url: expected an address starting with https:// or http:// and a host name,"
             f" found {value!r}"
@@ -142,7 +151,9 @@ def _describe(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, list):
-        return "a list"
+        return "a list" if value else "an empty list"
     if isinstance(value, dict):
         return "a mapping"
+    if isinstance(value, str):
+        return f"the text {value!r}"
     return f"the {type(value).__name__} {value}"

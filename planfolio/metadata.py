@@ -99,6 +99,10 @@ def term_name(value: str) -> str:
             return name
 
 
+# The number a goal is written with ("13", "SDG 13", "13. Climate action").
+_GOAL_NUMBER = re.compile(r"\s*(?:sdg\s*)?(\d+)\b", re.IGNORECASE)
+
+
 def _read_line(found: _Found, key: str, value: str, line: int) -> None:
     if not value:
         found.report(line, f"{key}: empty value ignored", "empty-value", "warning")
@@ -107,6 +111,9 @@ def _read_line(found: _Found, key: str, value: str, line: int) -> None:
     elif key in LIST_KEYS:
         if not slugify(value):
             _report_unnamed(found, key, value, line)
+        elif key == "sdgs" and (number := _GOAL_NUMBER.match(value)) and not 1 <= int(number.group(1)) <= 17:
+            message = f"sdgs: {value!r} names no goal: the SDGs are numbered 1 to 17"
+            found.report(line, message, "sdg", "warning")
         found.lists[key][value] = None
     elif key in _SINGLES:
         if key in found.singles:
@@ -170,15 +177,18 @@ def _year(found: _Found) -> int | None:
     return None
 
 
+# A decimal number as a latlng gives it: sign, digits, a point, an exponent, spaces around.
+_DECIMAL = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
+
+
 def _latlng(found: _Found) -> tuple[float, float] | None:
     if "latlng" not in found.singles:
         return None
     value, line = found.singles["latlng"]
     parts = value.split(",")
-    try:
-        lat, lng = (float(part) for part in parts) if len(parts) == 2 else (math.nan, math.nan)
-    except ValueError:
-        lat = lng = math.nan
+    lat = lng = math.nan
+    if len(parts) == 2 and all(map(_DECIMAL.fullmatch, parts)):  # float() would read "1_0" as 10
+        lat, lng = (float(part) for part in parts)
     if -90 <= lat <= 90 and -180 <= lng <= 180:
         return (lat, lng)
     message = f"latlng: expected 'latitude,longitude' (from -90 to 90, -180 to 180), found {value!r}"

@@ -194,8 +194,8 @@ def _gather_terms(
 
 
 def untidiness(name: str) -> tuple[int, bool, int]:
-    """Return how untidy a spelling is, for ties: its marks ("&", "-", ","), then whether it
+    """Return how untidy a spelling is, for ties: its marks ("&", "-", ",", not apostrophes), then whether it
     is all capitals, then how few of its letters are beyond ASCII: of two spellings that
     name one page, the one with accents kept them (`adaptación`, not `adaptacion`)."""
-    marks = sum(not (char.isalnum() or char == " ") for char in name)
+    marks = sum(not (char.isalnum() or char in " '\u2019") for char in name)  # an apostrophe is a letter's
     return marks, name.isupper(), -sum(not char.isascii() for char in name)

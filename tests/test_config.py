@@ -68,6 +68,28 @@ def test_every_key_is_read(tmp_path):
             "base_url: https://example.org/?page=1\n",
             "base_url: expected an address without a ?query or #fragment, found 'https://example.org/?page=1'",
         ),
+        *(
+            (
+                f"base_url: {written}\n",
+                f"base_url: expected an address starting with https:// or http:// and a host name, found {read!r}",
+            )
+            for written, read in [
+                ('"http://[::1"', "http://[::1"),  # the address parser itself fails on it
+                ('"https://x.org/a\\tb"', "https://x.org/a\tb"),
+                ("'https://x.org/\"><script>'", 'https://x.org/"><script>'),
+                ("https://x.org:99999/", "https://x.org:99999/"),
+            ]
+        ),
+        (
+            "types: []\n",
+            "types: expected a list of document types (learningplan, experiment, solution, blog,"
+            " publications, story, tools, skills, tactics, principles), found an empty list",
+        ),
+        (
+            "types: experiment\n",
+            "types: expected a list of document types (learningplan, experiment, solution, blog,"
+            " publications, story, tools, skills, tactics, principles), found the text 'experiment'",
+        ),
     ],
 )
 def test_each_bad_value_is_reported_with_key_expectation_and_finding(tmp_path, text, expected):

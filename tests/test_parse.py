@@ -238,11 +238,18 @@ def test_bad_year_and_latlng():
     ]
 
 
-def test_latlng_that_is_not_numbers():
-    _, problems = parse_plan("# T\n[[latlng:north]]\n", "x.md")
+@pytest.mark.parametrize("written", ["north", "1_0,5", "nan,1", "0x1,2"])
+def test_latlng_that_is_not_numbers(written):
+    plan, problems = parse_plan(f"# T\n[[latlng:{written}]]\n", "x.md")
+    assert plan.latlng is None
     assert [p.message for p in problems] == [
-        "latlng: expected 'latitude,longitude' (from -90 to 90, -180 to 180), found 'north'"
+        f"latlng: expected 'latitude,longitude' (from -90 to 90, -180 to 180), found {written!r}"
     ]
+
+
+@pytest.mark.parametrize(("written", "read"), [(" -13.8 , -172.1 ", (-13.8, -172.1)), (".5,1.", (0.5, 1.0))])
+def test_latlng_numbers_as_they_are_written(written, read):
+    assert parse_plan(f"# T\n[[latlng:{written}]]\n", "x.md")[0].latlng == read
 
 
 def test_empty_file():
@@ -460,3 +467,12 @@ def test_a_long_line_that_starts_in_bold_is_read_at_once():
     text = f"# Long\n[[type:experiment]]\n## Overview\n\n{answer}\n"
     plan, _ = parse_plan(text, "long.md")
     assert plan.sections[0].entries[0].answer.startswith("**Note:**")
+
+
+def test_a_goal_number_beyond_the_seventeen_is_kept_and_reported():
+    plan, problems = parse_plan("# T\n[[sdgs:18]]\n[[sdgs:0. None]]\n[[sdgs:SDG 13]]\n", "x.md")
+    assert plan.sdgs == ("18", "0. None", "SDG 13")  # as written: nothing is lost
+    assert [str(p) for p in problems] == [
+        "x.md:2: warning: sdgs: '18' names no goal: the SDGs are numbered 1 to 17",
+        "x.md:3: warning: sdgs: '0. None' names no goal: the SDGs are numbered 1 to 17",
+    ]

@@ -93,6 +93,11 @@ def test_a_tie_goes_to_the_spelling_that_keeps_its_accents(order):
     assert [p.path for p in site.problems if p.kind == "spelling"] == ["a.md", "a.md"]
 
 
+def test_an_apostrophe_is_no_untidy_mark():
+    texts = {"a.md": "# A\n[[country:Cote dIvoire]]\n", "b.md": "# B\n[[country:Côte d\u2019Ivoire]]\n"}
+    assert site_of(texts).taxonomies["country"].terms["cote-divoire"].name == "Côte d\u2019Ivoire"
+
+
 def test_the_spelling_warning_is_on_every_file_that_uses_another_spelling():
     texts = {
         "a.md": "# A\n[[methods:Co-creation]]\n",
