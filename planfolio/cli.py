@@ -205,7 +205,8 @@ def run_build(args: argparse.Namespace) -> int:
         except OSError as error:
             print(f"error: cannot write the zip {args.zip}: {error.strerror or error}", file=sys.stderr)
             return PROBLEMS
-        print(f"{count} files zipped into {args.zip}")
+        if not args.quiet:
+            print(f"{count} files zipped into {args.zip}")
     return DONE
 
 
@@ -383,7 +384,8 @@ def run_check(args: argparse.Namespace) -> int:
     if site.left_out:
         print(left_out_line(site.left_out))
     experiments = sum(plan.type == EXPERIMENT for plan in site.plans)
-    print_counts(problems, counted_documents(len(site.plans), experiments))
+    if site.plans or problems:  # of no plans and no problem, the error below says all
+        print_counts(problems, counted_documents(len(site.plans), experiments))
     if not site.plans:
         print(f"error: no plans found in {args.source}", file=sys.stderr)
         return PROBLEMS
@@ -401,7 +403,7 @@ def _config_and_problems(path: Path) -> tuple[Config, tuple[Problem, ...]]:
         return config, _config_warnings(path, config)
     except ConfigError as error:
         return Config(), tuple(
-            Problem(error.source, None, message, kind="config") for message in error.problems
+            Problem(error.source, error.line, message, kind="config") for message in error.problems
         )
 
 

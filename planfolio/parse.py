@@ -52,6 +52,9 @@ def decode_plan(data: bytes, source_path: str) -> tuple[str | None, list[Problem
     """Decode plan bytes as UTF-8 (BOM allowed), reporting where decoding fails."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        message = "not UTF-8 but UTF-16 (its first bytes say so); save the file as UTF-8"
+        return None, [Problem(source_path, 1, message, kind="not-utf8")]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -38,7 +38,7 @@ from urllib.parse import unquote
 from markupsafe import escape
 from tornado import httpserver, netutil, web
 
-from .model import Problem
+from .model import Problem, counted
 from .pipeline import BuildResult
 from .preview import BuildState, Inputs, Outcome, Preview, Watcher
 from .urls import NOT_FOUND
@@ -176,7 +176,8 @@ class LiveSite:
             return
         new = [problem for problem in outcome.problems if problem not in self._problems]
         if new:
-            print(f"{len(new)} new problems:" if self._problems else f"{len(new)} problems:", file=sys.stderr)
+            counted_new = counted(len(new), "new problem" if self._problems else "problem")
+            print(f"{counted_new}:", file=sys.stderr)
             _print_numbered(tuple(new))
         self._problems = set(outcome.problems)
         sys.stderr.flush()

@@ -103,7 +103,7 @@ def test_an_empty_folder_is_an_error(tmp_path):
     (tmp_path / "plans").mkdir()
     result = run_build("check", "--source", tmp_path / "plans", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stdout == "no problems in 0 plans\n"
+    assert result.stdout == ""  # "no problems in 0 plans" would be said to no purpose
     assert result.stderr == f"error: no plans found in {tmp_path / 'plans'}\n"
 
 
@@ -129,4 +129,23 @@ def test_help_describes_the_exit_codes():
     assert result.returncode == 0
     assert "Exit 0 when there is no error, 1 when there is one, 2 for bad usage." in " ".join(
         result.stdout.split()
+    )
+
+
+def test_a_yaml_mistake_is_named_with_its_line_by_check_as_by_build(tmp_path):
+    source = write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    (tmp_path / "site.yml").write_text("title: Plans\nlanguage: [fr\n", encoding="utf-8")
+    checked = run_build("check", "--source", source, cwd=tmp_path)
+    built = run_build("build", "--source", source, cwd=tmp_path)
+    assert checked.stdout.startswith("site.yml:3: error: not valid YAML: ")
+    assert "site.yml:3: not valid YAML: " in built.stderr
+
+
+def test_a_utf16_plan_is_named_so(tmp_path):
+    source = write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    (source / "b.md").write_bytes(plan_text("Beta").encode("utf-16"))
+    result = run_build("check", "--source", source, cwd=tmp_path)
+    assert (
+        "b.md:1: error: not UTF-8 but UTF-16 (its first bytes say so); save the file as UTF-8"
+        in result.stdout
     )

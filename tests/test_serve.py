@@ -490,3 +490,14 @@ def test_a_stop_during_the_first_build_leaves_nothing_behind(corpus, tmp_path):
         process.kill()
     assert process.returncode == 0 and output.endswith("Stopped.\n") and "Serving on" not in output
     assert left_behind(tmp_path / "tmp") == []
+
+
+def test_the_problems_of_a_build_are_counted_in_the_singular_for_one(capsys):
+
+    live = LiveSite(FakePreview(), FakeWatcher([]))
+    one, two = Problem("a.md", 2, "first"), Problem("b.md", 3, "second")
+    state = BuildState(1, 1)
+    live.report(Outcome(state, BuildResult(1, 1, 0, (one,), 0.1), (one,)))
+    live.report(Outcome(state, BuildResult(1, 1, 0, (one, two), 0.1), (one, two)))
+    said = capsys.readouterr().err.splitlines()
+    assert [line for line in said if line.endswith(":")] == ["1 problem:", "1 new problem:"]

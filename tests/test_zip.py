@@ -117,3 +117,21 @@ def test_a_zip_below_a_file_is_refused_before_building(tmp_path):
     assert result.returncode == 2
     assert "afile is a file, not a folder" in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_a_quiet_build_with_a_zip_prints_nothing(tmp_path):
+    source = write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    result = run_build(
+        "build",
+        "--quiet",
+        "--source",
+        source,
+        "--output",
+        tmp_path / "site",
+        "--zip",
+        tmp_path / "s.zip",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (result.stdout, result.stderr) == ("", "")
+    assert zipfile.is_zipfile(tmp_path / "s.zip")
