@@ -324,6 +324,25 @@ def test_back_undoes_a_search_or_a_filter_and_returns_to_as_many_results(tab):
     assert tab.errors == []
 
 
+def test_a_long_list_of_values_has_a_box_to_find_them_by_name(tab):
+    page = tab.page
+    tab.open()
+    themes = page.locator('.filters fieldset[data-facet="theme"]')
+    assert themes.locator(".facet-find").count() == 0  # none until the list is opened
+    themes.locator(".facet-toggle").click()
+    every = tab.facet("theme")
+    find = themes.locator(".facet-find")
+    find.fill("Waste")
+    shown = [row.locator("input").get_attribute("value") for row in themes.locator("label:visible").all()]
+    expected = [name for name in every if "waste" in fold_accents(name).lower()]
+    assert shown == expected and 0 < len(shown) < len(every)
+    themes.locator("label:visible input >> nth=0").check()
+    page.wait_for_function("location.search.includes('theme=')")
+    find = page.locator('.filters fieldset[data-facet="theme"] .facet-find')
+    assert find.input_value() == "Waste"  # kept when the filters are drawn again
+    assert tab.count() > 0 and tab.errors == []
+
+
 def test_the_header_box_of_any_page_opens_the_search(tab, lunr_py):
     _, documents = lunr_py
     tab.page.goto(tab.site_url + documents[0]["url"])

@@ -64,6 +64,7 @@
   var PAGE_SIZE = 50
   var DEBOUNCE_MS = 200
   var FACET_SHOWN = 8 // values listed before "Show all"
+  var FACET_FIND_FROM = 30 // an open list this long has a box to find its values by name
 
   var documents = data.documents
   var fullFields = data.fulltextFields || data.index.fields
@@ -293,6 +294,7 @@
   var fullText = 'loading' // then 'loaded' or 'failed'
   var shown = shownOf(window.history.state)
   var expanded = FACETS.map(function () { return false })
+  var finding = FACETS.map(function () { return '' }) // what each list's find box holds
   var baseTitle = document.title
   var timer = null
 
@@ -402,12 +404,21 @@
     var fieldset = element('fieldset', { 'data-facet': facet.param })
     fieldset.appendChild(element('legend', null, facet.legend))
     var limit = expanded[f] ? values.length : FACET_SHOWN
+    var finds = expanded[f] && values.length >= FACET_FIND_FROM
+    if (finds) {
+      var label = _('Find in this list')
+      var find = element('input', { type: 'search', class: 'facet-find', 'data-facet': facet.param, 'aria-label': label, placeholder: label, autocomplete: 'off' })
+      find.value = finding[f]
+      fieldset.appendChild(find)
+    }
+    var wanted = finds ? foldedName(finding[f]) : ''
     values.forEach(function (value, position) {
       var checked = state.selected[f].indexOf(value.key) !== -1
       if (position >= limit && !checked) return
       var box = element('input', { type: 'checkbox', name: facet.param, value: labelOf(f, value.key), 'data-key': value.key })
       box.checked = checked
-      var row = element('label')
+      var row = element('label', { 'data-name': foldedName(labelOf(f, value.key)) })
+      row.hidden = !checked && row.getAttribute('data-name').indexOf(wanted) === -1
       row.appendChild(box)
       row.appendChild(document.createTextNode(' ' + labelOf(f, value.key) + ' '))
       var count = element('span', { class: 'count' }, String(value.count))
@@ -422,6 +433,21 @@
       fieldset.appendChild(toggle)
     }
     return values.length ? fieldset : null
+  }
+
+  // A name as a find box compares it: lower case, without accents.
+  function foldedName (text) {
+    return tools.foldAccents(text.trim()).toLowerCase()
+  }
+
+  // Show the values of a list whose names hold what its find box holds (and those chosen).
+  function findIn (box) {
+    var f = FACETS.map(function (facet) { return facet.param }).indexOf(box.getAttribute('data-facet'))
+    finding[f] = box.value
+    var wanted = foldedName(box.value)
+    box.parentNode.querySelectorAll('label[data-name]').forEach(function (row) {
+      row.hidden = !row.querySelector('input').checked && row.getAttribute('data-name').indexOf(wanted) === -1
+    })
   }
 
   function renderFilters (refs) {
@@ -448,6 +474,7 @@
     if (!active || !app.contains(active) || active === input) return null
     if (active.getAttribute('data-key')) return 'input[name="' + active.name + '"][data-key="' + active.getAttribute('data-key') + '"]'
     if (active.classList.contains('facet-toggle')) return '.facet-toggle[data-facet="' + active.getAttribute('data-facet') + '"]'
+    if (active.classList.contains('facet-find')) return '.facet-find[data-facet="' + active.getAttribute('data-facet') + '"]'
     if (active === more) return null
     if (active.classList.contains('clear-filters')) return '.clear-filters'
     if (active.tagName === 'A') return 'a[href="' + CSS.escape(active.getAttribute('href')) + '"]'
@@ -457,7 +484,9 @@
   function restoreFocus (key) {
     if (!key) return
     var target = app.querySelector(key)
-    if (target && target !== document.activeElement) target.focus({ preventScroll: true })
+    if (!target || target === document.activeElement) return
+    target.focus({ preventScroll: true })
+    if (target.classList.contains('facet-find')) target.setSelectionRange(target.value.length, target.value.length)
   }
 
   function render () {
@@ -513,6 +542,10 @@
     event.preventDefault()
     setQuery(input.value)
     update('typed')
+  })
+
+  filters.addEventListener('input', function (event) {
+    if (event.target.classList.contains('facet-find')) findIn(event.target)
   })
 
   filters.addEventListener('change', function (event) {
