@@ -81,15 +81,21 @@ def test_write_file_refuses_to_leave_the_output(tmp_path):
         write_file(tmp_path / "site", "../escape.html", b"")
 
 
-def test_a_link_or_file_where_the_zip_is_written_first_is_left_as_it_was(tmp_path):
+def build_with_zip(tmp_path, zip_path, *options):
+    """Build one plan into tmp_path/site, with a zip; return the finished command."""
     source = write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    output = tmp_path / "site"
+    return run_build(
+        "build", *options, "--source", source, "--output", output, "--zip", zip_path, cwd=tmp_path
+    )
+
+
+def test_a_link_or_file_where_the_zip_is_written_first_is_left_as_it_was(tmp_path):
     precious = tmp_path / "precious.txt"
     precious.write_bytes(b"my thesis")
     (tmp_path / ".plans.zip.partial").symlink_to(precious)
     zipped = tmp_path / "plans.zip"
-    result = run_build(
-        "build", "--source", source, "--output", tmp_path / "site", "--zip", zipped, cwd=tmp_path
-    )
+    result = build_with_zip(tmp_path, zipped)
     assert result.returncode == 0, result.stderr
     assert precious.read_bytes() == b"my thesis"
     assert (tmp_path / ".plans.zip.partial").is_symlink()
@@ -102,36 +108,15 @@ def test_a_link_or_file_where_the_zip_is_written_first_is_left_as_it_was(tmp_pat
 
 
 def test_a_zip_below_a_file_is_refused_before_building(tmp_path):
-    source = write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
     (tmp_path / "afile").write_text("not a folder")
-    result = run_build(
-        "build",
-        "--source",
-        source,
-        "--output",
-        tmp_path / "site",
-        "--zip",
-        tmp_path / "afile/x.zip",
-        cwd=tmp_path,
-    )
+    result = build_with_zip(tmp_path, tmp_path / "afile/x.zip")
     assert result.returncode == 2
     assert "afile is a file, not a folder" in result.stderr
     assert not (tmp_path / "site").exists()
 
 
 def test_a_quiet_build_with_a_zip_prints_nothing(tmp_path):
-    source = write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
-    result = run_build(
-        "build",
-        "--quiet",
-        "--source",
-        source,
-        "--output",
-        tmp_path / "site",
-        "--zip",
-        tmp_path / "s.zip",
-        cwd=tmp_path,
-    )
+    result = build_with_zip(tmp_path, tmp_path / "s.zip", "--quiet")
     assert result.returncode == 0, result.stderr
     assert (result.stdout, result.stderr) == ("", "")
     assert zipfile.is_zipfile(tmp_path / "s.zip")
