@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,27 @@ class ConfigError(Exception):
         super().__init__(f"{count} in {source}:\n{lines}")
 
 
+class _OneKeyOnceLoader(yaml.SafeLoader):
+    """YAML's safe loader, but a key given twice in one mapping is an error: YAML would
+    keep the last silently, and the first is the one its writer sees."""
+
+
+def _mapping_of_keys_given_once(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if isinstance(key, Hashable) and key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{key!r} is given twice; keep one of them", key_node.start_mark
+            )
+        if isinstance(key, Hashable):
+            seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_OneKeyOnceLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_of_keys_given_once)
+
+
 def load_config(path: Path, required: bool = False) -> Config:
     """Read a config file (absent means defaults, unless required), or raise ConfigError."""
     if not path.exists():
@@ -52,7 +74,7 @@ def load_config(path: Path, required: bool = False) -> Config:
     if path.is_dir():
         raise ConfigError(str(path), ["a folder, not a file"])
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_OneKeyOnceLoader)  # safe_load, and each key once
     except OSError as error:
         raise ConfigError(str(path), [f"cannot be read: {error.strerror or error}"]) from error
     except yaml.MarkedYAMLError as error:

@@ -196,3 +196,12 @@ def test_yaml_syntax_errors_give_the_line(tmp_path):
     assert str(caught.value) == (
         f"1 problem in {path}:\n  {path}:3: not valid YAML: mapping values are not allowed here"
     )
+
+
+def test_a_key_given_twice_is_named_with_the_line_of_the_second(tmp_path):
+    path = tmp_path / "site.yml"
+    path.write_text("title: Our plans\nlanguage: fr\ntitle: Nos plans\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.problems == ["not valid YAML: 'title' is given twice; keep one of them"]
+    assert caught.value.line == 3
