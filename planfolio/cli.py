@@ -255,7 +255,7 @@ def run_deploy(args: argparse.Namespace) -> int:
     if isinstance(result, int):
         return result
     try:
-        published = deploy(args.output, Path.cwd(), args.remote, args.branch, args.message)
+        published = deploy(args.output, Path.cwd(), args.remote, args.branch, args.message, args.source)
     except DeployError as error:
         print(f"error: {error}", file=sys.stderr)
         return PROBLEMS

@@ -74,7 +74,8 @@ def load_config(path: Path, required: bool = False) -> Config:
     if path.is_dir():
         raise ConfigError(str(path), ["a folder, not a file"])
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_OneKeyOnceLoader)  # safe_load, and each key once
+        # As yaml.safe_load reads it, but each key once.
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_OneKeyOnceLoader)
     except OSError as error:
         raise ConfigError(str(path), [f"cannot be read: {error.strerror or error}"]) from error
     except yaml.MarkedYAMLError as error:

@@ -43,10 +43,14 @@ def check_repository(folder: Path) -> None:
         )
 
 
-def deploy(site: Path, repository: Path, remote: str, branch: str, message: str = "") -> Deployment:
+def deploy(
+    site: Path, repository: Path, remote: str, branch: str, message: str = "", source: Path | None = None
+) -> Deployment:
     """Commit the site folder as the whole tree of a remote branch, on top of its tip, and push.
 
-    repository is a folder in the repository to publish from (its remotes and objects).
+    repository is a folder in the repository to publish from (its remotes and objects);
+    the default message names the commit checked out, and says so when the plans folder
+    `source` holds changes not committed (the site is built from them).
     """
     _check_names(repository, remote, branch)
     parent = _remote_tip(repository, remote, branch)
@@ -54,7 +58,7 @@ def deploy(site: Path, repository: Path, remote: str, branch: str, message: str 
     entries = _hash_files(repository, site)
     kept = _kept_entries(repository, parent, entries) if parent else {}
     tree = _write_tree(repository, entries | kept)
-    commit = _commit(repository, tree, parent, message or _default_message(repository))
+    commit = _commit(repository, tree, parent, message or _default_message(repository, source))
     result = _run(repository, "push", "--quiet", "--", remote, f"{commit}:refs/heads/{branch}")
     if result.returncode != 0:
         raise DeployError(f"the remote {remote!r} rejected the push to {branch}: {_reason(result)}")
@@ -149,10 +153,16 @@ def _commit(repository: Path, tree: str, parent: str | None, message: str) -> st
     return result.stdout.strip()
 
 
-def _default_message(repository: Path) -> str:
+def _default_message(repository: Path, source: Path | None = None) -> str:
     head = _run(repository, "rev-parse", "--short", "--verify", "--quiet", "HEAD")
-    source = f" built from {head.stdout.strip()}" if head.returncode == 0 else ""
-    return f"Publish the site{source}"
+    if head.returncode != 0:
+        return "Publish the site"
+    changed = ""
+    if source is not None:  # a folder outside the repository has no status: nothing is said
+        folder = str(source.absolute())
+        status = _run(repository, "status", "--porcelain", "--untracked-files=all", "--", folder)
+        changed = " and changes not committed" if status.returncode == 0 and status.stdout.strip() else ""
+    return f"Publish the site built from {head.stdout.strip()}{changed}"
 
 
 def _git(repository: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:

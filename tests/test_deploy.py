@@ -202,3 +202,19 @@ def test_a_ref_that_is_not_a_branch_name_is_refused(tmp_path, git_env, project, 
     assert result.returncode == 1
     assert result.stderr == f"error: expected a branch name such as gh-pages, found {branch!r}\n"
     assert git(git_env, tmp_path / "remote.git", "for-each-ref", "--format=%(refname)") == "refs/heads/main"
+
+
+def test_the_message_says_when_the_plans_hold_changes_not_committed(tmp_path, git_env, project):
+    write_plans(project / "plans", {"a.md": plan_text("Alpha")})
+    git(git_env, project, "add", "plans")
+    git(git_env, project, "commit", "--quiet", "-m", "Plans")
+    head = git(git_env, project, "rev-parse", "--short", "HEAD")
+    remote = tmp_path / "remote.git"
+    assert deploy(git_env, project, "--source", "plans", "--output", tmp_path / "site").returncode == 0
+    assert (
+        git(git_env, remote, "log", "-1", "--format=%s", "gh-pages") == f"Publish the site built from {head}"
+    )
+    write_plans(project / "plans", {"b.md": plan_text("Beta")})  # written, not committed
+    assert deploy(git_env, project, "--source", "plans", "--output", tmp_path / "site").returncode == 0
+    said = git(git_env, remote, "log", "-1", "--format=%s", "gh-pages")
+    assert said == f"Publish the site built from {head} and changes not committed"
