@@ -391,7 +391,12 @@ class Renderer:
         site = self.site
         experiments = len(site.experiments)
         plans = len(site.plans) - experiments
-        counts = [Link(count_noun(self.interface, "plans", plans), urls.SEARCH, str(plans))]
+        # The plans' count leads to the search page, which lists every document: to the plans
+        # alone when there are experiments too.
+        every_plan = urls.SEARCH
+        if experiments:
+            every_plan = urls.search_of_type(self.interface.gettext("Learning plan"))
+        counts = [Link(count_noun(self.interface, "plans", plans), every_plan, str(plans))]
         if experiments:
             noun = count_noun(self.interface, "experiments", experiments)
             counts.append(Link(noun, urls.EXPERIMENTS_INDEX, str(experiments)))

@@ -321,3 +321,15 @@ def test_search_finds_an_experiment_by_its_title_and_the_type_facet_narrows_to_i
     assert url in urls and all(u.startswith("experiments/") for u in urls)
     assert parse_qs(urlsplit(search_page.page.url).query)["type"] == ["Experiment"]
     assert search_page.errors == []
+
+
+def test_the_home_pages_count_of_plans_opens_the_search_on_the_plans_alone(search_page, built, records):
+    home = (built[0] / "index.html").read_text(encoding="utf-8")
+    plans = sum(record["type"] == "learningplan" for record in records.values())
+    link = re.search(rf'<a href="([^"]+)"><strong>{plans}</strong> plans</a>', home)
+    assert link is not None
+    search_page.page.goto(built[0].as_uri() + "/" + html.unescape(link.group(1)))
+    search_page.wait_for_full_text()
+    assert search_page.count() == plans
+    assert search_page.chosen() == {"type": ["Learning plan"]}
+    assert search_page.errors == []
