@@ -395,7 +395,7 @@ class Renderer:
         # alone when there are experiments too.
         every_plan = urls.SEARCH
         if experiments:
-            every_plan = urls.search_of_type(self.interface.gettext("Learning plan"))
+            every_plan = urls.search_of_type(LEARNING_PLAN)
         counts = [Link(count_noun(self.interface, "plans", plans), every_plan, str(plans))]
         if experiments:
             noun = count_noun(self.interface, "experiments", experiments)

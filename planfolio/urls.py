@@ -80,10 +80,9 @@ def search_path(key: str, value: str) -> str:
     return f"{SEARCH}?{urlencode({SEARCH_FILTERS[key]: value})}"
 
 
-def search_of_type(name: str) -> str:
-    """Return the path of the search page filtered to one type of document, by the name
-    the page gives it ("Learning plan", in the site's language)."""
-    return f"{SEARCH}?{urlencode({'type': name})}"
+def search_of_type(doctype: str) -> str:
+    """Return the path of the search page filtered to one type of document ("learningplan")."""
+    return f"{SEARCH}?{urlencode({'type': doctype})}"
 
 
 def own_files() -> tuple[str, ...]:

@@ -333,3 +333,11 @@ def test_the_home_pages_count_of_plans_opens_the_search_on_the_plans_alone(searc
     assert search_page.count() == plans
     assert search_page.chosen() == {"type": ["Learning plan"]}
     assert search_page.errors == []
+
+
+def test_an_address_may_name_a_type_by_its_own_name(search_page, records):
+    experiments = sum(record["type"] == "experiment" for record in records.values())
+    search_page.open("type=experiment")
+    assert search_page.chosen() == {"type": ["Experiment"]}
+    assert search_page.count() == experiments
+    assert search_page.errors == []

@@ -368,6 +368,7 @@ def test_a_keyboard_user_may_step_over_the_maps_countries(corpus_site, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto((corpus_site / "index.html").as_uri())
     countries = page.locator("#map svg a").count()
+    top = page.locator("#map svg").bounding_box()["y"]
     focused = (
         "() => document.activeElement.closest('a, summary, button, input')?.outerHTML.slice(0, 80) || ''"
     )
@@ -377,6 +378,7 @@ def test_a_keyboard_user_may_step_over_the_maps_countries(corpus_site, browser):
             break
     skip = page.locator("#map .skip-map")
     assert skip.evaluate("e => e === document.activeElement") and skip.is_visible()
+    assert page.locator("#map svg").bounding_box()["y"] == top  # shown over the map, which stays put
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.closest('details')?.id") == "map-table"

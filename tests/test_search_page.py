@@ -227,6 +227,14 @@ def test_accents_and_case_do_not_matter(tab, lunr_py):
     assert tab.errors == []
 
 
+def test_the_box_waits_for_words_on_a_fresh_page_but_not_on_one_opened_with_filters(tab):
+    tab.open()
+    assert tab.page.evaluate("document.activeElement.id") == "search-query"
+    tab.open("year=2023")
+    assert tab.page.evaluate("document.activeElement.id") != "search-query"  # no keyboard over the results
+    assert tab.errors == []
+
+
 def test_the_status_quotes_a_quoted_query_once(tab):
     tab.open()
     tab.search('"solar energy"')
@@ -330,8 +338,9 @@ def test_a_long_list_of_values_has_a_box_to_find_them_by_name(tab):
     themes = page.locator('.filters fieldset[data-facet="theme"]')
     assert themes.locator(".facet-find").count() == 0  # none until the list is opened
     themes.locator(".facet-toggle").click()
-    every = tab.facet("theme")
     find = themes.locator(".facet-find")
+    assert find.evaluate("e => e === document.activeElement")  # not the toggle, now below every value
+    every = tab.facet("theme")
     find.fill("Waste")
     shown = [row.locator("input").get_attribute("value") for row in themes.locator("label:visible").all()]
     expected = [name for name in every if "waste" in fold_accents(name).lower()]

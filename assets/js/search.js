@@ -81,7 +81,7 @@
   // A filter lists its values by `order`: 'count' (most results first), 'listed' (the
   // order of data.filters, SDGs by number) or 'newest' (years).
   var FACETS = [
-    { param: 'type', legend: _('Type'), showAll: function (n) { return ngettext('Show all %(count)s type', 'Show all %(count)s types', n) }, order: 'count', mixedOnly: true, values: function (doc) { return doc.type ? [typeName(doc.type)] : [] } },
+    { param: 'type', legend: _('Type'), showAll: function (n) { return ngettext('Show all %(count)s type', 'Show all %(count)s types', n) }, order: 'count', mixedOnly: true, values: function (doc) { return doc.type ? [doc.type] : [] }, label: typeName },
     { param: 'country', legend: _('Country'), showAll: function (n) { return ngettext('Show all %(count)s country', 'Show all %(count)s countries', n) }, order: 'count' },
     { param: 'method', legend: _('Method'), showAll: function (n) { return ngettext('Show all %(count)s method', 'Show all %(count)s methods', n) }, order: 'count' },
     { param: 'datasource', legend: _('Data source'), showAll: function (n) { return ngettext('Show all %(count)s data source', 'Show all %(count)s data sources', n) }, order: 'count' },
@@ -124,7 +124,11 @@
       var keys = []
       facet.values(doc).forEach(function (value) {
         if (keys.indexOf(value) !== -1) return
-        labels[f][value] = value
+        // A type is named in the site's language; the address may give either ('experiment').
+        var label = facet.label ? facet.label(value) : value
+        labels[f][value] = label
+        keyOfName[f][label] = value
+        keyOfFolded[f][valueKey(label)] = value
         keys.push(value)
       })
       return keys
@@ -566,6 +570,9 @@
       var f = FACETS.map(function (facet) { return facet.param }).indexOf(button.getAttribute('data-facet'))
       expanded[f] = !expanded[f]
       render()
+      // An open list's toggle is now below all its values: the focus goes to its find box.
+      var find = expanded[f] && app.querySelector('.facet-find[data-facet="' + FACETS[f].param + '"]')
+      if (find) find.focus()
     } else if (button.classList.contains('clear-filters')) {
       state.selected = FACETS.map(function () { return [] })
       update('filtered')
@@ -616,6 +623,9 @@
   wide.addEventListener('change', function () { if (wide.matches) filters.open = true })
   setQuery(state.q)
   render()
-  if (!state.q && (!document.activeElement || document.activeElement === document.body)) input.focus()
+  // A fresh search page waits for words; one opened with filters (a term page's link) shows its
+  // results, without a phone's keyboard over them.
+  var fresh = !state.q && !state.selected.some(function (keys) { return keys.length })
+  if (fresh && (!document.activeElement || document.activeElement === document.body)) input.focus()
   window.requestAnimationFrame(function () { window.setTimeout(loadFullText, 0) })
 })(window, document)
