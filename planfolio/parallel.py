@@ -122,18 +122,36 @@ def _outcome(function: Callable[[Any], Any], argument: Any) -> tuple[bool, Any]:
 
 def _pool(processes: int, work: Callable[[Any], Any]) -> multiprocessing.pool.Pool:
     """Return a pool of forked processes that run `work`, which is never pickled."""
-    return multiprocessing.get_context("fork").Pool(processes, _start, (work,))
+    return multiprocessing.get_context("fork").Pool(processes, _start, (work, os.getpid()))
 
 
-def _start(work: Callable[[Any], Any]) -> None:
+def _start(work: Callable[[Any], Any], parent: int) -> None:
     """Make a new process of a pool ready: its work, and the signals left to this one."""
     global _work
     _work = work
+    _end_with(parent)
     # A stop is this process's to handle: a pool's end (SIGTERM) ends its processes, Ctrl+C
     # does not reach them, and they never wake up the event loop of the preview server.
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# prctl's option that sends a signal to a process when the one that made it ends (Linux).
+_PR_SET_PDEATHSIG = 1
+
+
+def _end_with(parent: int) -> None:
+    """Have this process ended when the process that made it ends, killed or not (Linux): it
+    would go on with work no one will collect, and say so with a traceback of a broken pipe."""
+    try:
+        import ctypes  # only the processes of a pool need it
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: they end once they find their parent gone
+        return
+    if os.getppid() != parent:  # the parent ended before it could be watched
+        os._exit(1)
 
 
 class Apart(Generic[Result]):

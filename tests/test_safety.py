@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -349,3 +350,34 @@ def test_a_config_that_is_not_a_file_says_so(tmp_path, built):
     result = run_build("build", "--source", source, "--config", os.devnull, cwd=tmp_path)
     assert result.returncode == 2
     assert one_line(result) == f"error: --config {os.devnull}: not a file that can be read as text"
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="a process learns of its parent's end on Linux"
+)
+def test_a_build_killed_mid_way_leaves_no_process_behind_nor_a_traceback(tmp_path):
+    source, output = many_plans(tmp_path / "plans", 400), tmp_path / "site"
+    command = [sys.executable, str(PROJECT_ROOT / "build.py"), "--source", source, "--output", output]
+    process = subprocess.Popen(
+        command, cwd=tmp_path, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".site.*-build/plans/*.html")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    workers = [int(pid) for pid in children.read_text().split()]
+    assert workers  # the pool that renders the pages
+    process.kill()  # as the system does when it runs out of memory: no clean-up at all
+    _, stderr = process.communicate(timeout=120)
+    while any(map(running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not any(map(running, workers))
+    assert "Traceback" not in stderr, stderr
+
+
+def running(pid):
+    """Return whether a process runs: it exists and has not ended (a zombie waits to be reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
