@@ -352,6 +352,18 @@ def test_a_long_list_of_values_has_a_box_to_find_them_by_name(tab):
     assert tab.count() > 0 and tab.errors == []
 
 
+def test_paper_says_how_many_of_the_results_it_holds(tab):
+    page = tab.page
+    tab.open()
+    note = page.locator("#search-app .print-only")
+    assert not note.is_visible()  # on screen, the button says it
+    page.emulate_media(media="print")
+    shown = page.locator("li.result").count()
+    assert note.is_visible() and note.inner_text() == f"Printed: the first {shown} of {tab.count()} results."
+    page.emulate_media(media="screen")
+    assert tab.errors == []
+
+
 def test_the_header_box_of_any_page_opens_the_search(tab, lunr_py):
     _, documents = lunr_py
     tab.page.goto(tab.site_url + documents[0]["url"])

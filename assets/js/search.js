@@ -326,11 +326,13 @@
   var wide = window.matchMedia('(min-width: 52rem)')
   var results = element('ol', { class: 'search-results', 'aria-labelledby': 'search-status' })
   var more = element('button', { type: 'button', class: 'show-more' })
+  var printed = element('p', { class: 'print-only' }) // on paper, in place of the button
   app.appendChild(form)
   app.appendChild(status)
   app.appendChild(filters)
   app.appendChild(results)
   app.appendChild(more)
+  app.appendChild(printed)
   app.setAttribute('data-index', 'brief')
 
   // A query in the language's quotation marks; its own, if any, left out (no phrase search).
@@ -515,6 +517,8 @@
     results.appendChild(fragment)
     var rest = refs.length - Math.min(shown, refs.length)
     more.hidden = rest <= 0
+    printed.hidden = rest <= 0
+    printed.textContent = rest > 0 ? _('Printed: the first %(shown)s of %(count)s results.', { shown: refs.length - rest, count: refs.length }) : ''
     more.textContent = ngettext('Show %(count)s more (%(rest)s not shown)', 'Show %(count)s more (%(rest)s not shown)', Math.min(rest, PAGE_SIZE), { rest: rest })
     var text = statusText(found, refs.length)
     if (status.textContent !== text) status.textContent = text
