@@ -424,3 +424,20 @@ def test_a_remote_image_is_a_link_labelled_in_the_site_language(tmp_path, langua
     page = Renderer(TEMPLATES, Config(language=language), site).plan_page(site.plans[0])[0].decode()
     links = re.findall(r'<a class="remote-image" href="([^"]*)"[^>]*>([^<]*)</a>', page)
     assert links == [("https://example.org/map.png", named), ("https://example.org/x.png", unnamed)]
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_the_header_search_box_shows_its_whole_placeholder_on_a_wide_screen(sites, language):
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 600})
+        page.goto((sites[language] / "countries" / "index.html").as_uri())
+        room, needed = page.evaluate(
+            """() => {
+              const box = document.getElementById('site-search'), style = getComputedStyle(box)
+              const context = document.createElement('canvas').getContext('2d')
+              context.font = `${style.fontSize} ${style.fontFamily}`
+              const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight)
+              return [box.clientWidth - padding, context.measureText(box.placeholder).width]
+            }"""
+        )
+    assert needed <= room, (needed, room)
