@@ -186,6 +186,10 @@ def _gather_terms(
             taken = urls.term_path(spec.folder, slug)
             message = f"{spec.key}: {name!r} would take the page {taken}, the site's own; its page is {page}"
             problems.append(Problem(users[name][0], None, message, "warning", "page-name"))
+        elif page_names[slug] != slug:  # a term moved off a reserved name took this one first
+            taken = urls.term_path(spec.folder, slug)
+            message = f"{spec.key}: {name!r} would take the page {taken}, another term's; its page is {page}"
+            problems.append(Problem(users[name][0], None, message, "warning", "page-name"))
         by_value[slug] = Term(
             page_names[slug], name, page, tuple(members[slug].values()), tuple(sorted(users))
         )

@@ -142,3 +142,22 @@ def test_a_cached_rebuild_after_a_term_takes_a_reserved_name_is_a_clean_build(tm
     assert cached == tree(tmp_path / "clean")
     assert b"<h1>Methods</h1>" in cached["methods/index.html"]
     assert b"<h1>Index</h1>" in cached["methods/index-2.html"]
+
+
+def test_a_term_whose_page_a_moved_term_took_is_told_where_its_page_is():
+    from planfolio.parse import parse_plan
+    from planfolio.site import build_site
+
+    plans = [
+        parse_plan(text, path)[0]
+        for path, text in (("a.md", "# A\n[[methods:Index]]\n"), ("b.md", "# B\n[[methods:Index 2]]\n"))
+    ]
+    site = build_site(plans, [])
+    assert {t.name: t.path for t in site.taxonomies["methods"].terms.values()} == {
+        "Index": "methods/index-2.html",
+        "Index 2": "methods/index-2-2.html",
+    }
+    assert (
+        "b.md: warning: methods: 'Index 2' would take the page methods/index-2.html, another term's;"
+        " its page is methods/index-2-2.html" in [str(p) for p in site.problems]
+    )
