@@ -227,6 +227,8 @@ def staging_folder(output: Path) -> Path:
     _clear_leftovers(output)
     staging = output.parent / f".{output.name}.{os.getpid()}-build"
     staging.mkdir()
+    # The mark that tells a killed build's folder from one of the same name someone made.
+    write_file(staging, MARKER, MARKER_TEXT)
     return staging
 
 
@@ -255,8 +257,18 @@ def _clear_leftovers(output: Path) -> None:
             continue  # not a build's folder, or one of a build still running
         if match.group(2) and not output.exists():
             folder.rename(output)  # killed between the swap's two renames: the last good site
-        else:
+        elif _made_by_a_build(folder):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _made_by_a_build(folder: Path) -> bool:
+    """Return whether a folder named as a build's is one: it holds the mark a build puts in
+    its folders as it makes them (see staging_folder), or nothing."""
+    return (
+        folder.is_dir()
+        and not folder.is_symlink()
+        and (holds(folder / MARKER, MARKER_TEXT) or not any(folder.iterdir()))
+    )
 
 
 def _is_running(pid: int) -> bool:

@@ -238,7 +238,9 @@ def _build(
         work = Work(kept.made, parsed.parts, output, checks, keys, ahead)
         rendered = render_pages(renderer, fresh, staging, work, progress)
         copy_tree(assets, staging, "assets")
-        # The marker that makes the folder planfolio's: kept, as unchanged pages are.
+        # The marker that makes the folder planfolio's: kept, as unchanged pages are (the one
+        # staging_folder made goes, so that the last build's can be linked in its place).
+        (staging / MARKER).unlink()
         _put_files({MARKER: MARKER_TEXT}, staging, output if output.is_dir() else None, set())
         page_problems = _page_problems(manifest, kept, rendered)
         problems = _all_problems(site, page_problems, rendered.checked)

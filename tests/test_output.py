@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from planfolio.output import (
+    MARKER,
+    MARKER_TEXT,
     OutputError,
     check_output_folder,
     staging_folder,
@@ -19,6 +21,7 @@ from planfolio.output import (
 
 from conftest import PROJECT_ROOT, plan_text, write_plans
 from test_build import run_build, small_site
+from trees import snapshot
 
 
 def tree(folder):
@@ -110,10 +113,14 @@ def test_staging_is_beside_the_output_and_swapped_in(tmp_path):
     output = tmp_path / "site"
     write_plans(output, {"old.html": "old"})
     staging = staging_folder(output)
-    assert staging == tmp_path / f".site.{os.getpid()}-build" and list(staging.iterdir()) == []
+    assert staging == tmp_path / f".site.{os.getpid()}-build"
+    assert [path.name for path in staging.iterdir()] == [MARKER]  # a build's own, from the start
     write_file(staging, "new.html", b"new")
     swap_in(staging, output)
-    assert tree(output) == {"new.html": hashlib.sha256(b"new").hexdigest()}
+    assert tree(output) == {
+        "new.html": hashlib.sha256(b"new").hexdigest(),
+        MARKER: hashlib.sha256(MARKER_TEXT).hexdigest(),
+    }
     assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
 
 
@@ -121,11 +128,17 @@ def test_leftovers_of_killed_builds_are_removed(tmp_path):
     output = tmp_path / "site"
     write_plans(output, {"index.html": "good"})
     dead = 2**22 + 1  # above the largest process id Linux gives
-    write_plans(tmp_path / f".site.{dead}-build", {"half.html": "half"})
-    write_plans(tmp_path / f".site.{dead + 1}-old-build", {"index.html": "older"})
-    write_plans(tmp_path / ".other.1-build", {"keep.html": "not this output's"})
+    mark = {MARKER: MARKER_TEXT.decode()}  # what a build puts in its folders as it makes them
+    write_plans(tmp_path / f".site.{dead}-build", {"half.html": "half", **mark})
+    write_plans(tmp_path / f".site.{dead + 1}-old-build", {"index.html": "older", **mark})
+    write_plans(tmp_path / ".other.1-build", {"keep.html": "not this output's", **mark})
+    (tmp_path / f".site.{dead + 2}-build").mkdir()  # empty: killed as it was made
+    write_plans(tmp_path / f".site.{dead + 3}-build", {"thesis.txt": "someone's, by that name"})
+    before = snapshot(tmp_path / f".site.{dead + 3}-build")
     staging = staging_folder(output)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.1-build", staging.name, "site"]
+    names = [".other.1-build", f".site.{dead + 3}-build", staging.name, "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+    assert snapshot(tmp_path / f".site.{dead + 3}-build") == before
     assert (output / "index.html").read_text() == "good"
 
 
@@ -133,7 +146,10 @@ def test_a_swap_killed_halfway_is_undone_by_the_next_build(tmp_path):
     # Killed between the two renames: the last good site is aside, the new one is staged.
     output, dead = tmp_path / "site", 2**22 + 1
     write_plans(tmp_path / f".site.{dead}-old-build", {"index.html": "good"})
-    write_plans(tmp_path / f".site.{dead}-build", {"index.html": "new but never swapped in"})
+    write_plans(
+        tmp_path / f".site.{dead}-build",
+        {"index.html": "new but never swapped in", MARKER: MARKER_TEXT.decode()},
+    )
     staging_folder(output)
     assert (output / "index.html").read_text() == "good"
     assert not (tmp_path / f".site.{dead}-old-build").exists()
