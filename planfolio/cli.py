@@ -369,7 +369,7 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
 def run_check(args: argparse.Namespace) -> int:
     """Print every problem of the plans and the configuration, and a count by kind."""
     from .check import check_plans
-    from .doctypes import EXPERIMENT, left_out_line
+    from .doctypes import left_out_line
     from .model import counted_documents
 
     usage = _usage_error(args)
@@ -383,9 +383,8 @@ def run_check(args: argparse.Namespace) -> int:
         print(problem)
     if site.left_out:
         print(left_out_line(site.left_out))
-    experiments = sum(plan.type == EXPERIMENT for plan in site.plans)
     if site.plans or problems:  # of no plans and no problem, the error below says all
-        print_counts(problems, counted_documents(len(site.plans), experiments))
+        print_counts(problems, counted_documents(len(site.plans), len(site.experiments)))
     if not site.plans:
         print(f"error: no plans found in {args.source}", file=sys.stderr)
         return PROBLEMS

@@ -245,7 +245,7 @@ def _build(
         page_problems = _page_problems(manifest, kept, rendered)
         problems = _all_problems(site, page_problems, rendered.checked)
         if options.strict and problems:
-            raise BuildAborted.strict(problems, len(site.plans), _experiments(site))
+            raise BuildAborted.strict(problems, len(site.plans), len(site.experiments))
         swap_in(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -261,13 +261,8 @@ def _build(
     return BuildResult(
         len(site.plans), len(fresh), reused, problems, seconds, plan_pages, kept.deferred,
         left_out_line(site.left_out), sum(route.path.endswith(".html") for route in fresh),
-        _experiments(site),
+        len(site.experiments),
     )  # fmt: skip
-
-
-def _experiments(site: Site) -> int:
-    """Return how many of the site's documents are experiments."""
-    return sum(plan.type == EXPERIMENT for plan in site.plans)
 
 
 def _gather_ahead(
