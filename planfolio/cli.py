@@ -305,8 +305,7 @@ def _system_failure(error: Exception) -> bool:
     """Return whether an error is the system's refusal in another process (a full disk...)."""
     from .parallel import WorkerError
 
-    names = {"OSError", "PermissionError", "FileExistsError", "FileNotFoundError", "IsADirectoryError"}
-    return isinstance(error, WorkerError) and str(error).split(":", 1)[0] in names
+    return isinstance(error, WorkerError) and error.system
 
 
 def _build(args: argparse.Namespace) -> BuildResult | int:

@@ -31,11 +31,13 @@ _work: Callable[[Any], Any] | None = None
 
 class WorkerError(RuntimeError):
     """A failure in another process: its description, and where it happened there, as
-    (file name, line) from the outermost call to the innermost, as a traceback lists them."""
+    (file name, line) from the outermost call to the innermost, as a traceback lists them;
+    `system` when it was the system's refusal there (an OSError: a full disk...)."""
 
-    def __init__(self, detail: str, frames: tuple[tuple[str, int], ...] = ()) -> None:
+    def __init__(self, detail: str, frames: tuple[tuple[str, int], ...] = (), system: bool = False) -> None:
         super().__init__(detail)
         self.frames = frames
+        self.system = system
 
 
 def error_frames(error: BaseException) -> tuple[tuple[str, int], ...]:
@@ -117,7 +119,7 @@ def _outcome(function: Callable[[Any], Any], argument: Any) -> tuple[bool, Any]:
     try:
         return True, function(argument)
     except Exception as error:  # the failure, with where it happened, must reach this process
-        return False, (f"{type(error).__name__}: {error}", error_frames(error))
+        return False, (f"{type(error).__name__}: {error}", error_frames(error), isinstance(error, OSError))
 
 
 def _pool(processes: int, work: Callable[[Any], Any]) -> multiprocessing.pool.Pool:

@@ -154,3 +154,21 @@ def test_a_failure_lets_every_unit_run_and_each_process_end_of_itself(monkeypatc
         run_longest_first(work, range(60), [WORTH_A_PROCESS] * 60)
     assert sorted(int(path.name) for path in tmp_path.iterdir()) == list(range(1, 60))
     assert no_child_is_left()
+
+
+@needs_fork
+@pytest.mark.parametrize(
+    ("failure", "system"), [(OSError(28, "No space left on device"), True), (ValueError("no"), False)]
+)
+def test_a_failure_says_whether_the_system_refused(monkeypatch, failure, system):
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+
+    def work(unit):
+        if unit == 1:
+            raise failure
+        return unit
+
+    with pytest.raises(WorkerError) as caught:
+        run_longest_first(work, [0, 1, 2], [WORTH_A_PROCESS] * 3)
+    assert caught.value.system is system
+    assert no_child_is_left()
