@@ -6,7 +6,6 @@ The pictures themselves are drawn by the templates (templates/_charts.html).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 from . import urls, worldmap
 from .countries import country_code, is_known_country
 from .i18n import N_
+from .metadata import written_goal_number
 from .model import Plan, Problem
 from .site import TAXONOMIES, Site, TaxonomySpec, Term
 
@@ -158,8 +158,7 @@ class Glance:
 
 def sdg_number(name: str) -> int | None:
     """Return the number of a goal as plans write it ("10. Reduced inequalities" is 10)."""
-    match = re.match(r"\s*(?:sdg\s*)?(\d{1,2})\b", name, re.IGNORECASE)
-    number = int(match.group(1)) if match else None
+    number = written_goal_number(name)
     return number if number is not None and 1 <= number <= len(SDGS) else None
 
 

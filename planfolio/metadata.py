@@ -99,8 +99,16 @@ def term_name(value: str) -> str:
             return name
 
 
-# The number a goal is written with ("13", "SDG 13", "13. Climate action").
+#: How many Sustainable Development Goals there are, numbered from 1.
+GOALS = 17
 _GOAL_NUMBER = re.compile(r"\s*(?:sdg\s*)?(\d+)\b", re.IGNORECASE)
+
+
+def written_goal_number(name: str) -> int | None:
+    """Return the number an SDG value starts with ("13", "SDG 13", "13. Climate action"),
+    in the range of the goals or not, or None when it starts with none."""
+    match = _GOAL_NUMBER.match(name)
+    return int(match.group(1)) if match else None
 
 
 def _read_line(found: _Found, key: str, value: str, line: int) -> None:
@@ -111,8 +119,8 @@ def _read_line(found: _Found, key: str, value: str, line: int) -> None:
     elif key in LIST_KEYS:
         if not slugify(value):
             _report_unnamed(found, key, value, line)
-        elif key == "sdgs" and (number := _GOAL_NUMBER.match(value)) and not 1 <= int(number.group(1)) <= 17:
-            message = f"sdgs: {value!r} names no goal: the SDGs are numbered 1 to 17"
+        elif key == "sdgs" and written_goal_number(value) not in (None, *range(1, GOALS + 1)):
+            message = f"sdgs: {value!r} names no goal: the SDGs are numbered 1 to {GOALS}"
             found.report(line, message, "sdg", "warning")
         found.lists[key][value] = None
     elif key in _SINGLES:
