@@ -85,6 +85,8 @@ def outlines(width: int) -> dict[str, Outline]:
     arcs = _decode_arcs(topology)
     scale = width / (2 * _HALF_WIDTH)
     top = equal_earth(_NORTH, 0)[1]
+    # Each arc is projected once, though two countries share it as their border.
+    projected = [[_pixel(lng, lat, scale, top) for lng, lat in arc] for arc in arcs]
     shapes = {}
     for geometry in topology["objects"]["countries"]["geometries"]:
         name = geometry.get("properties", {}).get("name", "")
@@ -92,7 +94,7 @@ def outlines(width: int) -> dict[str, Outline]:
         if code is None or code in _LEFT_OUT or geometry.get("type") not in ("Polygon", "MultiPolygon"):
             continue
         polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
-        rings = [_ring(arcs, ring, scale, top) for polygon in polygons for ring in polygon]
+        rings = [_ring(arcs, projected, ring, scale, top) for polygon in polygons for ring in polygon]
         d = "".join(_path(ring) for ring in rings if len(ring) > 2)
         if d:
             shapes[code] = Outline(code, name, d)
@@ -129,7 +131,11 @@ def _pixel(lng: float, lat: float, scale: float, top: float) -> tuple[int, int]:
 
 
 def _ring(
-    arcs: list[list[tuple[float, float]]], indexes: list[int], scale: float, top: float
+    arcs: list[list[tuple[float, float]]],
+    projected: list[list[tuple[int, int]]],
+    indexes: list[int],
+    scale: float,
+    top: float,
 ) -> list[tuple[int, int]]:
     """Return the pixels of a ring joined from its arcs (a negative index: the arc reversed).
 
@@ -141,14 +147,15 @@ def _ring(
     side = 0.0  # the longitude of the edge the ring keeps to, once it has crossed the antimeridian
     last: float | None = None
     for index in indexes:
-        arc = arcs[index] if index >= 0 else arcs[~index][::-1]
-        for lng, lat in arc:  # each arc starts where the one before ended
+        arc, pixels = (
+            (arcs[index], projected[index]) if index >= 0 else (arcs[~index][::-1], projected[~index][::-1])
+        )
+        for (lng, lat), p in zip(arc, pixels, strict=True):  # each arc starts where the one before ended
             if last is not None and abs(lng - last) > 180:
                 side = side or (180.0 if last > 0 else -180.0)
             last = lng
             if side and (lng > 0) != (side > 0):
-                lng = side
-            p = _pixel(lng, lat, scale, top)
+                p = _pixel(side, lat, scale, top)  # held to the edge: projected again
             if points and p == points[-1]:
                 continue  # rounding to pixels makes many neighbours equal
             if len(points) > 1 and _in_line(points[-2], points[-1], p):
