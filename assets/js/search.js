@@ -424,8 +424,8 @@
       var box = element('input', { type: 'checkbox', name: facet.param, value: labelOf(f, value.key), 'data-key': value.key })
       box.checked = checked
       var row = element('label', { 'data-name': foldedName(labelOf(f, value.key)) })
-      row.hidden = !checked && row.getAttribute('data-name').indexOf(wanted) === -1
       row.appendChild(box)
+      row.hidden = !isFound(row, wanted)
       row.appendChild(document.createTextNode(' ' + labelOf(f, value.key) + ' '))
       var count = element('span', { class: 'count' }, String(value.count))
       var unit = mixedTypes ? ngettext('document', 'documents', value.count) : ngettext('plan', 'plans', value.count)
@@ -441,9 +441,16 @@
     return values.length ? fieldset : null
   }
 
-  // A name as a find box compares it: lower case, without accents.
+  // A name as a find box compares it: lower case, without accents, in any script (valueKey
+  // keeps only a-z and digits, for the keys of addresses).
   function foldedName (text) {
     return tools.foldAccents(text.trim()).toLowerCase()
+  }
+
+  // Whether a value of a list is shown while its find box holds `wanted` (a foldedName):
+  // chosen, or named so.
+  function isFound (row, wanted) {
+    return row.querySelector('input').checked || row.getAttribute('data-name').indexOf(wanted) !== -1
   }
 
   // Show the values of a list whose names hold what its find box holds (and those chosen).
@@ -451,9 +458,7 @@
     var f = FACETS.map(function (facet) { return facet.param }).indexOf(box.getAttribute('data-facet'))
     finding[f] = box.value
     var wanted = foldedName(box.value)
-    box.parentNode.querySelectorAll('label[data-name]').forEach(function (row) {
-      row.hidden = !row.querySelector('input').checked && row.getAttribute('data-name').indexOf(wanted) === -1
-    })
+    box.parentNode.querySelectorAll('label[data-name]').forEach(function (row) { row.hidden = !isFound(row, wanted) })
   }
 
   function renderFilters (refs) {
