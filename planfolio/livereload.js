@@ -6,15 +6,22 @@
   "use strict";
   var script = document.currentScript;
   var build = Number(script.dataset.build);
+  var server = script.dataset.server || "";
+  // A page that reads the search files reloads once they are made again (they lag the pages).
+  var lagging = script.dataset.complete === "false" &&
+    document.querySelector('script[src$="search-index.js"]') !== null;
   var waitUrl = new URL("wait", script.src).href;
+  var asking = null; // the poll under way, to drop when the page is hidden or left
   var boxId = "planfolio-problems";
+  var dismissed = null; // the problems hidden with the box's button: not shown again
 
   function show(state) {
     var old = document.getElementById(boxId);
     if (old) {
       old.remove();
     }
-    if (!state.errors.length) {
+    var shown = JSON.stringify([state.failed, state.errors]);
+    if (!state.errors.length || shown === dismissed) {
       return;
     }
     var box = document.createElement("aside");
@@ -27,7 +34,8 @@
     var title = document.createElement("p");
     title.style.cssText = "margin:0 0 .5em;font-weight:bold";
     title.textContent = state.failed
-      ? "The last change could not be built. This page is from build " + build + ", the last good one."
+      ? (build ? "The last change could not be built. This page is from build " + build + ", the last good one."
+        : "The site could not be built yet.")
       : state.errors.length + (state.errors.length === 1 ? " error" : " errors") + " in the plans:";
     var list = document.createElement("ul");
     list.style.cssText = "margin:0;padding-left:1.5em";
@@ -41,14 +49,22 @@
     hide.textContent = "Hide";
     hide.style.cssText = "margin-top:.5em";
     hide.addEventListener("click", function () {
+      dismissed = shown;
       box.remove();
     });
     box.append(title, list, hide);
     document.body.appendChild(box);
   }
 
+  // Only a page in view asks: a browser opens six connections to a server at most, and
+  // each open page's poll holds one, so hidden tabs would hold up every other request.
   function wait(version) {
-    fetch(waitUrl + "?version=" + version, { cache: "no-store" })
+    if (document.visibilityState === "hidden") {
+      return;
+    }
+    var controller = typeof AbortController === "function" ? new AbortController() : null;
+    asking = controller;
+    fetch(waitUrl + "?version=" + version, { cache: "no-store", signal: controller && controller.signal })
       .then(function (response) {
         if (!response.ok) {
           throw new Error("HTTP " + response.status);
@@ -56,7 +72,10 @@
         return response.json();
       })
       .then(function (state) {
-        if (state.build !== build) {
+        if (asking !== controller) {
+          return;
+        }
+        if (state.build !== build || (server && state.server !== server) || (lagging && state.complete)) {
           location.reload();
           return;
         }
@@ -64,12 +83,35 @@
         wait(state.version);
       })
       .catch(function () {
-        // The server is restarting or gone: ask again a little later.
+        if (asking !== controller || (controller && controller.signal.aborted)) {
+          return;
+        }
+        // The server is restarting or gone: ask again a little later, for the state as it is.
         setTimeout(function () {
-          wait(version);
+          if (asking === controller) {
+            wait(-1);
+          }
         }, 1000);
       });
   }
+
+  function stop() {
+    if (asking) {
+      asking.abort();
+    }
+    asking = null;
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    stop();
+    wait(-1);
+  });
+  window.addEventListener("pagehide", stop);
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      wait(-1);
+    }
+  });
 
   // No version is -1: the first answer comes at once, with the errors to show now.
   wait(-1);

@@ -82,11 +82,21 @@ def _checked_target(root: Path, relative: str, folders: set[Path] | None) -> Pat
     return target
 
 
+def editors_file(name: str) -> bool:
+    """Return whether a file name is one an editor keeps beside the file it edits (a hidden
+    swap or lock file, `style.css~`, Emacs' `#style.css#`, the `4913` vim writes to try the
+    folder), never a part of the theme."""
+    if name.startswith(".") or name.endswith(("~", ".swp", ".swo", ".swx")) or name == "4913":
+        return True
+    return name.startswith("#") and name.endswith("#")
+
+
 def copy_tree(source: Path, root: Path, prefix: str) -> list[str]:
-    """Copy every file below source into root/prefix; return their site paths."""
+    """Copy every file below source into root/prefix, but editors' files (see editors_file);
+    return their site paths."""
     written = []
     for path in sorted(source.rglob("*")):
-        if path.is_file() and not path.is_symlink():
+        if path.is_file() and not path.is_symlink() and not editors_file(path.name):
             relative = f"{prefix}/{path.relative_to(source).as_posix()}"
             target = root / relative
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from .cache import Manifest, ParsedPlans
 from .config import Config, ConfigError, load_config
 from .model import Problem
+from .output import editors_file
 from .parallel import Apart, WorkerError, error_frames
 from .pipeline import GATHERING_KINDS, BuildResult, Kept, Made, build, make_routes, reuse_pages
 from .reading import PLAN_SUFFIXES
@@ -288,7 +289,7 @@ def _files(folder: Path | str, plans_only: bool = False) -> Iterator[tuple[str, 
         if entry.is_dir(follow_symlinks=False):
             if not (plans_only and hidden):
                 yield from _files(entry.path, plans_only)
-        elif not plans_only or (entry.name.endswith(PLAN_SUFFIXES) and not hidden):
+        elif not editors_file(entry.name) and (not plans_only or entry.name.lower().endswith(PLAN_SUFFIXES)):
             try:
                 yield entry.path, entry.stat(follow_symlinks=False)
             except OSError:

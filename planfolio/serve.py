@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import html
 import mimetypes
+import secrets
 import signal
 import sys
 import tempfile
@@ -83,14 +84,17 @@ def serve(options: ServeOptions) -> int:
                 asyncio.run(_serve(preview, sockets, options))
         finally:
             preview.close()
-    print("Stopped.")
+    with contextlib.suppress(BrokenPipeError):  # the reader of a pipe may have stopped first
+        print("Stopped.", flush=True)
     return 0
 
 
 async def _serve(preview: Preview, sockets: list, options: ServeOptions) -> None:
     # The loop notes a stop (SIGTERM) even during a build, and stops once the build is done.
     stop = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    # A closed terminal (SIGHUP) stops it as cleanly, its temporary folder removed.
+    for ending in (signal.SIGTERM, signal.SIGHUP):
+        asyncio.get_running_loop().add_signal_handler(ending, stop.set)
     live = LiveSite(preview, Watcher(options.inputs))  # it looks first, so edits during the build count
     live.report(preview.rebuild())
     await asyncio.sleep(0.01)  # let the loop note a stop asked for during the first build
@@ -132,6 +136,9 @@ class LiveSite:
     def __init__(self, preview: Preview, watcher: Watcher) -> None:
         self.preview = preview
         self.watcher = watcher
+        #: This server, among those that may serve a page open in the browser (builds are
+        #: numbered from 1 by each).
+        self.server = secrets.token_hex(4)
         self._pending = False
         self._changed = asyncio.Event()
         self._problems: set[Problem] = set()
@@ -241,9 +248,12 @@ def not_found_page(page: bytes, base_url: str, mount: str) -> bytes:
     return page[: head + len(b"<head>")] + base + page[head + len(b"<head>") :]
 
 
-def inject_script(page: bytes, build: int) -> bytes:
-    """Add the reload script to an HTML page, before its </body> (or at the end)."""
-    tag = f'<script src="{SCRIPT_URL}" data-build="{build}"></script>\n'.encode()
+def inject_script(page: bytes, build: int, server: str = "", complete: bool = True) -> bytes:
+    """Add the reload script to an HTML page, before its </body> (or at the end): it knows the
+    page's build, the server that made it (a page open across a restart reloads), and
+    whether the search files were up to date (a search page reloads once they are)."""
+    also = (f' data-server="{server}"' if server else "") + ("" if complete else ' data-complete="false"')
+    tag = f'<script src="{SCRIPT_URL}" data-build="{build}"{also}></script>\n'.encode()
     end = page.lower().rfind(b"</body>")
     return page + tag if end < 0 else page[:end] + tag + page[end:]
 
@@ -309,10 +319,13 @@ class _SiteHandler(_Handler):
         content_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
         body = found.read_bytes()
         if content_type == "text/html":
-            body = inject_script(body, state.build)
+            body = inject_script(body, state.build, self.live.server, state.complete)
         if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
             content_type += "; charset=utf-8"
         self.set_header("Content-Type", content_type)
+        # Asked again on every load (its ETag answers "not modified" when it is): a reload
+        # must not run the last build's search files with this build's page.
+        self.set_header("Cache-Control", "no-cache")
         self.finish(body)
 
     head = get
@@ -330,7 +343,7 @@ class _SiteHandler(_Handler):
             body = not_found_page(page.read_bytes(), self.live.preview.config.base_url, state.mount)
             self.set_status(404)
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(inject_script(body, state.build))
+            self.finish(inject_script(body, state.build, self.live.server, state.complete))
             return
         where = html.escape(state.mount)
         message = f'<p>Nothing here. The site is at <a href="{where}">{where}</a>.</p>'
@@ -343,7 +356,7 @@ class _SiteHandler(_Handler):
         )
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(inject_script(page.encode(), state.build))
+        self.finish(inject_script(page.encode(), state.build, self.live.server, state.complete))
 
 
 class _WaitHandler(_Handler):
@@ -368,6 +381,7 @@ class _WaitHandler(_Handler):
         self.finish(
             {
                 "build": state.build,
+                "server": self.live.server,
                 "version": state.version,
                 "failed": state.failed,
                 "errors": state.errors,

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-RELOAD_SCRIPT = re.compile(rb'<script src="/\.planfolio/livereload\.js" data-build="\d+"></script>\n')
+RELOAD_SCRIPT = re.compile(rb'<script src="/\.planfolio/livereload\.js" data-build="\d+"[^>]*></script>\n')
 
 
 def copy_theme(folder: Path) -> tuple[Path, Path]:

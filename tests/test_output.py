@@ -14,6 +14,7 @@ from planfolio.output import (
     MARKER_TEXT,
     OutputError,
     check_output_folder,
+    copy_tree,
     staging_folder,
     swap_in,
     write_file,
@@ -256,3 +257,26 @@ def test_write_file_checks_each_new_folder_once_and_still_refuses_leaving(tmp_pa
     with pytest.raises(OutputError, match="outside the output folder"):
         write_file(root, "a/b/../../../x.html", b"x", folders)
     assert not (tmp_path / "x.html").exists()
+
+
+def test_the_theme_is_copied_without_an_editors_files(tmp_path):
+    theme = tmp_path / "assets"
+    names = [
+        "style.css",
+        "js/search.js",
+        ".style.css.swp",
+        "style.css~",
+        "#style.css#",
+        "js/4913",
+        "js/.#search.js",
+    ]
+    for name in names:
+        (theme / name).parent.mkdir(parents=True, exist_ok=True)
+        (theme / name).write_text(name, encoding="utf-8")
+    assert copy_tree(theme, tmp_path / "site", "assets") == ["assets/js/search.js", "assets/style.css"]
+    assert sorted(
+        p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*") if p.is_file()
+    ) == [
+        "assets/js/search.js",
+        "assets/style.css",
+    ]

@@ -1,6 +1,8 @@
 """The preview server: safe paths, debounced numbered builds, and a served site equal to a clean build."""
 
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
@@ -97,6 +99,10 @@ def test_the_script_goes_before_the_end_of_the_body():
         b"</body></html>\n"
     )
     assert inject_script(b"<p>no body</p>", 1).endswith(b'data-build="1"></script>\n')
+    # The server's name, and whether the search files lagged the page (see livereload.js).
+    assert inject_script(page, 7, "ab12", complete=False).endswith(
+        b'data-build="7" data-server="ab12" data-complete="false"></script>\n</body></html>\n'
+    )
 
 
 def watched(tmp_path):
@@ -131,6 +137,20 @@ def test_watcher_ignores_what_a_build_does_not_read(tmp_path):
     watcher = Watcher(inputs)
     write_plans(inputs.source, {".a.md.swp": "x", "a.md~": "x", "notes.txt": "x", ".drafts/b.md": "x"})
     assert not watcher.changed()
+    # An editor's files beside a template or the stylesheet: vim rewrites its swap file every few seconds.
+    for name in (".base.html.swp", "base.html~", "4913", "#base.html#"):
+        (inputs.templates / name).write_text("x", encoding="utf-8")
+        (inputs.assets / name.replace("base.html", "style.css")).write_text("x", encoding="utf-8")
+    assert not watcher.changed()
+
+
+def test_watcher_sees_a_plan_named_in_capitals(tmp_path):
+    inputs = watched(tmp_path)
+    watcher = Watcher(inputs)
+    write_plans(inputs.source, {"UPPER.MD": plan_text("Upper")})  # a build reads it
+    assert watcher.changed()
+    (inputs.source / "UPPER.MD").unlink()
+    assert watcher.changed()
 
 
 class FakeWatcher:
@@ -251,14 +271,36 @@ def test_pages_get_the_reload_script_only_when_served(project):
     with ServeProcess(project) as server:
         status, headers, page = server.request("/plans/alpha.html")
         assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
-        assert b'<script src="/.planfolio/livereload.js" data-build="1"></script>\n</body>' in page
+        tag = re.search(
+            rb'<script src="/.planfolio/livereload.js" data-build="1" data-server="(\w+)"></script>\n</body>',
+            page,
+        )
+        assert tag is not None
         assert b"livereload" not in (server.site_folder / "plans/alpha.html").read_bytes()
         status, headers, css = server.request("/assets/style.css")
         assert status == 200 and css == (project / "assets/style.css").read_bytes()
         status, _, script = server.request("/.planfolio/livereload.js")
         assert status == 200 and b"location.reload()" in script
-        assert server.state() == {"build": 1, "version": 1, "failed": False, "errors": [], "complete": True}
+        state = server.state()
+        assert state == {
+            "build": 1,
+            "version": 1,
+            "failed": False,
+            "errors": [],
+            "complete": True,
+            "server": tag[1].decode(),
+        }
     assert left_behind(project / "tmp") == [], "the build folder is removed on stop"
+    with ServeProcess(project) as again:  # a page open across a restart tells the new server by its name
+        assert again.state()["server"] != state["server"]
+
+
+def test_a_closed_terminal_stops_the_server_and_removes_its_folder(project):
+    with ServeProcess(project) as server:
+        server.process.send_signal(signal.SIGHUP)
+        assert server.process.wait(30) == 0
+        assert server.output.endswith("Stopped.\n")
+    assert left_behind(project / "tmp") == []
     assert not (project / "output").exists()
 
 
@@ -334,6 +376,7 @@ def test_mistakes_keep_the_last_good_site(project):
         state = server.state(after=1)
         assert state == {
             "build": 1,
+            "server": state["server"],
             "version": 2,
             "failed": True,
             "complete": True,
