@@ -49,6 +49,12 @@ def peek_type(data: bytes) -> str:
     return type_name(match.group(1).decode("utf-8", "replace"))
 
 
+def type_line_number(data: bytes) -> int | None:
+    """Return the number of a file's first type line, if it has one."""
+    match = _TYPE_LINE.search(data)
+    return None if match is None else data.count(b"\n", 0, match.start()) + 1
+
+
 def label(type_: str, count: int = 1) -> str:
     """Return how pages name a type ("Experiment"; "Experiments" for other counts than one)."""
     one, many = TYPE_NAMES.get(type_, (type_.capitalize(), type_.capitalize()))

@@ -7,7 +7,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from .doctypes import DEFAULT_TYPES, peek_type
+from .doctypes import DEFAULT_TYPES, KNOWN_TYPES, peek_type, type_line_number
 from .languages import LANGUAGE_SAMPLE, detect_language
 from .metadata import clean_text, read_metadata
 from .model import Entry, Partner, Plan, Problem, Section
@@ -77,7 +77,14 @@ def parse_plan_bytes(
     """
     type_ = peek_type(data)
     if type_ not in types:
-        return Plan(source_path, "", type=type_, digest=digest or "", set_aside=True), []
+        problems = []
+        if type_ not in KNOWN_TYPES:  # a typo would leave the document out without a word
+            known = ", ".join(KNOWN_TYPES)
+            message = (
+                f"type: '{type_}' is none of the types planfolio knows ({known}); the document is left out"
+            )
+            problems.append(Problem(source_path, type_line_number(data), message, "warning", "unknown-type"))
+        return Plan(source_path, "", type=type_, digest=digest or "", set_aside=True), problems
     text, problems = decode_plan(data, source_path)
     if text is None:
         return None, problems

@@ -156,3 +156,14 @@ def test_the_summary_counts_plans_and_experiments_apart(documents, experiments, 
     from planfolio.model import counted_documents
 
     assert counted_documents(documents, experiments) == said
+
+
+def test_a_type_no_one_knows_is_a_warning_at_its_line(tmp_path):
+    # A typo in the type line leaves the document out: the one line of the others is not enough.
+    typo = _typed("Typed wrong", "experiement")
+    site = read_site(write_plans(tmp_path / "docs", {"typo.md": typo, "blog1.md": MIXED["blog1.md"]}))
+    assert sorted(site.left_out) == ["blog", "experiement"]
+    line = typo.splitlines().index("[[type:experiement]]") + 1
+    ((problem),) = site.problems  # the blog, of a type planfolio knows, is left out without a word
+    assert (problem.path, problem.line, problem.severity) == ("typo.md", line, "warning")
+    assert "'experiement' is none of the types planfolio knows (learningplan, experiment," in problem.message
