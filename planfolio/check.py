@@ -34,7 +34,6 @@ def check_plans(source: Path, config: Config) -> tuple[Site, tuple[Problem, ...]
 
     site = read_documents(source, types=config.types)
     problems = set(site.problems) | set(check_site(site, source)) | set(answer_problems(site, config))
-    problems.update(charts.map_problems(site))
     return site, tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.message)))
 
 
@@ -59,8 +58,10 @@ def answer_problems(site: Site, config: Config) -> list[Problem]:
 
 
 def check_site(site: Site, source: Path) -> list[Problem]:
-    """Return the problems of the site as a whole and of its links to local files."""
-    return taken_page_names(site.plans) + missing_local_files(site.plans, source)
+    """Return the problems of the site as a whole, of its links to local files and of its
+    map (a country no outline matches: a warning of the site, whether or not its home page
+    is made again, as the preview may keep it or make it in the background)."""
+    return taken_page_names(site.plans) + missing_local_files(site.plans, source) + charts.map_problems(site)
 
 
 def taken_page_names(plans: Sequence[Plan]) -> list[Problem]:

@@ -544,3 +544,27 @@ def test_the_problems_of_a_build_are_counted_in_the_singular_for_one(capsys):
     live.report(Outcome(state, BuildResult(1, 1, 0, (one, two), 0.1), (one, two)))
     said = capsys.readouterr().err.splitlines()
     assert [line for line in said if line.endswith(":")] == ["1 problem:", "1 new problem:"]
+
+
+def test_the_maps_warning_stays_when_the_home_page_is_made_in_the_background(tmp_path, monkeypatch):
+    # The preview's builds after a change keep the home page, then bring it in made in the
+    # background: the warning of a country the map cannot draw was lost from the count.
+    monkeypatch.setattr("planfolio.preview.CATCH_UP_AFTER_SECONDS", 0)
+    inputs = watched(tmp_path)
+    write_plans(inputs.source, {"s.md": plan_text("Samoa", {"country": "Samoa", "latlng": "-13.7,-172.1"})})
+    preview = Preview(inputs, tmp_path / "work")
+    warning = "country: 'Samoa' matches no outline of the world map"
+    try:
+        outcomes = [preview.rebuild()]
+        (inputs.config).write_text("language: fr\n", encoding="utf-8")
+        outcomes.append(preview.rebuild())
+        deadline = time.monotonic() + 60
+        while (caught := preview.catch_up()) is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        outcomes.append(caught)
+    finally:
+        preview.close()
+    assert [outcome.state.complete for outcome in outcomes] == [True, False, True]
+    for outcome in outcomes:
+        assert [p.path for p in outcome.problems if warning in p.message] == ["s.md"]
