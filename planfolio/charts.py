@@ -316,8 +316,14 @@ def _legend(counts: list[int], levels: list[int]) -> tuple[LegendStep, ...]:
 
 
 def map_problems(site: Site) -> list[Problem]:
-    """Return the warnings the home page's map gives: a country that matches no outline."""
-    return world_map(site, HOME_MAP_WIDTH)[1]
+    """Return the warnings the home page's map gives (see world_map), without drawing it: a
+    country that matches no outline, and is no name the country list does not know."""
+    shapes = worldmap.outlines(HOME_MAP_WIDTH)
+    return [
+        _unmatched(term, _marker(term.plans, HOME_MAP_WIDTH) is not None)
+        for term in site.taxonomies["country"].terms.values()
+        if _outline_code(term, shapes) is None and any(map(is_known_country, (term.name, *term.spellings)))
+    ]
 
 
 def _outline_code(term: Term, shapes: dict[str, worldmap.Outline]) -> str | None:

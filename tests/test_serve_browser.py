@@ -108,6 +108,8 @@ def test_an_open_search_page_shows_a_word_once_the_search_files_catch_up(server,
     # The search files lag the pages after a save: the page reloads again once they are made.
     page.goto(server.url + "search.html?q=zorblaxian")
     expect(page.locator("#search-status")).to_contain_text("No plans found", timeout=SECONDS)
-    text = plan_text("Gamma", {"country": "Peru", "year": "2021"}).replace("is water.", "is the zorblaxian way.")
+    text = plan_text("Gamma", {"country": "Peru", "year": "2021"}).replace(
+        "is water.", "is the zorblaxian way."
+    )
     write_plans(server.folder / "plans", {"c.md": text})
     expect(page.locator("#search-status")).to_contain_text("1 plan found", timeout=3 * SECONDS)
