@@ -350,6 +350,13 @@ def test_a_long_list_of_values_has_a_box_to_find_them_by_name(tab):
     find = page.locator('.filters fieldset[data-facet="theme"] .facet-find')
     assert find.input_value() == "Waste"  # kept when the filters are drawn again
     assert tab.count() > 0 and tab.errors == []
+    # Unchecked while the box hides it, the value is drawn hidden: the focus stays in its list.
+    find.fill("no such theme")
+    page.locator('.filters fieldset[data-facet="theme"] input:checked').focus()
+    page.keyboard.press("Space")
+    page.wait_for_function("!location.search.includes('theme=')")
+    assert page.evaluate("document.activeElement.classList.contains('facet-find')")
+    assert tab.errors == []
 
 
 def test_paper_says_how_many_of_the_results_it_holds(tab):

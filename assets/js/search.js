@@ -495,6 +495,12 @@
   function restoreFocus (key) {
     if (!key) return
     var target = app.querySelector(key)
+    // A value unchecked while its list's find box hides it is drawn hidden: the focus goes
+    // to that box, or to the list's first control, not to the page.
+    if (target && target.closest('[hidden]')) {
+      var list = target.closest('fieldset')
+      target = list && (list.querySelector('.facet-find') || list.querySelector('input:not([hidden]), button'))
+    }
     if (!target || target === document.activeElement) return
     target.focus({ preventScroll: true })
     if (target.classList.contains('facet-find')) target.setSelectionRange(target.value.length, target.value.length)
