@@ -233,14 +233,17 @@ def locate(root: Path, mount: str, request_path: str) -> Path | Redirect | None:
     return target
 
 
-def not_found_page(page: bytes, base_url: str, mount: str) -> bytes:
+def not_found_page(page: bytes, base_url: str, mount: str, address: str = "") -> bytes:
     """Return the site's 404 page as the preview shows it at any address.
 
     Its links start with base_url, or are relative to the top folder: both are made to
-    lead to the preview's own pages, under mount, whatever the depth of the address.
+    lead to the preview's own pages, under mount, whatever the depth of the address. Its
+    links within itself (the skip link's `#main`) keep to the address it is shown at.
     """
     if base_url:
         page = page.replace(f'="{escape(base_url)}'.encode(), b'="')
+    if address:
+        page = page.replace(b'href="#', f'href="{escape(address)}#'.encode())
     head = page.find(b"<head>")
     if head < 0:
         return page
@@ -340,7 +343,9 @@ class _SiteHandler(_Handler):
         """Answer with the site's own 404 page, or, outside the site, say where the site is."""
         page = self.live.preview.site / NOT_FOUND
         if self.request.path.startswith(state.mount) and page.is_file():
-            body = not_found_page(page.read_bytes(), self.live.preview.config.base_url, state.mount)
+            body = not_found_page(
+                page.read_bytes(), self.live.preview.config.base_url, state.mount, self.request.path
+            )
             self.set_status(404)
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.finish(inject_script(body, state.build, self.live.server, state.complete))

@@ -568,3 +568,11 @@ def test_the_maps_warning_stays_when_the_home_page_is_made_in_the_background(tmp
     assert [outcome.state.complete for outcome in outcomes] == [True, False, True]
     for outcome in outcomes:
         assert [p.path for p in outcome.problems if warning in p.message] == ["s.md"]
+
+
+def test_the_404_pages_skip_link_stays_on_the_address_it_is_shown_at(project):
+    # The page has a <base> to the site's top, against which "#main" would lead to the home page.
+    with ServeProcess(project) as server:
+        status, _, body = server.request('/plans/no-such"plan.html')
+        assert status == 404 and b'<base href="/">' in body
+        assert b'href="/plans/no-such&#34;plan.html#main"' in body and b'href="#' not in body
