@@ -23,6 +23,8 @@ YEAR_RANGE = (2000, 2100)
 #: The keys whose values name terms, each with a page.
 TERM_KEYS = (*LIST_KEYS, "country")
 # Marks left around a name by the forms' lists and by hand: "- study", "data,", "response\\".
+# What opens a line meant as metadata, whether it is one or not.
+_META_OPENING = re.compile(r"^[^\S\n]*\[\[", re.M)
 _STRAY_BEFORE = re.compile(r"^[-–—•*·,;:|_~ ]+")
 _STRAY_AFTER = re.compile(r"[-–—•*·,;:\\/|_~ ]+$")
 _SPACE_BEFORE_MARK = re.compile(r" +(?=[,;:.])")
@@ -60,6 +62,7 @@ def read_metadata(head: str, source_path: str) -> tuple[dict[str, Any], list[Pro
         if key in TERM_KEYS:
             value = term_name(value) or value  # one with nothing but marks is reported as such
         _read_line(found, key, value, line)
+    _report_unread(found, head)
     _report_repeats(found)
     fields: dict[str, Any] = {key: tuple(values) for key, values in found.lists.items()}
     fields["extra_metadata"] = tuple(found.extra)
@@ -131,6 +134,17 @@ def _read_line(found: _Found, key: str, value: str, line: int) -> None:
     else:
         found.extra.append((key, value))
         found.unknown.setdefault(key, []).append(line)
+
+
+def _report_unread(found: _Found, head: str) -> None:
+    """Report each line of the head that opens as a metadata line but is none
+    (`[[year:2021]`, `[[country Kenya]]`): its value would be lost without a word."""
+    for opening in _META_OPENING.finditer(head):
+        if not _META_LINE.match(head, opening.start()):
+            line = head.count("\n", 0, opening.start()) + 1
+            text = head[opening.start() : head.find("\n", opening.start()) % (len(head) + 1)].strip()
+            message = f"not read as metadata: {text[:60]!r}; a metadata line is [[key:value]]"
+            found.report(line, message, "metadata-line", "warning")
 
 
 def _report_repeats(found: _Found) -> None:

@@ -238,6 +238,19 @@ def test_bad_year_and_latlng():
     ]
 
 
+def test_a_line_meant_as_metadata_but_none_is_a_warning_at_its_line():
+    # Its value would be lost without a word: a bracket short, a colon missing, a value cut
+    # in two by a carriage return (a plan of the corpus has one).
+    text = "# T\n[[year:2021]\n[[country Kenya]]\n[[methods:Big data\r Decision-making]]\n[[ sdgs : 13 ]]\n"
+    plan, problems = parse_plan(text, "x.md")
+    assert plan.year is None and plan.country == "" and plan.methods == () and plan.sdgs == ("13",)
+    assert [str(p) for p in problems] == [
+        "x.md:2: warning: not read as metadata: '[[year:2021]'; a metadata line is [[key:value]]",
+        "x.md:3: warning: not read as metadata: '[[country Kenya]]'; a metadata line is [[key:value]]",
+        "x.md:4: warning: not read as metadata: '[[methods:Big data'; a metadata line is [[key:value]]",
+    ]
+
+
 @pytest.mark.parametrize("written", ["north", "1_0,5", "nan,1", "0x1,2"])
 def test_latlng_that_is_not_numbers(written):
     plan, problems = parse_plan(f"# T\n[[latlng:{written}]]\n", "x.md")
