@@ -385,3 +385,19 @@ def test_a_keyboard_user_may_step_over_the_maps_countries(corpus_site, browser):
     # Without it, every country is a stop: the reason for the link.
     assert countries > 50
     page.close()
+
+
+def test_a_long_word_never_widens_a_page_on_a_small_phone(corpus_site, browser):
+    # Titles and card values with a word longer than a 320 px line ("iStammer web app at
+    # https://app.istammergh.org/", "Artificial Intelligence/Machine Learning") break instead.
+    long_word = re.compile(rb"<h1[^>]*>[^<]*\S{24,}")
+    pages = sorted(path for path in corpus_site.glob("*/*.html") if long_word.search(path.read_bytes()))
+    assert len(pages) >= 3
+    page = browser.new_page(viewport={"width": 320, "height": 700})
+    wide = []
+    for path in pages:
+        page.goto(path.as_uri())
+        if page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth"):
+            wide.append(path.relative_to(corpus_site).as_posix())
+    page.close()
+    assert wide == []
