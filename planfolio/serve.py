@@ -119,6 +119,11 @@ async def _serve(preview: Preview, sockets: list, options: ServeOptions) -> None
     _look(live)
     await stop.wait()
     server.stop()
+    # The pages waiting are answered with the state as it is, rather than with an error as
+    # their handlers are cancelled; they ask again, and find the server gone.
+    live.stopping = True
+    live.release()
+    await asyncio.sleep(0.05)
 
 
 def _look(live: LiveSite) -> None:
@@ -141,6 +146,7 @@ class LiveSite:
         self.server = secrets.token_hex(4)
         self._pending = False
         self._changed = asyncio.Event()
+        self.stopping = False  # once set, a page's wait is answered at once
         self._problems: set[Problem] = set()
 
     def poll(self) -> float:
@@ -162,12 +168,16 @@ class LiveSite:
 
     def _announce(self, outcome: Outcome) -> None:
         self.report(outcome)
-        self._changed.set()  # answer every waiting page
+        self.release()
+
+    def release(self) -> None:
+        """Answer every waiting page."""
+        self._changed.set()
         self._changed = asyncio.Event()
 
     async def wait(self, version: int) -> None:
         """Return once the builds are past version, or after WAIT_SECONDS."""
-        if self.preview.state.version == version:
+        if self.preview.state.version == version and not self.stopping:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), WAIT_SECONDS)
 

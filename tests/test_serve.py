@@ -1,11 +1,13 @@
 """The preview server: safe paths, debounced numbered builds, and a served site equal to a clean build."""
 
+import json
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import jinja2
@@ -576,3 +578,20 @@ def test_the_404_pages_skip_link_stays_on_the_address_it_is_shown_at(project):
         status, _, body = server.request('/plans/no-such"plan.html')
         assert status == 404 and b'<base href="/">' in body
         assert b'href="/plans/no-such&#34;plan.html#main"' in body and b'href="#' not in body
+
+
+def test_a_page_waiting_when_the_server_stops_is_answered_not_failed(project):
+    with ServeProcess(project) as server:
+        version = server.state()["version"]
+        answers = []
+        waiting = threading.Thread(
+            target=lambda: answers.append(server.request(f"/.planfolio/wait?version={version}"))
+        )
+        waiting.start()
+        time.sleep(0.5)  # the page is waiting for the next build
+        server.process.send_signal(signal.SIGTERM)
+        waiting.join(20)
+        assert server.process.wait(20) == 0
+    ((status, _, body),) = answers
+    assert status == 200 and json.loads(body)["version"] == version
+    assert "500" not in server.output and server.output.endswith("Stopped.\n")
