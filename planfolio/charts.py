@@ -217,9 +217,9 @@ def methods_by_year(site: Site, key: str = "methods", count: int = _TOP) -> Heat
     return HeatTable(names, tuple(rows))
 
 
-def world_map(site: Site, width: int, plans: Iterable[Plan] | None = None) -> tuple[WorldMap, list[Problem]]:
-    """Return the map of the countries of some plans (all by default), and a warning for
-    each country that matches no outline: it is drawn as a marker at its plans' latlng."""
+def world_map(site: Site, width: int, plans: Iterable[Plan] | None = None) -> WorldMap:
+    """Return the map of the countries of some plans (all by default). A country that
+    matches no outline is drawn as a marker at its plans' latlng (see map_problems)."""
     shapes = worldmap.outlines(width)
     counted: list[tuple[Term, int]] = []
     if plans is None:
@@ -230,16 +230,12 @@ def world_map(site: Site, width: int, plans: Iterable[Plan] | None = None) -> tu
         terms = site.taxonomies["country"].terms
         counted = [(terms[slug], found[slug]) for slug in sorted(found)]
     levels = _quantile_levels([number for _, number in counted])
-    countries, problems, drawn = [], [], set()
+    countries, drawn = [], set()
     for (term, number), level in zip(counted, levels, strict=True):
         code = _outline_code(term, shapes)
         marker = None if code else _marker(term.plans, width)
-        if code is None:
-            # A name no list knows is reported where it is read, with a suggestion.
-            if any(map(is_known_country, (term.name, *term.spellings))):
-                problems.append(_unmatched(term, marker is not None))
-            if marker is None:
-                continue
+        if code is None and marker is None:
+            continue
         drawn.add(code)
         d = shapes[code].d if code else ""
         countries.append(MapCountry(term.name, _path("country", term), number, level, d, marker))
@@ -247,7 +243,7 @@ def world_map(site: Site, width: int, plans: Iterable[Plan] | None = None) -> tu
     plain = worldmap.all_outlines(width) if plans is not None else _plain(shapes, drawn)
     legend = _legend([number for _, number in counted], levels)
     frame = worldmap.frame(width)
-    return WorldMap(frame.width, frame.height, plain, tuple(countries), legend), problems
+    return WorldMap(frame.width, frame.height, plain, tuple(countries), legend)
 
 
 def term_glance(site: Site, spec: TaxonomySpec, term: Term) -> Glance:
@@ -257,7 +253,7 @@ def term_glance(site: Site, spec: TaxonomySpec, term: Term) -> Glance:
         years.update(str(plan.year) for plan in term.plans if plan.year is not None)
     year_bars = _bars((year, f"#year-{year}", years[year]) for year in sorted(years, reverse=True))
     related = tuple(_related(site, term, _SPECS[key]) for key in RELATED[spec.key])
-    small_map = None if spec.key == "country" else world_map(site, SMALL_MAP_WIDTH, term.plans)[0]
+    small_map = None if spec.key == "country" else world_map(site, SMALL_MAP_WIDTH, term.plans)
     search = urls.search_path(spec.key, term.name)
     return Glance(year_bars, tuple(r for r in related if r.bars), small_map, search)
 
@@ -316,8 +312,9 @@ def _legend(counts: list[int], levels: list[int]) -> tuple[LegendStep, ...]:
 
 
 def map_problems(site: Site) -> list[Problem]:
-    """Return the warnings the home page's map gives (see world_map), without drawing it: a
-    country that matches no outline, and is no name the country list does not know."""
+    """Return the warnings of the home page's map: a country that matches no outline, drawn
+    as a marker or left off (see world_map). A name no list knows is not among them: it is
+    reported where it is read, with a suggestion."""
     shapes = worldmap.outlines(HOME_MAP_WIDTH)
     return [
         _unmatched(term, _marker(term.plans, HOME_MAP_WIDTH) is not None)

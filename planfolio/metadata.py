@@ -19,12 +19,12 @@ _SINGLES = SINGLE_KEYS + EXPERIMENT_SINGLE_KEYS
 
 # One metadata line; its white space never reaches into the next line.
 _META_LINE = re.compile(r"^[^\S\n]*\[\[[^\S\n]*([A-Za-z_][\w-]*)[^\S\n]*:(.*)\]\][^\S\n]*$", re.M)
+# What opens a line meant as metadata, whether it is one or not.
+_META_OPENING = re.compile(r"^[^\S\n]*\[\[", re.M)
 YEAR_RANGE = (2000, 2100)
 #: The keys whose values name terms, each with a page.
 TERM_KEYS = (*LIST_KEYS, "country")
 # Marks left around a name by the forms' lists and by hand: "- study", "data,", "response\\".
-# What opens a line meant as metadata, whether it is one or not.
-_META_OPENING = re.compile(r"^[^\S\n]*\[\[", re.M)
 _STRAY_BEFORE = re.compile(r"^[-–—•*·,;:|_~ ]+")
 _STRAY_AFTER = re.compile(r"[-–—•*·,;:\\/|_~ ]+$")
 _SPACE_BEFORE_MARK = re.compile(r" +(?=[,;:.])")
@@ -142,7 +142,7 @@ def _report_unread(found: _Found, head: str) -> None:
     for opening in _META_OPENING.finditer(head):
         if not _META_LINE.match(head, opening.start()):
             line = head.count("\n", 0, opening.start()) + 1
-            text = head[opening.start() : head.find("\n", opening.start()) % (len(head) + 1)].strip()
+            text = head[opening.start() :].split("\n", 1)[0].strip()
             message = f"not read as metadata: {text[:60]!r}; a metadata line is [[key:value]]"
             found.report(line, message, "metadata-line", "warning")
 

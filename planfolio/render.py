@@ -172,7 +172,6 @@ class Page:
     title: str
     context: PlanSource | TermPage | TaxonomyIndexPage | HomePage | ExperimentsPage | None = None
     absolute_links: bool = False
-    problems: tuple[Problem, ...] = ()  # found making the context (a country the map cannot draw)
 
 
 class Renderer:
@@ -289,7 +288,7 @@ class Renderer:
 
     def render(self, page: Page) -> tuple[bytes, list[Problem]]:
         """Render a page, with the problems found in a plan's answers."""
-        problems: list[Problem] = list(page.problems)
+        problems: list[Problem] = []
         context: object = page.context
         if isinstance(page.context, PlanSource):
             source = page.context
@@ -410,13 +409,13 @@ class Renderer:
             top = tuple(Link(t.name, t.path, str(len(t.plans))) for t in terms[:12])
             ways_in.append((spec, top))
         newest = tuple(self.plan_row(plan) for plan in self.newest_first(site.plans)[:10])
-        world_map, problems = charts.world_map(site, charts.HOME_MAP_WIDTH)
+        world_map = charts.world_map(site, charts.HOME_MAP_WIDTH)
         page = HomePage(
             tuple(counts), tuple(ways_in), newest, world_map, charts.plans_per_year(site),
             charts.sdg_tiles(site), charts.top_terms(site, "methods"),
             charts.top_terms(site, "thematic_areas"), charts.methods_by_year(site), experiments > 0,
         )  # fmt: skip
-        return Page("home.html", urls.HOME, self.site_title, page, problems=tuple(problems))
+        return Page("home.html", urls.HOME, self.site_title, page)
 
     def not_found(self) -> bytes:
         """Render the page a web server shows for any missing address."""

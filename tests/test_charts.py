@@ -184,7 +184,7 @@ def test_a_country_without_outline_is_a_marker_and_one_warning(tmp_path):
             _plan("D", country="Kenya"),
         ],
     )
-    world, problems = charts.world_map(site, charts.HOME_MAP_WIDTH)
+    world, problems = charts.world_map(site, charts.HOME_MAP_WIDTH), charts.map_problems(site)
     shown = {country.name: country for country in world.countries}
     assert set(shown) == {"Samoa", "Kenya", "Atlantis"}
     assert shown["Samoa"].marker is not None and shown["Samoa"].d == ""
@@ -201,7 +201,7 @@ def test_map_levels_spread_the_countries_and_the_legend_covers_every_count(tmp_p
     site = _site(
         tmp_path, [_plan(f"{name} {i}", country=name) for n, name in enumerate(names) for i in range(n + 1)]
     )
-    world, _ = charts.world_map(site, 960)
+    world = charts.world_map(site, 960)
     assert {c.level for c in world.countries} == set(range(1, charts.LEVELS + 1))
     for country in world.countries:
         step = next(s for s in world.legend if s.level == country.level)
