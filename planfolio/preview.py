@@ -127,6 +127,12 @@ class Preview:
 
     def _build(self, keep: Deferring, reload: bool) -> Outcome:
         inputs = self.inputs
+        if not inputs.source.is_dir():
+            # Renamed, moved or on a drive taken out: not a portfolio of no plans. The last
+            # good site stays, as for any failed build, until the folder is back.
+            return self._failed(
+                (Problem(str(inputs.source), None, "plans folder not found", kind="no-plans-folder"),)
+            )
         try:
             config = load_config(inputs.config)
             result = build(

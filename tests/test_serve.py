@@ -595,3 +595,18 @@ def test_a_page_waiting_when_the_server_stops_is_answered_not_failed(project):
     ((status, _, body),) = answers
     assert status == 200 and json.loads(body)["version"] == version
     assert "500" not in server.output and server.output.endswith("Stopped.\n")
+
+
+def test_a_plans_folder_taken_away_keeps_the_last_good_site(project):
+    # A folder renamed, or on a drive taken out, is not a portfolio of no plans.
+    with ServeProcess(project) as server:
+        _, _, good_page = server.request("/plans/alpha.html")
+        (project / "plans").rename(project / "plans-away")
+        state = server.state(after=1)
+        assert state["failed"] and state["build"] == 1
+        assert state["errors"] == ["plans: error: plans folder not found"]
+        assert server.request("/plans/alpha.html")[2] == good_page
+        (project / "plans-away").rename(project / "plans")
+        state = server.state(after=2, until=lambda state: not state["failed"])
+        assert state["build"] == 2 and server.request("/plans/alpha.html")[0] == 200
+    assert "Build failed; still serving build 1:" in server.output
