@@ -236,10 +236,25 @@ def load_parsed(cache: Path, code: str) -> ParsedPlans:
 
 def save_parsed(cache: Path, parsed: ParsedPlans, code: str) -> None:
     """Save the parsed plans for the next build, replacing the file in one step."""
-    if not parsed.changed:
-        return
-    cache.mkdir(parents=True, exist_ok=True)
-    temporary = cache / f"{_PARSED}.{os.getpid()}"
-    with open(temporary, "wb") as file:
+    if parsed.changed:
+        write_parsed(parsed, code, parsed_draft(cache))
+        keep_parsed(cache)
+
+
+def parsed_draft(cache: Path) -> Path:
+    """Return where this process writes the parsed plans before they replace the last
+    build's (see keep_parsed): beside them, under a name of its own."""
+    return cache / f"{_PARSED}.{os.getpid()}"
+
+
+def write_parsed(parsed: ParsedPlans, code: str, draft: Path) -> None:
+    """Write the parsed plans to a draft, which keep_parsed puts in the place of the last
+    build's, or which is removed when the build fails (any process may write it)."""
+    draft.parent.mkdir(parents=True, exist_ok=True)
+    with open(draft, "wb") as file:
         pickle.dump((code, parsed.pickled(), parsed.derived), file, protocol=pickle.HIGHEST_PROTOCOL)
-    temporary.replace(cache / _PARSED)
+
+
+def keep_parsed(cache: Path) -> None:
+    """Put the draft this process had written (see parsed_draft) in place of the last build's."""
+    parsed_draft(cache).replace(cache / _PARSED)

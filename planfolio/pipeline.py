@@ -6,7 +6,7 @@ import gc
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Protocol
@@ -17,10 +17,13 @@ from .cache import (
     ParsedPlans,
     code_fingerprint,
     fingerprint,
+    keep_parsed,
     load_manifest,
     load_parsed,
+    parsed_draft,
     save_manifest,
     save_parsed,
+    write_parsed,
 )
 from .check import check_site
 from .config import Config
@@ -48,7 +51,7 @@ from .output import (
     swap_in,
     write_file,
 )
-from .parallel import Apart, run_longest_first
+from .parallel import WORTH_A_PROCESS, Apart, run_longest_first
 from .progress import Progress, RouteCounter, watching
 from .reading import read_documents, read_site
 from .related import with_related
@@ -128,6 +131,10 @@ class Kept:
     deferred: tuple[str, ...] = ()  # those kept although their inputs changed
     made: Made = field(default_factory=dict)  # files of other routes, made ahead (see make_routes)
 
+    def also(self, paths: frozenset[str]) -> Kept:
+        """Return these kept routes and some more, unchanged, found as the pages were made."""
+        return replace(self, paths=self.paths | paths) if paths else self
+
 
 class KeepPages(Protocol):
     """Choose the files of the last build to keep, and link them into staging."""
@@ -149,10 +156,15 @@ class KeepPages(Protocol):
 
 @dataclass(frozen=True)
 class KeepUnchanged:
-    """Keep the files of the routes whose inputs have not changed since the last build."""
+    """Keep the files of the routes whose inputs have not changed since the last build.
+
+    The pages' keys are worked out where each page would be made, which keeps the page of
+    the last build when its key is the same (see render_pages): one pass over the pages on
+    every core, not one to find the keys and one to make the pages that changed.
+    """
 
     defers: frozenset[str] = frozenset()
-    unkeyed: frozenset[str] = frozenset()
+    unkeyed: frozenset[str] = PAGE_KINDS
 
     def __call__(self, routes: list[Route], manifest: Manifest, output: Path, staging: Path) -> Kept:
         """Link the unchanged files of the last build into staging."""
@@ -223,8 +235,11 @@ def _build(
     keys = PageKeys(fingerprint(config, code, templates))
     key = site_key(site, keys.fingerprint)
     staging = staging_folder(output)
+    whole = _complete_parts(site, config, parsed)
     ahead = _gather_ahead(site, config, parsed, keys.fingerprint, manifest, output, keep)
-    try:  # a build that fails leaves no staging folder, and no process of its own
+    # The parsed plans, when whole before the pages are made, are saved beside them.
+    draft = parsed_draft(cache) if whole and saved is not None and cache is not None else None
+    try:  # a build that fails leaves no staging folder, no draft of the cache, and no process of its own
         site = with_related(site, parsed)
         renderer = Renderer(templates, config, site)
         # With no last build, no page can be kept: each page's key is worked out as it is made;
@@ -235,8 +250,10 @@ def _build(
         kept = keep(routes, manifest, output, staging)
         fresh = [route for route in routes if route.path not in kept.paths]
         checks = partial(check_site, site, source)
-        work = Work(kept.made, parsed.parts, output, checks, keys, ahead)
+        saving = partial(write_parsed, parsed, code, draft) if draft is not None and parsed.changed else None
+        work = Work(kept.made, parsed.parts, output, checks, keys, ahead, manifest, saving)
         rendered = render_pages(renderer, fresh, staging, work, progress)
+        kept = kept.also(rendered.reused)
         copy_tree(assets, staging, "assets")
         # The marker that makes the folder planfolio's: kept, as unchanged pages are (the one
         # staging_folder made goes, so that the last build's can be linked in its place).
@@ -247,22 +264,40 @@ def _build(
         if options.strict and problems:
             raise BuildAborted.strict(problems, len(site.plans), len(site.experiments))
         swap_in(staging, output)
+    except BaseException:
+        if draft is not None:
+            draft.unlink(missing_ok=True)
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         if ahead is not None:
             ahead.stop()
     _save_cache(cache, output, routes, kept, manifest, rendered, key)
     parsed.add_parts(rendered.parts)
-    if saved is not None and cache is not None:
+    if cache is not None and work.save is not None:
+        keep_parsed(cache)
+    elif saved is not None and cache is not None:
         save_parsed(cache, saved, code)
     plan_pages = tuple((plan.source_path, urls.document_path(plan.type, plan.slug)) for plan in site.plans)
     reused = len(kept.paths) - len(kept.deferred)
+    made = [route for route in fresh if route.path not in rendered.reused]
     seconds = time.perf_counter() - started
     return BuildResult(
-        len(site.plans), len(fresh), reused, problems, seconds, plan_pages, kept.deferred,
-        left_out_line(site.left_out), sum(route.path.endswith(".html") for route in fresh),
+        len(site.plans), len(made), reused, problems, seconds, plan_pages, kept.deferred,
+        left_out_line(site.left_out), sum(route.path.endswith(".html") for route in made),
         len(site.experiments),
     )  # fmt: skip
+
+
+def _complete_parts(site: Site, config: Config, parsed: ParsedPlans) -> bool:
+    """Make here the parts of the plans that lack them, when they are few (after an edit),
+    so that the parsed plans are whole before the pages are made; return whether they are
+    (with many to make, the processes that make the pages make them: see render_pages)."""
+    missing = missing_parts(site.plans, config.focal_points, parsed.parts)
+    if sum(map(parts_cost, missing)) >= WORTH_A_PROCESS:
+        return False
+    parsed.add_parts(make_all_parts(config.focal_points, missing))
+    return True
 
 
 def _gather_ahead(
@@ -355,6 +390,7 @@ class Rendered:
     parts: dict[str, PlanParts]
     checked: list[Problem]
     keys: dict[str, str] = field(default_factory=dict)
+    reused: frozenset[str] = frozenset()  # the routes whose files were the last build's, unchanged
 
 
 @dataclass(frozen=True)
@@ -367,6 +403,8 @@ class Work:
     checks: Checks | None = None  # the site's checks, to run beside the pages
     keys: PageKeys | None = None  # for the pages whose routes have no key yet
     ahead: Apart[Gathered] | None = None  # the gathering files, being made in another process
+    manifest: Manifest | None = None  # the last build's, in `previous`: a page of the same key is kept
+    save: Callable[[], None] | None = None  # saves the parsed plans (see cache.write_parsed)
 
 
 def render_pages(
@@ -382,7 +420,9 @@ def render_pages(
     A file whose bytes are those of the same file in `work.previous` is linked from there,
     so only files that changed are written. The gathering files are one unit, which first
     makes the plans' parts that `work.known` does not hold. Routes whose files are in
-    `work.made` are written from there.
+    `work.made` are written from there. A page whose route has no key gets it worked out
+    here, and with `work.manifest`, the last build's files of that key are linked from
+    `work.previous` instead of being made again.
     """
     work = work or Work()
     site, config, made = renderer.site, renderer.config, work.made
@@ -397,22 +437,30 @@ def render_pages(
     missing = missing_parts(site.plans, policy, work.known) if gathering else []
     units, costs = _units_of_work(routes, gathering, missing)
     if work.checks is not None:
-        units.append(work.checks)
+        units.append(partial(_run_checks, work.checks))
         costs.append(len(site.plans) // 5)  # about as long as checking takes
+    if work.save is not None:
+        units.append(partial(_run_save, work.save))
+        costs.append(len(site.plans) // 10)  # about as long as pickling and writing them takes
     counter = RouteCounter()
     folders: set[Path] = set()  # the staging folders this process has made and checked
+    manifest = work.manifest if previous is not None and staging is not None else None
 
-    def render_unit(unit: list[Route] | Checks) -> Rendered:
+    def render_unit(unit: list[Route] | Callable[[], Rendered]) -> Rendered:
         if not isinstance(unit, list):
-            return Rendered({}, {}, unit())
-        problems, new, keys = {}, {}, {}
+            return unit()
+        problems, new, keys, reused = {}, {}, {}, set()
         gathered = None  # the plans' terms gathered once for every gathering file
         if unit is gathering:
             new = make_all_parts(policy, missing)
             gathered = Gathering(site, config, {**work.known, **new})
         for route in unit:
             if not route.key and work.keys is not None:
-                keys[route.path] = work.keys.key(renderer.source(route.kind, route.subject))
+                key = keys[route.path] = work.keys.key(renderer.source(route.kind, route.subject))
+                if manifest is not None and _reuse(route, key, manifest, previous, staging, folders):
+                    reused.add(route.path)
+                    counter.add_one()
+                    continue
             files = made.get((route.path, route.key))
             if files is None:
                 files, found = render_route(renderer, site, route, {}, gathered)
@@ -421,7 +469,7 @@ def render_pages(
             if staging is not None:
                 _put_files(files, staging, previous, folders)
             counter.add_one()
-        return Rendered(problems, new, [], keys)
+        return Rendered(problems, new, [], keys, frozenset(reused))
 
     with watching(counter, len(routes) + len(late), progress):
         results = run_longest_first(render_unit, units, costs)
@@ -434,7 +482,35 @@ def render_pages(
         {path: part for result in results for path, part in result.parts.items()},
         [problem for result in results for problem in result.checked],
         {path: key for result in results for path, key in result.keys.items()},
+        frozenset(path for result in results for path in result.reused),
     )
+
+
+def _reuse(
+    route: Route,
+    key: str,
+    manifest: Manifest,
+    previous: Path | None,
+    staging: Path | None,
+    folders: set[Path],
+) -> bool:
+    """Link the last build's files of a route into staging if they were made from this key."""
+    if previous is None or staging is None:
+        return False
+    if not all(manifest.reusable(previous, path, key) for path in route.outputs):
+        return False
+    for path in route.outputs:
+        link_file(staging, path, previous / path, folders)
+    return True
+
+
+def _run_checks(checks: Checks) -> Rendered:
+    return Rendered({}, {}, checks())
+
+
+def _run_save(save: Callable[[], None]) -> Rendered:
+    save()
+    return Rendered({}, {}, [])
 
 
 def _write_gathered(
@@ -449,11 +525,13 @@ def _write_gathered(
 
 def _units_of_work(
     routes: list[Route], gathering: list[Route], missing: list[Plan]
-) -> tuple[list[list[Route] | Checks], list[int]]:
+) -> tuple[list[list[Route] | Callable[[], Rendered]], list[int]]:
     """Return the units of work with their costs: each route on its own, but the gathering
     routes, one unit together, which makes the missing parts first."""
     bundled = {route.path for route in gathering}
-    units: list[list[Route] | Checks] = [[route] for route in routes if route.path not in bundled]
+    units: list[list[Route] | Callable[[], Rendered]] = [
+        [route] for route in routes if route.path not in bundled
+    ]
     costs = [route.cost for route in routes if route.path not in bundled]
     if gathering:
         units.append(gathering)

@@ -404,6 +404,31 @@ def test_a_first_build_records_the_keys_a_later_build_works_out(project, plans):
     assert result.pages_written == 0 and cached == clean
 
 
+@pytest.mark.parametrize("plans", [2, 150])  # on one core, and on every core
+def test_an_edited_answer_makes_its_page_again_and_keeps_every_other_file(project, plans):
+    # The key of each page is worked out where the page would be made, which keeps the
+    # last build's file when the key is the same: only the edited plan's page, and the
+    # files that gather every plan, are made again.
+    write_plans(
+        project / "plans",
+        {
+            f"p{i}.md": plan_text(f"Plan {i}", {"country": "Chad", "year": str(2019 + i % 4)})
+            for i in range(plans)
+        },
+    )
+    build_both(project)
+    site = project / "site"
+    inodes = {path: (site / path).stat().st_ino for path in tree(site)}
+    edited = project / "plans" / "p1.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOur second answer.\n", encoding="utf-8")
+    result, cached, clean = build_both(project)
+    assert cached == clean
+    changed = {path for path in cached if (site / path).stat().st_ino != inodes.get(path)}
+    assert "plans/plan-1.html" in changed
+    assert {path for path in changed if path.endswith(".html")} == {"plans/plan-1.html"}
+    assert result.pages_changed == 1 and result.pages_reused >= plans
+
+
 def test_a_rebuild_of_the_same_site_takes_the_keys_it_recorded(project):
     build_both(project)
     recorded = _manifest_keys(project)
@@ -443,6 +468,44 @@ def test_a_failure_making_the_gathering_files_ahead_changes_nothing(project, mon
         "site",
         "templates",
     ]
+
+
+def test_parsed_plans_saved_beside_the_pages_are_kept_only_by_a_build_that_succeeds(project, monkeypatch):
+    # After an edit the parsed plans are whole before the pages are made, and one of the
+    # processes that make the pages saves them, as a draft that the build puts in place
+    # once it has succeeded, and removes when it fails.
+    import hashlib
+
+    from planfolio import render
+    from planfolio.cache import code_fingerprint, entry_key, load_parsed
+    from planfolio.doctypes import DEFAULT_TYPES
+
+    write_plans(project / "plans", {f"p{i}.md": plan_text(f"Plan {i}") for i in range(150)})
+    build_both(project)
+    cache = project / "cache"
+    saved = tree(cache)
+    edited = project / "plans" / "p1.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOur second answer.\n", encoding="utf-8")
+    page = render.Renderer.render
+
+    def failing(self, source):
+        if source.path == "plans/plan-1.html":  # the page made again
+            raise OSError(28, "No space left on device")
+        return page(self, source)
+
+    options = dict(templates=project / "templates", assets=project / "assets")
+    with monkeypatch.context() as patched:
+        patched.setattr(render.Renderer, "render", failing)
+        with pytest.raises(parallel.WorkerError, match="No space left"):
+            build(project / "plans", project / "site", Config(), cache, **options)
+    assert tree(cache) == saved  # no draft left, and the last build's parsed plans as they were
+    build(project / "plans", project / "site", Config(), cache, **options)
+    digest = hashlib.sha1(edited.read_bytes()).hexdigest()
+    parsed = load_parsed(cache, code_fingerprint())
+    plan, _ = parsed.get("p1.md", entry_key(digest, DEFAULT_TYPES))
+    assert plan is not None and "second answer" in plan.sections[-1].entries[-1].answer
+    assert parsed.parts["p1.md"].key.startswith(digest)
+    assert sorted(path.name for path in cache.iterdir()) == ["manifest.json", "parsed.pickle"]
 
 
 def test_plans_of_one_title_have_their_own_addresses_in_the_gathering_files(project):
