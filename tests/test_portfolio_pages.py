@@ -387,6 +387,81 @@ def test_a_keyboard_user_may_step_over_the_maps_countries(corpus_site, browser):
     page.close()
 
 
+# What the line under the map says, and what is drawn over the countries.
+_SHOWN = """() => ({status: document.querySelector('#map .map-status').textContent,
+    ring: [...document.querySelectorAll('#map .map-ring > *')].map(e => e.getAttribute('class')),
+    on_top: document.querySelector('#map svg').lastElementChild.getAttribute('class')})"""
+_RESTING = "Point at a country, or tab to it, for its name and number of plans."
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_country_focused_or_pointed_at_is_named_under_the_map_and_ringed(corpus_site, browser, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    seen = watch(page)
+    page.goto((corpus_site / "index.html").as_uri())
+    status = page.locator("#map .map-status")
+    assert status.is_visible() and page.evaluate(_SHOWN) == {
+        "status": _RESTING,
+        "ring": [],
+        "on_top": "map-ring",
+    }
+    page.focus("#map .skip-map")
+    page.keyboard.press("Tab")  # to the first country
+    first = page.locator("#map svg a").first
+    title = first.locator("title").text_content()
+    assert first.evaluate("e => e === document.activeElement")
+    shown = page.evaluate(_SHOWN)
+    assert shown["status"] == title and re.fullmatch(r"[^:]+: \d+ plans?", title)
+    assert shown["ring"] == ["map-ring-halo", "map-ring-line", "map-ring-focus"]
+    # The ring is the country's own shape; its focus outline is drawn around its box, in view.
+    assert page.locator("#map .map-ring-line").get_attribute("d") == first.locator("path").get_attribute("d")
+    outline, shape = (
+        page.locator(f"#map {s}").bounding_box() for s in (".map-ring-focus", "svg a:focus path")
+    )
+    assert outline["x"] < shape["x"] and outline["x"] + outline["width"] > shape["x"] + shape["width"]
+    assert status.is_visible() and status.bounding_box()["width"] <= width
+    # A pointer over another country names that one, and the focused one again when it leaves.
+    india = page.locator('#map svg a[href$="/india.html"]')
+    india.locator("path").hover()
+    assert page.evaluate(_SHOWN)["status"] == india.locator("title").text_content()
+    page.mouse.move(1, 1)
+    assert page.evaluate(_SHOWN)["status"] == title
+    page.keyboard.press("Shift+Tab")  # back to the skip link: no country
+    assert page.evaluate(_SHOWN) == {"status": _RESTING, "ring": [], "on_top": "map-ring"}
+    page.close()
+    assert seen.problems == []
+
+
+def test_without_javascript_the_map_reads_as_before(corpus_site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((corpus_site / "index.html").as_uri())
+    countries = page.locator("#map svg a title").count()
+    assert countries > 50 and page.locator("#map-table tbody tr").count() == countries
+    assert not page.locator("#map .map-status").is_visible()  # a line no script keeps would lie
+    page.focus("#map .skip-map")
+    page.keyboard.press("Tab")
+    focused = page.locator("#map svg a:focus")
+    assert focused.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
+    context.close()
+
+
+def test_an_islands_dot_takes_a_tap_beside_it_on_a_phone(corpus_site, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto((corpus_site / "index.html").as_uri())
+    page.locator("#map svg").scroll_into_view_if_needed()
+    # For each dot, whether a tap 10 px above and below it lands on its link.
+    taps = page.evaluate(
+        """() => [...document.querySelectorAll('#map .map-marker')].map(dot => {
+            const box = dot.getBoundingClientRect(), x = box.x + box.width / 2, y = box.y + box.height / 2
+            return [dot.closest('a').getAttribute('href'), box.width < 5,
+                    [-10, 10].every(dy => document.elementFromPoint(x, y + dy).closest('a') === dot.closest('a'))]
+        })"""
+    )
+    page.close()
+    assert len(taps) >= 3 and all(small and taken for _, small, taken in taps), taps
+
+
 def test_a_long_word_never_widens_a_page_on_a_small_phone(corpus_site, browser):
     # Titles and card values with a word longer than a 320 px line ("iStammer web app at
     # https://app.istammergh.org/", "Artificial Intelligence/Machine Learning") break instead.
