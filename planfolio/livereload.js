@@ -7,9 +7,9 @@
   var script = document.currentScript;
   var build = Number(script.dataset.build);
   var server = script.dataset.server || "";
-  // A page that reads the search files reloads once they are made again (they lag the pages).
-  var lagging = script.dataset.complete === "false" &&
-    document.querySelector('script[src$="search-index.js"]') !== null;
+  // A page behind the plans (a list of plans, or the search page, whose files follow the
+  // pages after a save) reloads once the build has caught up; the others need not.
+  var lagging = script.dataset.complete === "false";
   var waitUrl = new URL("wait", script.src).href;
   var asking = null; // the poll under way, to drop when the page is hidden or left
   var boxId = "planfolio-problems";

@@ -26,6 +26,8 @@ import asyncio
 import contextlib
 import html
 import mimetypes
+import posixpath
+import re
 import secrets
 import signal
 import sys
@@ -264,11 +266,24 @@ def not_found_page(page: bytes, base_url: str, mount: str, address: str = "") ->
 def inject_script(page: bytes, build: int, server: str = "", complete: bool = True) -> bytes:
     """Add the reload script to an HTML page, before its </body> (or at the end): it knows the
     page's build, the server that made it (a page open across a restart reloads), and
-    whether the search files were up to date (a search page reloads once they are)."""
+    whether the page lagged behind the plans (it reloads once the build catches up)."""
     also = (f' data-server="{server}"' if server else "") + ("" if complete else ' data-complete="false"')
     tag = f'<script src="{SCRIPT_URL}" data-build="{build}"{also}></script>\n'.encode()
     end = page.lower().rfind(b"</body>")
     return page + tag if end < 0 else page[:end] + tag + page[end:]
+
+
+_SCRIPT_SOURCE = re.compile(rb'<script\b[^>]*\ssrc="([^"]+)"')
+
+
+def lags(page: bytes, path: str, lagging: frozenset[str]) -> bool:
+    """Return whether a page is behind the plans: it is one of the lagging files, or it runs
+    a script that is (the search page, whose search-index.js lags the pages)."""
+    if path in lagging:
+        return True
+    folder = posixpath.dirname(path)
+    scripts = (unquote(source.decode()) for source in _SCRIPT_SOURCE.findall(page))
+    return any(posixpath.normpath(posixpath.join(folder, script)) in lagging for script in scripts)
 
 
 #: The names a browser on this machine gives it. A server for this machine only answers no
@@ -332,7 +347,9 @@ class _SiteHandler(_Handler):
         content_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
         body = found.read_bytes()
         if content_type == "text/html":
-            body = inject_script(body, state.build, self.live.server, state.complete)
+            path = found.relative_to(self.live.preview.site.resolve()).as_posix()
+            complete = not lags(body, path, state.lagging)
+            body = inject_script(body, state.build, self.live.server, complete)
         if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
             content_type += "; charset=utf-8"
         self.set_header("Content-Type", content_type)
@@ -358,7 +375,7 @@ class _SiteHandler(_Handler):
             )
             self.set_status(404)
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(inject_script(body, state.build, self.live.server, state.complete))
+            self.finish(inject_script(body, state.build, self.live.server))
             return
         where = html.escape(state.mount)
         message = f'<p>Nothing here. The site is at <a href="{where}">{where}</a>.</p>'
@@ -371,7 +388,7 @@ class _SiteHandler(_Handler):
         )
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(inject_script(page.encode(), state.build, self.live.server, state.complete))
+        self.finish(inject_script(page.encode(), state.build, self.live.server))
 
 
 class _WaitHandler(_Handler):

@@ -17,7 +17,15 @@ from planfolio.config import Config
 from planfolio.model import Problem
 from planfolio.pipeline import BuildResult, build
 from planfolio.preview import BuildState, Inputs, Outcome, Preview, Watcher, explain_failure, mount_path
-from planfolio.serve import LiveSite, Redirect, for_this_machine_only, inject_script, local_request, locate
+from planfolio.serve import (
+    LiveSite,
+    Redirect,
+    for_this_machine_only,
+    inject_script,
+    lags,
+    local_request,
+    locate,
+)
 
 from conftest import PROJECT_ROOT, plan_text, write_plans
 from serving import ServeProcess, copy_theme, without_reload_script
@@ -105,6 +113,25 @@ def test_the_script_goes_before_the_end_of_the_body():
     assert inject_script(page, 7, "ab12", complete=False).endswith(
         b'data-build="7" data-server="ab12" data-complete="false"></script>\n</body></html>\n'
     )
+
+
+SEARCH_PAGE = b'<script src="assets/js/search.js"></script><script src="search-index.js"></script>'
+
+
+@pytest.mark.parametrize(
+    ("page", "path", "lagging", "expected"),
+    [
+        (b"<p>list</p>", "countries/kenya.html", {"countries/kenya.html"}, True),
+        (b"<p>plan</p>", "plans/a.html", {"countries/kenya.html", "search-index.js"}, False),
+        (SEARCH_PAGE, "search.html", {"search-index.js"}, True),  # the files it reads lag
+        (SEARCH_PAGE, "search.html", {"plans.json"}, False),
+        (b'<script src="../search-index.js"></script>', "plans/a.html", {"search-index.js"}, True),
+        (b'<script src="search-index.js"></script>', "plans/a.html", {"search-index.js"}, False),
+        (b"<p>home</p>", "index.html", set(), False),
+    ],
+)
+def test_a_page_lags_when_it_or_a_script_it_runs_does(page, path, lagging, expected):
+    assert lags(page, path, frozenset(lagging)) == expected
 
 
 def watched(tmp_path):

@@ -113,3 +113,23 @@ def test_an_open_search_page_shows_a_word_once_the_search_files_catch_up(server,
     )
     write_plans(server.folder / "plans", {"c.md": text})
     expect(page.locator("#search-status")).to_contain_text("1 plan found", timeout=3 * SECONDS)
+
+
+def loads_of(page) -> list[str]:
+    """Return the addresses the page loads from now on, as it loads them."""
+    loads: list[str] = []
+    page.on("load", lambda loaded: loads.append(loaded.url))
+    return loads
+
+
+def test_a_plan_page_reloads_once_after_a_save(server, page):
+    # The search files and the lists follow the pages a second later, in a build of their
+    # own: it changes no plan page, which must not reload for it.
+    page.goto(server.url + "plans/beta.html")
+    version = server.state()["version"]
+    loads = loads_of(page)
+    write_plans(server.folder / "plans", {"b.md": plan_text("Beta", {"country": "Chad", "year": "2023"})})
+    expect(page.get_by_text("Chad").first).to_be_visible(timeout=SECONDS)
+    server.state(after=version, until=lambda state: state["complete"])  # the lists caught up
+    page.wait_for_timeout(1_000)  # time for a second reload, were there one
+    assert loads == [server.url + "plans/beta.html"]
