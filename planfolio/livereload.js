@@ -10,6 +10,10 @@
   // A page behind the plans (a list of plans, or the search page, whose files follow the
   // pages after a save) reloads once the build has caught up; the others need not.
   var lagging = script.dataset.complete === "false";
+  // The plan this page is of, or the page itself: a reload keeps the place on the page,
+  // even when the plan's page moved (a new title) and the server sent it there.
+  var place = "planfolio-place";
+  var key = script.dataset.plan ? "plan:" + script.dataset.plan : "page:" + location.pathname;
   var waitUrl = new URL("wait", script.src).href;
   var asking = null; // the poll under way, to drop when the page is hidden or left
   var boxId = "planfolio-problems";
@@ -76,7 +80,7 @@
           return;
         }
         if (state.build !== build || (server && state.server !== server) || (lagging && state.complete)) {
-          location.reload();
+          reload();
           return;
         }
         show(state);
@@ -93,6 +97,28 @@
           }
         }, 1000);
       });
+  }
+
+  function reload() {
+    try {
+      sessionStorage.setItem(place, JSON.stringify({ key: key, y: window.scrollY }));
+    } catch (error) {
+      // Storage refused (a private window, or full): the page reloads at its top.
+    }
+    location.reload();
+  }
+
+  function restore() {
+    var saved = null;
+    try {
+      saved = JSON.parse(sessionStorage.getItem(place));
+      sessionStorage.removeItem(place);
+    } catch (error) {
+      return;
+    }
+    if (saved && saved.key === key) {
+      window.scrollTo(0, saved.y);
+    }
   }
 
   function stop() {
@@ -113,6 +139,7 @@
     }
   });
 
+  restore();
   // No version is -1: the first answer comes at once, with the errors to show now.
   wait(-1);
 })();

@@ -176,6 +176,11 @@ class Preview:
         page = self.plan_pages.get(self.addresses.get(address, ""))
         return page if page != address else None
 
+    def plan_at(self, page: str) -> str | None:
+        """Return the source path of the plan whose page this is, if it is one's."""
+        source = self.addresses.get(page)
+        return source if source is not None and self.plan_pages.get(source) == page else None
+
     @property
     def moved(self) -> dict[str, str]:
         """Return where every earlier page of a plan leads now, by its address."""

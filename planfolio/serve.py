@@ -263,11 +263,13 @@ def not_found_page(page: bytes, base_url: str, mount: str, address: str = "") ->
     return page[: head + len(b"<head>")] + base + page[head + len(b"<head>") :]
 
 
-def inject_script(page: bytes, build: int, server: str = "", complete: bool = True) -> bytes:
+def inject_script(page: bytes, build: int, server: str = "", complete: bool = True, plan: str = "") -> bytes:
     """Add the reload script to an HTML page, before its </body> (or at the end): it knows the
-    page's build, the server that made it (a page open across a restart reloads), and
-    whether the page lagged behind the plans (it reloads once the build catches up)."""
+    page's build, the server that made it (a page open across a restart reloads), whether
+    the page lagged behind the plans (it reloads once the build catches up), and the plan
+    it is the page of (whose place on the page a reload keeps, wherever the page moves)."""
     also = (f' data-server="{server}"' if server else "") + ("" if complete else ' data-complete="false"')
+    also += f' data-plan="{escape(plan)}"' if plan else ""
     tag = f'<script src="{SCRIPT_URL}" data-build="{build}"{also}></script>\n'.encode()
     end = page.lower().rfind(b"</body>")
     return page + tag if end < 0 else page[:end] + tag + page[end:]
@@ -349,7 +351,8 @@ class _SiteHandler(_Handler):
         if content_type == "text/html":
             path = found.relative_to(self.live.preview.site.resolve()).as_posix()
             complete = not lags(body, path, state.lagging)
-            body = inject_script(body, state.build, self.live.server, complete)
+            plan = self.live.preview.plan_at(path) or ""
+            body = inject_script(body, state.build, self.live.server, complete, plan)
         if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
             content_type += "; charset=utf-8"
         self.set_header("Content-Type", content_type)

@@ -113,6 +113,10 @@ def test_the_script_goes_before_the_end_of_the_body():
     assert inject_script(page, 7, "ab12", complete=False).endswith(
         b'data-build="7" data-server="ab12" data-complete="false"></script>\n</body></html>\n'
     )
+    # The plan it is the page of: a reload keeps the reader's place when the page moves.
+    assert inject_script(page, 7, "ab12", plan='a "b".md').endswith(
+        b'data-build="7" data-server="ab12" data-plan="a &#34;b&#34;.md"></script>\n</body></html>\n'
+    )
 
 
 SEARCH_PAGE = b'<script src="assets/js/search.js"></script><script src="search-index.js"></script>'
@@ -266,9 +270,13 @@ def test_the_old_page_of_a_renamed_plan_leads_to_its_new_page(tmp_path):
         "plans/alpha-1.html": "plans/alpha.html",
         "plans/alpha-2.html": "plans/alpha.html",
     }
+    assert preview.plan_at("plans/alpha.html") == "a.md"
+    assert preview.plan_at("plans/alpha-2.html") is None  # the plan's page no longer
+    assert preview.plan_at("index.html") is None
     (inputs.source / "a.md").unlink()
     preview.rebuild()
     assert preview.moved == {}
+    assert preview.plan_at("plans/alpha.html") is None
 
 
 # The real server, in a process of its own.
@@ -301,7 +309,8 @@ def test_pages_get_the_reload_script_only_when_served(project):
         status, headers, page = server.request("/plans/alpha.html")
         assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
         tag = re.search(
-            rb'<script src="/.planfolio/livereload.js" data-build="1" data-server="(\w+)"></script>\n</body>',
+            rb'<script src="/.planfolio/livereload.js" data-build="1" data-server="(\w+)" data-plan="a.md">'
+            rb"</script>\n</body>",
             page,
         )
         assert tag is not None

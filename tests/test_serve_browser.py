@@ -133,3 +133,22 @@ def test_a_plan_page_reloads_once_after_a_save(server, page):
     server.state(after=version, until=lambda state: state["complete"])  # the lists caught up
     page.wait_for_timeout(1_000)  # time for a second reload, were there one
     assert loads == [server.url + "plans/beta.html"]
+
+
+def test_a_retitled_plan_keeps_the_readers_place_on_its_page(server, page):
+    # The page reloads at its old address and is sent on to the new one: it must not start
+    # again at the top.
+    body = "".join(f"## Part {n}\n\n{'Our challenge is water. ' * 40}\n\n" for n in range(30))
+    version = server.state()["version"]
+    write_plans(server.folder / "plans", {"a.md": plan_text("Alpha", {"country": "Kenya"}, body)})
+    server.state(after=version)
+    page.goto(server.url + "plans/alpha.html")
+    page.evaluate("window.scrollTo(0, 1500)")
+    write_plans(server.folder / "plans", {"a.md": plan_text("Alpha, retitled", {"country": "Kenya"}, body)})
+    expect(page.locator("h1")).to_have_text("Alpha, retitled", timeout=SECONDS)
+    page.wait_for_load_state()
+    assert page.url == server.url + "plans/alpha-retitled.html"
+    assert page.evaluate("window.scrollY") == 1500
+    page.goto(server.url + "plans/beta.html")  # another page opens at its top
+    page.wait_for_load_state()
+    assert page.evaluate("window.scrollY") == 0
