@@ -14,7 +14,8 @@ tell a page which build it shows. Here (as MkDocs does it):
   /.planfolio/wait until the builds change: a newer good build reloads the page, a
   failed one shows its errors over the last good page;
 - a request path names a file inside the built site, or an address that was a plan's
-  page (sent on to its page of the day), or nothing: the site's own 404 page.
+  page (sent on to its page of the day), or nothing: the site's own 404 page (but
+  /favicon.ico, which browsers ask for on their own: No Content, when the site has none).
 
 livereload's watcher is not used either: it misses a plan moved into the folder with an
 older modification time than the server's start.
@@ -52,6 +53,8 @@ WAIT_SECONDS = 30  # a page's long poll is answered at the latest after this, an
 SCRIPT_URL = "/.planfolio/livereload.js"
 WAIT_URL = "/.planfolio/wait"
 _SCRIPT = Path(__file__).with_name("livereload.js")
+#: What a browser asks for, at the top of the server, when a page names no icon of its own.
+FAVICON = "/favicon.ico"
 
 
 @dataclass(frozen=True)
@@ -342,6 +345,12 @@ class _SiteHandler(_Handler):
         found = locate(self.live.preview.site, state.mount, self.request.path)
         if found is None:
             found = self._renamed_plan(state.mount)
+        if found is None and self.request.path == FAVICON:
+            found = locate(self.live.preview.site, state.mount, state.mount + FAVICON[1:])
+            if found is None:  # a site without an icon: no error to log on every page shown
+                self.set_status(204)
+                self.finish()
+                return
         if isinstance(found, Redirect):
             return self.redirect(found.location)
         if found is None:

@@ -646,3 +646,18 @@ def test_a_plans_folder_taken_away_keeps_the_last_good_site(project):
         state = server.state(after=2, until=lambda state: not state["failed"])
         assert state["build"] == 2 and server.request("/plans/alpha.html")[0] == 200
     assert "Build failed; still serving build 1:" in server.output
+
+
+def test_a_site_without_an_icon_answers_the_browsers_favicon_request_with_no_content(project):
+    # Browsers ask for /favicon.ico of their own accord: a 404 for it, logged on every page
+    # shown, would bury the real ones.
+    (project / "site.yml").write_text("base_url: https://example.github.io/portfolio/\n", encoding="utf-8")
+    with ServeProcess(project) as server:
+        assert server.request("/favicon.ico")[::2] == (204, b"")
+        assert server.request("/portfolio/nothing.html")[0] == 404
+        (server.site_folder / "favicon.ico").write_bytes(b"icon")  # a site with an icon of its own
+        status, headers, body = server.request("/favicon.ico")
+        assert (status, headers["Content-Type"], body) == (200, "image/vnd.microsoft.icon", b"icon")
+        server.stop()
+    assert "404 GET /portfolio/nothing.html" in server.output  # a real one is still logged
+    assert "favicon" not in server.output
