@@ -4,6 +4,10 @@
 // failed build or errors in the plans are shown over the page, naming file and line.
 (function () {
   "use strict";
+  // The box's words in the site's language, by their English: the server puts them in here
+  // from the site language's catalogue (none in English). Plurals come by CLDR category.
+  var messages = {};
+  var pluralRules = new Intl.PluralRules(document.documentElement.lang || "en");
   var script = document.currentScript;
   var build = Number(script.dataset.build);
   var server = script.dataset.server || "";
@@ -18,6 +22,25 @@
   var asking = null; // the poll under way, to drop when the page is hidden or left
   var boxId = "planfolio-problems";
   var dismissed = null; // the problems hidden with the box's button: not shown again
+
+  function format(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) {
+      return values && name in values ? String(values[name]) : whole;
+    });
+  }
+
+  function _(message, values) {
+    var translated = messages[message];
+    return format(typeof translated === "string" ? translated : message, values);
+  }
+
+  function ngettext(singular, plural, count) {
+    var forms = messages[singular];
+    var text = forms && typeof forms === "object"
+      ? forms[pluralRules.select(count)] || forms.other
+      : count === 1 ? singular : plural;
+    return format(text, { count: count });
+  }
 
   function show(state) {
     var old = document.getElementById(boxId);
@@ -37,10 +60,11 @@
       "box-shadow:0 -2px 8px rgba(0,0,0,.4)";
     var title = document.createElement("p");
     title.style.cssText = "margin:0 0 .5em;font-weight:bold";
+    var errors = state.errors.length;
     title.textContent = state.failed
-      ? (build ? "The last change could not be built. This page is from build " + build + ", the last good one."
-        : "The site could not be built yet.")
-      : state.errors.length + (state.errors.length === 1 ? " error" : " errors") + " in the plans:";
+      ? (build ? _("The last change could not be built. This page is from build %(build)s, the last good one.",
+        { build: build }) : _("The site could not be built yet."))
+      : ngettext("%(count)s error in the plans:", "%(count)s errors in the plans:", errors);
     var list = document.createElement("ul");
     list.style.cssText = "margin:0;padding-left:1.5em";
     state.errors.forEach(function (line) {
@@ -50,7 +74,7 @@
     });
     var hide = document.createElement("button");
     hide.type = "button";
-    hide.textContent = "Hide";
+    hide.textContent = _("Hide");
     hide.style.cssText = "margin-top:.5em";
     hide.addEventListener("click", function () {
       dismissed = shown;

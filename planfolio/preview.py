@@ -89,6 +89,9 @@ class Preview:
         self.plan_pages: dict[str, str] = {}  # output path of each plan, by source path
         self.addresses: dict[str, str] = {}  # the plan each page ever built was last the page of
         self.config = Config()  # of the last good build
+        #: The site's language as site.yml said it when last read: the server's own words
+        #: follow it even while builds fail (the first among them).
+        self.language = self.config.language
         self._background: Apart[Made] | None = None
         self._built_at = 0.0
 
@@ -136,6 +139,7 @@ class Preview:
             )
         try:
             config = load_config(inputs.config)
+            self.language = config.language
             result = build(
                 inputs.source, self.site, config, self.cache, inputs.templates, inputs.assets,
                 parsed=self.parsed, keep=keep,

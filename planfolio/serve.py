@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import json
 import mimetypes
 import posixpath
 import re
@@ -37,11 +38,13 @@ import threading
 import webbrowser
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 from tornado import httpserver, netutil, web
 
+from .i18n import N_, Interface, interface
 from .model import Problem, counted
 from .pipeline import BuildResult
 from .preview import BuildState, Inputs, Outcome, Preview, Watcher
@@ -53,6 +56,7 @@ WAIT_SECONDS = 30  # a page's long poll is answered at the latest after this, an
 SCRIPT_URL = "/.planfolio/livereload.js"
 WAIT_URL = "/.planfolio/wait"
 _SCRIPT = Path(__file__).with_name("livereload.js")
+_NO_MESSAGES = b"var messages = {};"  # in the script, where the server puts its messages
 #: What a browser asks for, at the top of the server, when a page names no icon of its own.
 FAVICON = "/favicon.ico"
 
@@ -108,7 +112,7 @@ async def _serve(preview: Preview, sockets: list, options: ServeOptions) -> None
     application = web.Application(
         [
             (WAIT_URL, _WaitHandler, {"live": live}),
-            (SCRIPT_URL, _ScriptHandler),
+            (SCRIPT_URL, _ScriptHandler, {"live": live}),
             (r".*", _SiteHandler, {"live": live}),
         ],
         local_only_on=options.host if for_this_machine_only(options.host) else "",
@@ -314,21 +318,47 @@ def local_request(host_header: str, listening_on: str) -> bool:
 
 
 class _Handler(web.RequestHandler):
-    """A handler that, on a server for this machine only, refuses requests for other names."""
+    """A handler of the live site that speaks the site's language, and that, on a server for
+    this machine only, refuses requests for other names."""
+
+    def initialize(self, live: LiveSite) -> None:
+        self.live = live
+
+    @property
+    def words(self) -> Interface:
+        """Return the interface's words in the site's language."""
+        return interface(self.live.preview.language)
 
     def prepare(self) -> None:
         listening_on = self.settings.get("local_only_on")
         if listening_on and not local_request(self.request.host, listening_on):
             self.set_status(403)
             self.set_header("Content-Type", "text/plain; charset=utf-8")
-            self.finish("This preview answers only to localhost and 127.0.0.1.\n")
+            self.finish(self.words.gettext("This preview answers only to localhost and 127.0.0.1.") + "\n")
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """Say what went wrong in the site's language, where tornado's own page is in English."""
+        reason = _REASONS.get(status_code)
+        title = f"{status_code}: {self.words.gettext(reason) if reason else self._reason}"
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(own_page(self.live.preview.language, title, ""))
+
+
+#: What the server says of the errors a request can meet, in the site's language.
+_REASONS = {400: N_("Bad request"), 405: N_("Method not allowed"), 500: N_("Server error")}
+
+
+def own_page(language: str, title: str, message: str) -> bytes:
+    """Return a page of the server's own, in a language, with a title and a message in HTML."""
+    page = (
+        f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(title)}</title>\n</head>\n<body>\n<h1>{escape(title)}</h1>\n{message}\n</body>\n</html>\n"
+    )
+    return page.encode()
 
 
 class _SiteHandler(_Handler):
     """Serve the files of the last good build, with the reload script in HTML pages."""
-
-    def initialize(self, live: LiveSite) -> None:
-        self.live = live
 
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")
@@ -340,8 +370,11 @@ class _SiteHandler(_Handler):
     def get(self) -> None:
         state = self.live.preview.state
         if state.build == 0:
-            message = "<p>The first build failed; it will be tried again when you save a change.</p>"
-            return self._page(503, "The site is not built yet", message, state)
+            words = self.words
+            text = escape(
+                words.gettext("The first build failed; it will be tried again when you save a change.")
+            )
+            return self._page(503, words.gettext("The site is not built yet"), f"<p>{text}</p>", state)
         found = locate(self.live.preview.site, state.mount, self.request.path)
         if found is None:
             found = self._renamed_plan(state.mount)
@@ -389,25 +422,25 @@ class _SiteHandler(_Handler):
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.finish(inject_script(body, state.build, self.live.server))
             return
+        words = self.words
         where = html.escape(state.mount)
-        message = f'<p>Nothing here. The site is at <a href="{where}">{where}</a>.</p>'
-        return self._page(404, "Not found", message, state)
+        link = Markup(f'<a href="{where}">{where}</a>')
+        text = escape(words.gettext("Nothing here. The site is at %(address)s.")) % {"address": link}
+        message = f"<p>{text}</p>"
+        return self._page(404, words.gettext("Not found"), message, state)
 
     def _page(self, status: int, title: str, message: str, state: BuildState) -> None:
-        page = (
-            f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
-            f"</head>\n<body>\n<h1>{title}</h1>\n{message}\n</body>\n</html>\n"
-        )
+        page = own_page(self.live.preview.language, title, message)
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(inject_script(page.encode(), state.build, self.live.server))
+        self.finish(inject_script(page, state.build, self.live.server))
 
 
 class _WaitHandler(_Handler):
     """Answer a page's long poll once the builds are past the version it knows."""
 
     def initialize(self, live: LiveSite) -> None:
-        self.live = live
+        super().initialize(live)
         self.closed = False
 
     def on_connection_close(self) -> None:
@@ -435,9 +468,16 @@ class _WaitHandler(_Handler):
 
 
 class _ScriptHandler(_Handler):
-    """Serve the reload script."""
+    """Serve the reload script, with its messages in the site's language."""
 
     def get(self) -> None:
         self.set_header("Content-Type", "application/javascript; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
-        self.finish(_SCRIPT.read_bytes())
+        self.finish(reload_script(self.words.preview))
+
+
+def reload_script(messages: dict[str, Any]) -> bytes:
+    """Return the reload script with the messages of its box (none in English) put in."""
+    script = _SCRIPT.read_bytes()
+    assert _NO_MESSAGES in script, f"{_SCRIPT.name} has no place for its messages"
+    return script.replace(_NO_MESSAGES, b"var messages = " + json.dumps(messages).encode() + b";", 1)

@@ -661,3 +661,56 @@ def test_a_site_without_an_icon_answers_the_browsers_favicon_request_with_no_con
         server.stop()
     assert "404 GET /portfolio/nothing.html" in server.output  # a real one is still logged
     assert "favicon" not in server.output
+
+
+def script_messages(script: bytes) -> dict:
+    """Return the messages the server put into the reload script."""
+    found = re.search(rb"^  var messages = (.*);$", script, re.MULTILINE)
+    assert found is not None
+    return json.loads(found[1])
+
+
+def test_the_servers_own_words_are_in_the_sites_language(project):
+    (project / "site.yml").write_text(
+        "language: fr\nbase_url: https://example.github.io/portfolio/\n", encoding="utf-8"
+    )
+    with ServeProcess(project) as server:
+        status, _, body = server.request("/elsewhere.html")  # outside the site
+        page = without_reload_script(body).decode()
+        assert status == 404 and '<html lang="fr">' in page and "<h1>Introuvable</h1>" in page
+        assert 'Rien ici. Le site est à l’adresse <a href="/portfolio/">/portfolio/</a>.' in page
+        status, _, script = server.request("/.planfolio/livereload.js")
+        messages = script_messages(script)
+        assert status == 200 and messages["Hide"] == "Masquer"
+        assert messages["%(count)s error in the plans:"] == {
+            "one": "%(count)s erreur dans les plans :",
+            "many": "%(count)s erreurs dans les plans :",  # a million, in CLDR's French
+            "other": "%(count)s erreurs dans les plans :",
+        }
+        port = server.url.split(":")[2].split("/")[0]
+        status, _, body = server.request("/portfolio/", host=f"attacker.example:{port}")
+        assert (status, body.decode()) == (403, "Cet aperçu ne répond qu’à localhost et à 127.0.0.1.\n")
+        status, _, body = server.request("/portfolio/", method="POST")
+        assert status == 405 and "<h1>405: Méthode non autorisée</h1>" in body.decode()
+
+
+def test_a_first_build_that_fails_is_said_in_the_sites_language(project):
+    (project / "site.yml").write_text("language: es\n", encoding="utf-8")
+    (project / "templates/plan.html").write_text("{% block %}\n", encoding="utf-8")
+    with ServeProcess(project) as server:
+        status, _, body = server.request("/")
+        page = body.decode()
+        assert status == 503 and '<html lang="es">' in page
+        assert "<h1>El sitio aún no está generado</h1>" in page
+        assert "La primera generación falló; se volverá a intentar cuando guarde un cambio." in page
+        status, _, script = server.request("/.planfolio/livereload.js")
+        assert (
+            script_messages(script)["The site could not be built yet."]
+            == "Todavía no se pudo generar el sitio."
+        )
+
+
+def test_the_reload_script_of_an_english_site_has_no_messages(project):
+    with ServeProcess(project) as server:
+        _, _, script = server.request("/.planfolio/livereload.js")
+    assert script_messages(script) == {}

@@ -152,3 +152,27 @@ def test_a_retitled_plan_keeps_the_readers_place_on_its_page(server, page):
     page.goto(server.url + "plans/beta.html")  # another page opens at its top
     page.wait_for_load_state()
     assert page.evaluate("window.scrollY") == 0
+
+
+def test_the_box_of_problems_speaks_the_sites_language(tmp_path, page):
+    # The problems themselves stay as the build reports them: file, line, English.
+    copy_theme(tmp_path)
+    plans = write_plans(
+        tmp_path / "plans", {"a.md": plan_text("Alpha", {"country": "Kenya", "year": "2022"})}
+    )
+    (tmp_path / "site.yml").write_text("language: fr\n", encoding="utf-8")
+    with ServeProcess(tmp_path) as server:
+        page.goto(server.url + "plans/alpha.html")
+        write_plans(plans, {"e.md": "# \n", "f.md": ""})
+        problems = page.locator("#planfolio-problems")
+        expect(problems).to_contain_text("2 erreurs dans les plans :", timeout=SECONDS)
+        expect(problems).to_contain_text("e.md:1: error: no title")
+        problems.get_by_role("button", name="Masquer").click()
+        expect(problems).to_have_count(0)
+        template = server.folder / "templates/plan.html"
+        template.write_text(template.read_text(encoding="utf-8") + "{% endblok %}", encoding="utf-8")
+        expect(problems).to_contain_text(
+            "La dernière modification n’a pas pu être générée. Cette page vient de la génération 2,"
+            " la dernière réussie.",
+            timeout=SECONDS,
+        )
