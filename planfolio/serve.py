@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import webbrowser
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,7 +106,9 @@ async def _serve(preview: Preview, sockets: list, options: ServeOptions) -> None
     for ending in (signal.SIGTERM, signal.SIGHUP):
         asyncio.get_running_loop().add_signal_handler(ending, stop.set)
     live = LiveSite(preview, Watcher(options.inputs))  # it looks first, so edits during the build count
-    live.report(preview.rebuild())
+    with _ctrl_c_stops_at_once():
+        outcome = preview.rebuild()
+    live.report(outcome)
     await asyncio.sleep(0.01)  # let the loop note a stop asked for during the first build
     if stop.is_set():
         return
@@ -133,6 +136,21 @@ async def _serve(preview: Preview, sockets: list, options: ServeOptions) -> None
     live.stopping = True
     live.release()
     await asyncio.sleep(0.05)
+
+
+@contextlib.contextmanager
+def _ctrl_c_stops_at_once() -> Iterator[None]:
+    """Let Ctrl+C stop what runs here where it is, with a KeyboardInterrupt.
+
+    The loop's own handling of Ctrl+C stops it once the build running on its thread is
+    done: the first build, of a thousand plans, takes seconds, and whatever it leaves
+    half-made goes with the temporary folder. The builds after a save are short.
+    """
+    loops = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, loops)
 
 
 def _look(live: LiveSite) -> None:

@@ -547,7 +547,9 @@ def test_serve_says_when_the_port_is_taken(tmp_path):
     assert f"error: cannot listen on 127.0.0.1 port {port}: Address already in use" in result.stderr
 
 
-def test_a_stop_during_the_first_build_leaves_nothing_behind(corpus, tmp_path):
+def serving_the_corpus(corpus, tmp_path):
+    """Start serving the real corpus, in a process group of its own; return the process
+    once the first build is writing its pages."""
     (tmp_path / "tmp").mkdir()
     command = [
         sys.executable,
@@ -559,18 +561,53 @@ def test_a_stop_during_the_first_build_leaves_nothing_behind(corpus, tmp_path):
         "0",
     ]
     env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
-    process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list((tmp_path / "tmp").glob("planfolio-serve-*/.site.*-build")):  # building
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            raise AssertionError(f"the first build did not start:\n{process.communicate()[0]}")
+        time.sleep(0.01)
+    return process
+
+
+def test_a_stop_during_the_first_build_leaves_nothing_behind(corpus, tmp_path):
+    process = serving_the_corpus(corpus, tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        while not list((tmp_path / "tmp").glob("planfolio-serve-*/.site.*-build")):  # building
-            assert time.monotonic() < deadline and process.poll() is None
-            time.sleep(0.01)
         process.terminate()
         output, _ = process.communicate(timeout=60)
     finally:
         process.kill()
     assert process.returncode == 0 and output.endswith("Stopped.\n") and "Serving on" not in output
     assert left_behind(tmp_path / "tmp") == []
+
+
+def test_ctrl_c_during_the_first_build_stops_it_where_it_is(corpus, tmp_path):
+    # A thousand plans take seconds to build: Ctrl+C must not wait for them.
+    process = serving_the_corpus(corpus, tmp_path)
+    try:
+        os.killpg(process.pid, signal.SIGINT)  # as a terminal sends it: to every process of the group
+        output, _ = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0 and output == "Stopped.\n"  # no build done, no traceback
+    assert left_behind(tmp_path / "tmp") == []
+    deadline = time.monotonic() + 10
+    while True:  # and the build's other processes are gone with it
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        assert time.monotonic() < deadline, "a process of the build is still running"
+        time.sleep(0.05)
 
 
 def test_the_problems_of_a_build_are_counted_in_the_singular_for_one(capsys):
