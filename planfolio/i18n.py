@@ -5,14 +5,15 @@ when a build first needs it (a few milliseconds), so a fresh clone builds with n
 before. `language` in site.yml picks the catalogue by its primary subtag (`es-419` reads
 `es`); a language with no catalogue gets the English the code is written in. The
 messages that the page scripts need (those found in `assets/js/`) reach the browser as
-data in the page (`script_messages`).
+data in the page (`script_messages`); those of the preview's reload script
+(`planfolio/livereload.js`), as data in the script the preview serves.
 """
 
 from __future__ import annotations
 
 import gettext
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ LOCALE = Path(__file__).parent / "locale"
 DOMAIN = "planfolio"
 #: Where the messages of the page scripts come from, as the catalogues' locations name it.
 SCRIPTS_FOLDER = "assets/js/"
+#: The preview's reload script, whose box of errors speaks the site's language too.
+PREVIEW_SCRIPT = "planfolio/livereload.js"
 # Plural categories of CLDR whose rule the browser's Intl.PluralRules applies: each is
 # shown with the form that gettext's Plural-Forms gives its first number here.
 _SAMPLE_NUMBERS = (*range(0, 200), 1000, 1000000)
@@ -54,11 +57,13 @@ def missing_catalogue(tag: str) -> str | None:
 
 @dataclass(frozen=True)
 class Interface:
-    """The catalogue of one language: its gettext translations and the messages of its scripts."""
+    """The catalogue of one language: its gettext translations and the messages of its scripts,
+    and of the preview's."""
 
     language: str
     translations: gettext.NullTranslations
     scripts: dict[str, Any]
+    preview: dict[str, Any] = field(default_factory=dict)
 
     def gettext(self, message: str) -> str:
         """Return a message in the interface's language."""
@@ -91,12 +96,15 @@ def interface(tag: str) -> Interface:
     write_mo(compiled, catalogue)
     compiled.seek(0)
     translations = Translations(compiled, domain=DOMAIN)
-    return Interface(language, translations, _script_messages(catalogue, translations))
+    scripts = _script_messages(catalogue, translations, SCRIPTS_FOLDER)
+    preview = _script_messages(catalogue, translations, PREVIEW_SCRIPT)
+    return Interface(language, translations, scripts, preview)
 
 
-def _script_messages(catalogue: Any, translations: gettext.NullTranslations) -> dict[str, Any]:
-    """Return the messages the scripts use, by English text; a plural as its form for each
-    CLDR category ({"one": ..., "other": ...}), which the browser picks with Intl.PluralRules."""
+def _script_messages(catalogue: Any, translations: gettext.NullTranslations, location: str) -> dict[str, Any]:
+    """Return the messages of the scripts at a location (a file, or a folder ending in /), by
+    English text; a plural as its form for each CLDR category ({"one": ..., "other": ...}),
+    which the browser picks with Intl.PluralRules."""
     from babel import Locale
 
     rule = Locale.parse(catalogue.locale_identifier).plural_form
@@ -105,7 +113,7 @@ def _script_messages(catalogue: Any, translations: gettext.NullTranslations) -> 
         samples.setdefault(rule(number), number)
     messages: dict[str, Any] = {}
     for message in catalogue:
-        if not message.id or not any(path.startswith(SCRIPTS_FOLDER) for path, _ in message.locations):
+        if not message.id or not any(path.startswith(location) for path, _ in message.locations):
             continue
         if isinstance(message.id, tuple):
             singular, plural = message.id[:2]

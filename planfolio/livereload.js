@@ -4,16 +4,43 @@
 // failed build or errors in the plans are shown over the page, naming file and line.
 (function () {
   "use strict";
+  // The box's words in the site's language, by their English: the server puts them in here
+  // from the site language's catalogue (none in English). Plurals come by CLDR category.
+  var messages = {};
+  var pluralRules = new Intl.PluralRules(document.documentElement.lang || "en");
   var script = document.currentScript;
   var build = Number(script.dataset.build);
   var server = script.dataset.server || "";
-  // A page that reads the search files reloads once they are made again (they lag the pages).
-  var lagging = script.dataset.complete === "false" &&
-    document.querySelector('script[src$="search-index.js"]') !== null;
+  // A page behind the plans (a list of plans, or the search page, whose files follow the
+  // pages after a save) reloads once the build has caught up; the others need not.
+  var lagging = script.dataset.complete === "false";
+  // The plan this page is of, or the page itself: a reload keeps the place on the page,
+  // even when the plan's page moved (a new title) and the server sent it there.
+  var place = "planfolio-place";
+  var key = script.dataset.plan ? "plan:" + script.dataset.plan : "page:" + location.pathname;
   var waitUrl = new URL("wait", script.src).href;
   var asking = null; // the poll under way, to drop when the page is hidden or left
   var boxId = "planfolio-problems";
   var dismissed = null; // the problems hidden with the box's button: not shown again
+
+  function format(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) {
+      return values && name in values ? String(values[name]) : whole;
+    });
+  }
+
+  function _(message, values) {
+    var translated = messages[message];
+    return format(typeof translated === "string" ? translated : message, values);
+  }
+
+  function ngettext(singular, plural, count) {
+    var forms = messages[singular];
+    var text = forms && typeof forms === "object"
+      ? forms[pluralRules.select(count)] || forms.other
+      : count === 1 ? singular : plural;
+    return format(text, { count: count });
+  }
 
   function show(state) {
     var old = document.getElementById(boxId);
@@ -33,10 +60,11 @@
       "box-shadow:0 -2px 8px rgba(0,0,0,.4)";
     var title = document.createElement("p");
     title.style.cssText = "margin:0 0 .5em;font-weight:bold";
+    var errors = state.errors.length;
     title.textContent = state.failed
-      ? (build ? "The last change could not be built. This page is from build " + build + ", the last good one."
-        : "The site could not be built yet.")
-      : state.errors.length + (state.errors.length === 1 ? " error" : " errors") + " in the plans:";
+      ? (build ? _("The last change could not be built. This page is from build %(build)s, the last good one.",
+        { build: build }) : _("The site could not be built yet."))
+      : ngettext("%(count)s error in the plans:", "%(count)s errors in the plans:", errors);
     var list = document.createElement("ul");
     list.style.cssText = "margin:0;padding-left:1.5em";
     state.errors.forEach(function (line) {
@@ -46,7 +74,7 @@
     });
     var hide = document.createElement("button");
     hide.type = "button";
-    hide.textContent = "Hide";
+    hide.textContent = _("Hide");
     hide.style.cssText = "margin-top:.5em";
     hide.addEventListener("click", function () {
       dismissed = shown;
@@ -76,7 +104,7 @@
           return;
         }
         if (state.build !== build || (server && state.server !== server) || (lagging && state.complete)) {
-          location.reload();
+          reload();
           return;
         }
         show(state);
@@ -93,6 +121,28 @@
           }
         }, 1000);
       });
+  }
+
+  function reload() {
+    try {
+      sessionStorage.setItem(place, JSON.stringify({ key: key, y: window.scrollY }));
+    } catch (error) {
+      // Storage refused (a private window, or full): the page reloads at its top.
+    }
+    location.reload();
+  }
+
+  function restore() {
+    var saved = null;
+    try {
+      saved = JSON.parse(sessionStorage.getItem(place));
+      sessionStorage.removeItem(place);
+    } catch (error) {
+      return;
+    }
+    if (saved && saved.key === key) {
+      window.scrollTo(0, saved.y);
+    }
   }
 
   function stop() {
@@ -113,6 +163,7 @@
     }
   });
 
+  restore();
   // No version is -1: the first answer comes at once, with the errors to show now.
   wait(-1);
 })();

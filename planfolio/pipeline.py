@@ -103,7 +103,6 @@ class BuildResult:
     plan_pages: tuple[tuple[str, str], ...] = ()  # (source path, output path) of every plan
     deferred: tuple[str, ...] = ()  # routes whose files are still the last build's, though changed
     left_out: str = ""  # the line that counts the documents of other types, by type ("" for none)
-    pages_changed: int = 0  # how many of the files written are pages (HTML)
     experiments_read: int = 0  # how many of the documents read are experiments
 
     @property
@@ -284,8 +283,7 @@ def _build(
     seconds = time.perf_counter() - started
     return BuildResult(
         len(site.plans), len(made), reused, problems, seconds, plan_pages, kept.deferred,
-        left_out_line(site.left_out), sum(route.path.endswith(".html") for route in made),
-        len(site.experiments),
+        left_out_line(site.left_out), len(site.experiments),
     )  # fmt: skip
 
 

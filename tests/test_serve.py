@@ -17,7 +17,15 @@ from planfolio.config import Config
 from planfolio.model import Problem
 from planfolio.pipeline import BuildResult, build
 from planfolio.preview import BuildState, Inputs, Outcome, Preview, Watcher, explain_failure, mount_path
-from planfolio.serve import LiveSite, Redirect, for_this_machine_only, inject_script, local_request, locate
+from planfolio.serve import (
+    LiveSite,
+    Redirect,
+    for_this_machine_only,
+    inject_script,
+    lags,
+    local_request,
+    locate,
+)
 
 from conftest import PROJECT_ROOT, plan_text, write_plans
 from serving import ServeProcess, copy_theme, without_reload_script
@@ -105,6 +113,29 @@ def test_the_script_goes_before_the_end_of_the_body():
     assert inject_script(page, 7, "ab12", complete=False).endswith(
         b'data-build="7" data-server="ab12" data-complete="false"></script>\n</body></html>\n'
     )
+    # The plan it is the page of: a reload keeps the reader's place when the page moves.
+    assert inject_script(page, 7, "ab12", plan='a "b".md').endswith(
+        b'data-build="7" data-server="ab12" data-plan="a &#34;b&#34;.md"></script>\n</body></html>\n'
+    )
+
+
+SEARCH_PAGE = b'<script src="assets/js/search.js"></script><script src="search-index.js"></script>'
+
+
+@pytest.mark.parametrize(
+    ("page", "path", "lagging", "expected"),
+    [
+        (b"<p>list</p>", "countries/kenya.html", {"countries/kenya.html"}, True),
+        (b"<p>plan</p>", "plans/a.html", {"countries/kenya.html", "search-index.js"}, False),
+        (SEARCH_PAGE, "search.html", {"search-index.js"}, True),  # the files it reads lag
+        (SEARCH_PAGE, "search.html", {"plans.json"}, False),
+        (b'<script src="../search-index.js"></script>', "plans/a.html", {"search-index.js"}, True),
+        (b'<script src="search-index.js"></script>', "plans/a.html", {"search-index.js"}, False),
+        (b"<p>home</p>", "index.html", set(), False),
+    ],
+)
+def test_a_page_lags_when_it_or_a_script_it_runs_does(page, path, lagging, expected):
+    assert lags(page, path, frozenset(lagging)) == expected
 
 
 def watched(tmp_path):
@@ -239,9 +270,13 @@ def test_the_old_page_of_a_renamed_plan_leads_to_its_new_page(tmp_path):
         "plans/alpha-1.html": "plans/alpha.html",
         "plans/alpha-2.html": "plans/alpha.html",
     }
+    assert preview.plan_at("plans/alpha.html") == "a.md"
+    assert preview.plan_at("plans/alpha-2.html") is None  # the plan's page no longer
+    assert preview.plan_at("index.html") is None
     (inputs.source / "a.md").unlink()
     preview.rebuild()
     assert preview.moved == {}
+    assert preview.plan_at("plans/alpha.html") is None
 
 
 # The real server, in a process of its own.
@@ -274,7 +309,8 @@ def test_pages_get_the_reload_script_only_when_served(project):
         status, headers, page = server.request("/plans/alpha.html")
         assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
         tag = re.search(
-            rb'<script src="/.planfolio/livereload.js" data-build="1" data-server="(\w+)"></script>\n</body>',
+            rb'<script src="/.planfolio/livereload.js" data-build="1" data-server="(\w+)" data-plan="a.md">'
+            rb"</script>\n</body>",
             page,
         )
         assert tag is not None
@@ -511,7 +547,9 @@ def test_serve_says_when_the_port_is_taken(tmp_path):
     assert f"error: cannot listen on 127.0.0.1 port {port}: Address already in use" in result.stderr
 
 
-def test_a_stop_during_the_first_build_leaves_nothing_behind(corpus, tmp_path):
+def serving_the_corpus(corpus, tmp_path):
+    """Start serving the real corpus, in a process group of its own; return the process
+    once the first build is writing its pages."""
     (tmp_path / "tmp").mkdir()
     command = [
         sys.executable,
@@ -523,18 +561,53 @@ def test_a_stop_during_the_first_build_leaves_nothing_behind(corpus, tmp_path):
         "0",
     ]
     env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
-    process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list((tmp_path / "tmp").glob("planfolio-serve-*/.site.*-build")):  # building
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            raise AssertionError(f"the first build did not start:\n{process.communicate()[0]}")
+        time.sleep(0.01)
+    return process
+
+
+def test_a_stop_during_the_first_build_leaves_nothing_behind(corpus, tmp_path):
+    process = serving_the_corpus(corpus, tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        while not list((tmp_path / "tmp").glob("planfolio-serve-*/.site.*-build")):  # building
-            assert time.monotonic() < deadline and process.poll() is None
-            time.sleep(0.01)
         process.terminate()
         output, _ = process.communicate(timeout=60)
     finally:
         process.kill()
     assert process.returncode == 0 and output.endswith("Stopped.\n") and "Serving on" not in output
     assert left_behind(tmp_path / "tmp") == []
+
+
+def test_ctrl_c_during_the_first_build_stops_it_where_it_is(corpus, tmp_path):
+    # A thousand plans take seconds to build: Ctrl+C must not wait for them.
+    process = serving_the_corpus(corpus, tmp_path)
+    try:
+        os.killpg(process.pid, signal.SIGINT)  # as a terminal sends it: to every process of the group
+        output, _ = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0 and output == "Stopped.\n"  # no build done, no traceback
+    assert left_behind(tmp_path / "tmp") == []
+    deadline = time.monotonic() + 10
+    while True:  # and the build's other processes are gone with it
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        assert time.monotonic() < deadline, "a process of the build is still running"
+        time.sleep(0.05)
 
 
 def test_the_problems_of_a_build_are_counted_in_the_singular_for_one(capsys):
@@ -610,3 +683,71 @@ def test_a_plans_folder_taken_away_keeps_the_last_good_site(project):
         state = server.state(after=2, until=lambda state: not state["failed"])
         assert state["build"] == 2 and server.request("/plans/alpha.html")[0] == 200
     assert "Build failed; still serving build 1:" in server.output
+
+
+def test_a_site_without_an_icon_answers_the_browsers_favicon_request_with_no_content(project):
+    # Browsers ask for /favicon.ico of their own accord: a 404 for it, logged on every page
+    # shown, would bury the real ones.
+    (project / "site.yml").write_text("base_url: https://example.github.io/portfolio/\n", encoding="utf-8")
+    with ServeProcess(project) as server:
+        assert server.request("/favicon.ico")[::2] == (204, b"")
+        assert server.request("/portfolio/nothing.html")[0] == 404
+        (server.site_folder / "favicon.ico").write_bytes(b"icon")  # a site with an icon of its own
+        status, headers, body = server.request("/favicon.ico")
+        assert (status, headers["Content-Type"], body) == (200, "image/vnd.microsoft.icon", b"icon")
+        server.stop()
+    assert "404 GET /portfolio/nothing.html" in server.output  # a real one is still logged
+    assert "favicon" not in server.output
+
+
+def script_messages(script: bytes) -> dict:
+    """Return the messages the server put into the reload script."""
+    found = re.search(rb"^  var messages = (.*);$", script, re.MULTILINE)
+    assert found is not None
+    return json.loads(found[1])
+
+
+def test_the_servers_own_words_are_in_the_sites_language(project):
+    (project / "site.yml").write_text(
+        "language: fr\nbase_url: https://example.github.io/portfolio/\n", encoding="utf-8"
+    )
+    with ServeProcess(project) as server:
+        status, _, body = server.request("/elsewhere.html")  # outside the site
+        page = without_reload_script(body).decode()
+        assert status == 404 and '<html lang="fr">' in page and "<h1>Introuvable</h1>" in page
+        assert 'Rien ici. Le site est à l’adresse <a href="/portfolio/">/portfolio/</a>.' in page
+        status, _, script = server.request("/.planfolio/livereload.js")
+        messages = script_messages(script)
+        assert status == 200 and messages["Hide"] == "Masquer"
+        assert messages["%(count)s error in the plans:"] == {
+            "one": "%(count)s erreur dans les plans :",
+            "many": "%(count)s erreurs dans les plans :",  # a million, in CLDR's French
+            "other": "%(count)s erreurs dans les plans :",
+        }
+        port = server.url.split(":")[2].split("/")[0]
+        status, _, body = server.request("/portfolio/", host=f"attacker.example:{port}")
+        assert (status, body.decode()) == (403, "Cet aperçu ne répond qu’à localhost et à 127.0.0.1.\n")
+        status, _, body = server.request("/portfolio/", method="POST")
+        assert status == 405 and "<h1>405: Méthode non autorisée</h1>" in body.decode()
+
+
+def test_a_first_build_that_fails_is_said_in_the_sites_language(project):
+    (project / "site.yml").write_text("language: es\n", encoding="utf-8")
+    (project / "templates/plan.html").write_text("{% block %}\n", encoding="utf-8")
+    with ServeProcess(project) as server:
+        status, _, body = server.request("/")
+        page = body.decode()
+        assert status == 503 and '<html lang="es">' in page
+        assert "<h1>El sitio aún no está generado</h1>" in page
+        assert "La primera generación falló; se volverá a intentar cuando guarde un cambio." in page
+        status, _, script = server.request("/.planfolio/livereload.js")
+        assert (
+            script_messages(script)["The site could not be built yet."]
+            == "Todavía no se pudo generar el sitio."
+        )
+
+
+def test_the_reload_script_of_an_english_site_has_no_messages(project):
+    with ServeProcess(project) as server:
+        _, _, script = server.request("/.planfolio/livereload.js")
+    assert script_messages(script) == {}

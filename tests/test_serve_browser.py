@@ -113,3 +113,66 @@ def test_an_open_search_page_shows_a_word_once_the_search_files_catch_up(server,
     )
     write_plans(server.folder / "plans", {"c.md": text})
     expect(page.locator("#search-status")).to_contain_text("1 plan found", timeout=3 * SECONDS)
+
+
+def loads_of(page) -> list[str]:
+    """Return the addresses the page loads from now on, as it loads them."""
+    loads: list[str] = []
+    page.on("load", lambda loaded: loads.append(loaded.url))
+    return loads
+
+
+def test_a_plan_page_reloads_once_after_a_save(server, page):
+    # The search files and the lists follow the pages a second later, in a build of their
+    # own: it changes no plan page, which must not reload for it.
+    page.goto(server.url + "plans/beta.html")
+    version = server.state()["version"]
+    loads = loads_of(page)
+    write_plans(server.folder / "plans", {"b.md": plan_text("Beta", {"country": "Chad", "year": "2023"})})
+    expect(page.get_by_text("Chad").first).to_be_visible(timeout=SECONDS)
+    server.state(after=version, until=lambda state: state["complete"])  # the lists caught up
+    page.wait_for_timeout(1_000)  # time for a second reload, were there one
+    assert loads == [server.url + "plans/beta.html"]
+
+
+def test_a_retitled_plan_keeps_the_readers_place_on_its_page(server, page):
+    # The page reloads at its old address and is sent on to the new one: it must not start
+    # again at the top.
+    body = "".join(f"## Part {n}\n\n{'Our challenge is water. ' * 40}\n\n" for n in range(30))
+    version = server.state()["version"]
+    write_plans(server.folder / "plans", {"a.md": plan_text("Alpha", {"country": "Kenya"}, body)})
+    server.state(after=version)
+    page.goto(server.url + "plans/alpha.html")
+    page.evaluate("window.scrollTo(0, 1500)")
+    write_plans(server.folder / "plans", {"a.md": plan_text("Alpha, retitled", {"country": "Kenya"}, body)})
+    expect(page.locator("h1")).to_have_text("Alpha, retitled", timeout=SECONDS)
+    page.wait_for_load_state()
+    assert page.url == server.url + "plans/alpha-retitled.html"
+    assert page.evaluate("window.scrollY") == 1500
+    page.goto(server.url + "plans/beta.html")  # another page opens at its top
+    page.wait_for_load_state()
+    assert page.evaluate("window.scrollY") == 0
+
+
+def test_the_box_of_problems_speaks_the_sites_language(tmp_path, page):
+    # The problems themselves stay as the build reports them: file, line, English.
+    copy_theme(tmp_path)
+    plans = write_plans(
+        tmp_path / "plans", {"a.md": plan_text("Alpha", {"country": "Kenya", "year": "2022"})}
+    )
+    (tmp_path / "site.yml").write_text("language: fr\n", encoding="utf-8")
+    with ServeProcess(tmp_path) as server:
+        page.goto(server.url + "plans/alpha.html")
+        write_plans(plans, {"e.md": "# \n", "f.md": ""})
+        problems = page.locator("#planfolio-problems")
+        expect(problems).to_contain_text("2 erreurs dans les plans :", timeout=SECONDS)
+        expect(problems).to_contain_text("e.md:1: error: no title")
+        problems.get_by_role("button", name="Masquer").click()
+        expect(problems).to_have_count(0)
+        template = server.folder / "templates/plan.html"
+        template.write_text(template.read_text(encoding="utf-8") + "{% endblok %}", encoding="utf-8")
+        expect(problems).to_contain_text(
+            "La dernière modification n’a pas pu être générée. Cette page vient de la génération 2,"
+            " la dernière réussie.",
+            timeout=SECONDS,
+        )
