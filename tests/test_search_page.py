@@ -10,6 +10,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -411,6 +412,77 @@ def test_keyboard_alone_searches_filters_and_opens_a_result(tab):
     page.keyboard.press("Enter")
     page.wait_for_url("**/" + href)
     assert tab.errors == []
+
+
+@contextmanager
+def _full_text_held(browser: Browser, server: Any, query: str) -> Iterator[SearchPage]:
+    """Open the search for a query in a tab that shows the brief index's results; the full
+    text comes once the test lets it (server.full_text_allowed), or when the block ends."""
+    tab = SearchPage(browser, server.url)
+    server.full_text_allowed.clear()
+    try:
+        tab.open(q(query), wait=False)
+        tab.page.wait_for_selector("li.result")
+        assert tab.page.locator("#search-app").get_attribute("data-index") == "brief"
+        yield tab
+    finally:
+        server.full_text_allowed.set()
+        tab.close()
+
+
+def _links(tab: SearchPage) -> list[str]:
+    """Return the links of the results shown, in order."""
+    return tab.page.eval_on_selector_all("li.result h2 a", "links => links.map(a => a.getAttribute('href'))")
+
+
+def _focused_link(tab: SearchPage) -> str | None:
+    """Return the address of the link that has the focus (None for any other element)."""
+    return tab.page.evaluate("document.activeElement.getAttribute('href')")
+
+
+def test_the_full_text_keeps_the_focus_on_its_result_wherever_it_ranks_it(browser, server):
+    full = SearchPage(browser, server.url)
+    try:
+        full.open(q("water"))
+        ranked = full.result_urls()
+    finally:
+        full.close()
+    with _full_text_held(browser, server, "water") as tab:
+        tab.page.locator("button.show-more").click()
+        brief = _links(tab)
+        # The brief result beyond the first 50 that the full text ranks lowest: past the 100 shown.
+        moved = max(brief[50:], key=ranked.index)
+        assert ranked.index(moved) >= 100
+        tab.page.locator(f'li.result h2 a[href="{moved}"]').focus()
+        server.full_text_allowed.set()
+        tab.wait_for_full_text()
+        assert _focused_link(tab) == moved
+        assert len(_links(tab)) > ranked.index(moved)  # the results are shown down to it
+        tab.page.keyboard.press("Tab")  # and the keyboard goes on from there
+        assert _focused_link(tab) == ranked[ranked.index(moved) + 1]
+        assert tab.errors == []
+
+
+@pytest.mark.parametrize("focused", ["dropped result", "show more"])
+def test_the_full_text_moves_the_focus_to_the_results_when_its_control_is_gone(browser, server, focused):
+    # No plan's brief text holds both words, so the brief index lists those with either;
+    # the full text finds a few with both, and neither the focused result nor the button stays.
+    with _full_text_held(browser, server, "plastic farmers") as tab:
+        assert "these have some of them" in tab.status()
+        if focused == "show more":
+            tab.page.locator("button.show-more").focus()
+        else:
+            tab.page.locator("button.show-more").click()
+            tab.page.locator("li.result h2 a >> nth=51").focus()
+        dropped = _focused_link(tab)
+        server.full_text_allowed.set()
+        tab.wait_for_full_text()
+        assert "these have some of them" not in tab.status()
+        assert dropped not in _links(tab) and len(_links(tab)) < 50
+        assert tab.page.evaluate("document.activeElement.id") == "search-results"  # not the page
+        tab.page.keyboard.press("Tab")
+        assert _focused_link(tab) == _links(tab)[0]
+        assert tab.errors == []
 
 
 def test_the_full_text_replaces_the_results_without_moving_the_focus(browser, server):

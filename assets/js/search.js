@@ -324,7 +324,8 @@
   filters.appendChild(filtersSummary)
   filters.appendChild(filterList)
   var wide = window.matchMedia('(min-width: 52rem)')
-  var results = element('ol', { class: 'search-results', 'aria-labelledby': 'search-status' })
+  // The list takes the focus when the control that had it is gone (tabindex -1: not a stop of Tab).
+  var results = element('ol', { class: 'search-results', id: 'search-results', tabindex: '-1', 'aria-labelledby': 'search-status' })
   var more = element('button', { type: 'button', class: 'show-more' })
   var printed = element('p', { class: 'print-only' }) // on paper, in place of the button
   app.appendChild(form)
@@ -492,18 +493,40 @@
     return null
   }
 
-  function restoreFocus (key) {
-    if (!key) return
-    var target = app.querySelector(key)
+  // Put the focus back where focusKey said it was. When that control is gone (a result the
+  // full text no longer finds, a button hidden) and the focus was in the app, it goes to the
+  // results (the search box when there are none), never to the page.
+  function restoreFocus (key, hadFocus) {
+    var target = key && app.querySelector(key)
     // A value unchecked while its list's find box hides it is drawn hidden: the focus goes
     // to that box, or to the list's first control, not to the page.
     if (target && target.closest('[hidden]')) {
       var list = target.closest('fieldset')
       target = list && (list.querySelector('.facet-find') || list.querySelector('input:not([hidden]), button'))
     }
+    if (!target && hadFocus && !isShown(document.activeElement)) target = results.firstChild ? results : input
     if (!target || target === document.activeElement) return
     target.focus({ preventScroll: true })
     if (target.classList.contains('facet-find')) target.setSelectionRange(target.value.length, target.value.length)
+    var box = target.getBoundingClientRect()
+    if (box.top < 0 || box.bottom > window.innerHeight) target.scrollIntoView({ block: 'nearest' })
+  }
+
+  // Whether an element is in the app and drawn (a hidden button keeps the focus until the
+  // browser notices, so the focus cannot tell).
+  function isShown (node) {
+    return !!node && app.contains(node) && node.getClientRects().length > 0
+  }
+
+  // The place in `refs` of the result whose link has the focus, or -1.
+  function focusedResult (refs) {
+    var active = document.activeElement
+    if (!active || active.tagName !== 'A' || !results.contains(active)) return -1
+    var url = active.getAttribute('href')
+    for (var place = 0; place < refs.length; place++) {
+      if (documents[refs[place]].url === url) return place
+    }
+    return -1
   }
 
   function render () {
@@ -519,8 +542,16 @@
     }
     var refs = filterRefs(found.refs, -1)
     var focused = focusKey()
+    var hadFocus = app.contains(document.activeElement)
     var scrollX = window.scrollX
     var scrollY = window.scrollY
+    // A result with the focus stays in the list wherever the results now rank it (the full
+    // text ranks them anew): the list is shown down to it, and its history entry says so.
+    var place = focusedResult(refs)
+    if (place >= shown) {
+      shown = Math.ceil((place + 1) / PAGE_SIZE) * PAGE_SIZE
+      writeHistory(Object.assign({}, window.history.state, { shown: shown }), window.location.href, false)
+    }
     renderFilters(found.refs)
     var fragment = document.createDocumentFragment()
     refs.slice(0, shown).forEach(function (ref) { fragment.appendChild(renderResult(ref, found.terms[ref])) })
@@ -534,8 +565,8 @@
     var text = statusText(found, refs.length)
     if (status.textContent !== text) status.textContent = text
     document.title = state.q.trim() ? state.q.trim() + ' \u2014 ' + baseTitle : baseTitle
-    restoreFocus(focused)
     window.scrollTo(scrollX, scrollY)
+    restoreFocus(focused, hadFocus)
   }
 
   function update (kind) {
