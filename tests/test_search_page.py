@@ -414,6 +414,36 @@ def test_keyboard_alone_searches_filters_and_opens_a_result(tab):
     assert tab.errors == []
 
 
+def test_a_link_after_the_search_box_skips_the_filters_to_the_results(tab):
+    page = tab.page
+    tab.open(q("water"))
+    skip = page.locator("#search-app a.skip-link")
+    assert skip.get_attribute("href") == "#search-results"  # a link within the page: no script runs it
+    assert skip.bounding_box()["width"] <= 1  # out of sight until focused
+    page.locator("button.show-more").click()
+    page.locator("#search-query").focus()
+    page.keyboard.press("Tab")  # the search button
+    page.keyboard.press("Tab")
+    assert skip.evaluate("link => link === document.activeElement")
+    assert skip.inner_text() == "Skip to the results"
+    shown = skip.bounding_box()
+    assert shown["width"] > 50 and shown["y"] >= 0 and shown["y"] + shown["height"] <= 900
+    results = page.locator("li.result").count()
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash === '#search-results'")
+    assert page.evaluate("document.activeElement.id") == "search-results"
+    page.keyboard.press("Tab")  # over every filter, to the first result
+    first = page.locator("li.result h2 a >> nth=0")
+    assert first.evaluate("link => link === document.activeElement")
+    assert page.locator("li.result").count() == results == 100  # as many as the reader had shown
+    page.go_back()  # to the search without the link's #
+    page.wait_for_function("location.hash === ''")
+    assert page.locator("li.result").count() == 100
+    tab.search("zzzzqx")
+    assert not skip.is_visible() and skip.get_attribute("hidden") is not None  # no results to skip to
+    assert tab.errors == []
+
+
 @contextmanager
 def _full_text_held(browser: Browser, server: Any, query: str) -> Iterator[SearchPage]:
     """Open the search for a query in a tab that shows the brief index's results; the full

@@ -313,9 +313,12 @@
   var label = element('label', { for: 'search-query' }, _('Search every plan'))
   var input = element('input', { id: 'search-query', type: 'search', name: 'q', autocomplete: 'off', placeholder: _('e.g. solutions mapping for waste') })
   var submit = element('button', { type: 'submit' }, _('Search'))
+  // A link over the filters (a stop of Tab each) to the results, shown when it has the focus.
+  var skip = element('a', { class: 'skip-link visually-hidden', href: '#search-results' }, _('Skip to the results'))
   form.appendChild(label)
   form.appendChild(input)
   form.appendChild(submit)
+  form.appendChild(skip)
   var status = element('p', { class: 'count', id: 'search-status', role: 'status', 'aria-live': 'polite' })
   // Filters fold away on narrow screens, where they would push the results down.
   var filters = element('details', { class: 'filters' })
@@ -557,6 +560,7 @@
     refs.slice(0, shown).forEach(function (ref) { fragment.appendChild(renderResult(ref, found.terms[ref])) })
     while (results.firstChild) results.removeChild(results.firstChild)
     results.appendChild(fragment)
+    skip.hidden = !results.firstChild // no results, nothing to skip to
     var rest = refs.length - Math.min(shown, refs.length)
     more.hidden = rest <= 0
     printed.hidden = rest <= 0
@@ -636,6 +640,12 @@
   })
 
   window.addEventListener('popstate', function (event) {
+    // A link within the page (to the results) makes an entry of the history with no state
+    // of its own: the search is the same, and so are the results shown.
+    if (!event.state && stateSearch(readState(window.location.search)) === stateSearch(state)) {
+      writeHistory({ shown: shown }, window.location.href, false)
+      return
+    }
     state = readState(window.location.search)
     setQuery(state.q)
     shown = shownOf(event.state)
