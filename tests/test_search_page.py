@@ -363,11 +363,34 @@ def test_a_long_list_of_values_has_a_box_to_find_them_by_name(tab):
 def test_paper_says_how_many_of_the_results_it_holds(tab):
     page = tab.page
     tab.open()
-    note = page.locator("#search-app .print-only")
+    note = page.locator("#search-app .print-only:last-child")
     assert not note.is_visible()  # on screen, the button says it
     page.emulate_media(media="print")
     shown = page.locator("li.result").count()
     assert note.is_visible() and note.inner_text() == f"Printed: the first {shown} of {tab.count()} results."
+    page.emulate_media(media="screen")
+    assert tab.errors == []
+
+
+def test_paper_names_the_filters_the_results_are_filtered_by(tab):
+    page = tab.page
+    tab.open(q("water") + "&country=Kenya&country=Uganda&year=2021")
+    note = page.locator("#search-filtered")
+    assert not note.is_visible()  # on screen, the checked filters say it
+    page.emulate_media(media="print")
+    assert "\u201cwater\u201d" in tab.status()  # the query, named on paper by the status
+    assert note.is_visible()
+    assert note.inner_text() == "Filtered by: Country: Kenya or Uganda; Year: 2021"
+    page.emulate_media(media="screen")
+    page.locator('.filters input[name="country"][value="Kenya"]').click()  # unchecked
+    page.wait_for_function("!location.search.includes('Kenya')")
+    page.emulate_media(media="print")
+    assert note.inner_text() == "Filtered by: Country: Uganda; Year: 2021"  # kept up to date
+    page.emulate_media(media="screen")
+    page.get_by_role("button", name="Clear filters").click()
+    page.wait_for_function("!location.search.includes('year=')")
+    page.emulate_media(media="print")
+    assert not note.is_visible()  # no filters, nothing to name
     page.emulate_media(media="screen")
     assert tab.errors == []
 

@@ -320,6 +320,8 @@
   form.appendChild(submit)
   form.appendChild(skip)
   var status = element('p', { class: 'count', id: 'search-status', role: 'status', 'aria-live': 'polite' })
+  // On paper, which leaves the filters out, a line names those chosen.
+  var filteredBy = element('p', { class: 'print-only', id: 'search-filtered' })
   // Filters fold away on narrow screens, where they would push the results down.
   var filters = element('details', { class: 'filters' })
   var filtersSummary = element('summary', null, _('Filters'))
@@ -333,6 +335,7 @@
   var printed = element('p', { class: 'print-only' }) // on paper, in place of the button
   app.appendChild(form)
   app.appendChild(status)
+  app.appendChild(filteredBy)
   app.appendChild(filters)
   app.appendChild(results)
   app.appendChild(more)
@@ -386,6 +389,22 @@
       text += ' ' + _('Left out, as it matches too many words: %(words)s.', { words: found.tooBroad.map(quoted).join(', ') })
     }
     return text
+  }
+
+  // Values of one filter, which widen the results, as the language lists alternatives
+  // ("Kenya or Ghana"); filters of different kinds, which narrow them, one after another.
+  var alternatives = window.Intl && Intl.ListFormat ? new Intl.ListFormat(document.documentElement.lang || 'en', { type: 'disjunction' }) : null
+
+  function filtersText () {
+    var named = []
+    FACETS.forEach(function (facet, f) {
+      if (!state.selected[f].length) return
+      var values = state.selected[f].map(function (key) { return labelOf(f, key) })
+      named.push(_('%(filter)s: %(values)s', { filter: facet.legend, values: alternatives ? alternatives.format(values) : values.join(', ') }))
+    })
+    if (!named.length) return ''
+    var filters = named.reduce(function (before, filter) { return _('%(filters)s; %(filter)s', { filters: before, filter: filter }) })
+    return _('Filtered by: %(filters)s', { filters: filters })
   }
 
   function renderResult (ref, terms) {
@@ -568,6 +587,8 @@
     more.textContent = ngettext('Show %(count)s more (%(rest)s not shown)', 'Show %(count)s more (%(rest)s not shown)', Math.min(rest, PAGE_SIZE), { rest: rest })
     var text = statusText(found, refs.length)
     if (status.textContent !== text) status.textContent = text
+    filteredBy.textContent = filtersText()
+    filteredBy.hidden = !filteredBy.textContent
     document.title = state.q.trim() ? state.q.trim() + ' \u2014 ' + baseTitle : baseTitle
     window.scrollTo(scrollX, scrollY)
     restoreFocus(focused, hadFocus)
