@@ -372,6 +372,17 @@ def test_paper_says_how_many_of_the_results_it_holds(tab):
     assert tab.errors == []
 
 
+def test_paper_as_wide_as_a_wide_screen_prints_the_results_in_one_column(tab):
+    page = tab.page
+    tab.open(q("water"))
+    page.emulate_media(media="print")
+    app = page.locator("#search-app").bounding_box()
+    results = page.locator("#search-results").bounding_box()
+    assert (results["x"], results["width"]) == (app["x"], app["width"])  # no column kept for the filters
+    page.emulate_media(media="screen")
+    assert tab.errors == []
+
+
 def test_paper_names_the_filters_the_results_are_filtered_by(tab):
     page = tab.page
     tab.open(q("water") + "&country=Kenya&country=Uganda&year=2021")
