@@ -10,6 +10,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -362,11 +363,45 @@ def test_a_long_list_of_values_has_a_box_to_find_them_by_name(tab):
 def test_paper_says_how_many_of_the_results_it_holds(tab):
     page = tab.page
     tab.open()
-    note = page.locator("#search-app .print-only")
+    note = page.locator("#search-app .print-only:last-child")
     assert not note.is_visible()  # on screen, the button says it
     page.emulate_media(media="print")
     shown = page.locator("li.result").count()
     assert note.is_visible() and note.inner_text() == f"Printed: the first {shown} of {tab.count()} results."
+    page.emulate_media(media="screen")
+    assert tab.errors == []
+
+
+def test_paper_as_wide_as_a_wide_screen_prints_the_results_in_one_column(tab):
+    page = tab.page
+    tab.open(q("water"))
+    page.emulate_media(media="print")
+    app = page.locator("#search-app").bounding_box()
+    results = page.locator("#search-results").bounding_box()
+    assert (results["x"], results["width"]) == (app["x"], app["width"])  # no column kept for the filters
+    page.emulate_media(media="screen")
+    assert tab.errors == []
+
+
+def test_paper_names_the_filters_the_results_are_filtered_by(tab):
+    page = tab.page
+    tab.open(q("water") + "&country=Kenya&country=Uganda&year=2021")
+    note = page.locator("#search-filtered")
+    assert not note.is_visible()  # on screen, the checked filters say it
+    page.emulate_media(media="print")
+    assert "\u201cwater\u201d" in tab.status()  # the query, named on paper by the status
+    assert note.is_visible()
+    assert note.inner_text() == "Filtered by: Country: Kenya or Uganda; Year: 2021"
+    page.emulate_media(media="screen")
+    page.locator('.filters input[name="country"][value="Kenya"]').click()  # unchecked
+    page.wait_for_function("!location.search.includes('Kenya')")
+    page.emulate_media(media="print")
+    assert note.inner_text() == "Filtered by: Country: Uganda; Year: 2021"  # kept up to date
+    page.emulate_media(media="screen")
+    page.get_by_role("button", name="Clear filters").click()
+    page.wait_for_function("!location.search.includes('year=')")
+    page.emulate_media(media="print")
+    assert not note.is_visible()  # no filters, nothing to name
     page.emulate_media(media="screen")
     assert tab.errors == []
 
@@ -411,6 +446,107 @@ def test_keyboard_alone_searches_filters_and_opens_a_result(tab):
     page.keyboard.press("Enter")
     page.wait_for_url("**/" + href)
     assert tab.errors == []
+
+
+def test_a_link_after_the_search_box_skips_the_filters_to_the_results(tab):
+    page = tab.page
+    tab.open(q("water"))
+    skip = page.locator("#search-app a.skip-link")
+    assert skip.get_attribute("href") == "#search-results"  # a link within the page: no script runs it
+    assert skip.bounding_box()["width"] <= 1  # out of sight until focused
+    page.locator("button.show-more").click()
+    page.locator("#search-query").focus()
+    page.keyboard.press("Tab")  # the search button
+    page.keyboard.press("Tab")
+    assert skip.evaluate("link => link === document.activeElement")
+    assert skip.inner_text() == "Skip to the results"
+    shown = skip.bounding_box()
+    assert shown["width"] > 50 and shown["y"] >= 0 and shown["y"] + shown["height"] <= 900
+    results = page.locator("li.result").count()
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash === '#search-results'")
+    assert page.evaluate("document.activeElement.id") == "search-results"
+    page.keyboard.press("Tab")  # over every filter, to the first result
+    first = page.locator("li.result h2 a >> nth=0")
+    assert first.evaluate("link => link === document.activeElement")
+    assert page.locator("li.result").count() == results == 100  # as many as the reader had shown
+    page.go_back()  # to the search without the link's #
+    page.wait_for_function("location.hash === ''")
+    assert page.locator("li.result").count() == 100
+    tab.search("zzzzqx")
+    assert not skip.is_visible() and skip.get_attribute("hidden") is not None  # no results to skip to
+    assert tab.errors == []
+
+
+@contextmanager
+def _full_text_held(browser: Browser, server: Any, query: str) -> Iterator[SearchPage]:
+    """Open the search for a query in a tab that shows the brief index's results; the full
+    text comes once the test lets it (server.full_text_allowed), or when the block ends."""
+    tab = SearchPage(browser, server.url)
+    server.full_text_allowed.clear()
+    try:
+        tab.open(q(query), wait=False)
+        tab.page.wait_for_selector("li.result")
+        assert tab.page.locator("#search-app").get_attribute("data-index") == "brief"
+        yield tab
+    finally:
+        server.full_text_allowed.set()
+        tab.close()
+
+
+def _links(tab: SearchPage) -> list[str]:
+    """Return the links of the results shown, in order."""
+    return tab.page.eval_on_selector_all("li.result h2 a", "links => links.map(a => a.getAttribute('href'))")
+
+
+def _focused_link(tab: SearchPage) -> str | None:
+    """Return the address of the link that has the focus (None for any other element)."""
+    return tab.page.evaluate("document.activeElement.getAttribute('href')")
+
+
+def test_the_full_text_keeps_the_focus_on_its_result_wherever_it_ranks_it(browser, server):
+    full = SearchPage(browser, server.url)
+    try:
+        full.open(q("water"))
+        ranked = full.result_urls()
+    finally:
+        full.close()
+    with _full_text_held(browser, server, "water") as tab:
+        tab.page.locator("button.show-more").click()
+        brief = _links(tab)
+        # The brief result beyond the first 50 that the full text ranks lowest: past the 100 shown.
+        moved = max(brief[50:], key=ranked.index)
+        assert ranked.index(moved) >= 100
+        tab.page.locator(f'li.result h2 a[href="{moved}"]').focus()
+        server.full_text_allowed.set()
+        tab.wait_for_full_text()
+        assert _focused_link(tab) == moved
+        assert len(_links(tab)) > ranked.index(moved)  # the results are shown down to it
+        tab.page.keyboard.press("Tab")  # and the keyboard goes on from there
+        assert _focused_link(tab) == ranked[ranked.index(moved) + 1]
+        assert tab.errors == []
+
+
+@pytest.mark.parametrize("focused", ["dropped result", "show more"])
+def test_the_full_text_moves_the_focus_to_the_results_when_its_control_is_gone(browser, server, focused):
+    # No plan's brief text holds both words, so the brief index lists those with either;
+    # the full text finds a few with both, and neither the focused result nor the button stays.
+    with _full_text_held(browser, server, "plastic farmers") as tab:
+        assert "these have some of them" in tab.status()
+        if focused == "show more":
+            tab.page.locator("button.show-more").focus()
+        else:
+            tab.page.locator("button.show-more").click()
+            tab.page.locator("li.result h2 a >> nth=51").focus()
+        dropped = _focused_link(tab)
+        server.full_text_allowed.set()
+        tab.wait_for_full_text()
+        assert "these have some of them" not in tab.status()
+        assert dropped not in _links(tab) and len(_links(tab)) < 50
+        assert tab.page.evaluate("document.activeElement.id") == "search-results"  # not the page
+        tab.page.keyboard.press("Tab")
+        assert _focused_link(tab) == _links(tab)[0]
+        assert tab.errors == []
 
 
 def test_the_full_text_replaces_the_results_without_moving_the_focus(browser, server):

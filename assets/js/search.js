@@ -313,10 +313,15 @@
   var label = element('label', { for: 'search-query' }, _('Search every plan'))
   var input = element('input', { id: 'search-query', type: 'search', name: 'q', autocomplete: 'off', placeholder: _('e.g. solutions mapping for waste') })
   var submit = element('button', { type: 'submit' }, _('Search'))
+  // A link over the filters (a stop of Tab each) to the results, shown when it has the focus.
+  var skip = element('a', { class: 'skip-link visually-hidden', href: '#search-results' }, _('Skip to the results'))
   form.appendChild(label)
   form.appendChild(input)
   form.appendChild(submit)
+  form.appendChild(skip)
   var status = element('p', { class: 'count', id: 'search-status', role: 'status', 'aria-live': 'polite' })
+  // On paper, which leaves the filters out, a line names those chosen.
+  var filteredBy = element('p', { class: 'print-only', id: 'search-filtered' })
   // Filters fold away on narrow screens, where they would push the results down.
   var filters = element('details', { class: 'filters' })
   var filtersSummary = element('summary', null, _('Filters'))
@@ -324,11 +329,13 @@
   filters.appendChild(filtersSummary)
   filters.appendChild(filterList)
   var wide = window.matchMedia('(min-width: 52rem)')
-  var results = element('ol', { class: 'search-results', 'aria-labelledby': 'search-status' })
+  // The list takes the focus when the control that had it is gone (tabindex -1: not a stop of Tab).
+  var results = element('ol', { class: 'search-results', id: 'search-results', tabindex: '-1', 'aria-labelledby': 'search-status' })
   var more = element('button', { type: 'button', class: 'show-more' })
   var printed = element('p', { class: 'print-only' }) // on paper, in place of the button
   app.appendChild(form)
   app.appendChild(status)
+  app.appendChild(filteredBy)
   app.appendChild(filters)
   app.appendChild(results)
   app.appendChild(more)
@@ -382,6 +389,22 @@
       text += ' ' + _('Left out, as it matches too many words: %(words)s.', { words: found.tooBroad.map(quoted).join(', ') })
     }
     return text
+  }
+
+  // Values of one filter, which widen the results, as the language lists alternatives
+  // ("Kenya or Ghana"); filters of different kinds, which narrow them, one after another.
+  var alternatives = window.Intl && Intl.ListFormat ? new Intl.ListFormat(document.documentElement.lang || 'en', { type: 'disjunction' }) : null
+
+  function filtersText () {
+    var named = []
+    FACETS.forEach(function (facet, f) {
+      if (!state.selected[f].length) return
+      var values = state.selected[f].map(function (key) { return labelOf(f, key) })
+      named.push(_('%(filter)s: %(values)s', { filter: facet.legend, values: alternatives ? alternatives.format(values) : values.join(', ') }))
+    })
+    if (!named.length) return ''
+    var filters = named.reduce(function (before, filter) { return _('%(filters)s; %(filter)s', { filters: before, filter: filter }) })
+    return _('Filtered by: %(filters)s', { filters: filters })
   }
 
   function renderResult (ref, terms) {
@@ -492,18 +515,40 @@
     return null
   }
 
-  function restoreFocus (key) {
-    if (!key) return
-    var target = app.querySelector(key)
+  // Put the focus back where focusKey said it was. When that control is gone (a result the
+  // full text no longer finds, a button hidden) and the focus was in the app, it goes to the
+  // results (the search box when there are none), never to the page.
+  function restoreFocus (key, hadFocus) {
+    var target = key && app.querySelector(key)
     // A value unchecked while its list's find box hides it is drawn hidden: the focus goes
     // to that box, or to the list's first control, not to the page.
     if (target && target.closest('[hidden]')) {
       var list = target.closest('fieldset')
       target = list && (list.querySelector('.facet-find') || list.querySelector('input:not([hidden]), button'))
     }
+    if (!target && hadFocus && !isShown(document.activeElement)) target = results.firstChild ? results : input
     if (!target || target === document.activeElement) return
     target.focus({ preventScroll: true })
     if (target.classList.contains('facet-find')) target.setSelectionRange(target.value.length, target.value.length)
+    var box = target.getBoundingClientRect()
+    if (box.top < 0 || box.bottom > window.innerHeight) target.scrollIntoView({ block: 'nearest' })
+  }
+
+  // Whether an element is in the app and drawn (a hidden button keeps the focus until the
+  // browser notices, so the focus cannot tell).
+  function isShown (node) {
+    return !!node && app.contains(node) && node.getClientRects().length > 0
+  }
+
+  // The place in `refs` of the result whose link has the focus, or -1.
+  function focusedResult (refs) {
+    var active = document.activeElement
+    if (!active || active.tagName !== 'A' || !results.contains(active)) return -1
+    var url = active.getAttribute('href')
+    for (var place = 0; place < refs.length; place++) {
+      if (documents[refs[place]].url === url) return place
+    }
+    return -1
   }
 
   function render () {
@@ -519,13 +564,22 @@
     }
     var refs = filterRefs(found.refs, -1)
     var focused = focusKey()
+    var hadFocus = app.contains(document.activeElement)
     var scrollX = window.scrollX
     var scrollY = window.scrollY
+    // A result with the focus stays in the list wherever the results now rank it (the full
+    // text ranks them anew): the list is shown down to it, and its history entry says so.
+    var place = focusedResult(refs)
+    if (place >= shown) {
+      shown = Math.ceil((place + 1) / PAGE_SIZE) * PAGE_SIZE
+      writeHistory(Object.assign({}, window.history.state, { shown: shown }), window.location.href, false)
+    }
     renderFilters(found.refs)
     var fragment = document.createDocumentFragment()
     refs.slice(0, shown).forEach(function (ref) { fragment.appendChild(renderResult(ref, found.terms[ref])) })
     while (results.firstChild) results.removeChild(results.firstChild)
     results.appendChild(fragment)
+    skip.hidden = !results.firstChild // no results, nothing to skip to
     var rest = refs.length - Math.min(shown, refs.length)
     more.hidden = rest <= 0
     printed.hidden = rest <= 0
@@ -533,9 +587,11 @@
     more.textContent = ngettext('Show %(count)s more (%(rest)s not shown)', 'Show %(count)s more (%(rest)s not shown)', Math.min(rest, PAGE_SIZE), { rest: rest })
     var text = statusText(found, refs.length)
     if (status.textContent !== text) status.textContent = text
+    filteredBy.textContent = filtersText()
+    filteredBy.hidden = !filteredBy.textContent
     document.title = state.q.trim() ? state.q.trim() + ' \u2014 ' + baseTitle : baseTitle
-    restoreFocus(focused)
     window.scrollTo(scrollX, scrollY)
+    restoreFocus(focused, hadFocus)
   }
 
   function update (kind) {
@@ -605,6 +661,12 @@
   })
 
   window.addEventListener('popstate', function (event) {
+    // A link within the page (to the results) makes an entry of the history with no state
+    // of its own: the search is the same, and so are the results shown.
+    if (!event.state && stateSearch(readState(window.location.search)) === stateSearch(state)) {
+      writeHistory({ shown: shown }, window.location.href, false)
+      return
+    }
     state = readState(window.location.search)
     setQuery(state.q)
     shown = shownOf(event.state)
