@@ -382,6 +382,12 @@ def test_answer_line_is_the_first_line_of_text():
     assert [(e.line, e.answer_line) for e in plan.sections[0].entries] == [(3, 6), (9, 0)]
 
 
+def test_the_answer_under_a_sections_lead_starts_on_its_own_line():
+    plan, _ = parse_plan("# T\n## End\n**This section is about you.**\n\nfirst\n", "x.md")
+    assert plan.sections[0].lead == "This section is about you."
+    assert [(e.answer, e.answer_line) for e in plan.sections[0].entries] == [("first", 5)]
+
+
 def test_a_blank_line_ends_a_question():
     plan, _ = parse_plan("# T\n## End\n> first\n\n\n\n> second\n> more\n", "x.md")
     assert [(e.question, e.line) for e in plan.sections[0].entries] == [("first", 3), ("second more", 7)]
