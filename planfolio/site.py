@@ -181,20 +181,29 @@ def _gather_terms(
             if len(users[variant]) < len(users[name]):
                 why = "the spelling most plans use"
             message = f"{spec.key}: {variant!r} is listed under {name!r}, {why} (page {page})"
-            problems += [Problem(user, None, message, "warning", "spelling") for user in users[variant]]
+            problems += [
+                _term_problem(members[slug][user], spec.key, variant, message, "spelling")
+                for user in users[variant]
+            ]
+        named_by = members[slug][users[name][0]]
         if slug in reserved:
             taken = urls.term_path(spec.folder, slug)
             message = f"{spec.key}: {name!r} would take the page {taken}, the site's own; its page is {page}"
-            problems.append(Problem(users[name][0], None, message, "warning", "page-name"))
+            problems.append(_term_problem(named_by, spec.key, name, message, "page-name"))
         elif page_names[slug] != slug:  # a term moved off a reserved name took this one first
             taken = urls.term_path(spec.folder, slug)
             message = f"{spec.key}: {name!r} would take the page {taken}, another term's; its page is {page}"
-            problems.append(Problem(users[name][0], None, message, "warning", "page-name"))
+            problems.append(_term_problem(named_by, spec.key, name, message, "page-name"))
         by_value[slug] = Term(
             page_names[slug], name, page, tuple(members[slug].values()), tuple(sorted(users))
         )
     terms = {term.slug: term for term in sorted(by_value.values(), key=lambda term: term.slug)}
     return Taxonomy(spec, terms), by_value
+
+
+def _term_problem(plan: Plan, key: str, value: str, message: str, kind: str) -> Problem:
+    """Return a warning about a value of a plan's, on the metadata line that gives it."""
+    return Problem(plan.source_path, plan.metadata_line(key, value), message, "warning", kind)
 
 
 def untidiness(name: str) -> tuple[int, bool, int]:

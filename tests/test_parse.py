@@ -416,6 +416,18 @@ def test_metadata_lines_are_numbered_among_other_lines():
     assert [(p.line, p.kind) for p in problems] == [(5, "repeated-key")]
 
 
+def test_each_metadata_value_keeps_the_line_that_gives_it_first():
+    text = (
+        "# T\n\n[[country:- Chad]]\n[[methods:Survey]]\n[[year:2023]]\n"
+        "[[methods:survey,]]\n[[methods:Survey]]\n[[country:Peru]]\n[[colour:blue]]\n"
+    )
+    plan, _ = parse_plan(text, "x.md")
+    assert plan.metadata_lines == (
+        ("country", "Chad", 3), ("methods", "Survey", 4), ("year", "2023", 5), ("methods", "survey", 6),
+    )  # fmt: skip
+    assert [plan.metadata_line("methods", "survey"), plan.metadata_line("country", "Peru")] == [6, None]
+
+
 def test_problems_name_their_kind():
     text = "# T\n[[colour:blue]]\n[[year:1850]]\n[[year:2020]]\n[[latlng:x]]\n[[country:Kenia]]\n[[type:]]\n"
     _, problems = parse_plan(text, "x.md")

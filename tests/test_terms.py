@@ -110,16 +110,28 @@ def test_the_spelling_warning_is_on_every_file_that_uses_another_spelling():
     site = site_of(texts)
     assert site.taxonomies["methods"].terms["co-creation"].name == "Co-creation"
     assert sorted(str(p) for p in site.problems) == [
-        f"{path}: warning: methods: {spelling!r} is listed under 'Co-creation', the spelling most plans use"
+        f"{path}:2: warning: methods: {spelling!r} is listed under 'Co-creation', the spelling most plans use"
         " (page methods/co-creation.html)"
         for path, spelling in [("b.md", "co creation"), ("e.md", "co creation"), ("f.md", "CO-CREATION")]
+    ]
+
+
+def test_a_spelling_warning_names_the_metadata_line_of_the_spelling():
+    texts = {
+        "a.md": "# A\n\n[[country:Kenya]]\n[[datasources:surveys]]\n[[datasources:in-depth interviews]]\n",
+        "b.md": "# B\n[[datasources:in-depth interviews]]\n",
+        "c.md": "# C\n\n[[year:2023]]\n[[datasources:surveys]]\n[[datasources:in depth interviews]]\n",
+    }
+    assert [str(p) for p in site_of(texts).problems] == [
+        "c.md:5: warning: datasources: 'in depth interviews' is listed under 'in-depth interviews',"
+        " the spelling most plans use (page data-sources/in-depth-interviews.html)"
     ]
 
 
 def test_a_tie_says_so_in_the_warning():
     texts = {"a.md": "# A\n[[methods:Data & analytics]]\n", "b.md": "# B\n[[methods:data and analytics]]\n"}
     assert [str(p) for p in site_of(texts).problems] == [
-        "a.md: warning: methods: 'Data & analytics' is listed under 'data and analytics',"
+        "a.md:2: warning: methods: 'Data & analytics' is listed under 'data and analytics',"
         " the tidiest of the spellings most plans use (page methods/data-and-analytics.html)"
     ]
 
