@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from . import urls
@@ -87,6 +89,11 @@ class Site:
         """Return the terms of one taxonomy that a plan carries, in its order."""
         return self.carried[plan.source_path][key]
 
+
+# What makes a spelling untidy whatever its words: a hyphen with a space beside it ("co -creation"),
+# a doubled space, a mark doubled ("co--creation", not "C++"), a mark with no space between
+# it and the next word ("health;education"), and a mark no name holds ("private_sector").
+_FLAWS = re.compile(r" - | -|- |  |([^\w\s+])\1|[,;:](?=[^\W\d])|[_\\*|~•·]")
 
 #: The name of every term, per taxonomy key, by slug.
 TermNames = dict[str, dict[str, str]]
@@ -206,9 +213,12 @@ def _term_problem(plan: Plan, key: str, value: str, message: str, kind: str) -> 
     return Problem(plan.source_path, plan.metadata_line(key, value), message, "warning", kind)
 
 
-def untidiness(name: str) -> tuple[int, bool, int]:
-    """Return how untidy a spelling is, for ties: its marks ("&", "-", ",", not apostrophes), then whether it
-    is all capitals, then how few of its letters are beyond ASCII: of two spellings that
+def untidiness(name: str) -> tuple[int, int, int]:
+    """Return how untidy a spelling is, for ties: its flaws (see _FLAWS, and odd capitals:
+    all of them, or one after a small letter, "cO-creation"), then its marks ("&", "-", ",",
+    not apostrophes), then how few of its letters are beyond ASCII: of two spellings that
     name one page, the one with accents kept them (`adaptación`, not `adaptacion`)."""
+    capitals = sum(before.islower() and after.isupper() for before, after in pairwise(name))
+    flaws = len(_FLAWS.findall(name)) + capitals + name.isupper()
     marks = sum(not (char.isalnum() or char in " '\u2019") for char in name)  # an apostrophe is a letter's
-    return marks, name.isupper(), -sum(not char.isascii() for char in name)
+    return flaws, marks, -sum(not char.isascii() for char in name)
