@@ -345,5 +345,6 @@ def _marker(plans: Iterable[Plan], width: int) -> tuple[int, int] | None:
 def _unmatched(term: Term, shown: bool) -> Problem:
     where = "shown as a marker at its plans' latlng" if shown else "left off: none of its plans has a latlng"
     message = f"country: {term.name!r} matches no outline of the world map; {where}"
-    first = min(plan.source_path for plan in term.plans)
-    return Problem(first, None, message, "warning", "map")
+    first = min(term.plans, key=lambda plan: plan.source_path)
+    line = first.metadata_line("country", first.country)
+    return Problem(first.source_path, line, message, "warning", "map")

@@ -50,10 +50,7 @@ def answer_problems(site: Site, config: Config) -> list[Problem]:
                 text = publish_text(entry.answer, config.focal_points)
                 if text not in rendered:
                     rendered[text] = render_answer(text, markdown)
-                problems += [
-                    Problem(plan.source_path, entry.line, message, "warning", kind)
-                    for kind, message in rendered[text].warnings
-                ]
+                problems += rendered[text].problems(plan.source_path, entry.answer_line)
     return problems
 
 

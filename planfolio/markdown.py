@@ -14,6 +14,7 @@ import nh3
 from mistune.plugins import import_plugin
 
 from .i18n import N_
+from .model import Problem
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "del", "em", "h3", "h4",
@@ -41,6 +42,8 @@ _TAG = re.compile(r"<[^>]*>")
 _SCHEME_ATTRIBUTE = re.compile(r"""\b(?:href|src)\s*=\s*["']?\s*([A-Za-z][\w+.\t\n\r-]*):""", re.I)
 # Where a match of it can start, in lower-case text: what re.I takes for "href" and "src".
 _ATTRIBUTE_NAMES = ("href", "src", "\u017frc")
+# Where an answer may write a link's address: `](x`, `]: x`, `<x>` and `href=x` or `src=x`.
+_ADDRESS_START = r"""(?:\]\(|\]:|<|\b(?:href|src)\s*=)\s*["'<]?\s*"""
 # Markup that could run code, restyle the page or send the reader elsewhere: the sanitiser
 # removes it, and the answer's problems name it.
 _UNSAFE_MARKUP = re.compile(
@@ -125,8 +128,46 @@ class Rendered:
     """Safe HTML of one answer, and what had to be repaired or dropped in it."""
 
     html: str
-    warnings: tuple[tuple[str, str], ...]  # (kind, message): "link" or "answer-as-text"
+    # (kind, message, line): kind "link", "unsafe-html" or "answer-as-text", and the line
+    # of the text at fault, counted from the answer's first line, which is 0.
+    warnings: tuple[tuple[str, str, int], ...]
     local_links: tuple[str, ...] = ()  # links with no scheme or host, as written
+
+    def problems(self, source_path: str, answer_line: int) -> list[Problem]:
+        """Return the warnings as problems of a plan, its answer starting on answer_line."""
+        return [
+            Problem(source_path, answer_line + line, message, "warning", kind)
+            for kind, message, line in self.warnings
+        ]
+
+
+class _Places:
+    """The lines of an answer on which what its rendering reports is written, counted from
+    its first line (0).
+
+    What is found again is looked for after where it was last found, so that two links
+    alike name their own lines. What the parser or the sanitiser rewrote beyond finding
+    ("&#106;avascript:") is put on the answer's first line.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._after: dict[str, int] = {}  # per pattern, where it was last found
+
+    def line(self, pattern: re.Pattern[str]) -> int:
+        """Return the line of the next place that pattern matches, or 0."""
+        match = pattern.search(self.text, self._after.get(pattern.pattern, 0)) or pattern.search(self.text)
+        if match is None:
+            return 0
+        self._after[pattern.pattern] = match.end()
+        return self.text.count("\n", 0, match.start())
+
+    def lines(self, pattern: re.Pattern[str]) -> list[int]:
+        """Return every line that pattern matches on, in order, or [0]."""
+        lines = dict.fromkeys(
+            self.text.count("\n", 0, match.start()) for match in pattern.finditer(self.text)
+        )
+        return list(lines) or [0]
 
 
 class _AnswerRenderer(mistune.HTMLRenderer):
@@ -328,6 +369,7 @@ def render_markdown(
     text: str, markdown: Callable[[str], Any], labels: ImageLabels = ENGLISH_LABELS
 ) -> Rendered:
     """Render an answer's markdown and raw HTML through the parser and the sanitiser."""
+    places = _Places(text)  # (the answer as written, where its warnings' lines are found)
     text = _TAGGED_LINK.sub(_untagged_link, text)
     raw_html = str(markdown(text))
     depth = html_depth(raw_html) if raw_html.count("<") > MAX_HTML_DEPTH else 0
@@ -335,14 +377,15 @@ def render_markdown(
         return _plain_text(
             text, f"HTML nested {depth} levels deep (at most {MAX_HTML_DEPTH}): shown as plain text"
         )
-    warnings = _unsafe_markup(raw_html)
+    warnings = _unsafe_markup(raw_html, places)
     local_links: list[str] = []
     decoded = html.unescape(raw_html) if "&" in raw_html else raw_html  # "&#106;avascript:"
     schemes = linked_schemes(decoded)
     schemes -= URL_SCHEMES
     for scheme in sorted(schemes):
         message = f"link with a {scheme}: address dropped: only http, https and mailto are kept"
-        warnings.append(("link", message))
+        written = re.compile(_ADDRESS_START + re.escape(scheme) + ":", re.I)
+        warnings += [("link", message, line) for line in places.lines(written)]
 
     def check_attribute(tag: str, name: str, value: str) -> str | None:
         if name not in _URL_ATTRIBUTES:
@@ -350,9 +393,10 @@ def render_markdown(
         repaired = repair_url(value)
         if repaired is None and value.strip() and _scheme(value) not in schemes:
             message = f"link {_short(value)!r} dropped: not a valid http, https or mailto address"
-            warnings.append(("link", message))
+            warnings.append(("link", message, places.line(re.compile(re.escape(value.strip())))))
         elif repaired and repaired != value.strip() and repaired != "https://" + value.strip():
-            warnings.append(("link", f"link {_short(value)!r} repaired as {_short(repaired)!r}"))
+            message = f"link {_short(value)!r} repaired as {_short(repaired)!r}"
+            warnings.append(("link", message, places.line(re.compile(re.escape(value.strip())))))
         if repaired and is_local_url(repaired):
             local_links.append(value.strip())
         return repaired
@@ -452,15 +496,21 @@ def is_local_url(url: str) -> bool:
     return not parts.scheme and not parts.netloc and bool(parts.path)
 
 
-def _unsafe_markup(raw_html: str) -> list[tuple[str, str]]:
-    """Return a warning naming the tags and event handlers the sanitiser will remove."""
-    found = set()
+def _unsafe_markup(raw_html: str, places: _Places) -> list[tuple[str, str, int]]:
+    """Return a warning for each line of the answer that holds tags or event handlers the
+    sanitiser will remove, naming them."""
+    found: dict[int, set[str]] = {}
     for match in _UNSAFE_MARKUP.finditer(raw_html):
         tag, handler = match.groups()
-        found.add(f"<{tag.lower()}>" if tag else f"{handler.lower()}=")
-    if not found:
-        return []
-    return [("unsafe-html", f"removed what could run code or restyle the page: {', '.join(sorted(found))}")]
+        if tag:
+            name, written = f"<{tag.lower()}>", re.compile(rf"<{tag}\b", re.I)
+        else:
+            name, written = f"{handler.lower()}=", re.compile(rf"\s{handler}\s*=", re.I)
+        found.setdefault(places.line(written), set()).add(name)
+    message = "removed what could run code or restyle the page: "
+    return [
+        ("unsafe-html", message + ", ".join(sorted(names)), line) for line, names in sorted(found.items())
+    ]
 
 
 def _scheme(url: str) -> str:
@@ -473,7 +523,7 @@ def _scheme(url: str) -> str:
 def _plain_text(text: str, warning: str) -> Rendered:
     """Return an answer shown as escaped text, line by line, with why."""
     body = html.escape(text).replace("\n", "<br>\n")
-    return Rendered(f"<p>{body}</p>\n", (("answer-as-text", warning),))
+    return Rendered(f"<p>{body}</p>\n", (("answer-as-text", warning, 0),))
 
 
 def plain_paragraphs(text: str) -> str:

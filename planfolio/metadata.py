@@ -39,6 +39,8 @@ class _Found:
     # Each list key's values in order, as dict keys: a repeated value is kept once.
     lists: dict[str, dict[str, None]] = field(default_factory=lambda: {key: {} for key in _LISTS})
     extra: list[tuple[str, str]] = field(default_factory=list)
+    # The line of each value kept, by key and value: the first line that gives it.
+    lines: dict[tuple[str, str], int] = field(default_factory=dict)
     # The lines of each single key given again, and of each unknown key, reported once each.
     repeats: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     unknown: dict[str, list[int]] = field(default_factory=dict)
@@ -66,6 +68,7 @@ def read_metadata(head: str, source_path: str) -> tuple[dict[str, Any], list[Pro
     _report_repeats(found)
     fields: dict[str, Any] = {key: tuple(values) for key, values in found.lists.items()}
     fields["extra_metadata"] = tuple(found.extra)
+    fields["metadata_lines"] = tuple((key, value, line) for (key, value), line in found.lines.items())
     for key in ("focal_point", *EXPERIMENT_SINGLE_KEYS):
         fields[key] = found.singles.get(key, ("", 0))[0]
     fields["type"] = type_name(found.singles.get("type", ("", 0))[0])
@@ -119,6 +122,7 @@ def _read_line(found: _Found, key: str, value: str, line: int) -> None:
         found.report(line, f"{key}: empty value ignored", "empty-value", "warning")
     elif key in EXPERIMENT_LIST_KEYS:
         found.lists[key][value] = None  # shown as text: no page to name
+        found.lines.setdefault((key, value), line)
     elif key in LIST_KEYS:
         if not slugify(value):
             _report_unnamed(found, key, value, line)
@@ -126,11 +130,13 @@ def _read_line(found: _Found, key: str, value: str, line: int) -> None:
             message = f"sdgs: {value!r} names no goal: the SDGs are numbered 1 to {GOALS}"
             found.report(line, message, "sdg", "warning")
         found.lists[key][value] = None
+        found.lines.setdefault((key, value), line)
     elif key in _SINGLES:
         if key in found.singles:
             found.repeats.setdefault(key, []).append((value, line))
         else:
             found.singles[key] = (value, line)
+            found.lines[key, value] = line
     else:
         found.extra.append((key, value))
         found.unknown.setdefault(key, []).append(line)

@@ -118,6 +118,8 @@ class Plan:
     quality_check: tuple[str, ...] = ()
     scaling: tuple[str, ...] = ()
     extra_metadata: tuple[tuple[str, str], ...] = ()
+    # (key, value, line) for each metadata value kept: the first line that gives it.
+    metadata_lines: tuple[tuple[str, str, int], ...] = ()
     sections: tuple[Section, ...] = ()
     template: str = "unknown"  # "plan", "report" or "unknown"
     language: str = "en"
@@ -132,6 +134,10 @@ class Plan:
         named = object.__new__(type(self))
         named.__dict__.update(self.__dict__, slug=slug)
         return named
+
+    def metadata_line(self, key: str, value: str) -> int | None:
+        """Return the line of the metadata line that gives a value of a key, if one does."""
+        return next((line for k, v, line in self.metadata_lines if (k, v) == (key, value)), None)
 
     @property
     def is_experiment(self) -> bool:

@@ -308,8 +308,10 @@ def _split_lead(entries: tuple[Entry, ...]) -> tuple[str, tuple[Entry, ...]]:
     lead = _bold_line(line)
     if lead is None:
         return "", entries
+    below = len(rest) - len(rest.lstrip("\n"))  # the blank lines between the lead and the answer
     rest = rest.strip("\n")
-    kept = (Entry("", rest, first.line, first.in_group, first.answer_line + 1),) if rest.strip() else ()
+    answer_line = first.answer_line + 1 + below
+    kept = (Entry("", rest, first.line, first.in_group, answer_line),) if rest.strip() else ()
     return clean_text(lead), kept + entries[1:]
 
 

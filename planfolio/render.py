@@ -468,10 +468,7 @@ class Renderer:
             if section.key == "title" and " ".join(entry.answer.split()) == plan.title:
                 continue  # the title is already the page's heading
             rendered = self.answer(publish_text(entry.answer, policy))
-            problems += [
-                Problem(plan.source_path, entry.line, message, "warning", kind)
-                for kind, message in rendered.warnings
-            ]
+            problems += rendered.problems(plan.source_path, entry.answer_line)
             entries.append(RenderedEntry(entry.question, Markup(rendered.html)))
         heading = section.heading or self.interface.gettext("Other")
         partners = tuple(publish_partner(partner, policy) for partner in section.partners)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from . import urls
@@ -87,6 +89,11 @@ class Site:
         """Return the terms of one taxonomy that a plan carries, in its order."""
         return self.carried[plan.source_path][key]
 
+
+# What makes a spelling untidy whatever its words: a hyphen with a space beside it ("co -creation"),
+# a doubled space, a mark doubled ("co--creation", not "C++"), a mark with no space between
+# it and the next word ("health;education"), and a mark no name holds ("private_sector").
+_FLAWS = re.compile(r" - | -|- |  |([^\w\s+])\1|[,;:](?=[^\W\d])|[_\\*|~•·]")
 
 #: The name of every term, per taxonomy key, by slug.
 TermNames = dict[str, dict[str, str]]
@@ -181,15 +188,19 @@ def _gather_terms(
             if len(users[variant]) < len(users[name]):
                 why = "the spelling most plans use"
             message = f"{spec.key}: {variant!r} is listed under {name!r}, {why} (page {page})"
-            problems += [Problem(user, None, message, "warning", "spelling") for user in users[variant]]
+            problems += [
+                _term_problem(members[slug][user], spec.key, variant, message, "spelling")
+                for user in users[variant]
+            ]
+        named_by = members[slug][users[name][0]]
         if slug in reserved:
             taken = urls.term_path(spec.folder, slug)
             message = f"{spec.key}: {name!r} would take the page {taken}, the site's own; its page is {page}"
-            problems.append(Problem(users[name][0], None, message, "warning", "page-name"))
+            problems.append(_term_problem(named_by, spec.key, name, message, "page-name"))
         elif page_names[slug] != slug:  # a term moved off a reserved name took this one first
             taken = urls.term_path(spec.folder, slug)
             message = f"{spec.key}: {name!r} would take the page {taken}, another term's; its page is {page}"
-            problems.append(Problem(users[name][0], None, message, "warning", "page-name"))
+            problems.append(_term_problem(named_by, spec.key, name, message, "page-name"))
         by_value[slug] = Term(
             page_names[slug], name, page, tuple(members[slug].values()), tuple(sorted(users))
         )
@@ -197,9 +208,17 @@ def _gather_terms(
     return Taxonomy(spec, terms), by_value
 
 
-def untidiness(name: str) -> tuple[int, bool, int]:
-    """Return how untidy a spelling is, for ties: its marks ("&", "-", ",", not apostrophes), then whether it
-    is all capitals, then how few of its letters are beyond ASCII: of two spellings that
+def _term_problem(plan: Plan, key: str, value: str, message: str, kind: str) -> Problem:
+    """Return a warning about a value of a plan's, on the metadata line that gives it."""
+    return Problem(plan.source_path, plan.metadata_line(key, value), message, "warning", kind)
+
+
+def untidiness(name: str) -> tuple[int, int, int]:
+    """Return how untidy a spelling is, for ties: its flaws (see _FLAWS, and odd capitals:
+    all of them, or one after a small letter, "cO-creation"), then its marks ("&", "-", ",",
+    not apostrophes), then how few of its letters are beyond ASCII: of two spellings that
     name one page, the one with accents kept them (`adaptación`, not `adaptacion`)."""
+    capitals = sum(before.islower() and after.isupper() for before, after in pairwise(name))
+    flaws = len(_FLAWS.findall(name)) + capitals + name.isupper()
     marks = sum(not (char.isalnum() or char in " '\u2019") for char in name)  # an apostrophe is a letter's
-    return marks, name.isupper(), -sum(not char.isascii() for char in name)
+    return flaws, marks, -sum(not char.isascii() for char in name)

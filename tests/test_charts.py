@@ -191,8 +191,8 @@ def test_a_country_without_outline_is_a_marker_and_one_warning(tmp_path):
     assert shown["Kenya"].marker is None and shown["Kenya"].d
     assert shown["Kenya"].d not in world.plain
     assert sorted(str(p) for p in problems) == [
-        "0.md: warning: country: 'Samoa' matches no outline of the world map; shown as a marker at its plans' latlng",
-        "2.md: warning: country: 'Tuvalu' matches no outline of the world map; left off: none of its plans has a latlng",
+        "0.md:3: warning: country: 'Samoa' matches no outline of the world map; shown as a marker at its plans' latlng",
+        "2.md:3: warning: country: 'Tuvalu' matches no outline of the world map; left off: none of its plans has a latlng",
     ]
 
 

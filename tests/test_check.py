@@ -137,3 +137,37 @@ def test_a_large_site_whose_build_fails_leaves_no_checking_process_behind(tmp_pa
         pipeline.build(source, tmp_path / "site", Config(), None, templates)
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # every process the build started has been waited for
+
+
+# An answer starting on line 6 with a link to drop on line 10 and a script on line 12.
+HOSTILE_ANSWER = (
+    "# A\n\n## End\n> What did you learn?\n\nWe learnt a lot.\n\nMore.\n\n"
+    "See [the map](javascript:alert(1)).\n\n<script>alert(1)</script>\n"
+)
+
+
+def test_answer_warnings_name_the_line_of_the_link_and_the_html_in_check_and_build(tmp_path):
+    from planfolio.check import answer_problems
+    from planfolio.config import Config
+    from planfolio.pipeline import TEMPLATES
+    from planfolio.render import Renderer
+
+    site, _ = site_of(tmp_path, {"a.md": HOSTILE_ANSWER})
+    checked = sorted(answer_problems(site, Config()))
+    _, built = Renderer(TEMPLATES, Config(), site).plan_page(site.plans[0])
+    assert messages(checked) == [
+        "a.md:10: warning: link with a javascript: address dropped: only http, https and mailto are kept",
+        "a.md:12: warning: removed what could run code or restyle the page: <script>",
+    ]
+    assert sorted(built) == checked
+
+
+def test_an_image_with_a_data_address_is_reported_on_its_own_line(tmp_path):
+    from planfolio.check import answer_problems
+    from planfolio.config import Config
+
+    plan = "# A\n## End\n> Q\n\nA picture:\n\n![chart](data:image/png;base64,iVBORw0KGgo=)\n"
+    site, _ = site_of(tmp_path, {"a.md": plan})
+    assert messages(answer_problems(site, Config())) == [
+        "a.md:7: warning: link with a data: address dropped: only http, https and mailto are kept"
+    ]

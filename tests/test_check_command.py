@@ -18,7 +18,7 @@ EVERY_KIND = {
 
 EXPECTED = """\
 empty.md:1: error: empty file: expected a '# Title' line
-islands.md: warning: country: 'Samoa' matches no outline of the world map; shown as a marker at its plans' latlng
+islands.md:2: warning: country: 'Samoa' matches no outline of the world map; shown as a marker at its plans' latlng
 latin1.md:1: error: not UTF-8: byte 0xe9 in column 6 cannot be decoded; save the file as UTF-8
 no_title.md:1: error: no title: expected a first line '# Title'; using the file name 'no_title'
 odd.md:2: warning: unknown metadata key 'colour' (kept as extra metadata)

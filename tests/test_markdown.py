@@ -68,13 +68,13 @@ def test_two_hashes_are_repaired_with_a_warning():
     rendered = render("[x](https://example.org/a#b#c)")
     assert 'href="https://example.org/a#b%23c"' in rendered.html
     assert rendered.warnings == (
-        ("link", "link 'https://example.org/a#b#c' repaired as 'https://example.org/a#b%23c'"),
+        ("link", "link 'https://example.org/a#b#c' repaired as 'https://example.org/a#b%23c'", 0),
     )
 
 
 def test_dropped_link_is_reported():
     assert render("[x](javascript:alert(1))").warnings == (
-        ("link", "link with a javascript: address dropped: only http, https and mailto are kept"),
+        ("link", "link with a javascript: address dropped: only http, https and mailto are kept", 0),
     )
 
 
@@ -170,7 +170,7 @@ def test_an_answer_too_long_is_shown_as_plain_text():
     rendered = render("<script>alert(1)</script>\n" + "x" * 1_000_000)
     assert rendered.html.startswith("<p>&lt;script&gt;alert(1)&lt;/script&gt;<br>\nxxx")
     assert rendered.warnings == (
-        ("answer-as-text", "answer of 1,000,026 characters is longer than 1,000,000: shown as plain text"),
+        ("answer-as-text", "answer of 1,000,026 characters is longer than 1,000,000: shown as plain text", 0),
     )
 
 
@@ -179,7 +179,7 @@ def test_html_nested_too_deep_is_shown_as_plain_text():
     assert rendered.html.startswith("<p>&lt;div&gt;&lt;div&gt;")
     assert "<b" not in rendered.html
     assert rendered.warnings == (
-        ("answer-as-text", "HTML nested 102 levels deep (at most 100): shown as plain text"),
+        ("answer-as-text", "HTML nested 102 levels deep (at most 100): shown as plain text", 0),
     )
 
 
@@ -221,7 +221,7 @@ def test_long_runs_of_link_brackets_render_in_one_pass():
     ],
 )
 def test_removed_markup_is_named(hostile, removed):
-    assert ("unsafe-html", f"removed what could run code or restyle the page: {removed}") in render(
+    assert ("unsafe-html", f"removed what could run code or restyle the page: {removed}", 0) in render(
         hostile
     ).warnings
 
@@ -239,9 +239,39 @@ def test_disguised_javascript_links_are_named(hostile):
     rendered = render(hostile)
     assert unsafe_parts(rendered.html) == []
     assert rendered.warnings == (
-        ("link", "link with a javascript: address dropped: only http, https and mailto are kept"),
+        ("link", "link with a javascript: address dropped: only http, https and mailto are kept", 0),
     )
 
 
 def test_text_that_mentions_handlers_is_not_reported():
     assert render("Go online= now; `<script>` is code; a < b onclick= c").warnings == ()
+
+
+SCRIPT = "removed what could run code or restyle the page: <script>"
+JAVASCRIPT = "link with a javascript: address dropped: only http, https and mailto are kept"
+REPAIRED = "link 'https://example.org/a#b#c' repaired as 'https://example.org/a#b%23c'"
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("One.\n\n[x](javascript:alert(1))", [("link", JAVASCRIPT, 2)]),
+        ("[x][map]\n\n[map]: javascript:alert(1)", [("link", JAVASCRIPT, 2)]),
+        ("One.\nTwo.\n<javascript:open()>", [("link", JAVASCRIPT, 2)]),
+        ('One.\n<a title="x"\n  href="JavaScript:alert(1)">x</a>', [("link", JAVASCRIPT, 2)]),
+        ("[x](javascript:a)\n\n[y](javascript:b)", [("link", JAVASCRIPT, 0), ("link", JAVASCRIPT, 2)]),
+        ("One.\n\n<script>alert(1)</script>\n", [("unsafe-html", SCRIPT, 2)]),
+        (
+            "<p>one</p>\n<p onclick=x>two</p>\n<script>x</script>",
+            [
+                ("unsafe-html", "removed what could run code or restyle the page: onclick=", 1),
+                ("unsafe-html", SCRIPT, 2),
+            ],
+        ),
+        ("One.\n\n[x](https://example.org/a#b#c)", [("link", REPAIRED, 2)]),
+        # Written beyond finding: the answer's first line.
+        ('One.\n\n<a href="&#106;avascript:alert(1)">x</a>', [("link", JAVASCRIPT, 0)]),
+    ],
+)
+def test_each_warning_names_its_line_within_the_answer(answer, expected):
+    assert sorted(render(answer).warnings, key=lambda warning: warning[2]) == expected

@@ -382,6 +382,12 @@ def test_answer_line_is_the_first_line_of_text():
     assert [(e.line, e.answer_line) for e in plan.sections[0].entries] == [(3, 6), (9, 0)]
 
 
+def test_the_answer_under_a_sections_lead_starts_on_its_own_line():
+    plan, _ = parse_plan("# T\n## End\n**This section is about you.**\n\nfirst\n", "x.md")
+    assert plan.sections[0].lead == "This section is about you."
+    assert [(e.answer, e.answer_line) for e in plan.sections[0].entries] == [("first", 5)]
+
+
 def test_a_blank_line_ends_a_question():
     plan, _ = parse_plan("# T\n## End\n> first\n\n\n\n> second\n> more\n", "x.md")
     assert [(e.question, e.line) for e in plan.sections[0].entries] == [("first", 3), ("second more", 7)]
@@ -408,6 +414,18 @@ def test_metadata_lines_are_numbered_among_other_lines():
     text = "# T\n\n[[year:2023]]\nnot metadata [[year:2024]]\n  [[ year : 2025 ]]  \n"
     _, problems = parse_plan(text, "x.md")
     assert [(p.line, p.kind) for p in problems] == [(5, "repeated-key")]
+
+
+def test_each_metadata_value_keeps_the_line_that_gives_it_first():
+    text = (
+        "# T\n\n[[country:- Chad]]\n[[methods:Survey]]\n[[year:2023]]\n"
+        "[[methods:survey,]]\n[[methods:Survey]]\n[[country:Peru]]\n[[colour:blue]]\n"
+    )
+    plan, _ = parse_plan(text, "x.md")
+    assert plan.metadata_lines == (
+        ("country", "Chad", 3), ("methods", "Survey", 4), ("year", "2023", 5), ("methods", "survey", 6),
+    )  # fmt: skip
+    assert [plan.metadata_line("methods", "survey"), plan.metadata_line("country", "Peru")] == [6, None]
 
 
 def test_problems_name_their_kind():

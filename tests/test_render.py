@@ -36,8 +36,8 @@ def test_an_answer_two_plans_give_is_rendered_once_and_its_problems_reported_for
     pages = [renderer.plan_page(plan) for plan in site.plans]
     assert len(renderer.answers) == 1
     assert [[(p.path, p.line, p.kind) for p in problems] for _, problems in pages] == [
-        [("a.md", 8, "link")],
-        [("b.md", 8, "link")],
+        [("a.md", 10, "link")],
+        [("b.md", 10, "link")],
     ]
     assert all(b"See this." in page for page, _ in pages)
 

@@ -82,8 +82,9 @@ def test_a_reserved_name_stays_the_sites_own(sites, folder, key, name):
             f"title-{name}.md:1: warning: page name {own} is the site's own; this plan's page is {moved}"
         )
     else:
+        line = 3 + list({**META, key: value}).index(key)  # (see plan_text)
         warning = (
-            f"{key}-{name}.md: warning: {key}: {value!r} would take the page {own}, the site's own;"
+            f"{key}-{name}.md:{line}: warning: {key}: {value!r} would take the page {own}, the site's own;"
             f" its page is {moved}"
         )
     assert warning in output
@@ -158,6 +159,6 @@ def test_a_term_whose_page_a_moved_term_took_is_told_where_its_page_is():
         "Index 2": "methods/index-2-2.html",
     }
     assert (
-        "b.md: warning: methods: 'Index 2' would take the page methods/index-2.html, another term's;"
+        "b.md:2: warning: methods: 'Index 2' would take the page methods/index-2.html, another term's;"
         " its page is methods/index-2-2.html" in [str(p) for p in site.problems]
     )

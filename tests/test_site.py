@@ -28,7 +28,7 @@ def test_spellings_of_one_term_share_one_page():
     assert terms["co-creation"].name == "Co-creation"
     assert [p.source_path for p in terms["co-creation"].plans] == ["a.md", "b.md", "c.md"]
     assert [str(p) for p in site.problems] == [
-        "b.md: warning: methods: 'co creation' is listed under 'Co-creation', the spelling most plans use"
+        "b.md:2: warning: methods: 'co creation' is listed under 'Co-creation', the spelling most plans use"
         " (page methods/co-creation.html)"
     ]
 

@@ -93,6 +93,61 @@ def test_a_tie_goes_to_the_spelling_that_keeps_its_accents(order):
     assert [p.path for p in site.problems if p.kind == "spelling"] == ["a.md", "a.md"]
 
 
+def test_a_tie_goes_to_the_spelling_without_a_space_beside_its_hyphen():
+    texts = {
+        "a.md": "# A\n[[thematic_areas:co -creation]]\n",
+        "b.md": "# B\n[[thematic_areas:co-creation]]\n",
+    }
+    site = site_of(texts)
+    assert site.taxonomies["thematic_areas"].terms["co-creation"].name == "co-creation"
+    assert [str(p) for p in site.problems] == [
+        "a.md:2: warning: thematic_areas: 'co -creation' is listed under 'co-creation',"
+        " the tidiest of the spellings most plans use (page themes/co-creation.html)"
+    ]
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+@pytest.mark.parametrize(
+    ("untidy", "clean"),
+    [
+        ("co -creation", "co-creation"),
+        ("co- creation", "co-creation"),
+        ("co - creation", "co-creation"),
+        ("co--creation", "co-creation"),
+        ("private_sector", "private sector"),
+        ("health;education", "health, education"),
+        ("cO-creation", "co-creation"),
+        ("CO-CREATION", "co-creation"),
+        ("CO-CREATION", "Co-Creation"),
+    ],
+)
+def test_among_spellings_used_as_often_the_clean_one_names_the_term(untidy, clean, order):
+    spellings = [untidy, clean]
+    texts = {
+        f"{name}.md": f"# {name}\n[[methods:{spellings[i]}]]\n" for name, i in zip("ab", order, strict=True)
+    }
+    (term,) = site_of(texts).taxonomies["methods"].terms.values()
+    assert term.name == clean
+
+
+def test_spellings_sort_by_untidiness_whatever_their_order():
+    from planfolio.site import untidiness
+
+    names = [
+        "co -creation",
+        "co  creation",
+        "Co-creation",
+        "co-creation",
+        "co creation",
+        "CO CREATION",
+        "cO creation",
+    ]
+    tidiest = sorted(names, key=lambda name: (untidiness(name), name))
+    assert tidiest == sorted(reversed(names), key=lambda name: (untidiness(name), name))
+    assert tidiest[:3] == ["co creation", "Co-creation", "co-creation"]
+    assert set(tidiest[3:]) == {"co -creation", "co  creation", "CO CREATION", "cO creation"}
+
+
 def test_an_apostrophe_is_no_untidy_mark():
     texts = {"a.md": "# A\n[[country:Cote dIvoire]]\n", "b.md": "# B\n[[country:Côte d\u2019Ivoire]]\n"}
     assert site_of(texts).taxonomies["country"].terms["cote-divoire"].name == "Côte d\u2019Ivoire"
@@ -110,16 +165,28 @@ def test_the_spelling_warning_is_on_every_file_that_uses_another_spelling():
     site = site_of(texts)
     assert site.taxonomies["methods"].terms["co-creation"].name == "Co-creation"
     assert sorted(str(p) for p in site.problems) == [
-        f"{path}: warning: methods: {spelling!r} is listed under 'Co-creation', the spelling most plans use"
+        f"{path}:2: warning: methods: {spelling!r} is listed under 'Co-creation', the spelling most plans use"
         " (page methods/co-creation.html)"
         for path, spelling in [("b.md", "co creation"), ("e.md", "co creation"), ("f.md", "CO-CREATION")]
+    ]
+
+
+def test_a_spelling_warning_names_the_metadata_line_of_the_spelling():
+    texts = {
+        "a.md": "# A\n\n[[country:Kenya]]\n[[datasources:surveys]]\n[[datasources:in-depth interviews]]\n",
+        "b.md": "# B\n[[datasources:in-depth interviews]]\n",
+        "c.md": "# C\n\n[[year:2023]]\n[[datasources:surveys]]\n[[datasources:in depth interviews]]\n",
+    }
+    assert [str(p) for p in site_of(texts).problems] == [
+        "c.md:5: warning: datasources: 'in depth interviews' is listed under 'in-depth interviews',"
+        " the spelling most plans use (page data-sources/in-depth-interviews.html)"
     ]
 
 
 def test_a_tie_says_so_in_the_warning():
     texts = {"a.md": "# A\n[[methods:Data & analytics]]\n", "b.md": "# B\n[[methods:data and analytics]]\n"}
     assert [str(p) for p in site_of(texts).problems] == [
-        "a.md: warning: methods: 'Data & analytics' is listed under 'data and analytics',"
+        "a.md:2: warning: methods: 'Data & analytics' is listed under 'data and analytics',"
         " the tidiest of the spellings most plans use (page methods/data-and-analytics.html)"
     ]
 
