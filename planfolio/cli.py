@@ -337,6 +337,8 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
         print(f"error: {error}", file=sys.stderr)
         return USAGE
     except BuildAborted as aborted:
+        if aborted.left_out and not args.quiet:
+            print(aborted.left_out)
         print_problems(aborted.problems, counted_documents(aborted.plans_read, aborted.experiments_read))
         print(aborted.reason, file=sys.stderr)
         return PROBLEMS
@@ -368,7 +370,7 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
 def run_check(args: argparse.Namespace) -> int:
     """Print every problem of the plans and the configuration, and a count by kind."""
     from .check import check_plans
-    from .doctypes import left_out_line
+    from .doctypes import left_out_line, other_types_hint
     from .model import counted_documents
 
     usage = _usage_error(args)
@@ -385,7 +387,8 @@ def run_check(args: argparse.Namespace) -> int:
     if site.plans or problems:  # of no plans and no problem, the error below says all
         print_counts(problems, counted_documents(len(site.plans), len(site.experiments)))
     if not site.plans:
-        print(f"error: no plans found in {args.source}", file=sys.stderr)
+        hint = other_types_hint(site.left_out, config.types)
+        print(f"error: no plans found in {args.source}{hint}", file=sys.stderr)
         return PROBLEMS
     errors = any(problem.severity == "error" for problem in problems)
     return PROBLEMS if errors or (args.strict and problems) else DONE
