@@ -12,7 +12,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 
@@ -33,7 +33,7 @@ def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
         description="Build a static website from a folder of action learning plans.",
     )
     parser.add_argument("--version", action="version", version=f"planfolio {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
     build_parser = commands.add_parser("build", help="build the site (the default command)")
     build_parser.description = "Build the site from a folder of plans into an output folder."
     _add_build_options(build_parser)
@@ -71,6 +71,20 @@ def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     )
     _add_serve_options(serve_parser)
     return parser
+
+
+class _CommandParser(argparse.ArgumentParser):
+    """The parser of one command, which reports what it does not accept with its own usage.
+
+    argparse hands a command's unknown arguments back to the top-level parser, whose usage
+    names the commands, not the options of the one given.
+    """
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        namespace, unknown = super().parse_known_args(*args, **kwargs)
+        if unknown:
+            self.error(f"unrecognized arguments: {' '.join(unknown)}")
+        return namespace, unknown
 
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:

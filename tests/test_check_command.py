@@ -86,6 +86,15 @@ def test_bad_usage_exits_2(tmp_path):
     assert no_config.stderr == f"error: --config {tmp_path / 'none.yml'}: no such file\n"
 
 
+def test_an_option_a_command_does_not_take_is_shown_with_that_commands_usage(tmp_path):
+    result = run_build("check", "--output", "site", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "usage: build.py check [-h] [--source SOURCE] [--config CONFIG] [--strict]",
+        "build.py check: error: unrecognized arguments: --output site",
+    ]
+
+
 def test_config_problems_are_reported_with_the_plans(tmp_path):
     source = small_site(tmp_path)
     (tmp_path / "site.yml").write_text("title: 3\ncolour: blue\n", encoding="utf-8")
