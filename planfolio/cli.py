@@ -98,7 +98,11 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
         "--config", type=Path, default=None, help="site configuration file (default: site.yml if present)"
     )
     parser.add_argument(
-        "--base-url", default=None, metavar="URL", help="the site's public address (overrides site.yml)"
+        "--base-url",
+        type=_base_url,
+        default=None,
+        metavar="URL",
+        help="the site's public address (overrides site.yml)",
     )
     parser.add_argument("--strict", action="store_true", help="fail (exit 1) when any problem is found")
     parser.add_argument(
@@ -151,6 +155,16 @@ def _port(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number from 0 to 65535")
     return port
+
+
+def _base_url(text: str) -> str:
+    """Return a public address (or "", none), or make argparse report a usage error."""
+    from .config import base_url_problem  # YAML's parser loads only when the option is given
+
+    problem = base_url_problem(text) if text else None
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return text
 
 
 def _program_name() -> str:
@@ -283,24 +297,15 @@ def run_deploy(args: argparse.Namespace) -> int:
 
 def load_site_config(args: argparse.Namespace) -> Config:
     """Return the config from --config (or site.yml if present) and --base-url."""
-    from .config import load_config, with_overrides
+    from .config import config_warnings, load_config, with_overrides
 
     path = args.config or Path("site.yml")
     config = load_config(path, required=args.config is not None)
     if args.base_url is not None:
         config = with_overrides(config, "--base-url", base_url=args.base_url)
-    for problem in _config_warnings(path, config):
+    for problem in config_warnings(str(path), config):
         print(problem, file=sys.stderr)
     return config
-
-
-def _config_warnings(path: Path, config: Config) -> tuple[Problem, ...]:
-    """Return what a valid configuration may still want to be told: a language with no catalogue."""
-    from .i18n import missing_catalogue
-    from .model import Problem
-
-    missing = missing_catalogue(config.language)
-    return () if missing is None else (Problem(str(path), None, missing, "warning", "config"),)
 
 
 def _check_cache_folder(cache: Path) -> None:
@@ -345,7 +350,8 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
                 progress=progress, force=args.force, strict=args.strict, require_plans=True,
             )  # fmt: skip
     except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print_problems(error.as_problems(), error.source)
+        print(f"error: {error.source} must be corrected first; nothing was changed", file=sys.stderr)
         return PROBLEMS
     except OutputError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -410,16 +416,13 @@ def run_check(args: argparse.Namespace) -> int:
 
 def _config_and_problems(path: Path) -> tuple[Config, tuple[Problem, ...]]:
     """Read the configuration; when it is wrong, check the plans with the defaults."""
-    from .config import Config, ConfigError, load_config
-    from .model import Problem
+    from .config import Config, ConfigError, config_warnings, load_config
 
     try:
         config = load_config(path)
-        return config, _config_warnings(path, config)
+        return config, config_warnings(str(path), config)
     except ConfigError as error:
-        return Config(), tuple(
-            Problem(error.source, error.line, message, kind="config") for message in error.problems
-        )
+        return Config(), error.as_problems()
 
 
 def print_counts(problems: tuple[Problem, ...], documents: str) -> None:

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from .doctypes import DEFAULT_TYPES, KNOWN_TYPES
-from .i18n import N_
+from .i18n import N_, missing_catalogue
+from .model import Problem
 
 FOCAL_POINT_POLICIES = ("hide", "obfuscate", "show")
 # A BCP 47 tag as people write them: a language, then optional script, region or variant.
@@ -32,16 +33,40 @@ class Config:
 
 
 class ConfigError(Exception):
-    """The configuration is wrong; `problems` lists every reason."""
+    """The configuration is wrong; `problems` lists every reason, `warnings` what else to tell."""
 
-    def __init__(self, source: str, problems: list[str], line: int | None = None) -> None:
+    def __init__(
+        self, source: str, problems: list[str], line: int | None = None, warnings: list[str] | None = None
+    ) -> None:
         self.source = source
         self.problems = problems
         self.line = line
+        self.warnings = warnings or []
         count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
         where = source if line is None else f"{source}:{line}"
         lines = "\n".join(f"  {where}: {problem}" for problem in problems)
         super().__init__(f"{count} in {source}:\n{lines}")
+
+    def as_problems(self) -> tuple[Problem, ...]:
+        """Return the errors, then the warnings, as every command prints problems."""
+        errors = [Problem(self.source, self.line, problem, kind="config") for problem in self.problems]
+        return (*errors, *_warning_problems(self.source, self.warnings))
+
+
+def config_warnings(source: str, config: Config) -> tuple[Problem, ...]:
+    """Return what a valid configuration may still want to be told: a language with no catalogue."""
+    return _warning_problems(source, _warnings(config.language))
+
+
+def _warning_problems(source: str, warnings: list[str]) -> tuple[Problem, ...]:
+    return tuple(Problem(source, None, warning, "warning", "config") for warning in warnings)
+
+
+def _warnings(language: Any) -> list[str]:
+    if not isinstance(language, str) or not _LANGUAGE_TAG.fullmatch(language):
+        return []  # no language, or one that is an error
+    missing = missing_catalogue(language)
+    return [] if missing is None else [missing]
 
 
 class _OneKeyOnceLoader(yaml.SafeLoader):
@@ -108,7 +133,7 @@ def config_from(source: str, data: dict[Any, Any]) -> Config:
         if key in data:
             problems += _check_value(key, data[key])
     if problems:
-        raise ConfigError(source, problems)
+        raise ConfigError(source, problems, warnings=_warnings(data.get("language")))
     values = {key: data[key] for key in known if key in data}
     if "types" in values:
         values["types"] = tuple(dict.fromkeys(str(value).lower() for value in values["types"]))
@@ -147,22 +172,33 @@ def _check_types(value: Any) -> list[str]:
 # Characters no address holds as they are: spaces and controls, and those that would
 # end an attribute or a tag of the pages the address is written into.
 _NOT_IN_ADDRESS = re.compile(r'[\s\x00-\x1f\x7f<>"`{}|\\^]')
+# An address written without its https://: a host name with a dot, perhaps a path.
+_HOST_AND_PATH = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/.*)?")
 
 
 def _check_base_url(value: str) -> list[str]:
+    problem = base_url_problem(value)
+    return [] if problem is None else [f"base_url: {problem}"]
+
+
+def base_url_problem(value: str) -> str | None:
+    """Return what is wrong with a public address, or None when it is one."""
+    if not _readable_address(value):
+        bare = _HOST_AND_PATH.fullmatch(value) and _readable_address(f"https://{value}")
+        hint = f"; did you mean 'https://{value}'?" if bare else ""
+        return f"expected an address starting with https:// or http:// and a host name, found {value!r}{hint}"
+    if "?" in value or "#" in value:
+        return f"expected an address without a ?query or #fragment, found {value!r}"
+    return None
+
+
+def _readable_address(value: str) -> bool:
     try:
         parts = urlsplit(value)
         readable = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
     except ValueError:  # "http://[::1", a port beyond 65535 or not a number
         readable = False
-    if not readable or _NOT_IN_ADDRESS.search(value):
-        return [
-            "base_url: expected an address starting with https:// or http:// and a host name,"
-            f" found {value!r}"
-        ]
-    if parts.query or parts.fragment or value.endswith(("?", "#")):
-        return [f"base_url: expected an address without a ?query or #fragment, found {value!r}"]
-    return []
+    return readable and not _NOT_IN_ADDRESS.search(value)
 
 
 def _describe(value: Any) -> str:

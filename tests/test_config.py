@@ -62,7 +62,7 @@ def test_every_key_is_read(tmp_path):
         (
             "base_url: example.github.io/portfolio\n",
             "base_url: expected an address starting with https:// or http:// and a host name,"
-            " found 'example.github.io/portfolio'",
+            " found 'example.github.io/portfolio'; did you mean 'https://example.github.io/portfolio'?",
         ),
         (
             "base_url: https://example.org/?page=1\n",
@@ -131,11 +131,33 @@ def test_a_bad_config_builds_nothing_and_lists_every_problem(tmp_path):
     result = run_build("build", "--source", "plans", "--output", "site", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr == (
-        "error: 2 problems in site.yml:\n"
-        "  site.yml: title: expected text, found the number 3\n"
-        "  site.yml: focal_points: expected one of hide, obfuscate, show, found 'secret'\n"
+        "2 problems in site.yml:\n"
+        "1. site.yml: error: title: expected text, found the number 3\n"
+        "2. site.yml: error: focal_points: expected one of hide, obfuscate, show, found 'secret'\n"
+        "error: site.yml must be corrected first; nothing was changed\n"
     )
     assert not (tmp_path / "site").exists()
+
+
+def test_a_language_with_no_catalogue_is_told_beside_the_errors(tmp_path):
+    source = write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    (tmp_path / "site.yml").write_text("title: 3\nlanguage: de\n", encoding="utf-8")
+    warning = (
+        "site.yml: warning: language: 'de' has no catalogue of the interface's words, which stays"
+        " in English (catalogues: en, es, fr; the README's Languages says how to add one)"
+    )
+    built = run_build("build", "--source", source, "--output", "site", cwd=tmp_path)
+    assert built.returncode == 1
+    assert built.stderr.splitlines()[1:3] == [
+        "1. site.yml: error: title: expected text, found the number 3",
+        f"2. {warning}",
+    ]
+    checked = run_build("check", "--source", source, cwd=tmp_path)
+    assert checked.returncode == 1
+    assert checked.stdout.splitlines()[:2] == [
+        "site.yml: error: title: expected text, found the number 3",
+        warning,
+    ]
 
 
 def test_config_option_picks_another_file(tmp_path):
@@ -177,14 +199,17 @@ def test_base_url_option_overrides_site_yml(tmp_path):
     assert '<link rel="canonical" href="https://new.example.org/plans/plans/alpha.html">' in page
 
 
-def test_a_bad_base_url_option_is_reported_as_the_option(tmp_path):
+def test_a_bad_base_url_option_is_a_usage_error_of_the_option(tmp_path):
     write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
-    result = run_build("build", "--source", "plans", "--base-url", "localhost", cwd=tmp_path)
-    assert result.returncode == 1
-    assert result.stderr == (
-        "error: 1 problem in --base-url:\n  --base-url: base_url: expected an address starting with"
-        " https:// or http:// and a host name, found 'localhost'\n"
-    )
+    for command in ("build", "deploy"):
+        result = run_build(command, "--source", "plans", "--base-url", "example.org", cwd=tmp_path)
+        assert result.returncode == 2  # bad usage, as a bad --port is
+        assert result.stderr.startswith(f"usage: build.py {command} ")
+        assert result.stderr.splitlines()[-1] == (
+            f"build.py {command}: error: argument --base-url: expected an address starting with"
+            " https:// or http:// and a host name, found 'example.org'; did you mean 'https://example.org'?"
+        )
+    assert not (tmp_path / "output").exists()
 
 
 def test_yaml_syntax_errors_give_the_line(tmp_path):
