@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from .pipeline import BuildResult
 
 DONE, PROBLEMS, USAGE, INTERRUPTED = 0, 1, 2, 130
+#: The plans folder when no --source is given (the very object, so that one given is told apart).
+DEFAULT_SOURCE = Path("seeds")
 
 
 def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
@@ -89,7 +91,7 @@ class _CommandParser(argparse.ArgumentParser):
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--source", type=Path, default=Path("seeds"), help="folder of plan files (default: seeds)"
+        "--source", type=Path, default=DEFAULT_SOURCE, help="folder of plan files (default: seeds)"
     )
     parser.add_argument(
         "--output", type=Path, default=Path("output"), help="folder to build into (default: output)"
@@ -122,7 +124,7 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--source", type=Path, default=Path("seeds"), help="folder of plan files (default: seeds)"
+        "--source", type=Path, default=DEFAULT_SOURCE, help="folder of plan files (default: seeds)"
     )
     parser.add_argument(
         "--config", type=Path, default=None, help="site configuration file (default: site.yml if present)"
@@ -240,6 +242,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 def _usage_error(args: argparse.Namespace) -> str | None:
     """Return what is wrong with the --source and --config given, if anything."""
+    if args.source is DEFAULT_SOURCE and not args.source.exists():
+        return _no_plans_folder(args)
     if args.source.is_file():
         return f"--source {args.source}: a file, not a folder of plans"
     if not args.source.is_dir():
@@ -251,6 +255,17 @@ def _usage_error(args: argparse.Namespace) -> str | None:
     if args.config is not None and not args.config.is_file():
         return f"--config {args.config}: not a file that can be read as text"
     return None
+
+
+def _no_plans_folder(args: argparse.Namespace) -> str:
+    """Return what to do when no --source is given and the default folder is not here."""
+    name = _program_name()
+    command = f"{'python ' if name.endswith('.py') else ''}{name} {args.command}"
+    missing = f"no plans folder given, and there is no {DEFAULT_SOURCE} folder here (the default)"
+    if not any(Path.cwd().glob("*.md")):
+        return f"{missing}: name the folder of your plans, as in: {command} --source PLANS"
+    output = " --output ../site" if "output" in vars(args) else ""
+    return f"{missing}; to build the plans in this folder, run: {command} --source .{output}"
 
 
 def _zip_error(args: argparse.Namespace) -> str | None:
