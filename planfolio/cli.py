@@ -283,14 +283,15 @@ def _zip_error(args: argparse.Namespace) -> str | None:
 
 def run_deploy(args: argparse.Namespace) -> int:
     """Build the site and publish it to a branch of a git remote."""
-    from .deploy import DeployError, check_repository, deploy  # only this command needs git
+    from .deploy import DeployError, check_remote, check_repository, deploy  # only this command needs git
 
     usage = _usage_error(args)
     if usage is not None:
         print(f"error: {usage}", file=sys.stderr)
         return USAGE
-    try:
+    try:  # before the build, which takes a while
         check_repository(Path.cwd())
+        check_remote(Path.cwd(), args.remote, args.branch)
     except DeployError as error:
         print(f"error: {error}", file=sys.stderr)
         return PROBLEMS
