@@ -12,7 +12,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from .pipeline import BuildResult
 
 DONE, PROBLEMS, USAGE, INTERRUPTED = 0, 1, 2, 130
+#: The plans folder when no --source is given (the very object, so that one given is told apart).
+DEFAULT_SOURCE = Path("seeds")
 
 
 def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
@@ -33,7 +35,7 @@ def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
         description="Build a static website from a folder of action learning plans.",
     )
     parser.add_argument("--version", action="version", version=f"planfolio {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
     build_parser = commands.add_parser("build", help="build the site (the default command)")
     build_parser.description = "Build the site from a folder of plans into an output folder."
     _add_build_options(build_parser)
@@ -73,9 +75,23 @@ def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """The parser of one command, which reports what it does not accept with its own usage.
+
+    argparse hands a command's unknown arguments back to the top-level parser, whose usage
+    names the commands, not the options of the one given.
+    """
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        namespace, unknown = super().parse_known_args(*args, **kwargs)
+        if unknown:
+            self.error(f"unrecognized arguments: {' '.join(unknown)}")
+        return namespace, unknown
+
+
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--source", type=Path, default=Path("seeds"), help="folder of plan files (default: seeds)"
+        "--source", type=Path, default=DEFAULT_SOURCE, help="folder of plan files (default: seeds)"
     )
     parser.add_argument(
         "--output", type=Path, default=Path("output"), help="folder to build into (default: output)"
@@ -84,7 +100,11 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
         "--config", type=Path, default=None, help="site configuration file (default: site.yml if present)"
     )
     parser.add_argument(
-        "--base-url", default=None, metavar="URL", help="the site's public address (overrides site.yml)"
+        "--base-url",
+        type=_base_url,
+        default=None,
+        metavar="URL",
+        help="the site's public address (overrides site.yml)",
     )
     parser.add_argument("--strict", action="store_true", help="fail (exit 1) when any problem is found")
     parser.add_argument(
@@ -104,7 +124,7 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--source", type=Path, default=Path("seeds"), help="folder of plan files (default: seeds)"
+        "--source", type=Path, default=DEFAULT_SOURCE, help="folder of plan files (default: seeds)"
     )
     parser.add_argument(
         "--config", type=Path, default=None, help="site configuration file (default: site.yml if present)"
@@ -137,6 +157,16 @@ def _port(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number from 0 to 65535")
     return port
+
+
+def _base_url(text: str) -> str:
+    """Return a public address (or "", none), or make argparse report a usage error."""
+    from .config import base_url_problem  # YAML's parser loads only when the option is given
+
+    problem = base_url_problem(text) if text else None
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return text
 
 
 def _program_name() -> str:
@@ -212,6 +242,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 def _usage_error(args: argparse.Namespace) -> str | None:
     """Return what is wrong with the --source and --config given, if anything."""
+    if args.source is DEFAULT_SOURCE and not args.source.exists():
+        return _no_plans_folder(args)
     if args.source.is_file():
         return f"--source {args.source}: a file, not a folder of plans"
     if not args.source.is_dir():
@@ -223,6 +255,17 @@ def _usage_error(args: argparse.Namespace) -> str | None:
     if args.config is not None and not args.config.is_file():
         return f"--config {args.config}: not a file that can be read as text"
     return None
+
+
+def _no_plans_folder(args: argparse.Namespace) -> str:
+    """Return what to do when no --source is given and the default folder is not here."""
+    name = _program_name()
+    command = f"{'python ' if name.endswith('.py') else ''}{name} {args.command}"
+    missing = f"no plans folder given, and there is no {DEFAULT_SOURCE} folder here (the default)"
+    if not any(Path.cwd().glob("*.md")):
+        return f"{missing}: name the folder of your plans, as in: {command} --source PLANS"
+    output = " --output ../site" if "output" in vars(args) else ""
+    return f"{missing}; to build the plans in this folder, run: {command} --source .{output}"
 
 
 def _zip_error(args: argparse.Namespace) -> str | None:
@@ -240,14 +283,15 @@ def _zip_error(args: argparse.Namespace) -> str | None:
 
 def run_deploy(args: argparse.Namespace) -> int:
     """Build the site and publish it to a branch of a git remote."""
-    from .deploy import DeployError, check_repository, deploy  # only this command needs git
+    from .deploy import DeployError, check_remote, check_repository, deploy  # only this command needs git
 
     usage = _usage_error(args)
     if usage is not None:
         print(f"error: {usage}", file=sys.stderr)
         return USAGE
-    try:
+    try:  # before the build, which takes a while
         check_repository(Path.cwd())
+        check_remote(Path.cwd(), args.remote, args.branch)
     except DeployError as error:
         print(f"error: {error}", file=sys.stderr)
         return PROBLEMS
@@ -269,24 +313,15 @@ def run_deploy(args: argparse.Namespace) -> int:
 
 def load_site_config(args: argparse.Namespace) -> Config:
     """Return the config from --config (or site.yml if present) and --base-url."""
-    from .config import load_config, with_overrides
+    from .config import config_warnings, load_config, with_overrides
 
     path = args.config or Path("site.yml")
     config = load_config(path, required=args.config is not None)
     if args.base_url is not None:
         config = with_overrides(config, "--base-url", base_url=args.base_url)
-    for problem in _config_warnings(path, config):
+    for problem in config_warnings(str(path), config):
         print(problem, file=sys.stderr)
     return config
-
-
-def _config_warnings(path: Path, config: Config) -> tuple[Problem, ...]:
-    """Return what a valid configuration may still want to be told: a language with no catalogue."""
-    from .i18n import missing_catalogue
-    from .model import Problem
-
-    missing = missing_catalogue(config.language)
-    return () if missing is None else (Problem(str(path), None, missing, "warning", "config"),)
 
 
 def _check_cache_folder(cache: Path) -> None:
@@ -331,12 +366,15 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
                 progress=progress, force=args.force, strict=args.strict, require_plans=True,
             )  # fmt: skip
     except ConfigError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print_problems(error.as_problems(), error.source)
+        print(f"error: {error.source} must be corrected first; nothing was changed", file=sys.stderr)
         return PROBLEMS
     except OutputError as error:
         print(f"error: {error}", file=sys.stderr)
         return USAGE
     except BuildAborted as aborted:
+        if aborted.left_out and not args.quiet:
+            print(aborted.left_out)
         print_problems(aborted.problems, counted_documents(aborted.plans_read, aborted.experiments_read))
         print(aborted.reason, file=sys.stderr)
         return PROBLEMS
@@ -368,7 +406,7 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
 def run_check(args: argparse.Namespace) -> int:
     """Print every problem of the plans and the configuration, and a count by kind."""
     from .check import check_plans
-    from .doctypes import left_out_line
+    from .doctypes import left_out_line, other_types_hint
     from .model import counted_documents
 
     usage = _usage_error(args)
@@ -385,7 +423,8 @@ def run_check(args: argparse.Namespace) -> int:
     if site.plans or problems:  # of no plans and no problem, the error below says all
         print_counts(problems, counted_documents(len(site.plans), len(site.experiments)))
     if not site.plans:
-        print(f"error: no plans found in {args.source}", file=sys.stderr)
+        hint = other_types_hint(site.left_out, config.types)
+        print(f"error: no plans found in {args.source}{hint}", file=sys.stderr)
         return PROBLEMS
     errors = any(problem.severity == "error" for problem in problems)
     return PROBLEMS if errors or (args.strict and problems) else DONE
@@ -393,16 +432,13 @@ def run_check(args: argparse.Namespace) -> int:
 
 def _config_and_problems(path: Path) -> tuple[Config, tuple[Problem, ...]]:
     """Read the configuration; when it is wrong, check the plans with the defaults."""
-    from .config import Config, ConfigError, load_config
-    from .model import Problem
+    from .config import Config, ConfigError, config_warnings, load_config
 
     try:
         config = load_config(path)
-        return config, _config_warnings(path, config)
+        return config, config_warnings(str(path), config)
     except ConfigError as error:
-        return Config(), tuple(
-            Problem(error.source, error.line, message, kind="config") for message in error.problems
-        )
+        return Config(), error.as_problems()
 
 
 def print_counts(problems: tuple[Problem, ...], documents: str) -> None:

@@ -12,7 +12,9 @@ from urllib.parse import urlsplit
 import yaml
 
 from .doctypes import DEFAULT_TYPES, KNOWN_TYPES
-from .i18n import N_
+from .i18n import N_, missing_catalogue
+from .model import Problem
+from .parse import decode_utf8
 
 FOCAL_POINT_POLICIES = ("hide", "obfuscate", "show")
 # A BCP 47 tag as people write them: a language, then optional script, region or variant.
@@ -32,16 +34,40 @@ class Config:
 
 
 class ConfigError(Exception):
-    """The configuration is wrong; `problems` lists every reason."""
+    """The configuration is wrong; `problems` lists every reason, `warnings` what else to tell."""
 
-    def __init__(self, source: str, problems: list[str], line: int | None = None) -> None:
+    def __init__(
+        self, source: str, problems: list[str], line: int | None = None, warnings: list[str] | None = None
+    ) -> None:
         self.source = source
         self.problems = problems
         self.line = line
+        self.warnings = warnings or []
         count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
         where = source if line is None else f"{source}:{line}"
         lines = "\n".join(f"  {where}: {problem}" for problem in problems)
         super().__init__(f"{count} in {source}:\n{lines}")
+
+    def as_problems(self) -> tuple[Problem, ...]:
+        """Return the errors, then the warnings, as every command prints problems."""
+        errors = [Problem(self.source, self.line, problem, kind="config") for problem in self.problems]
+        return (*errors, *_warning_problems(self.source, self.warnings))
+
+
+def config_warnings(source: str, config: Config) -> tuple[Problem, ...]:
+    """Return what a valid configuration may still want to be told: a language with no catalogue."""
+    return _warning_problems(source, _warnings(config.language))
+
+
+def _warning_problems(source: str, warnings: list[str]) -> tuple[Problem, ...]:
+    return tuple(Problem(source, None, warning, "warning", "config") for warning in warnings)
+
+
+def _warnings(language: Any) -> list[str]:
+    if not isinstance(language, str) or not _LANGUAGE_TAG.fullmatch(language):
+        return []  # no language, or one that is an error
+    missing = missing_catalogue(language)
+    return [] if missing is None else [missing]
 
 
 class _OneKeyOnceLoader(yaml.SafeLoader):
@@ -74,20 +100,99 @@ def load_config(path: Path, required: bool = False) -> Config:
     if path.is_dir():
         raise ConfigError(str(path), ["a folder, not a file"])
     try:
-        # As yaml.safe_load reads it, but each key once.
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_OneKeyOnceLoader)
+        raw = path.read_bytes()
     except OSError as error:
         raise ConfigError(str(path), [f"cannot be read: {error.strerror or error}"]) from error
+    text, problems = decode_utf8(raw, str(path))
+    if text is None:
+        raise ConfigError(str(path), [problems[0].message], problems[0].line)
+    try:
+        # As yaml.safe_load reads it, but each key once.
+        data = yaml.load(text, Loader=_OneKeyOnceLoader)
     except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else None
-        raise ConfigError(str(path), [f"not valid YAML: {error.problem}"], line) from error
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        line, message = _explain_yaml_error(text, error)
+        raise ConfigError(str(path), [f"not valid YAML: {message}"], line) from error
+    except yaml.reader.ReaderError as error:
+        line, message = _explain_unreadable_character(text, error)
+        raise ConfigError(str(path), [f"not valid YAML: {message}"], line) from error
+    except yaml.YAMLError as error:
         raise ConfigError(str(path), [f"not valid YAML: {error}"]) from error
     if data is None:
         return Config()
     if not isinstance(data, dict):
         raise ConfigError(str(path), [f"expected a mapping of keys to values, found {_describe(data)}"])
     return config_from(str(path), data)
+
+
+# A line "key: value", its key plain (not in quotes, not a list's item).
+_KEY_AND_VALUE = re.compile(
+    r"(?P<indent>[ \t]*)(?P<key>[^\s:#'\"-][^:#]*?)[ \t]*:[ \t]+(?P<value>.*?)[ \t]*$"
+)
+# What YAML's parser says of a colon it did not expect, and of text after a quoted value.
+_COLON_IN_VALUE = "mapping values are not allowed here"
+_AFTER_QUOTES = "expected <block end>"
+
+
+def _explain_yaml_error(text: str, error: yaml.MarkedYAMLError) -> tuple[int | None, str]:
+    """Return the line of a YAML mistake and what it is in plain words, with how to put it right."""
+    if error.context == "while scanning a quoted scalar" and error.context_mark is not None:
+        never_closed = "the quote that starts the value on this line is never closed"
+        return error.context_mark.line + 1, f"{never_closed}; end the value with the same quote"
+    mark = error.problem_mark
+    if mark is None:
+        return None, str(error.problem)
+    lines = text.splitlines()
+    match = _KEY_AND_VALUE.fullmatch(lines[mark.line] if mark.line < len(lines) else "")
+    problem = str(error.problem)
+    if match is None:
+        return mark.line + 1, problem
+    key, value = match["key"], match["value"]
+    in_value = mark.column > match.start("value")
+    if problem == _COLON_IN_VALUE and in_value:
+        value = re.sub(r"[ \t]+#.*", "", value)  # a comment stays outside the quotes
+        hint = f"put the value in quotes: {key}: {_in_quotes(value)}"
+        return mark.line + 1, f"a colon followed by a space, inside a value, would start a new key; {hint}"
+    if problem == _COLON_IN_VALUE and match["indent"]:
+        return mark.line + 1, (
+            "this line starts with spaces, which make it part of the value on the line above;"
+            " remove the spaces at its start"
+        )
+    if problem.startswith(_AFTER_QUOTES) and value.startswith(("'", '"')) and in_value:
+        return mark.line + 1, _quote_inside_quotes(key, value)
+    return mark.line + 1, problem
+
+
+def _quote_inside_quotes(key: str, value: str) -> str:
+    """Return how to write a value that holds the quote it starts with."""
+    quote, inside = value[0], value[1:]
+    if inside.endswith(quote):
+        inside = inside[:-1]
+    if quote == "'":
+        fixes = f"{key}: '{inside.replace(chr(39), chr(39) * 2)}'"
+        if '"' not in inside and "\\" not in inside:
+            fixes += f', or put the value in double quotes: {key}: "{inside}"'
+        ended = "the quote that starts the value is ended by the quote inside it"
+        return f"{ended}; write that one twice: {fixes}"
+    ended = "the double quote that starts the value is ended by the one inside it"
+    return f"{ended}; put the value in single quotes: {key}: '{inside.replace(chr(39), chr(39) * 2)}'"
+
+
+def _in_quotes(value: str) -> str:
+    """Return a value in the quotes YAML reads it from as it is."""
+    if '"' in value or "\\" in value:
+        return "'" + value.replace("'", "''") + "'"
+    return f'"{value}"'
+
+
+def _explain_unreadable_character(text: str, error: yaml.reader.ReaderError) -> tuple[int, str]:
+    """Return the line of a character YAML does not allow, and what to do about it."""
+    line = text.count("\n", 0, error.position) + 1
+    column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+    code = error.character if isinstance(error.character, int) else ord(error.character)
+    return line, (
+        f"a control character that cannot be seen (U+{code:04X}) in column {column}, which YAML"
+        " does not allow; delete it, or type the line again"
+    )
 
 
 def with_overrides(config: Config, source: str, **values: Any) -> Config:
@@ -108,7 +213,7 @@ def config_from(source: str, data: dict[Any, Any]) -> Config:
         if key in data:
             problems += _check_value(key, data[key])
     if problems:
-        raise ConfigError(source, problems)
+        raise ConfigError(source, problems, warnings=_warnings(data.get("language")))
     values = {key: data[key] for key in known if key in data}
     if "types" in values:
         values["types"] = tuple(dict.fromkeys(str(value).lower() for value in values["types"]))
@@ -147,22 +252,33 @@ def _check_types(value: Any) -> list[str]:
 # Characters no address holds as they are: spaces and controls, and those that would
 # end an attribute or a tag of the pages the address is written into.
 _NOT_IN_ADDRESS = re.compile(r'[\s\x00-\x1f\x7f<>"`{}|\\^]')
+# An address written without its https://: a host name with a dot, perhaps a path.
+_HOST_AND_PATH = re.compile(r"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/.*)?")
 
 
 def _check_base_url(value: str) -> list[str]:
+    problem = base_url_problem(value)
+    return [] if problem is None else [f"base_url: {problem}"]
+
+
+def base_url_problem(value: str) -> str | None:
+    """Return what is wrong with a public address, or None when it is one."""
+    if not _readable_address(value):
+        bare = _HOST_AND_PATH.fullmatch(value) and _readable_address(f"https://{value}")
+        hint = f"; did you mean 'https://{value}'?" if bare else ""
+        return f"expected an address starting with https:// or http:// and a host name, found {value!r}{hint}"
+    if "?" in value or "#" in value:
+        return f"expected an address without a ?query or #fragment, found {value!r}"
+    return None
+
+
+def _readable_address(value: str) -> bool:
     try:
         parts = urlsplit(value)
         readable = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
     except ValueError:  # "http://[::1", a port beyond 65535 or not a number
         readable = False
-    if not readable or _NOT_IN_ADDRESS.search(value):
-        return [
-            "base_url: expected an address starting with https:// or http:// and a host name,"
-            f" found {value!r}"
-        ]
-    if parts.query or parts.fragment or value.endswith(("?", "#")):
-        return [f"base_url: expected an address without a ?query or #fragment, found {value!r}"]
-    return []
+    return readable and not _NOT_IN_ADDRESS.search(value)
 
 
 def _describe(value: Any) -> str:

@@ -43,6 +43,14 @@ def check_repository(folder: Path) -> None:
         )
 
 
+def check_remote(repository: Path, remote: str, branch: str) -> None:
+    """Raise DeployError unless the branch is one to publish to and the remote can be read:
+    what can be known before the site is built, which takes a while (deploy checks it again)."""
+    _check_names(repository, remote, branch)
+    _listed_tip(repository, remote, branch)
+    _check_not_the_source(repository, branch, None)
+
+
 def deploy(
     site: Path, repository: Path, remote: str, branch: str, message: str = "", source: Path | None = None
 ) -> Deployment:
@@ -92,17 +100,23 @@ def _check_not_the_source(repository: Path, branch: str, parent: str | None) -> 
 
 def _remote_tip(repository: Path, remote: str, branch: str) -> str | None:
     """Return the commit the remote branch is at (fetched here), or None if it has none."""
+    tip = _listed_tip(repository, remote, branch)
+    if tip is None:
+        return None
+    fetched = _run(repository, "fetch", "--quiet", "--no-tags", "--", remote, f"refs/heads/{branch}")
+    if fetched.returncode != 0:
+        raise DeployError(f"cannot fetch {branch} from the remote {remote!r}: {_reason(fetched)}")
+    return tip
+
+
+def _listed_tip(repository: Path, remote: str, branch: str) -> str | None:
+    """Return the commit the remote lists its branch at, or None if it has no such branch."""
     ref = f"refs/heads/{branch}"
     listed = _run(repository, "ls-remote", "--", remote, ref)
     if listed.returncode != 0:
         raise DeployError(f"cannot read the remote {remote!r}: {_reason(listed)}")
     tips = [line.split("\t")[0] for line in listed.stdout.splitlines() if line.endswith(f"\t{ref}")]
-    if not tips:
-        return None
-    fetched = _run(repository, "fetch", "--quiet", "--no-tags", "--", remote, ref)
-    if fetched.returncode != 0:
-        raise DeployError(f"cannot fetch {branch} from the remote {remote!r}: {_reason(fetched)}")
-    return tips[0]
+    return tips[0] if tips else None
 
 
 def _hash_files(repository: Path, site: Path) -> dict[str, str]:

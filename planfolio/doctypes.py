@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 LEARNING_PLAN = "learningplan"
 EXPERIMENT = "experiment"
@@ -72,3 +72,14 @@ def left_out_line(types: Iterable[str]) -> str:
         f"{count:,} {name}" for name, count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))
     )
     return f"{total:,} {noun} of other types left out: {each}"
+
+
+def other_types_hint(left_out: Collection[str], types: Collection[str]) -> str:
+    """Return how to include the documents of other types, for a folder that holds no others."""
+    if not left_out:
+        return ""
+    wanted = ", ".join(dict.fromkeys([*types, *sorted(set(left_out))]))
+    return (
+        ": it holds only documents of other types; to include them, list their types in site.yml:"
+        f" types: [{wanted}]"
+    )

@@ -105,6 +105,15 @@ def copy_tree(source: Path, root: Path, prefix: str) -> list[str]:
     return written
 
 
+def _beside(plans: Path) -> str:
+    """Return a folder beside the plans folder to build into, as the command line would name it."""
+    folder = plans.parent / ("site" if plans.name != "site" else "site-pages")
+    try:
+        return os.path.relpath(folder)
+    except ValueError:  # on another drive than the current folder
+        return str(folder)
+
+
 def check_output_folder(
     output: Path, source: Path, project: Path, theme: tuple[Path, ...] = (), force: bool = False
 ) -> None:
@@ -129,7 +138,10 @@ def check_output_folder(
             raise OutputError(f"refusing to build into {output}: it holds {name} {folder}")
     if output.is_relative_to(source.resolve()):
         plans = source.resolve()
-        raise OutputError(f"refusing to build into {output}: it is inside the plans folder {plans}")
+        raise OutputError(
+            f"refusing to build into {output}: it is inside the plans folder {plans};"
+            f" build beside it instead, as with --output {_beside(plans)}"
+        )
     if ".git" in output.parts or output.is_dir() and _holds_git(output):
         raise OutputError(f"refusing to build into {output}: it is, is inside or holds a .git folder")
     if not force and output.is_dir() and not is_site(output) and any(output.iterdir()):

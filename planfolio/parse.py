@@ -48,8 +48,8 @@ _MAY_END_EMPTY = frozenset("-*+\u2013\u2014;.) \t\u00a0")
 _EMPTY_NUMBERED = re.compile(r"\n(?:[^\S\n]*\d{1,9}[.)][^\S\n]*(?:\n|\Z))+\Z")
 
 
-def decode_plan(data: bytes, source_path: str) -> tuple[str | None, list[Problem]]:
-    """Decode plan bytes as UTF-8 (BOM allowed), reporting where decoding fails."""
+def decode_utf8(data: bytes, source_path: str) -> tuple[str | None, list[Problem]]:
+    """Decode a file's bytes as UTF-8 (BOM allowed), reporting where decoding fails."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -85,7 +85,7 @@ def parse_plan_bytes(
             )
             problems.append(Problem(source_path, type_line_number(data), message, "warning", "unknown-type"))
         return Plan(source_path, "", type=type_, digest=digest or "", set_aside=True), problems
-    text, problems = decode_plan(data, source_path)
+    text, problems = decode_utf8(data, source_path)
     if text is None:
         return None, problems
     plan, more = parse_plan(text, source_path, digest or hashlib.sha1(data).hexdigest())

@@ -27,7 +27,7 @@ from .cache import (
 )
 from .check import check_site
 from .config import Config
-from .doctypes import EXPERIMENT, left_out_line
+from .doctypes import EXPERIMENT, left_out_line, other_types_hint
 from .feeds import publishing_files
 from .gathering import (
     GATHERING_KINDS,
@@ -73,13 +73,19 @@ class BuildAborted(Exception):
     """A build that stopped before changing the output folder: no plans, or problems under strict."""
 
     def __init__(
-        self, reason: str, problems: tuple[Problem, ...], plans_read: int = 0, experiments_read: int = 0
+        self,
+        reason: str,
+        problems: tuple[Problem, ...],
+        plans_read: int = 0,
+        experiments_read: int = 0,
+        left_out: str = "",
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.problems = problems
         self.plans_read = plans_read  # documents of every type, experiments among them
         self.experiments_read = experiments_read
+        self.left_out = left_out  # the line that counts the documents of other types ("" for none)
 
     @classmethod
     def strict(cls, problems: tuple[Problem, ...], plans_read: int, experiments_read: int) -> BuildAborted:
@@ -229,7 +235,8 @@ def _build(
     parsed = parsed or saved or ParsedPlans()
     site = read_documents(source, parsed, config.types)
     if options.require_plans and not site.plans:
-        raise BuildAborted(f"error: no plans found in {source}", site.problems)
+        reason = f"error: no plans found in {source}{other_types_hint(site.left_out, config.types)}"
+        raise BuildAborted(reason, site.problems, left_out=left_out_line(site.left_out))
     manifest = load_manifest(cache, output)
     keys = PageKeys(fingerprint(config, code, templates))
     key = site_key(site, keys.fingerprint)

@@ -145,7 +145,7 @@ class Preview:
                 parsed=self.parsed, keep=keep,
             )  # fmt: skip
         except ConfigError as error:
-            return self._failed(tuple(Problem(error.source, error.line, text) for text in error.problems))
+            return self._failed(error.as_problems())
         except Exception as error:  # whatever it is, the server keeps serving the last good build
             return self._failed(explain_failure(error, inputs.templates))
         self.config = config

@@ -86,6 +86,15 @@ def test_bad_usage_exits_2(tmp_path):
     assert no_config.stderr == f"error: --config {tmp_path / 'none.yml'}: no such file\n"
 
 
+def test_an_option_a_command_does_not_take_is_shown_with_that_commands_usage(tmp_path):
+    result = run_build("check", "--output", "site", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "usage: build.py check [-h] [--source SOURCE] [--config CONFIG] [--strict]",
+        "build.py check: error: unrecognized arguments: --output site",
+    ]
+
+
 def test_config_problems_are_reported_with_the_plans(tmp_path):
     source = small_site(tmp_path)
     (tmp_path / "site.yml").write_text("title: 3\ncolour: blue\n", encoding="utf-8")
@@ -138,7 +147,8 @@ def test_a_yaml_mistake_is_named_with_its_line_by_check_as_by_build(tmp_path):
     checked = run_build("check", "--source", source, cwd=tmp_path)
     built = run_build("build", "--source", source, cwd=tmp_path)
     assert checked.stdout.startswith("site.yml:3: error: not valid YAML: ")
-    assert "site.yml:3: not valid YAML: " in built.stderr
+    # The same line, numbered as the build numbers every problem.
+    assert f"1. {checked.stdout.splitlines()[0]}" in built.stderr.splitlines()
 
 
 def test_a_utf16_plan_is_named_so(tmp_path):

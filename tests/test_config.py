@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from planfolio.config import Config, ConfigError, load_config, with_overrides
@@ -62,7 +64,7 @@ def test_every_key_is_read(tmp_path):
         (
             "base_url: example.github.io/portfolio\n",
             "base_url: expected an address starting with https:// or http:// and a host name,"
-            " found 'example.github.io/portfolio'",
+            " found 'example.github.io/portfolio'; did you mean 'https://example.github.io/portfolio'?",
         ),
         (
             "base_url: https://example.org/?page=1\n",
@@ -131,11 +133,33 @@ def test_a_bad_config_builds_nothing_and_lists_every_problem(tmp_path):
     result = run_build("build", "--source", "plans", "--output", "site", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr == (
-        "error: 2 problems in site.yml:\n"
-        "  site.yml: title: expected text, found the number 3\n"
-        "  site.yml: focal_points: expected one of hide, obfuscate, show, found 'secret'\n"
+        "2 problems in site.yml:\n"
+        "1. site.yml: error: title: expected text, found the number 3\n"
+        "2. site.yml: error: focal_points: expected one of hide, obfuscate, show, found 'secret'\n"
+        "error: site.yml must be corrected first; nothing was changed\n"
     )
     assert not (tmp_path / "site").exists()
+
+
+def test_a_language_with_no_catalogue_is_told_beside_the_errors(tmp_path):
+    source = write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    (tmp_path / "site.yml").write_text("title: 3\nlanguage: de\n", encoding="utf-8")
+    warning = (
+        "site.yml: warning: language: 'de' has no catalogue of the interface's words, which stays"
+        " in English (catalogues: en, es, fr; the README's Languages says how to add one)"
+    )
+    built = run_build("build", "--source", source, "--output", "site", cwd=tmp_path)
+    assert built.returncode == 1
+    assert built.stderr.splitlines()[1:3] == [
+        "1. site.yml: error: title: expected text, found the number 3",
+        f"2. {warning}",
+    ]
+    checked = run_build("check", "--source", source, cwd=tmp_path)
+    assert checked.returncode == 1
+    assert checked.stdout.splitlines()[:2] == [
+        "site.yml: error: title: expected text, found the number 3",
+        warning,
+    ]
 
 
 def test_config_option_picks_another_file(tmp_path):
@@ -177,14 +201,17 @@ def test_base_url_option_overrides_site_yml(tmp_path):
     assert '<link rel="canonical" href="https://new.example.org/plans/plans/alpha.html">' in page
 
 
-def test_a_bad_base_url_option_is_reported_as_the_option(tmp_path):
+def test_a_bad_base_url_option_is_a_usage_error_of_the_option(tmp_path):
     write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
-    result = run_build("build", "--source", "plans", "--base-url", "localhost", cwd=tmp_path)
-    assert result.returncode == 1
-    assert result.stderr == (
-        "error: 1 problem in --base-url:\n  --base-url: base_url: expected an address starting with"
-        " https:// or http:// and a host name, found 'localhost'\n"
-    )
+    for command in ("build", "deploy"):
+        result = run_build(command, "--source", "plans", "--base-url", "example.org", cwd=tmp_path)
+        assert result.returncode == 2  # bad usage, as a bad --port is
+        assert result.stderr.startswith(f"usage: build.py {command} ")
+        assert result.stderr.splitlines()[-1] == (
+            f"build.py {command}: error: argument --base-url: expected an address starting with"
+            " https:// or http:// and a host name, found 'example.org'; did you mean 'https://example.org'?"
+        )
+    assert not (tmp_path / "output").exists()
 
 
 def test_yaml_syntax_errors_give_the_line(tmp_path):
@@ -194,8 +221,96 @@ def test_yaml_syntax_errors_give_the_line(tmp_path):
         load_config(path)
     assert (caught.value.source, caught.value.line) == (str(path), 3)
     assert str(caught.value) == (
-        f"1 problem in {path}:\n  {path}:3: not valid YAML: mapping values are not allowed here"
+        f"1 problem in {path}:\n  {path}:3: not valid YAML: this line starts with spaces, which make it"
+        " part of the value on the line above; remove the spaces at its start"
     )
+
+
+def mistake_of(tmp_path, data):
+    path = tmp_path / "site.yml"
+    path.write_bytes(data)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    (problem,) = caught.value.as_problems()
+    return str(problem).removeprefix(str(path))
+
+
+@pytest.mark.parametrize(
+    ("written", "said", "meant"),
+    [
+        (
+            "title: UNDP: Accelerator Labs\n",
+            ":1: error: not valid YAML: a colon followed by a space, inside a value, would start a new key;"
+            ' put the value in quotes: title: "UNDP: Accelerator Labs"',
+            "UNDP: Accelerator Labs",
+        ),
+        (
+            "language: en\r\ntitle: Labs: 2024 # ours\r\n",
+            ":2: error: not valid YAML: a colon followed by a space, inside a value, would start a new key;"
+            ' put the value in quotes: title: "Labs: 2024"',
+            "Labs: 2024",
+        ),
+        (
+            'title: Say "hi": Labs\n',
+            ":1: error: not valid YAML: a colon followed by a space, inside a value, would start a new key;"
+            """ put the value in quotes: title: 'Say "hi": Labs'""",
+            'Say "hi": Labs',
+        ),
+        (
+            "language: en\ntitle: 'Lab's plans'\n",
+            ":2: error: not valid YAML: the quote that starts the value is ended by the quote inside it;"
+            " write that one twice: title: 'Lab''s plans', or put the value in double quotes:"
+            ' title: "Lab\'s plans"',
+            "Lab's plans",
+        ),
+        (
+            'title: "The "best" plans"\n',
+            ":1: error: not valid YAML: the double quote that starts the value is ended by the one inside it;"
+            """ put the value in single quotes: title: 'The "best" plans'""",
+            'The "best" plans',
+        ),
+    ],
+)
+def test_a_yaml_mistake_in_a_value_says_how_to_write_it(tmp_path, written, said, meant):
+    assert mistake_of(tmp_path, written.encode()) == said
+    # Each line suggested reads as the value meant.
+    suggestions = re.findall(r"title: (?:'[^']*(?:''[^']*)*'|\"[^\"]*\")", said)
+    assert suggestions
+    for suggested in suggestions:
+        (tmp_path / "fixed.yml").write_text(f"{suggested}\n", encoding="utf-8")
+        assert load_config(tmp_path / "fixed.yml").title == meant
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (
+            b"title: 'Lab''s plans\n",
+            ":1: error: not valid YAML: the quote that starts the value on this line is never closed;"
+            " end the value with the same quote",
+        ),
+        (
+            b"title: Plans\nlanguage: e\x00n\n",
+            ":2: error: not valid YAML: a control character that cannot be seen (U+0000) in column 12,"
+            " which YAML does not allow; delete it, or type the line again",
+        ),
+        (
+            "title: Plans\n".encode("utf-16"),
+            ":1: error: not UTF-8 but UTF-16 (its first bytes say so); save the file as UTF-8",
+        ),
+        (
+            b"title: Plans\ndescription: Caf\xe9\n",
+            ":2: error: not UTF-8: byte 0xe9 in column 17 cannot be decoded; save the file as UTF-8",
+        ),
+    ],
+)
+def test_a_file_yaml_cannot_read_is_named_with_its_line_and_what_to_do(tmp_path, data, said):
+    assert mistake_of(tmp_path, data) == said
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_read(tmp_path):
+    (tmp_path / "site.yml").write_bytes(b"\xef\xbb\xbftitle: Plans\n")
+    assert load_config(tmp_path / "site.yml").title == "Plans"
 
 
 def test_a_key_given_twice_is_named_with_the_line_of_the_second(tmp_path):

@@ -165,6 +165,8 @@ def test_a_missing_remote_is_reported(tmp_path, git_env, project):
     )
     assert result.returncode == 1
     assert result.stderr.startswith("error: cannot read the remote 'upstream': ")
+    assert result.stdout == ""  # said before building, which takes a while
+    assert not (tmp_path / "site").exists()
 
 
 def test_a_bad_branch_name_is_refused(tmp_path, git_env, project):
@@ -173,6 +175,7 @@ def test_a_bad_branch_name_is_refused(tmp_path, git_env, project):
     )
     assert result.returncode == 1
     assert result.stderr == "error: expected a branch name such as gh-pages, found 'a..b'\n"
+    assert not (tmp_path / "site").exists()
 
 
 @pytest.mark.parametrize("branch", ["main", "feature"])

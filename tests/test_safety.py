@@ -109,7 +109,11 @@ def test_an_empty_folder_and_a_site_planfolio_made_are_accepted(tmp_path):
         ("planfolio", ".", "it is the planfolio package {project}/planfolio"),
         (".git", ".", "it is, is inside or holds a .git folder"),
         (".git/refs", ".", "it is, is inside or holds a .git folder"),
-        ("seeds/sub", ".", "it is inside the plans folder {project}/seeds"),
+        (
+            "seeds/sub",
+            ".",
+            "it is inside the plans folder {project}/seeds; build beside it instead, as with --output site",
+        ),
     ],
 )
 def test_the_project_its_parts_and_git_are_refused_even_with_force(project, output, cwd, reason):
@@ -135,16 +139,36 @@ def test_a_folder_holding_a_repository_is_refused_even_with_force(tmp_path):
     assert snapshot(tmp_path) == before
 
 
-def test_running_from_inside_the_plans_folder_builds_nothing_into_it(project):
+def test_running_from_inside_the_plans_folder_builds_nothing_into_it_and_says_what_to_run(project):
     # The default source (seeds) is missing there, and the default output is inside the plans.
     before = snapshot(project.parent)
     result = run_project(project, cwd=project / "seeds")
     assert result.returncode == 2
-    assert one_line(result) == "error: --source seeds: no such folder"
+    assert one_line(result) == (
+        "error: no plans folder given, and there is no seeds folder here (the default); to build"
+        " the plans in this folder, run: python build.py build --source . --output ../site"
+    )
     result = run_project(project, "--source", ".", cwd=project / "seeds")
     assert result.returncode == 2
-    assert one_line(result).endswith(f"it is inside the plans folder {project / 'seeds'}")
+    assert one_line(result).endswith(
+        f"it is inside the plans folder {project / 'seeds'}; build beside it instead, as with --output ../site"
+    )
     assert snapshot(project.parent) == before
+
+
+def test_no_plans_folder_given_and_none_by_default_says_how_to_give_one(tmp_path):
+    for command in ("build", "check", "serve", "deploy"):
+        result = run_build(command, cwd=tmp_path)
+        assert result.returncode == 2
+        assert one_line(result) == (
+            "error: no plans folder given, and there is no seeds folder here (the default):"
+            f" name the folder of your plans, as in: python build.py {command} --source PLANS"
+        )
+    # Given, the folder is named as it was given.
+    assert (
+        one_line(run_build("check", "--source", "seeds", cwd=tmp_path))
+        == "error: --source seeds: no such folder"
+    )
 
 
 # A failed build changes nothing.

@@ -87,6 +87,22 @@ def test_check_prints_the_same_line(tmp_path):
     ]
 
 
+def test_a_folder_of_other_types_alone_says_why_it_has_no_plans_and_how_to_include_them(tmp_path):
+    others = {name: text for name, text in MIXED.items() if name.startswith(("blog", "solution"))}
+    source = write_plans(tmp_path / "docs", others)
+    hint = (
+        f"error: no plans found in {source}: it holds only documents of other types; to include"
+        " them, list their types in site.yml: types: [learningplan, experiment, blog, solution]"
+    )
+    built = run_build("build", "--source", source, "--output", tmp_path / "site", cwd=tmp_path)
+    checked = run_build("check", "--source", source, cwd=tmp_path)
+    for result in (built, checked):
+        assert result.returncode == 1
+        assert result.stdout == "3 documents of other types left out: 2 blog, 1 solution\n"
+        assert result.stderr.splitlines()[-1] == hint
+    assert not (tmp_path / "site").exists()
+
+
 def test_types_in_the_config_choose_the_types_held(tmp_path):
     source = write_plans(tmp_path / "docs", MIXED)
     (tmp_path / "site.yml").write_text("types: [learningplan, blog]\n", encoding="utf-8")
