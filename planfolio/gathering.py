@@ -8,7 +8,7 @@ after an edit these files are put together from the parts instead of made from n
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import Config
@@ -103,8 +103,11 @@ class Gathered:
     parts: dict[str, PlanParts]
 
 
-def gather(site: Site, config: Config, known: Mapping[str, PlanParts]) -> Gathered:
-    """Make every gathering file of a site, with the plans' parts that `known` lacks."""
+def gather(
+    site: Site, config: Config, known: Mapping[str, PlanParts], kinds: Collection[str] = GATHERING_KINDS
+) -> Gathered:
+    """Make the gathering files of a site of some kinds (all by default), with the plans'
+    parts that `known` lacks."""
     new = make_all_parts(config.focal_points, missing_parts(site.plans, config.focal_points, known))
     gathering = Gathering(site, config, {**known, **new})
-    return Gathered({kind: gathering.files(kind) for kind in sorted(GATHERING_KINDS)}, new)
+    return Gathered({kind: gathering.files(kind) for kind in sorted(kinds)}, new)

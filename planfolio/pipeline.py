@@ -242,7 +242,7 @@ def _build(
     key = site_key(site, keys.fingerprint)
     staging = staging_folder(output)
     whole = _complete_parts(site, config, parsed)
-    ahead = _gather_ahead(site, config, parsed, keys.fingerprint, manifest, output, keep)
+    ahead = _gather_ahead(site, config, parsed, keys.fingerprint, manifest, output, staging, keep)
     # The parsed plans, when whole before the pages are made, are saved beside them.
     draft = parsed_draft(cache) if whole and saved is not None and cache is not None else None
     try:  # a build that fails leaves no staging folder, no draft of the cache, and no process of its own
@@ -312,20 +312,40 @@ def _gather_ahead(
     fingerprint: str,
     manifest: Manifest,
     output: Path,
+    staging: Path,
     keep: KeepPages,
 ) -> Apart[Gathered] | None:
-    """Start making the gathering files in a process of their own, when the last build's
-    cannot be kept, so that they are made while this process finds the related documents
-    and the page keys, which they do not need: a fifth of the time of a rebuild after one
-    edit (see bench/README.md). Not on a first build, whose pages are many: as one unit
-    of the pool that renders them, the gathering files make it 5 % shorter than beside it.
-    The preview makes them later instead (see preview.Deferring)."""
+    """Start making the gathering files that the last build's cannot stand for in a process
+    of their own, which writes them into staging, so that they are made while this process
+    finds the related documents and the pages, which they do not need: a fifth of the time
+    of a rebuild after one edit (see bench/README.md). Not on a first build, whose pages
+    are many: as one unit of the pool that renders them, the gathering files make it 5 %
+    shorter than beside it. The preview makes them later instead (see preview.Deferring)."""
     if keep.defers & GATHERING_KINDS or not manifest.entries:
         return None
     routes = gathering_routes(site, fingerprint)
-    if all(manifest.reusable(output, path, route.key) for route in routes for path in route.outputs):
+    kinds = {r.kind for r in routes if not all(manifest.reusable(output, p, r.key) for p in r.outputs)}
+    if not kinds:
         return None
-    return Apart(partial(gather, site, config, parsed.parts))
+    previous = output if output.is_dir() else None
+    return Apart(partial(_gather_into, site, config, parsed.parts, frozenset(kinds), staging, previous))
+
+
+def _gather_into(
+    site: Site,
+    config: Config,
+    known: dict[str, PlanParts],
+    kinds: frozenset[str],
+    staging: Path,
+    previous: Path | None,
+) -> Gathered:
+    """Make the gathering files of some kinds into staging (see _put_files); return the
+    parts made for them, and no files: they are written."""
+    gathered = gather(site, config, known, kinds)
+    folders: set[Path] = set()
+    for kind in sorted(kinds):
+        _put_files(gathered.files[kind], staging, previous, folders)
+    return Gathered({}, gathered.parts)
 
 
 @dataclass(frozen=True)
@@ -434,7 +454,7 @@ def render_pages(
     previous = work.previous if work.previous is not None and work.previous.is_dir() else None
     policy = config.focal_points
     gathering = [r for r in routes if r.kind in GATHERING_KINDS and (r.path, r.key) not in made]
-    late: list[Route] = []  # made in a process of their own, written once the pages are
+    late: list[Route] = []  # made and written into staging by a process of their own
     if work.ahead is not None:
         late = [route for route in routes if route.kind in GATHERING_KINDS]
         routes = [route for route in routes if route.kind not in GATHERING_KINDS]
@@ -479,7 +499,7 @@ def render_pages(
     with watching(counter, len(routes) + len(late), progress):
         results = run_longest_first(render_unit, units, costs)
         if work.ahead is not None:
-            results.append(_write_gathered(work.ahead.result(), late, staging, previous, folders))
+            results.append(Rendered({}, work.ahead.result().parts, []))  # its files are written
             for _ in late:
                 counter.add_one()
     return Rendered(
@@ -516,16 +536,6 @@ def _run_checks(checks: Checks) -> Rendered:
 def _run_save(save: Callable[[], None]) -> Rendered:
     save()
     return Rendered({}, {}, [])
-
-
-def _write_gathered(
-    gathered: Gathered, routes: list[Route], staging: Path | None, previous: Path | None, folders: set[Path]
-) -> Rendered:
-    """Write the files of the gathering routes made ahead; return the parts made for them."""
-    for route in routes:
-        if staging is not None:
-            _put_files(gathered.files[route.kind], staging, previous, folders)
-    return Rendered({}, gathered.parts, [])
 
 
 def _units_of_work(

@@ -105,6 +105,21 @@ def test_output_changed_by_hand_is_rendered_again(project):
     assert cached == clean and result.pages_written == 1
 
 
+@pytest.mark.parametrize("edit_a_plan", [False, True])
+def test_a_gathering_file_changed_by_hand_is_made_again_beside_the_others(project, edit_a_plan):
+    # The files that gather every plan are made in a process of their own, which writes
+    # only those the last build's cannot stand for: the others are linked, not made twice.
+    write_plans(project / "plans", {f"p{i}.md": plan_text(f"Plan {i}") for i in range(150)})
+    build_both(project)
+    (project / "site/plans.csv").write_bytes(b"edited by hand")
+    search = (project / "site/search-index.json").stat().st_ino
+    if edit_a_plan:
+        (project / "plans/p3.md").write_text(plan_text("Plan 3, edited"), encoding="utf-8")
+    result, cached, clean = build_both(project)
+    assert cached == clean
+    assert ((project / "site/search-index.json").stat().st_ino == search) is not edit_a_plan
+
+
 def test_damaged_cache_is_ignored(project):
     build_both(project)
     for path in (project / "cache").iterdir():
