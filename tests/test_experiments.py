@@ -323,6 +323,15 @@ def test_search_finds_an_experiment_by_its_title_and_the_type_facet_narrows_to_i
     assert search_page.errors == []
 
 
+def test_the_search_box_says_what_it_searches_as_the_home_pages_does(search_page, built):
+    # Plans and experiments on the site: both boxes say so, not "every plan".
+    home = (built[0] / "index.html").read_text(encoding="utf-8")
+    said = re.search(r'<label for="home-search">([^<]*)</label>', home).group(1)
+    search_page.open("q=water")
+    assert search_page.page.locator('label[for="search-query"]').text_content() == said
+    assert "experiment" in said
+
+
 def test_the_home_pages_count_of_plans_opens_the_search_on_the_plans_alone(search_page, built, records):
     home = (built[0] / "index.html").read_text(encoding="utf-8")
     plans = sum(record["type"] == "learningplan" for record in records.values())
