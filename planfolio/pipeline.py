@@ -233,12 +233,13 @@ def _build(
     manifest = load_manifest(cache, output)
     keys = PageKeys(fingerprint(config, code, templates))
     key = site_key(site, keys.fingerprint)
-    staging = staging_folder(output)
     whole = _complete_parts(site, config, parsed)
-    ahead = _gather_ahead(site, config, parsed, keys.fingerprint, manifest, output, keep)
     # The parsed plans, when whole before the pages are made, are saved beside them.
     draft = parsed_draft(cache) if whole and saved is not None and cache is not None else None
+    ahead = None
+    staging = staging_folder(output)
     try:  # a build that fails leaves no staging folder, no draft of the cache, and no process of its own
+        ahead = _gather_ahead(site, config, parsed, keys.fingerprint, manifest, output, keep)
         site = with_related(site, parsed)
         renderer = Renderer(templates, config, site)
         # With no last build, no page can be kept: each page's key is worked out as it is made;

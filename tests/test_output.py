@@ -191,6 +191,25 @@ def test_a_failed_build_leaves_the_previous_site_and_no_staging(tmp_path, monkey
     assert sorted(path.name for path in tmp_path.iterdir()) == ["plans", "site"]
 
 
+def test_a_build_that_cannot_start_a_process_leaves_the_site_the_cache_and_no_staging(tmp_path, monkeypatch):
+    from planfolio import pipeline
+    from planfolio.cache import cache_folder
+    from planfolio.config import Config
+
+    source, output = small_site(tmp_path), tmp_path / "site"
+    pipeline.build(source, output, Config(), cache_folder(output))
+    write_plans(source, {"new.md": plan_text("New")})
+    before = snapshot(tmp_path)
+
+    def no_process(function):
+        raise OSError(11, "Resource temporarily unavailable")  # as fork says when the system has too many
+
+    monkeypatch.setattr(pipeline, "Apart", no_process)  # the gathering files of a rebuild, made apart
+    with pytest.raises(OSError, match="Resource temporarily unavailable"):
+        pipeline.build(source, output, Config(), cache_folder(output))
+    assert snapshot(tmp_path) == before
+
+
 def many_plans(folder, count):
     """Write plans that make many pages: each has methods and data sources no other has."""
     plans = {}
