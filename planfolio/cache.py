@@ -129,7 +129,7 @@ def fingerprint(config: Config, code: str, *folders: Path) -> str:
     for folder in folders:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.suffix in (".py", ".html", ".xml", ".txt"):
-                digest.update(path.relative_to(folder).as_posix().encode("utf-8"))
+                digest.update(os.fsencode(path.relative_to(folder).as_posix()))  # any name's bytes
                 digest.update(path.read_bytes())
     return digest.hexdigest()
 

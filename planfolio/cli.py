@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import sys
 from pathlib import Path
@@ -176,6 +177,10 @@ def run(prog: str | None = None) -> NoReturn:
     as whole processes (see bench/README.md). Nothing is left to it: a command has closed
     its files and ended its processes when it returns, and what it printed is flushed here.
     """
+    if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":
+        # A folder named on the command line may have a name that is not UTF-8: printed
+        # with its bytes escaped (as on stderr), where a UTF-8 terminal would refuse it.
+        sys.stdout.reconfigure(errors="backslashreplace")
     code = main(prog=prog)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(BrokenPipeError, ValueError):  # a reader gone (| head), a stream closed

@@ -13,6 +13,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from .model import shown_name
+
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows, where links need privileges
 #: The earliest date a zip entry can hold: a fixed date keeps the zip reproducible.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -205,7 +207,7 @@ def zip_folder(folder: Path, zip_path: Path, leave_out: frozenset[str] = frozens
     the same bytes. Return how many files were written.
     """
     check_zip_target(zip_path, folder)
-    top = zip_path.name.removesuffix(".zip") or "site"
+    top = shown_name(zip_path.name).removesuffix(".zip") or "site"  # an entry's name is UTF-8
     files = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
     files = [name for name in files if name not in leave_out and name != MARKER]
     zip_path.parent.mkdir(parents=True, exist_ok=True)
