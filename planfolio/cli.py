@@ -2,7 +2,8 @@
 
 Exit codes, for every command: 0 done, 1 problems (in the plans, the configuration, the
 templates, or a failed deploy), 2 bad usage (an unknown option, a missing folder or file,
-an output folder or zip that is refused), 130 interrupted.
+an output folder or zip that is refused), 130 interrupted (Ctrl+C), 143 a build stopped
+by SIGTERM.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from .model import Problem
     from .pipeline import BuildResult
 
-DONE, PROBLEMS, USAGE, INTERRUPTED = 0, 1, 2, 130
+DONE, PROBLEMS, USAGE, INTERRUPTED, TERMINATED = 0, 1, 2, 130, 143
 
 
 def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
@@ -167,6 +168,13 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         # A build stopped before its swap leaves the last site as it was, and no staging folder.
         print("Interrupted.", file=sys.stderr)
         return INTERRUPTED
+    except BaseException as stop:
+        from .parallel import Terminated  # (loaded already when a build is what SIGTERM stopped)
+
+        if not isinstance(stop, Terminated):
+            raise
+        print("Terminated.", file=sys.stderr)  # as cleanly as by Ctrl+C
+        return TERMINATED
 
 
 def run(prog: str | None = None) -> NoReturn:

@@ -6,6 +6,7 @@ whole, so a build that fails or is killed never leaves a half-written site.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -244,6 +245,17 @@ def staging_folder(output: Path) -> Path:
     return staging
 
 
+def mark_as_site(staging: Path, previous: Path | None) -> None:
+    """Put in staging, in place of the marker staging_folder made, the previous site's, kept
+    as unchanged pages are, or a new one: in one step, so that the folder always has one."""
+    new = f"{MARKER}.new"
+    if previous is not None and holds(previous / MARKER, MARKER_TEXT):
+        link_file(staging, new, previous / MARKER)
+    else:
+        write_file(staging, new, MARKER_TEXT)
+    os.replace(staging / new, staging / MARKER)
+
+
 def swap_in(staging: Path, output: Path) -> None:
     """Replace the output folder with the finished staging folder."""
     output = output.resolve()
@@ -254,10 +266,31 @@ def swap_in(staging: Path, output: Path) -> None:
     output.rename(old)
     try:
         staging.rename(output)
-    except OSError:
-        old.rename(output)
+    except BaseException:  # Ctrl+C too: the last site goes back, unless the new one is in place
+        if not output.exists():
+            old.rename(output)
         raise
-    shutil.rmtree(old)
+    remove_build_folder(old)
+
+
+def remove_build_folder(folder: Path) -> None:
+    """Remove a folder a build made, if it is there, its marker last: a removal stopped
+    half-way leaves a folder the next build still knows as a build's (see _made_by_a_build)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+    with contextlib.suppress(OSError):
+        (folder / MARKER).unlink(missing_ok=True)
+        folder.rmdir()
 
 
 def _clear_leftovers(output: Path) -> None:
@@ -270,7 +303,7 @@ def _clear_leftovers(output: Path) -> None:
         if match.group(2) and not output.exists():
             folder.rename(output)  # killed between the swap's two renames: the last good site
         elif _made_by_a_build(folder):
-            shutil.rmtree(folder, ignore_errors=True)
+            remove_build_folder(folder)
 
 
 def _made_by_a_build(folder: Path) -> bool:

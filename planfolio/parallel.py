@@ -20,6 +20,7 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection
+from types import FrameType
 from typing import Any, Generic, TypeVar
 
 Unit = TypeVar("Unit")
@@ -36,6 +37,58 @@ _BATCHES_PER_PROCESS = 16
 _work: Callable[[Any], Any] | None = None
 # The signals that stop a build: Ctrl+C, and the stop a system or a runner of jobs sends.
 _STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+class Terminated(BaseException):
+    """The stop SIGTERM asks for, raised where this process is, as Ctrl+C raises KeyboardInterrupt."""
+
+
+class Stops:
+    """The stops (Ctrl+C, SIGTERM) of a block run under stopped_once: the first raises where
+    the block is, until it commits; none after it raises."""
+
+    def __init__(self) -> None:
+        self.asked = False  # a stop came
+        self.committed = False
+
+    def commit(self) -> None:
+        """Let no stop raise from here on: the block finishes what it has begun (a build,
+        its swap and its cache), and a stop that comes meanwhile changes nothing."""
+        self.committed = True
+
+    def stop(self, number: int, frame: FrameType | None) -> None:
+        """Raise the first stop, unless committed: KeyboardInterrupt, or Terminated."""
+        if self.asked or self.committed:
+            self.asked = True
+            return
+        self.asked = True
+        raise KeyboardInterrupt if number == signal.SIGINT else Terminated
+
+
+@contextlib.contextmanager
+def stopped_once() -> Iterator[Stops]:
+    """Let the first Ctrl+C or SIGTERM stop what runs here where it is (see Stops), and
+    none after it stop the clean-up that follows.
+
+    A second stop (Ctrl+C pressed again; `timeout` signals a command, then its group)
+    would end the clean-up half-way: the processes of a pool not yet ended would go on
+    writing into a staging folder being removed. Only in the main thread, and only for
+    the signals left to Python's own handling: another handler is its owner's.
+    """
+    stops = Stops()
+    if threading.current_thread() is not threading.main_thread():
+        yield stops
+        return
+    handlers = {number: signal.getsignal(number) for number in _STOPS}
+    defaults = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
+    replaced = [number for number in _STOPS if handlers[number] == defaults[number]]
+    for number in replaced:
+        signal.signal(number, stops.stop)
+    try:
+        yield stops
+    finally:
+        for number in replaced:
+            signal.signal(number, handlers[number])
 
 
 class WorkerError(RuntimeError):

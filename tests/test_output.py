@@ -15,6 +15,7 @@ from planfolio.output import (
     OutputError,
     check_output_folder,
     copy_tree,
+    remove_build_folder,
     staging_folder,
     swap_in,
     write_file,
@@ -154,6 +155,32 @@ def test_a_swap_killed_halfway_is_undone_by_the_next_build(tmp_path):
     staging_folder(output)
     assert (output / "index.html").read_text() == "good"
     assert not (tmp_path / f".site.{dead}-old-build").exists()
+
+
+def test_a_removal_stopped_half_way_leaves_a_folder_the_next_build_removes(tmp_path, monkeypatch):
+    import shutil
+
+    from planfolio import output as writing
+
+    output = tmp_path / "site"
+    staging = staging_folder(output)
+    for folder in ("countries", "methods", "plans"):
+        write_file(staging, f"{folder}/page.html", b"page")
+    removing, removed = shutil.rmtree, []
+
+    def stopped_after_one(path, ignore_errors=False):
+        if removed:
+            raise KeyboardInterrupt  # a second Ctrl+C, or a kill
+        removed.append(path)
+        removing(path, ignore_errors=ignore_errors)
+
+    monkeypatch.setattr(writing.shutil, "rmtree", stopped_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        remove_build_folder(staging)
+    monkeypatch.undo()
+    assert (staging / MARKER).is_file()  # taken last
+    assert staging_folder(output) == staging  # (this process's own folder counts as a dead build's)
+    assert [path.name for path in staging.iterdir()] == [MARKER]
 
 
 def test_the_folder_of_a_build_still_running_is_left_alone(tmp_path):

@@ -386,6 +386,73 @@ def test_ctrl_c_prints_one_line_and_leaves_the_last_site(tmp_path):
     assert after == before, sorted(set(after) ^ set(before))
 
 
+def ctrl_c_twice(process):
+    """Press Ctrl+C in a terminal, then again: each interrupts every process of the group."""
+    os.killpg(process.pid, signal.SIGINT)
+    time.sleep(0.005)
+    os.killpg(process.pid, signal.SIGINT)
+
+
+def timeout_sends(stop):
+    """Return what `timeout -s STOP` does when the time is up: signal the command, then its group."""
+
+    def send(process):
+        os.kill(process.pid, stop)
+        os.killpg(process.pid, stop)
+
+    return send
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process groups and their signals")
+@pytest.mark.parametrize(
+    ("send", "ending"),
+    [
+        (ctrl_c_twice, (130, "Interrupted.")),
+        (timeout_sends(signal.SIGINT), (130, "Interrupted.")),
+        (timeout_sends(signal.SIGTERM), (143, "Terminated.")),
+    ],
+    ids=["ctrl-c-twice", "timeout-int", "timeout-term"],
+)
+def test_a_build_stopped_while_it_writes_leaves_everything_as_it_was(tmp_path, send, ending):
+    source, output = many_plans(tmp_path / "plans", 200), tmp_path / "site"
+    assert run_build("build", "--source", source, "--output", output, cwd=tmp_path).returncode == 0
+    before = snapshot(tmp_path)
+    for number, delay in enumerate((0, 0.02, 0.05, 0.1, 0.2, 0.4)):
+        # A new address: every page is made again, with the cache of the last build read.
+        address = f"https://example.org/{number}/"
+        command = [sys.executable, str(PROJECT_ROOT / "build.py"), "--source", source, "--output", output]
+        process = subprocess.Popen(
+            [*command, "--base-url", address], cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+            start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while not list(tmp_path.glob(".site.*-build/plans/*.html")) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(delay)
+        send(process)
+        _, stderr = process.communicate(timeout=120)
+        assert "Traceback" not in stderr, stderr
+        while group_running(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not group_running(process.pid)  # the processes of its pools ended with it
+        after = snapshot(tmp_path)
+        if process.returncode == 0:  # done before the stop came: the new site, and nothing else
+            assert sorted(path.name for path in tmp_path.iterdir()) == [".planfolio-cache", "plans", "site"]
+            before = after
+            continue
+        assert (process.returncode, stderr.splitlines()[-1]) == ending
+        assert after == before, (delay, sorted(set(after) ^ set(before))[:5])
+
+
+def group_running(group):
+    """Return whether a process of a process group is still running."""
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def test_an_output_path_through_a_missing_folder_names_the_folder_it_ends_at(tmp_path, built):
     source, site = built
     before = snapshot(site)
