@@ -15,6 +15,7 @@ from .cache import (
     Manifest,
     ParsedPlans,
     code_fingerprint,
+    discard_parsed,
     fingerprint,
     keep_parsed,
     load_manifest,
@@ -238,6 +239,8 @@ def _build(
     whole = _complete_parts(site, config, parsed)
     # The parsed plans, when whole before the pages are made, are saved beside them.
     draft = parsed_draft(cache) if whole and saved is not None and cache is not None else None
+    # The cache folders the draft is the first to make go with it if the build fails.
+    unmade = [path for path in (draft.parent, draft.parent.parent) if not path.exists()] if draft else []
     ahead = None
     staging = staging_folder(output)
     try:  # a build that fails leaves no staging folder, no draft of the cache, and no process of its own
@@ -266,7 +269,7 @@ def _build(
         swap_in(staging, output)
     except BaseException:
         if draft is not None:
-            draft.unlink(missing_ok=True)
+            discard_parsed(draft, unmade)
         raise
     finally:  # the processes first: none writes into staging once it is being removed
         if ahead is not None:
