@@ -9,11 +9,12 @@ rendered again, so a stale or damaged cache can only cost time, never correctnes
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import pickle
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -129,7 +130,7 @@ def fingerprint(config: Config, code: str, *folders: Path) -> str:
     for folder in folders:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.suffix in (".py", ".html", ".xml", ".txt"):
-                digest.update(path.relative_to(folder).as_posix().encode("utf-8"))
+                digest.update(os.fsencode(path.relative_to(folder).as_posix()))  # any name's bytes
                 digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -253,6 +254,15 @@ def write_parsed(parsed: ParsedPlans, code: str, draft: Path) -> None:
     draft.parent.mkdir(parents=True, exist_ok=True)
     with open(draft, "wb") as file:
         pickle.dump((code, parsed.pickled(), parsed.derived), file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def discard_parsed(draft: Path, folders: Sequence[Path] = ()) -> None:
+    """Remove a draft of the parsed plans (see write_parsed) that a failed build wrote, and
+    the folders given, made for it (the cache folder of a first build), left empty."""
+    draft.unlink(missing_ok=True)
+    for folder in folders:
+        with contextlib.suppress(OSError):  # not empty: another build's, or the user's
+            folder.rmdir()
 
 
 def keep_parsed(cache: Path) -> None:

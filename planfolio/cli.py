@@ -2,13 +2,15 @@
 
 Exit codes, for every command: 0 done, 1 problems (in the plans, the configuration, the
 templates, or a failed deploy), 2 bad usage (an unknown option, a missing folder or file,
-an output folder or zip that is refused), 130 interrupted.
+an output folder or zip that is refused), 130 interrupted (Ctrl+C), 143 a build stopped
+by SIGTERM.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import os
 import sys
 from pathlib import Path
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
     from .model import Problem
     from .pipeline import BuildResult
 
-DONE, PROBLEMS, USAGE, INTERRUPTED = 0, 1, 2, 130
+DONE, PROBLEMS, USAGE, INTERRUPTED, TERMINATED = 0, 1, 2, 130, 143
 #: The plans folder when no --source is given (the very object, so that one given is told apart).
 DEFAULT_SOURCE = Path("seeds")
 
@@ -196,6 +198,13 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         # A build stopped before its swap leaves the last site as it was, and no staging folder.
         print("Interrupted.", file=sys.stderr)
         return INTERRUPTED
+    except BaseException as stop:
+        from .parallel import Terminated  # (loaded already when a build is what SIGTERM stopped)
+
+        if not isinstance(stop, Terminated):
+            raise
+        print("Terminated.", file=sys.stderr)  # as cleanly as by Ctrl+C
+        return TERMINATED
 
 
 def run(prog: str | None = None) -> NoReturn:
@@ -206,6 +215,10 @@ def run(prog: str | None = None) -> NoReturn:
     as whole processes (see bench/README.md). Nothing is left to it: a command has closed
     its files and ended its processes when it returns, and what it printed is flushed here.
     """
+    if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":
+        # A folder named on the command line may have a name that is not UTF-8: printed
+        # with its bytes escaped (as on stderr), where a UTF-8 terminal would refuse it.
+        sys.stdout.reconfigure(errors="backslashreplace")
     code = main(prog=prog)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(BrokenPipeError, ValueError):  # a reader gone (| head), a stream closed

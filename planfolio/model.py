@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -50,6 +51,12 @@ class Problem:
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.severity}: {self.message}"
+
+
+def shown_name(name: str) -> str:
+    """Return a file name as text that every encoder takes: the bytes of a name that is not
+    UTF-8 (which Python holds as lone surrogates) escaped, as in 'caf\\xe9.md'."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True)

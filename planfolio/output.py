@@ -6,12 +6,15 @@ whole, so a build that fails or is killed never leaves a half-written site.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import tempfile
 import zipfile
 from pathlib import Path
+
+from .model import shown_name
 
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows, where links need privileges
 #: The earliest date a zip entry can hold: a fixed date keeps the zip reproducible.
@@ -217,7 +220,7 @@ def zip_folder(folder: Path, zip_path: Path, leave_out: frozenset[str] = frozens
     the same bytes. Return how many files were written.
     """
     check_zip_target(zip_path, folder)
-    top = zip_path.name.removesuffix(".zip") or "site"
+    top = shown_name(zip_path.name).removesuffix(".zip") or "site"  # an entry's name is UTF-8
     files = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
     files = [name for name in files if name not in leave_out and name != MARKER]
     zip_path.parent.mkdir(parents=True, exist_ok=True)
@@ -254,6 +257,17 @@ def staging_folder(output: Path) -> Path:
     return staging
 
 
+def mark_as_site(staging: Path, previous: Path | None) -> None:
+    """Put in staging, in place of the marker staging_folder made, the previous site's, kept
+    as unchanged pages are, or a new one: in one step, so that the folder always has one."""
+    new = f"{MARKER}.new"
+    if previous is not None and holds(previous / MARKER, MARKER_TEXT):
+        link_file(staging, new, previous / MARKER)
+    else:
+        write_file(staging, new, MARKER_TEXT)
+    os.replace(staging / new, staging / MARKER)
+
+
 def swap_in(staging: Path, output: Path) -> None:
     """Replace the output folder with the finished staging folder."""
     output = output.resolve()
@@ -264,10 +278,31 @@ def swap_in(staging: Path, output: Path) -> None:
     output.rename(old)
     try:
         staging.rename(output)
-    except OSError:
-        old.rename(output)
+    except BaseException:  # Ctrl+C too: the last site goes back, unless the new one is in place
+        if not output.exists():
+            old.rename(output)
         raise
-    shutil.rmtree(old)
+    remove_build_folder(old)
+
+
+def remove_build_folder(folder: Path) -> None:
+    """Remove a folder a build made, if it is there, its marker last: a removal stopped
+    half-way leaves a folder the next build still knows as a build's (see _made_by_a_build)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+    with contextlib.suppress(OSError):
+        (folder / MARKER).unlink(missing_ok=True)
+        folder.rmdir()
 
 
 def _clear_leftovers(output: Path) -> None:
@@ -280,7 +315,7 @@ def _clear_leftovers(output: Path) -> None:
         if match.group(2) and not output.exists():
             folder.rename(output)  # killed between the swap's two renames: the last good site
         elif _made_by_a_build(folder):
-            shutil.rmtree(folder, ignore_errors=True)
+            remove_build_folder(folder)
 
 
 def _made_by_a_build(folder: Path) -> bool:

@@ -3,16 +3,24 @@
 Forking lets each process of the pool use the site model and the compiled templates of
 this one as they are: only the number of each unit goes to a process, and only the
 unit's result comes back, pickled.
+
+Each process has a pipe of its own, and shares no lock with the others: the standard
+library's pool does share them, and one of its processes ended while it held one (by a
+stop, or the system's killer) left that pool waiting for it forever.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
-import multiprocessing.pool
+import multiprocessing.connection
 import os
 import signal
+import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection
+from types import FrameType
 from typing import Any, Generic, TypeVar
 
 Unit = TypeVar("Unit")
@@ -27,6 +35,60 @@ _BATCHES_PER_PROCESS = 16
 
 # What the processes of a pool run: set in each as it starts (see _start), never here.
 _work: Callable[[Any], Any] | None = None
+# The signals that stop a build: Ctrl+C, and the stop a system or a runner of jobs sends.
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+class Terminated(BaseException):
+    """The stop SIGTERM asks for, raised where this process is, as Ctrl+C raises KeyboardInterrupt."""
+
+
+class Stops:
+    """The stops (Ctrl+C, SIGTERM) of a block run under stopped_once: the first raises where
+    the block is, until it commits; none after it raises."""
+
+    def __init__(self) -> None:
+        self.asked = False  # a stop came
+        self.committed = False
+
+    def commit(self) -> None:
+        """Let no stop raise from here on: the block finishes what it has begun (a build,
+        its swap and its cache), and a stop that comes meanwhile changes nothing."""
+        self.committed = True
+
+    def stop(self, number: int, frame: FrameType | None) -> None:
+        """Raise the first stop, unless committed: KeyboardInterrupt, or Terminated."""
+        if self.asked or self.committed:
+            self.asked = True
+            return
+        self.asked = True
+        raise KeyboardInterrupt if number == signal.SIGINT else Terminated
+
+
+@contextlib.contextmanager
+def stopped_once() -> Iterator[Stops]:
+    """Let the first Ctrl+C or SIGTERM stop what runs here where it is (see Stops), and
+    none after it stop the clean-up that follows.
+
+    A second stop (Ctrl+C pressed again; `timeout` signals a command, then its group)
+    would end the clean-up half-way: the processes of a pool not yet ended would go on
+    writing into a staging folder being removed. Only in the main thread, and only for
+    the signals left to Python's own handling: another handler is its owner's.
+    """
+    stops = Stops()
+    if threading.current_thread() is not threading.main_thread():
+        yield stops
+        return
+    handlers = {number: signal.getsignal(number) for number in _STOPS}
+    defaults = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
+    replaced = [number for number in _STOPS if handlers[number] == defaults[number]]
+    for number in replaced:
+        signal.signal(number, stops.stop)
+    try:
+        yield stops
+    finally:
+        for number in replaced:
+            signal.signal(number, handlers[number])
 
 
 class WorkerError(RuntimeError):
@@ -72,18 +134,13 @@ def run_longest_first(
         return [work(unit) for unit in units]
     results: list[Any] = [None] * len(units)
     failure = None
-    with _pool(processes, lambda index: work(units[index])) as pool:
-        for batch in pool.imap_unordered(_run_batch, _batches(costs, processes)):
+    with _Pool(processes, lambda index: work(units[index])) as pool:
+        for batch in pool.run(_batches(costs, processes)):
             for index, (ok, value) in batch:
                 if ok:
                     results[index] = value
                 elif failure is None:
                     failure = value
-        # Every process ends of itself once the work is done, failed or not: a pool ended
-        # while a process holds its queue's lock, or before that process has made itself
-        # ready (see _start), can wait for it forever.
-        pool.close()
-        pool.join()
     if failure is not None:
         raise WorkerError(*failure)
     return results
@@ -122,9 +179,115 @@ def _outcome(function: Callable[[Any], Any], argument: Any) -> tuple[bool, Any]:
         return False, (f"{type(error).__name__}: {error}", error_frames(error), isinstance(error, OSError))
 
 
-def _pool(processes: int, work: Callable[[Any], Any]) -> multiprocessing.pool.Pool:
-    """Return a pool of forked processes that run `work`, which is never pickled."""
-    return multiprocessing.get_context("fork").Pool(processes, _start, (work, os.getpid()))
+class _Process:
+    """A process forked from this one that runs the batches of units it is sent through a
+    pipe of its own, and sends back what each gave (see _run_batch)."""
+
+    def __init__(self, work: Callable[[Any], Any], siblings: Sequence[_Process] = ()) -> None:
+        context = multiprocessing.get_context("fork")
+        self.connection, there = context.Pipe()
+        # Its siblings' ends of their pipes are this process's alone: a copy in another
+        # would keep a sibling reading from this one when it is gone.
+        inherited = [sibling.connection for sibling in siblings]
+        arguments = (there, work, os.getpid(), inherited)
+        self.process = context.Process(target=_serve, args=arguments, daemon=True)
+        try:
+            self.process.start()
+        finally:
+            there.close()
+
+    def give(self, batch: list[int] | None) -> None:
+        """Send the process a batch of units to run, or None: there are no more."""
+        with contextlib.suppress(OSError):  # it has ended: `take` says how
+            self.connection.send(batch)
+
+    def ready(self) -> bool:
+        """Return whether the process has sent a result back, or has ended."""
+        return self.connection.poll()
+
+    def take(self) -> list[tuple[int, tuple[bool, Any]]]:
+        """Return what the last batch gave, waiting for it, or raise WorkerError when the
+        process ended before sending it (killed by the system, say)."""
+        try:
+            return self.connection.recv()  # type: ignore[no-any-return]
+        except (EOFError, OSError):
+            self.process.join()
+            code = self.process.exitcode or 0
+            how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+            message = f"a process of the pool ended before its work was done ({how})"
+            raise WorkerError(message, system=True) from None
+
+    def end(self, at_once: bool) -> None:
+        """End the process: at once, or once it has finished the batch it runs."""
+        if at_once:
+            self.process.kill()
+        else:
+            self.give(None)
+        self.process.join()
+        self.connection.close()
+
+
+class _Pool:
+    """Processes forked from this one that run `work` on batches of units (see _Process),
+    ended and waited for on leaving the block they serve: once done with their batches,
+    or, when the block fails (Ctrl+C among its failures), at once."""
+
+    def __init__(self, processes: int, work: Callable[[Any], Any]) -> None:
+        self._processes: list[_Process] = []
+        try:
+            with _stops_held():
+                for _ in range(processes):
+                    self._processes.append(_Process(work, self._processes))
+        except BaseException:
+            self.end(at_once=True)
+            raise
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, failure: type[BaseException] | None, *_: object) -> None:
+        self.end(at_once=failure is not None)
+
+    def run(self, batches: list[list[int]]) -> Iterator[list[tuple[int, tuple[bool, Any]]]]:
+        """Give each process a batch, and another as soon as it sends one back; yield what
+        each batch gave, as they come back."""
+        waiting = iter(batches)
+        busy: dict[Any, _Process] = {process.connection: process for process in self._processes}
+        for process in self._processes:
+            batch = next(waiting, None)
+            if batch is None:
+                del busy[process.connection]
+            else:
+                process.give(batch)
+        while busy:
+            for connection in multiprocessing.connection.wait(list(busy)):
+                process = busy[connection]  # done with its batch: given the next before it is read
+                batch = next(waiting, None)
+                if batch is None:
+                    del busy[connection]
+                else:
+                    process.give(batch)
+                yield process.take()
+
+    def end(self, at_once: bool) -> None:
+        """End every process, and wait until each has ended (see _Process.end)."""
+        if at_once:  # all stopped first, then waited for
+            for process in self._processes:
+                process.process.kill()
+        for process in self._processes:
+            process.end(at_once)
+
+
+def _serve(
+    connection: Connection, work: Callable[[Any], Any], parent: int, inherited: list[Connection]
+) -> None:
+    """Run the batches of units sent through connection, until there are no more (None)."""
+    for other in inherited:
+        other.close()
+    _start(work, parent)
+    with contextlib.suppress(EOFError, OSError):  # this process's parent has ended
+        while (batch := connection.recv()) is not None:
+            connection.send(_run_batch(batch))
 
 
 def _start(work: Callable[[Any], Any], parent: int) -> None:
@@ -132,11 +295,35 @@ def _start(work: Callable[[Any], Any], parent: int) -> None:
     global _work
     _work = work
     _end_with(parent)
-    # A stop is this process's to handle: a pool's end (SIGTERM) ends its processes, Ctrl+C
-    # does not reach them, and they never wake up the event loop of the preview server.
+    # A stop is this process's to handle: a pool's end (SIGKILL, or SIGTERM when the
+    # process that made it ends) ends its processes, Ctrl+C does not reach them, and they
+    # never wake up the event loop of the preview server.
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def _stops_held() -> Iterator[None]:
+    """Hold the stops (Ctrl+C, SIGTERM) that come while processes are started, and deliver
+    them once they are: raised half-way through a start, one would leave a process that
+    nothing ends, or be lost in the hooks fork runs. A new process takes the holding with
+    it until it sets its own handling (see _start)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # a stop raises in the main thread alone
+        return
+    held: dict[int, None] = {}
+    handlers = {number: signal.getsignal(number) for number in _STOPS}
+    holding = [number for number in _STOPS if handlers[number] is not None]  # None: not Python's to set
+    for number in holding:
+        signal.signal(number, lambda caught, frame: held.setdefault(caught))
+    try:
+        yield
+    finally:
+        for number in holding:
+            signal.signal(number, handlers[number])
+        for caught in held:
+            signal.raise_signal(caught)
 
 
 # prctl's option that sends a signal to a process when the one that made it ends (Linux).
@@ -157,28 +344,33 @@ def _end_with(parent: int) -> None:
 
 
 class Apart(Generic[Result]):
-    """One function run in a process of a pool of its own while this process goes on.
+    """One function run in a process of its own while this process goes on.
 
     Without fork (not on Linux or macOS), or in a process of a pool, it runs at once.
     """
 
     def __init__(self, function: Callable[[], Result]) -> None:
-        self._pool: multiprocessing.pool.Pool | None = None
+        self._process: _Process | None = None
         if not _may_fork():
             self._outcome = _outcome(lambda _: function(), None)
             return
-        self._pool = _pool(1, lambda _: function())
-        self._pending = self._pool.apply_async(_run_batch, ([0],))
+        try:
+            with _stops_held():
+                self._process = _Process(lambda _: function())
+        except BaseException:
+            self.stop()
+            raise
+        self._process.give([0])
 
     def done(self) -> bool:
         """Return whether the function has finished."""
-        return self._pool is None or self._pending.ready()
+        return self._process is None or self._process.ready()
 
     def result(self) -> Result:
         """Return the function's result, or raise WorkerError with its failure, waiting until done."""
-        if self._pool is not None:
+        if self._process is not None:
             try:
-                [(_, self._outcome)] = self._pending.get()
+                [(_, self._outcome)] = self._process.take()
             finally:
                 self.stop()
         ok, value = self._outcome
@@ -188,7 +380,6 @@ class Apart(Generic[Result]):
 
     def stop(self) -> None:
         """End the function, if still running, and its process."""
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        if self._process is not None:
+            self._process.end(at_once=True)
+            self._process = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -16,6 +15,7 @@ from .cache import (
     Manifest,
     ParsedPlans,
     code_fingerprint,
+    discard_parsed,
     fingerprint,
     keep_parsed,
     load_manifest,
@@ -41,17 +41,17 @@ from .gathering import (
 )
 from .model import Plan, Problem, counted, counted_documents
 from .output import (
-    MARKER,
-    MARKER_TEXT,
     check_output_folder,
     copy_tree,
     holds,
     link_file,
+    mark_as_site,
+    remove_build_folder,
     staging_folder,
     swap_in,
     write_file,
 )
-from .parallel import WORTH_A_PROCESS, Apart, run_longest_first
+from .parallel import WORTH_A_PROCESS, Apart, Stops, run_longest_first, stopped_once
 from .progress import Progress, RouteCounter, watching
 from .reading import read_documents, read_site
 from .related import with_related
@@ -209,7 +209,9 @@ def build(
     gc.disable()
     try:
         options = _Options(force, strict, require_plans)
-        return _build(source, output, config, cache, templates, assets, progress, parsed, keep, options)
+        with stopped_once() as stops:  # a second Ctrl+C would stop the clean-up of the first
+            inputs = (source, output, config, cache, templates, assets, progress, parsed, keep)
+            return _build(*inputs, options, stops)
     finally:
         if collecting:
             gc.enable()
@@ -226,6 +228,7 @@ def _build(
     parsed: ParsedPlans | None,
     keep: KeepPages,
     options: _Options,
+    stops: Stops,
 ) -> BuildResult:
     """Run the stages of a build, one line each."""
     started = time.perf_counter()
@@ -240,12 +243,15 @@ def _build(
     manifest = load_manifest(cache, output)
     keys = PageKeys(fingerprint(config, code, templates))
     key = site_key(site, keys.fingerprint)
-    staging = staging_folder(output)
     whole = _complete_parts(site, config, parsed)
-    ahead = _gather_ahead(site, config, parsed, keys.fingerprint, manifest, output, staging, keep)
     # The parsed plans, when whole before the pages are made, are saved beside them.
     draft = parsed_draft(cache) if whole and saved is not None and cache is not None else None
+    # The cache folders the draft is the first to make go with it if the build fails.
+    unmade = [path for path in (draft.parent, draft.parent.parent) if not path.exists()] if draft else []
+    ahead = None
+    staging = staging_folder(output)
     try:  # a build that fails leaves no staging folder, no draft of the cache, and no process of its own
+        ahead = _gather_ahead(site, config, parsed, keys.fingerprint, manifest, output, staging, keep)
         site = with_related(site, parsed)
         renderer = Renderer(templates, config, site)
         # With no last build, no page can be kept: each page's key is worked out as it is made;
@@ -261,23 +267,21 @@ def _build(
         rendered = render_pages(renderer, fresh, staging, work, progress)
         kept = kept.also(rendered.reused)
         copy_tree(assets, staging, "assets")
-        # The marker that makes the folder planfolio's: kept, as unchanged pages are (the one
-        # staging_folder made goes, so that the last build's can be linked in its place).
-        (staging / MARKER).unlink()
-        _put_files({MARKER: MARKER_TEXT}, staging, output if output.is_dir() else None, set())
+        mark_as_site(staging, output if output.is_dir() else None)
         page_problems = _page_problems(manifest, kept, rendered)
         problems = _all_problems(site, page_problems, rendered.checked)
         if options.strict and problems:
             raise BuildAborted.strict(problems, len(site.plans), len(site.experiments))
+        stops.commit()  # a site swapped in is finished with its cache: a stop from here on is too late
         swap_in(staging, output)
     except BaseException:
         if draft is not None:
-            draft.unlink(missing_ok=True)
+            discard_parsed(draft, unmade)
         raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    finally:  # the processes first: none writes into staging once it is being removed
         if ahead is not None:
             ahead.stop()
+        remove_build_folder(staging)
     _save_cache(cache, output, routes, kept, manifest, rendered, key)
     parsed.add_parts(rendered.parts)
     if cache is not None and work.save is not None:

@@ -32,7 +32,9 @@ class RouteCounter:
     @property
     def done(self) -> int:
         """Return how many routes are finished."""
-        return int(self._value.value)
+        # Read without the lock: a process of the pool ended while it held the lock (the
+        # pool is ended at once when the build stops) would keep it from this one forever.
+        return int(self._value.get_obj().value)
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .cache import ParsedPlans, entry_key
 from .doctypes import DEFAULT_TYPES
-from .model import Plan, Problem
+from .model import Plan, Problem, shown_name
 from .parallel import run_longest_first
 from .parse import parse_plan_bytes
 from .site import Site, build_site
@@ -71,21 +71,54 @@ def _discover_in(folder: Path, prefix: str, found: list[tuple[Path, str]], probl
     except OSError:
         return  # a folder that cannot be listed holds no plans to read
     folders = []
+    names = {entry.name for entry in entries}
     for entry in entries:
-        relative = prefix + entry.name
+        relative = prefix + shown_name(entry.name)
         named = entry.name.lower().endswith(PLAN_SUFFIXES)  # "Plan.MD" too
         if entry.is_symlink():
             if named or _links_to_folder(entry):
                 problems.append(Problem(relative, None, "symbolic link not followed", "warning", "symlink"))
         elif entry.is_dir(follow_symlinks=False):
-            folders.append(entry)
+            if _readable_name(entry, relative, names, problems):
+                folders.append(entry)
         elif named and not entry.is_file(follow_symlinks=False):
             # A pipe or a device would be read forever, or not at all.
             problems.append(Problem(relative, None, "not a regular file; left out", "warning", "not-a-file"))
-        elif named and entry.name.lower() != README:
+        elif named and entry.name.lower() != README and _readable_name(entry, relative, names, problems):
             found.append((folder / entry.name, relative))
     for entry in folders:
-        _discover_in(folder / entry.name, prefix + entry.name + "/", found, problems)
+        _discover_in(folder / entry.name, prefix + shown_name(entry.name) + "/", found, problems)
+
+
+def _readable_name(entry: os.DirEntry[str], relative: str, names: set[str], problems: list[Problem]) -> bool:
+    """Return whether a plan file or folder is read under its name shown (see shown_name).
+
+    A name that is not UTF-8 is reported: a page, plans.json and every message need its
+    name as text, so its bytes are shown escaped; it is left out only when another file
+    of its folder has the name it is shown by.
+    """
+    shown = shown_name(entry.name)
+    if shown == entry.name:
+        return True
+    what = "folder" if entry.is_dir(follow_symlinks=False) else "file"
+    byte = _first_undecodable(os.fsencode(entry.name))
+    message = f"{what} name is not UTF-8 (byte 0x{byte:02x} is shown as \\x{byte:02x})"
+    if shown in names:
+        message = f"{message}, as another {what} is named; left out: rename it"
+        problems.append(Problem(relative, None, message, "error", "file-name"))
+        return False
+    read = "the plan is read" if what == "file" else "its plans are read"
+    problems.append(Problem(relative, None, f"{message}; {read}, but rename it", "warning", "file-name"))
+    return True
+
+
+def _first_undecodable(data: bytes) -> int:
+    """Return the first byte of data that cannot be decoded as UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return data[error.start]
+    raise ValueError("every byte can be decoded")
 
 
 def _links_to_folder(entry: os.DirEntry[str]) -> bool:

@@ -15,6 +15,7 @@ from planfolio.output import (
     OutputError,
     check_output_folder,
     copy_tree,
+    remove_build_folder,
     staging_folder,
     swap_in,
     write_file,
@@ -156,6 +157,32 @@ def test_a_swap_killed_halfway_is_undone_by_the_next_build(tmp_path):
     assert not (tmp_path / f".site.{dead}-old-build").exists()
 
 
+def test_a_removal_stopped_half_way_leaves_a_folder_the_next_build_removes(tmp_path, monkeypatch):
+    import shutil
+
+    from planfolio import output as writing
+
+    output = tmp_path / "site"
+    staging = staging_folder(output)
+    for folder in ("countries", "methods", "plans"):
+        write_file(staging, f"{folder}/page.html", b"page")
+    removing, removed = shutil.rmtree, []
+
+    def stopped_after_one(path, ignore_errors=False):
+        if removed:
+            raise KeyboardInterrupt  # a second Ctrl+C, or a kill
+        removed.append(path)
+        removing(path, ignore_errors=ignore_errors)
+
+    monkeypatch.setattr(writing.shutil, "rmtree", stopped_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        remove_build_folder(staging)
+    monkeypatch.undo()
+    assert (staging / MARKER).is_file()  # taken last
+    assert staging_folder(output) == staging  # (this process's own folder counts as a dead build's)
+    assert [path.name for path in staging.iterdir()] == [MARKER]
+
+
 def test_the_folder_of_a_build_still_running_is_left_alone(tmp_path):
     output = tmp_path / "site"
     running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
@@ -189,6 +216,25 @@ def test_a_failed_build_leaves_the_previous_site_and_no_staging(tmp_path, monkey
         pipeline.build(source, output, Config())
     assert tree(output) == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["plans", "site"]
+
+
+def test_a_build_that_cannot_start_a_process_leaves_the_site_the_cache_and_no_staging(tmp_path, monkeypatch):
+    from planfolio import pipeline
+    from planfolio.cache import cache_folder
+    from planfolio.config import Config
+
+    source, output = small_site(tmp_path), tmp_path / "site"
+    pipeline.build(source, output, Config(), cache_folder(output))
+    write_plans(source, {"new.md": plan_text("New")})
+    before = snapshot(tmp_path)
+
+    def no_process(function):
+        raise OSError(11, "Resource temporarily unavailable")  # as fork says when the system has too many
+
+    monkeypatch.setattr(pipeline, "Apart", no_process)  # the gathering files of a rebuild, made apart
+    with pytest.raises(OSError, match="Resource temporarily unavailable"):
+        pipeline.build(source, output, Config(), cache_folder(output))
+    assert snapshot(tmp_path) == before
 
 
 def many_plans(folder, count):

@@ -1,6 +1,8 @@
 """Work shared between forked processes comes back in order, and failures are not lost."""
 
 import os
+import signal
+import threading
 import time
 
 import pytest
@@ -171,4 +173,35 @@ def test_a_failure_says_whether_the_system_refused(monkeypatch, failure, system)
     with pytest.raises(WorkerError) as caught:
         run_longest_first(work, [0, 1, 2], [WORTH_A_PROCESS] * 3)
     assert caught.value.system is system
+    assert no_child_is_left()
+
+
+@needs_fork
+def test_a_process_the_system_kills_fails_the_work_instead_of_waiting_for_it(monkeypatch):
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+
+    def work(unit):
+        if unit == 3:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the system does when it runs out of memory
+        return unit
+
+    with pytest.raises(WorkerError, match=r"ended before its work was done \(killed by SIGKILL\)") as caught:
+        run_longest_first(work, range(8), [WORTH_A_PROCESS] * 8)
+    assert caught.value.system
+    assert no_child_is_left()
+
+
+@needs_fork
+@pytest.mark.parametrize("delay", [0.001, 0.005, 0.02, 0.05])
+def test_ctrl_c_ends_every_process_at_once_and_waits_for_them(monkeypatch, delay):
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    ctrl_c = threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT))  # as the processes start, or work
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            ctrl_c.start()
+            run_longest_first(
+                lambda unit: (time.sleep(0.001), b"x" * 100_000), range(2000), [WORTH_A_PROCESS] * 2000
+            )
+    finally:
+        ctrl_c.join()
     assert no_child_is_left()

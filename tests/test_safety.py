@@ -4,6 +4,7 @@ Every case runs the command as a user would, in a subprocess on real folders, an
 the folders byte for byte before and after.
 """
 
+import json
 import os
 import shutil
 import signal
@@ -222,6 +223,81 @@ def test_the_strict_line_counts_warnings_alone(tmp_path, built):
     assert snapshot(site) == before
 
 
+# Names that are not UTF-8 (a folder copied from an old system that wrote Latin-1 names).
+
+CAFE = os.fsdecode(b"caf\xe9.md")  # how Python holds the name: its byte 0xe9 as a lone surrogate
+CAFE_SHOWN = "caf\\xe9.md"
+CAFE_WARNING = "caf\\xe9.md: warning: file name is not UTF-8 (byte 0xe9 is shown as \\xe9); the plan is read, but rename it"
+
+
+def test_a_plan_named_in_latin_1_is_built_and_reported_by_build_and_check(tmp_path, built):
+    source, site = built
+    (source / CAFE).write_text(plan_text("Café"), encoding="utf-8")
+    check = run_build("check", "--source", source, cwd=tmp_path)
+    assert (check.returncode, check.stdout.splitlines()[0]) == (0, CAFE_WARNING)
+    result = run_build("build", "--source", source, "--output", "site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == ["1 problem in 3 plans:", f"1. {CAFE_WARNING}"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".planfolio-cache", "plans", "site"]
+    assert "<h1>Café</h1>" in (site / "plans/cafe.html").read_text(encoding="utf-8")
+    records = json.loads((site / "plans.json").read_text(encoding="utf-8"))["plans"]
+    assert CAFE_SHOWN in [record["source_path"] for record in records]
+    before = snapshot(tmp_path)
+    again = run_build("build", "--source", source, "--output", "site", "--quiet", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_a_plan_named_in_latin_1_builds_into_a_new_folder_and_zip(tmp_path):
+    source = write_plans(tmp_path / "plans", {"water.md": plan_text("Water")})
+    (source / CAFE).write_text(plan_text("Café"), encoding="utf-8")
+    output, zip_path = os.fsdecode(b"sit\xe9"), os.fsdecode(b"sit\xe9.zip")
+    command = [sys.executable, str(PROJECT_ROOT / "build.py"), "--source", source, "--output", output]
+    # A terminal that takes UTF-8 alone (as a UTF-8 locale's does) is given the byte escaped.
+    result = subprocess.run(
+        [*command, "--zip", zip_path],
+        capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].endswith(" files zipped into sit\\udce9.zip")
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        [".planfolio-cache", "plans", output, zip_path]
+    )
+    with zipfile.ZipFile(tmp_path / zip_path) as archive:
+        assert "sit\\xe9/plans/cafe.html" in archive.namelist()
+
+
+def test_a_latin_1_name_shown_as_another_files_name_is_left_out_and_reported(tmp_path, built):
+    source, site = built
+    (source / CAFE).write_text(plan_text("Café"), encoding="utf-8")
+    (source / CAFE_SHOWN).write_text(plan_text("Backslash"), encoding="utf-8")
+    error = (
+        "caf\\xe9.md: error: file name is not UTF-8 (byte 0xe9 is shown as \\xe9), as another file is"
+        " named; left out: rename it"
+    )
+    check = run_build("check", "--source", source, cwd=tmp_path)
+    assert (check.returncode, check.stdout.splitlines()[0]) == (1, error)
+    result = run_build("build", "--source", source, "--output", "site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == ["1 problem in 3 plans:", f"1. {error}"]
+    assert (site / "plans/backslash.html").is_file() and not (site / "plans/cafe.html").exists()
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".planfolio-cache", "plans", "site"]
+
+
+def test_a_folder_named_in_latin_1_is_read_and_reported_once(tmp_path, built):
+    source, site = built
+    write_plans(source / os.fsdecode(b"r\xe9gion"), {"a.md": plan_text("Alpha"), "b.md": plan_text("Beta")})
+    result = run_build("build", "--source", source, "--output", "site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "1 problem in 4 plans:",
+        "1. r\\xe9gion: warning: folder name is not UTF-8 (byte 0xe9 is shown as \\xe9); its plans are read,"
+        " but rename it",
+    ]
+    records = json.loads((site / "plans.json").read_text(encoding="utf-8"))["plans"]
+    assert {"r\\xe9gion/a.md", "r\\xe9gion/b.md"} <= {record["source_path"] for record in records}
+
+
 # --zip writes only a new file or one it made.
 
 
@@ -332,6 +408,73 @@ def test_ctrl_c_prints_one_line_and_leaves_the_last_site(tmp_path):
     assert "Traceback" not in stderr, stderr
     after = snapshot(tmp_path)
     assert after == before, sorted(set(after) ^ set(before))
+
+
+def ctrl_c_twice(process):
+    """Press Ctrl+C in a terminal, then again: each interrupts every process of the group."""
+    os.killpg(process.pid, signal.SIGINT)
+    time.sleep(0.005)
+    os.killpg(process.pid, signal.SIGINT)
+
+
+def timeout_sends(stop):
+    """Return what `timeout -s STOP` does when the time is up: signal the command, then its group."""
+
+    def send(process):
+        os.kill(process.pid, stop)
+        os.killpg(process.pid, stop)
+
+    return send
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process groups and their signals")
+@pytest.mark.parametrize(
+    ("send", "ending"),
+    [
+        (ctrl_c_twice, (130, "Interrupted.")),
+        (timeout_sends(signal.SIGINT), (130, "Interrupted.")),
+        (timeout_sends(signal.SIGTERM), (143, "Terminated.")),
+    ],
+    ids=["ctrl-c-twice", "timeout-int", "timeout-term"],
+)
+def test_a_build_stopped_while_it_writes_leaves_everything_as_it_was(tmp_path, send, ending):
+    source, output = many_plans(tmp_path / "plans", 200), tmp_path / "site"
+    assert run_build("build", "--source", source, "--output", output, cwd=tmp_path).returncode == 0
+    before = snapshot(tmp_path)
+    for number, delay in enumerate((0, 0.02, 0.05, 0.1, 0.2, 0.4)):
+        # A new address: every page is made again, with the cache of the last build read.
+        address = f"https://example.org/{number}/"
+        command = [sys.executable, str(PROJECT_ROOT / "build.py"), "--source", source, "--output", output]
+        process = subprocess.Popen(
+            [*command, "--base-url", address], cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+            start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while not list(tmp_path.glob(".site.*-build/plans/*.html")) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(delay)
+        send(process)
+        _, stderr = process.communicate(timeout=120)
+        assert "Traceback" not in stderr, stderr
+        while group_running(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not group_running(process.pid)  # the processes of its pools ended with it
+        after = snapshot(tmp_path)
+        if process.returncode == 0:  # done before the stop came: the new site, and nothing else
+            assert sorted(path.name for path in tmp_path.iterdir()) == [".planfolio-cache", "plans", "site"]
+            before = after
+            continue
+        assert (process.returncode, stderr.splitlines()[-1]) == ending
+        assert after == before, (delay, sorted(set(after) ^ set(before))[:5])
+
+
+def group_running(group):
+    """Return whether a process of a process group is still running."""
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def test_an_output_path_through_a_missing_folder_names_the_folder_it_ends_at(tmp_path, built):
