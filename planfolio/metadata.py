@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .countries import closest_country, is_known_country
-from .doctypes import type_name
+from .doctypes import EXPERIMENT, LEARNING_PLAN, type_name
 from .model import EXPERIMENT_LIST_KEYS, EXPERIMENT_SINGLE_KEYS, LIST_KEYS, SINGLE_KEYS, Problem
 from .slugs import slugify
 
@@ -65,7 +65,10 @@ def read_metadata(head: str, source_path: str) -> tuple[dict[str, Any], list[Pro
             value = term_name(value) or value  # one with nothing but marks is reported as such
         _read_line(found, key, value, line)
     _report_unread(found, head)
-    _report_repeats(found)
+    # planfolio knows the keys of learning plans and experiments alone: the other types
+    # (solutions, blogs... when site.yml's types: holds them) have keys of their own, kept
+    # as extra metadata without a word, where a plan's unknown key is likely a typo.
+    _report_repeats(found, type_name(found.singles.get("type", ("", 0))[0]) in (LEARNING_PLAN, EXPERIMENT))
     fields: dict[str, Any] = {key: tuple(values) for key, values in found.lists.items()}
     fields["extra_metadata"] = tuple(found.extra)
     fields["metadata_lines"] = tuple((key, value, line) for (key, value), line in found.lines.items())
@@ -153,8 +156,9 @@ def _report_unread(found: _Found, head: str) -> None:
             found.report(line, message, "metadata-line", "warning")
 
 
-def _report_repeats(found: _Found) -> None:
-    """Report each repeated single key and each unknown key once, where it is first repeated."""
+def _report_repeats(found: _Found, known_keys: bool = True) -> None:
+    """Report each repeated single key and, for a type whose keys planfolio knows, each
+    unknown key once, where it is first repeated."""
     for key, ignored in found.repeats.items():
         kept, first = found.singles[key]
         if len(ignored) == 1:
@@ -163,7 +167,7 @@ def _report_repeats(found: _Found) -> None:
             given, dropped = f"{len(ignored) + 1} times", _lines([line for _, line in ignored])
         message = f"{key}: given {given} (first on line {first}); keeping {kept!r}, ignoring {dropped}"
         found.report(ignored[0][1], message, "repeated-key")
-    for key, lines in found.unknown.items():
+    for key, lines in found.unknown.items() if known_keys else ():
         where = f" on {len(lines)} lines" if len(lines) > 1 else ""
         message = f"unknown metadata key {key!r}{where} (kept as extra metadata)"
         found.report(lines[0], message, "unknown-key", "warning")
