@@ -238,8 +238,9 @@ def load_parsed(cache: Path, code: str) -> ParsedPlans:
 def save_parsed(cache: Path, parsed: ParsedPlans, code: str) -> None:
     """Save the parsed plans for the next build, replacing the file in one step."""
     if parsed.changed:
-        write_parsed(parsed, code, parsed_draft(cache))
-        keep_parsed(cache)
+        draft = parsed_draft(cache)
+        write_parsed(parsed, code, draft)
+        keep_parsed(draft)
 
 
 def parsed_draft(cache: Path) -> Path:
@@ -265,6 +266,6 @@ def discard_parsed(draft: Path, folders: Sequence[Path] = ()) -> None:
             folder.rmdir()
 
 
-def keep_parsed(cache: Path) -> None:
-    """Put the draft this process had written (see parsed_draft) in place of the last build's."""
-    parsed_draft(cache).replace(cache / _PARSED)
+def keep_parsed(draft: Path) -> None:
+    """Put a draft written by write_parsed in place of the last build's parsed plans."""
+    draft.replace(draft.with_name(_PARSED))

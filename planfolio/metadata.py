@@ -65,16 +65,17 @@ def read_metadata(head: str, source_path: str) -> tuple[dict[str, Any], list[Pro
             value = term_name(value) or value  # one with nothing but marks is reported as such
         _read_line(found, key, value, line)
     _report_unread(found, head)
+    type_ = type_name(found.singles.get("type", ("", 0))[0])
     # planfolio knows the keys of learning plans and experiments alone: the other types
     # (solutions, blogs... when site.yml's types: holds them) have keys of their own, kept
     # as extra metadata without a word, where a plan's unknown key is likely a typo.
-    _report_repeats(found, type_name(found.singles.get("type", ("", 0))[0]) in (LEARNING_PLAN, EXPERIMENT))
+    _report_repeats(found, type_ in (LEARNING_PLAN, EXPERIMENT))
     fields: dict[str, Any] = {key: tuple(values) for key, values in found.lists.items()}
     fields["extra_metadata"] = tuple(found.extra)
     fields["metadata_lines"] = tuple((key, value, line) for (key, value), line in found.lines.items())
     for key in ("focal_point", *EXPERIMENT_SINGLE_KEYS):
         fields[key] = found.singles.get(key, ("", 0))[0]
-    fields["type"] = type_name(found.singles.get("type", ("", 0))[0])
+    fields["type"] = type_
     fields["country"] = _country(found)
     fields["year"] = _year(found)
     fields["latlng"] = _latlng(found)

@@ -284,8 +284,8 @@ def _build(
         remove_build_folder(staging)
     _save_cache(cache, output, routes, kept, manifest, rendered, key)
     parsed.add_parts(rendered.parts)
-    if cache is not None and work.save is not None:
-        keep_parsed(cache)
+    if draft is not None and work.save is not None:
+        keep_parsed(draft)
     elif saved is not None and cache is not None:
         save_parsed(cache, saved, code)
     plan_pages = tuple((plan.source_path, urls.document_path(plan.type, plan.slug)) for plan in site.plans)
@@ -473,7 +473,8 @@ def render_pages(
         costs.append(len(site.plans) // 10)  # about as long as pickling and writing them takes
     counter = RouteCounter()
     folders: set[Path] = set()  # the staging folders this process has made and checked
-    manifest = work.manifest if previous is not None and staging is not None else None
+    # The last build's files, which a page of the same key takes: (manifest, output, staging).
+    last = (work.manifest, previous, staging) if work.manifest and previous and staging else None
 
     def render_unit(unit: list[Route] | Callable[[], Rendered]) -> Rendered:
         if not isinstance(unit, list):
@@ -486,7 +487,7 @@ def render_pages(
         for route in unit:
             if not route.key and work.keys is not None:
                 key = keys[route.path] = work.keys.key(renderer.source(route.kind, route.subject))
-                if manifest is not None and _reuse(route, key, manifest, previous, staging, folders):
+                if last is not None and _reuse(route, key, *last, folders):
                     reused.add(route.path)
                     counter.add_one()
                     continue
@@ -516,16 +517,10 @@ def render_pages(
 
 
 def _reuse(
-    route: Route,
-    key: str,
-    manifest: Manifest,
-    previous: Path | None,
-    staging: Path | None,
-    folders: set[Path],
+    route: Route, key: str | None, manifest: Manifest, previous: Path, staging: Path, folders: set[Path]
 ) -> bool:
-    """Link the last build's files of a route into staging if they were made from this key."""
-    if previous is None or staging is None:
-        return False
+    """Link the last build's files of a route into staging if they were made from this key
+    (None: any key)."""
     if not all(manifest.reusable(previous, path, key) for path in route.outputs):
         return False
     for path in route.outputs:
@@ -600,15 +595,12 @@ def reuse_pages(
 
     With any_key, link the last build's files of the routes even when their inputs changed.
     """
-    reused = set()
     folders: set[Path] = set()
-    for route in routes:
-        key = None if any_key else route.key
-        if all(manifest.reusable(output, path, key) for path in route.outputs):
-            for path in route.outputs:
-                link_file(staging, path, output / path, folders)
-            reused.add(route.path)
-    return reused
+    return {
+        route.path
+        for route in routes
+        if _reuse(route, None if any_key else route.key, manifest, output, staging, folders)
+    }
 
 
 def _all_problems(

@@ -8,7 +8,6 @@ what the page is rendered from, never listed beside it, so the two cannot drift.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -103,11 +102,9 @@ def page_keys(
     """Return the key of each page (path, kind, subject) by path, worked out on every core:
     hashing what a page is made from takes about as long as a tenth of rendering it."""
     chunks = [pages[start : start + _KEYS_A_UNIT] for start in range(0, len(pages), _KEYS_A_UNIT)]
-    keys_by_process: dict[int, PageKeys] = {}
+    keys = PageKeys(fingerprint)  # each process has its own: what pages share is hashed once there
 
     def chunk_keys(chunk: Sequence[tuple[str, str, tuple[str, ...]]]) -> list[str]:
-        # One a process: what pages share is hashed once there, for all its chunks.
-        keys = keys_by_process.setdefault(os.getpid(), PageKeys(fingerprint))
         return [keys.key(renderer.source(kind, subject)) for _, kind, subject in chunk]
 
     found = run_longest_first(chunk_keys, chunks, [len(chunk) for chunk in chunks])
