@@ -27,6 +27,24 @@ def copy_theme(folder: Path) -> tuple[Path, Path]:
     return templates, assets
 
 
+def start_serve(folder: Path, *arguments: str) -> subprocess.Popen[str]:
+    """Start `python build.py serve` with arguments in folder, its temporary folder below
+    folder/tmp, its output (both streams) readable, in a process group of its own, so that
+    the build's processes go with it."""
+    (folder / "tmp").mkdir(exist_ok=True)
+    command = [sys.executable, str(PROJECT_ROOT / "build.py"), "serve", *arguments]
+    env = {**os.environ, "TMPDIR": str(folder / "tmp"), "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        command,
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
 class ServeProcess:
     """A preview server started in a folder of its own, on a free port of 127.0.0.1.
 
@@ -36,31 +54,8 @@ class ServeProcess:
 
     def __init__(self, folder: Path, *options: str, timeout: float = 120) -> None:
         self.folder = folder
-        (folder / "tmp").mkdir(exist_ok=True)
-        command = [
-            sys.executable,
-            str(PROJECT_ROOT / "build.py"),
-            "serve",
-            "--source",
-            "plans",
-            "--templates",
-            "templates",
-            "--assets",
-            "assets",
-            "--port",
-            "0",
-            *options,
-        ]
-        env = {**os.environ, "TMPDIR": str(folder / "tmp"), "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen(
-            command,
-            cwd=folder,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,  # its own process group, so the build's workers go with it
-        )
+        theme = ("--templates", "templates", "--assets", "assets")
+        self.process = start_serve(folder, "--source", "plans", *theme, "--port", "0", *options)
         self.lines: list[str] = []
         self._ready = threading.Event()
         self.url = ""

@@ -43,6 +43,17 @@ def build_both(project, config=None):
     return cached, tree(project / "site"), tree(project / "clean")
 
 
+def write_numbered_plans(project, count):
+    """Add count plans to the project's, p0.md on ("Plan 0"...), of one country and four years."""
+    write_plans(
+        project / "plans",
+        {
+            f"p{i}.md": plan_text(f"Plan {i}", {"country": "Chad", "year": str(2019 + i % 4)})
+            for i in range(count)
+        },
+    )
+
+
 def test_no_change_reuses_every_page(project):
     build_both(project)
     result, cached, clean = build_both(project)
@@ -109,7 +120,7 @@ def test_output_changed_by_hand_is_rendered_again(project):
 def test_a_gathering_file_changed_by_hand_is_made_again_beside_the_others(project, edit_a_plan):
     # The files that gather every plan are made in a process of their own, which writes
     # only those the last build's cannot stand for: the others are linked, not made twice.
-    write_plans(project / "plans", {f"p{i}.md": plan_text(f"Plan {i}") for i in range(150)})
+    write_numbered_plans(project, 150)  # enough to be made on every core
     build_both(project)
     (project / "site/plans.csv").write_bytes(b"edited by hand")
     search = (project / "site/search-index.json").stat().st_ino
@@ -405,13 +416,7 @@ def _keys_worked_out_now(project, config):
 def test_a_first_build_records_the_keys_a_later_build_works_out(project, plans):
     # A first build works out each page's key as it renders it; a later build of another
     # site key works them all out before: both must agree, or nothing would be reused.
-    write_plans(
-        project / "plans",
-        {
-            f"p{i}.md": plan_text(f"Plan {i}", {"country": "Chad", "year": str(2019 + i % 4)})
-            for i in range(plans)
-        },
-    )
+    write_numbered_plans(project, plans)
     config = Config()
     build_both(project, config)
     assert _manifest_keys(project) == _keys_worked_out_now(project, config)
@@ -424,13 +429,7 @@ def test_an_edited_answer_makes_its_page_again_and_keeps_every_other_file(projec
     # The key of each page is worked out where the page would be made, which keeps the
     # last build's file when the key is the same: only the edited plan's page, and the
     # files that gather every plan, are made again.
-    write_plans(
-        project / "plans",
-        {
-            f"p{i}.md": plan_text(f"Plan {i}", {"country": "Chad", "year": str(2019 + i % 4)})
-            for i in range(plans)
-        },
-    )
+    write_numbered_plans(project, plans)
     build_both(project)
     site = project / "site"
     inodes = {path: (site / path).stat().st_ino for path in tree(site)}
@@ -495,7 +494,7 @@ def test_parsed_plans_saved_beside_the_pages_are_kept_only_by_a_build_that_succe
     from planfolio.cache import code_fingerprint, entry_key, load_parsed
     from planfolio.doctypes import DEFAULT_TYPES
 
-    write_plans(project / "plans", {f"p{i}.md": plan_text(f"Plan {i}") for i in range(150)})
+    write_numbered_plans(project, 150)  # enough to be made on every core
     build_both(project)
     cache = project / "cache"
     saved = tree(cache)

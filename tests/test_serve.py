@@ -5,8 +5,6 @@ import os
 import re
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 
@@ -28,7 +26,7 @@ from planfolio.serve import (
 )
 
 from conftest import PROJECT_ROOT, plan_text, write_plans
-from serving import ServeProcess, copy_theme, without_reload_script
+from serving import ServeProcess, copy_theme, start_serve, without_reload_script
 from test_build import run_build
 from trees import files as tree
 
@@ -550,26 +548,7 @@ def test_serve_says_when_the_port_is_taken(tmp_path):
 def serving_the_corpus(corpus, tmp_path):
     """Start serving the real corpus, in a process group of its own; return the process
     once the first build is writing its pages."""
-    (tmp_path / "tmp").mkdir()
-    command = [
-        sys.executable,
-        str(PROJECT_ROOT / "build.py"),
-        "serve",
-        "--source",
-        str(corpus),
-        "--port",
-        "0",
-    ]
-    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
-    process = subprocess.Popen(
-        command,
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    process = start_serve(tmp_path, "--source", str(corpus), "--port", "0")
     deadline = time.monotonic() + 60
     while not list((tmp_path / "tmp").glob("planfolio-serve-*/.site.*-build")):  # building
         if time.monotonic() > deadline or process.poll() is not None:
