@@ -137,7 +137,9 @@ def _read_line(found: _Found, key: str, value: str, line: int) -> None:
         found.lines.setdefault((key, value), line)
     elif key in _SINGLES:
         if key in found.singles:
-            found.repeats.setdefault(key, []).append((value, line))
+            # The same value again (solutions repeat their country and latlng) loses nothing.
+            if value != found.singles[key][0]:
+                found.repeats.setdefault(key, []).append((value, line))
         else:
             found.singles[key] = (value, line)
             found.lines[key, value] = line

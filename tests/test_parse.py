@@ -229,6 +229,20 @@ def test_repeated_single_key_keeps_the_first():
     ]
 
 
+def test_a_single_key_repeated_with_its_value_is_no_problem():
+    # Solutions give their country and latlng twice, the same each time.
+    text = "# T\n[[country:India]]\n[[latlng:22.9,79.5]]\n[[country:India]]\n[[latlng:22.9,79.5]]\n"
+    plan, problems = parse_plan(text, "x.md")
+    assert (plan.country, plan.latlng) == ("India", (22.9, 79.5))
+    assert problems == []
+    # Another value after it is still reported, and only that one.
+    plan, problems = parse_plan(text + "[[country:Nepal]]\n", "x.md")
+    assert plan.country == "India"
+    assert [str(p) for p in problems] == [
+        "x.md:6: error: country: given more than once (first on line 2); keeping 'India', ignoring 'Nepal'"
+    ]
+
+
 def test_bad_year_and_latlng():
     plan, problems = parse_plan("# T\n[[year:1850]]\n[[latlng:91,200]]\n", "x.md")
     assert plan.year is None and plan.latlng is None
