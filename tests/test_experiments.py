@@ -89,7 +89,7 @@ def test_every_experiment_has_one_page_whose_h1_is_its_title(built, records):
     for path, url in zip(files, urls, strict=True):
         title, _ = read_experiment(path)
         page = (site / url).read_text(encoding="utf-8")
-        assert [_text(h1) for h1 in re.findall(r"<h1>(.*?)</h1>", page, re.S)] == [title], path.name
+        assert [_text(h1) for h1 in re.findall(r"<h1[^>]*>(.*?)</h1>", page, re.S)] == [title], path.name
         assert records[path.name]["type"] == "experiment"
 
 
