@@ -448,3 +448,16 @@ def test_the_header_search_box_shows_its_whole_placeholder_on_a_wide_screen(site
             }"""
         )
     assert needed <= room, (needed, room)
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_a_count_named_on_the_map_and_in_the_table_of_years_has_the_languages_colon(sites, language):
+    ui = interface(language)
+    colon = re.search(r"\W*$", ui.gettext("Plans per country:")).group()  # " :" in French, ":" in Spanish
+    assert colon.strip() == ":"
+    home = (sites[language] / "index.html").read_text(encoding="utf-8")
+    country, method = SITES[language][1], SITES[language][0]["a.md"].split("[[methods:")[2].split("]]")[0]
+    two = ui.ngettext("%(num)d plan", "%(num)d plans", 2) % {"num": 2}
+    one = ui.ngettext("%(num)d plan", "%(num)d plans", 1) % {"num": 1}
+    assert f"<title>{country}{colon} {two}</title>" in home  # two plans of the country
+    assert f'aria-label="{method}, 2021{colon} {one}"' in home  # one plan of the method in 2021
