@@ -89,7 +89,7 @@ def test_every_experiment_has_one_page_whose_h1_is_its_title(built, records):
     for path, url in zip(files, urls, strict=True):
         title, _ = read_experiment(path)
         page = (site / url).read_text(encoding="utf-8")
-        assert [_text(h1) for h1 in re.findall(r"<h1>(.*?)</h1>", page, re.S)] == [title], path.name
+        assert [_text(h1) for h1 in re.findall(r"<h1[^>]*>(.*?)</h1>", page, re.S)] == [title], path.name
         assert records[path.name]["type"] == "experiment"
 
 
@@ -350,3 +350,24 @@ def test_an_address_may_name_a_type_by_its_own_name(search_page, records):
     assert search_page.chosen() == {"type": ["Experiment"]}
     assert search_page.count() == experiments
     assert search_page.errors == []
+
+
+def test_a_term_of_experiments_alone_counts_them_and_no_plans(tmp_path):
+    documents = {
+        "plan.md": plan_text("A plan", {"country": "Kenya", "year": "2023", "methods": ["Prototyping"]}),
+        "test.md": plan_text(
+            "A test", {"country": "Kenya", "year": "2023", "methods": ["Foresight"], "type": "experiment"}
+        ),
+    }
+    output = tmp_path / "site"
+    result = run_build(
+        "build", "--source", write_plans(tmp_path / "docs", documents), "--output", output, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+
+    def count(page: str) -> str:
+        return re.search(r'<p class="count">(.*?)</p>', (output / page).read_text(encoding="utf-8")).group(1)
+
+    assert count("methods/foresight.html") == "1 experiment"
+    assert count("methods/prototyping.html") == "1 plan"
+    assert count("countries/kenya.html") == "1 plan, 1 experiment"

@@ -448,3 +448,54 @@ def test_the_header_search_box_shows_its_whole_placeholder_on_a_wide_screen(site
             }"""
         )
     assert needed <= room, (needed, room)
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_a_count_named_on_the_map_and_in_the_table_of_years_has_the_languages_colon(sites, language):
+    ui = interface(language)
+    colon = re.search(r"\W*$", ui.gettext("Plans per country:")).group()  # " :" in French, ":" in Spanish
+    assert colon.strip() == ":"
+    home = (sites[language] / "index.html").read_text(encoding="utf-8")
+    country, method = SITES[language][1], SITES[language][0]["a.md"].split("[[methods:")[2].split("]]")[0]
+    two = ui.ngettext("%(num)d plan", "%(num)d plans", 2) % {"num": 2}
+    one = ui.ngettext("%(num)d plan", "%(num)d plans", 1) % {"num": 1}
+    assert f"<title>{country}{colon} {two}</title>" in home  # two plans of the country
+    assert f'aria-label="{method}, 2021{colon} {one}"' in home  # one plan of the method in 2021
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_a_cards_labels_stay_in_their_column_on_a_phone(tmp_path, language):
+    # Every key of an experiment given twice: each label in its longest form, the plural.
+    keys = ("experiment_type", "assignment_type", "control_group", "sample_size", "partnering_sector")
+    meta = {"country": "Kenya", "year": "2023", "type": "experiment", "methods": ["Co-creation", "Pilots"]}
+    meta |= {key: ["One value", "Another value"] for key in (*keys, "quality_check", "datasources", "sdgs")}
+    meta |= {
+        "thematic_areas": ["water", "energy"],
+        "experiment_status": "Design Stage",
+        "total_cost": "100 USD",
+    }
+    source = write_plans(tmp_path / "plans", {"test.md": plan_text("A test", meta)})
+    (tmp_path / "site.yml").write_text(f"language: {language}\n", encoding="utf-8")
+    result = run_build(
+        "build",
+        "--source",
+        source,
+        "--output",
+        tmp_path / "site",
+        "--config",
+        tmp_path / "site.yml",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 800})
+        page.goto((tmp_path / "site" / "experiments" / "a-test.html").as_uri())
+        labels = page.evaluate(
+            """() => [...document.querySelectorAll('.card dt')].map(label => {
+              const text = document.createRange()
+              text.selectNodeContents(label)
+              return [label.textContent, text.getBoundingClientRect().right - label.getBoundingClientRect().right]
+            })"""
+        )
+    assert len(labels) >= 10
+    assert [text for text, beyond in labels if beyond > 0.5] == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 
 from planfolio.languages import detect_language
@@ -55,3 +57,51 @@ def test_a_plan_in_another_language_than_the_site_is_marked_and_badged(tmp_path)
     plain = (tmp_path / "site" / "plans" / "water.html").read_text(encoding="utf-8")
     assert "lang=" not in plain.replace('<html lang="en">', "")
     assert "badge language" not in plain
+
+
+class _Languages(HTMLParser):
+    """Read a page's elements of some tags with their text and the language they inherit."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+    def __init__(self, tags: set[str]) -> None:
+        super().__init__()
+        self.tags, self.stack, self.found = tags, [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        inherited = self.stack[-1][1] if self.stack else None
+        self.stack.append((tag, dict(attrs).get("lang", inherited), []))
+        if tag in self.tags:
+            self.found.append(self.stack[-1])
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        for _, _, text in self.stack:
+            text.append(data)
+
+
+def _languages(page: str, *tags: str) -> list[tuple[str, str, str]]:
+    """Return each element of the tags in the page: its tag, its text and its language."""
+    parser = _Languages(set(tags))
+    parser.feed(page)
+    return [(tag, " ".join("".join(text).split()), lang) for tag, lang, text in parser.found]
+
+
+def test_an_experiment_in_another_language_marks_its_words_and_not_the_cards_labels(tmp_path):
+    body = f"## Concevoir\n\n> Quelle est votre hypothèse ?\n\n{FRENCH_TEXT}\n"
+    meta = {"country": "Kenya", "year": "2023", "type": "experiment", "sample_size": "100-999"}
+    source = write_plans(tmp_path / "plans", {"fr.md": plan_text("Semences", meta, body=body)})
+    result = run_build("build", "--source", source, "--output", tmp_path / "site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "experiments" / "semences.html").read_text(encoding="utf-8")
+    found = _languages(page, "h1", "h2", "h3", "dt")
+    assert ("h1", "Semences", "fr") in found and ("h2", "Concevoir", "fr") in found
+    assert ("h3", "Quelle est votre hypothèse ?", "fr") in found
+    labels = [(text, lang) for tag, text, lang in found if tag == "dt"]
+    assert {text for text, _ in labels} >= {"Sample size", "Country", "Year", "Language"}
+    assert {lang for _, lang in labels} == {"en"}  # the site's words, in the site's language

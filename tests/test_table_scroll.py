@@ -133,3 +133,16 @@ def test_without_javascript_every_box_is_a_stop(site, browser):
     found = _boxes(page, site, 1280)
     context.close()
     assert [tab for boxes in found.values() for tab, _ in boxes] == [0, 0, 0]
+
+
+def test_a_caption_wraps_in_the_width_of_its_box_not_of_the_table_that_scrolls(site, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto((site / PAGES["home"]).as_uri())
+    box, caption, table = page.evaluate(
+        """() => ['.heat-scroll', '.heat-scroll caption', '.heat-scroll table'].map(selector => {
+            const r = document.querySelector(selector).getBoundingClientRect()
+            return [r.left, r.right] })"""
+    )
+    page.close()
+    assert table[1] > box[1]  # the table scrolls in its box on a phone
+    assert box[0] <= caption[0] and caption[1] <= box[1]  # and its caption is read whole without scrolling
