@@ -30,9 +30,10 @@
  * stemmers read: only wildcard and typo terms, which skip the pipeline, are folded first.
  * A word is left out when it is an English stop word; one that is a stop word of
  * French or Spanish only (ai, son, sur) is weak: looked up, never required, since the
- * documents of that language do not index it. A wildcard term goes through the index's
- * pipeline, which makes it stand for the words of every language (their terms end with
- * their language's mark, which a wildcard ending the term covers and any other does not).
+ * documents of that language do not index it. A wildcard term, which lunr's parser
+ * keeps from the pipeline, is folded here and then sent through the index's pipeline,
+ * which makes it stand for the words of every language (their terms end with their
+ * language's mark, which a wildcard ending the term covers and any other does not).
  */
 ;(function (global, lunr) {
   'use strict'
