@@ -15,7 +15,9 @@ A French or Spanish word goes: trimmed (letters of many scripts kept), French el
 dropped (`l'`, `d'`, `qu'`...: planfolio's own step, twin of `planfolioElision` in
 assets/js/search-pipeline.js), stop words left out, stemmed with its accents (Snowball
 reads them), then folded as English words are (`stemmer.fold`), so that the index holds
-no accent.
+no accent, and marked with its language (`TERM_MARKS`): a query word's French form finds
+French documents alone, and its Spanish form Spanish ones, whatever the English documents
+hold (the Spanish `financi` of `financiamiento` is also the English stem of `financial`).
 """
 
 from __future__ import annotations
@@ -37,7 +39,13 @@ LANGUAGES = ("fr", "es")
 #: The label of the query function that gives a word's terms in every language.
 LANGUAGES_LABEL = "planfolioLanguages"
 VENDOR = Path(__file__).resolve().parent.parent / "assets" / "vendor" / "lunr-languages"
+#: What each language's terms end with in the index. Folding never leaves U+FF5C in a term
+#: (it makes it "|"), so no term of another language ends alike; the codes (ISO 639-2)
+#: differ in all three letters, so no typo allowance (two edits at most) turns a term of
+#: one language into the same term of the other.
+TERM_MARKS = {"fr": "\uff5cfre", "es": "\uff5cspa"}
 _NAMES = {"fr": "french", "es": "spanish"}
+_WILDCARD = "*"
 _ELISION = re.compile("^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['\u2019]")
 
 
@@ -85,13 +93,20 @@ def _older_french() -> FrenchStemmer:
 
 
 def index_term(language: str, token: str) -> str | None:
-    """Return the indexed term of a French or Spanish token, or None for a stop word or nothing left."""
+    """Return the term of a French or Spanish token without its language's mark, or None for a
+    stop word or nothing left."""
     word = trim(language, token)
     if language == "fr":
         word = _ELISION.sub("", word)
     if not word or word in stop_words(language):
         return None
     return fold(stem(language, word)) or None
+
+
+def language_term(language: str, token: str) -> str | None:
+    """Return the term a French or Spanish token is indexed by: its index_term, marked with its language."""
+    term = index_term(language, token)
+    return None if term is None else term + TERM_MARKS[language]
 
 
 class LanguageTermCache(TermCache):
@@ -102,7 +117,7 @@ class LanguageTermCache(TermCache):
         self.language = language
 
     def __missing__(self, token: str) -> str | None:
-        term = self[token] = index_term(self.language, token)
+        term = self[token] = language_term(self.language, token)
         return term
 
 
@@ -122,7 +137,8 @@ class TermCaches:
 
 
 def query_terms(word: str) -> list[str]:
-    """Return the terms a query word looks up: its English, French and Spanish terms, once each.
+    """Return the terms a query word looks up: its English, French and Spanish terms, each
+    marked with its language, so that each finds the documents of its language alone.
 
     None for an English stop word ("and" is no French word to look for in English plans).
     A stop word of French or Spanish only (`ai`, `son`, `sur`) looks up the terms of the
@@ -131,7 +147,7 @@ def query_terms(word: str) -> list[str]:
     english = english_term(word)
     if english is None:
         return []
-    terms = [english, *(index_term(language, word) for language in LANGUAGES)]
+    terms = [english, *(language_term(language, word) for language in LANGUAGES)]
     return list(dict.fromkeys(term for term in terms if term))
 
 
@@ -141,6 +157,14 @@ def weak_word(word: str) -> bool:
     if english_term(word) is None:
         return False
     return any(index_term(language, word) is None for language in LANGUAGES)
+
+
+def wildcard_terms(term: str) -> list[str]:
+    """Return the terms a wildcard term stands as in every language: the terms of French and
+    Spanish documents end with their language's mark, which only a wildcard at the end covers."""
+    if term.endswith(_WILDCARD):
+        return [term]
+    return [term, *(term + TERM_MARKS[language] for language in LANGUAGES)]
 
 
 def lunr_py_languages(token: Any, i: int | None = None, tokens: Any = None) -> list[Any]:
@@ -153,18 +177,26 @@ def load_with_lunr_py(serialised: dict[str, Any]) -> Any:
     several languages, a query word looks up those of its terms the index holds.
 
     lunr reads the terms of a word as all required, so a word would find nothing whenever
-    one of its languages' terms is in no plan. Call stemmer.register_with_lunr_py() first.
+    one of its languages' terms is in no plan. A wildcard term sent through the pipeline
+    (lunr's parser does not) stands for the words of every language (see wildcard_terms).
+    Call stemmer.register_with_lunr_py() first.
     """
     from lunr.index import Index
     from lunr.pipeline import Pipeline
+    from lunr.token_set import TokenSet
 
     index = Index.load(serialised)
     if LANGUAGES_LABEL in serialised.get("pipeline", ()):
-        held = index.inverted_index
+
+        def held(term: str) -> bool:
+            if _WILDCARD not in term:
+                return term in index.inverted_index
+            return bool(index.token_set.intersect(TokenSet.from_string(term)).to_list())
 
         def planfolio_languages_in(token: Any, i: int | None = None, tokens: Any = None) -> list[Any]:
-            terms = query_terms(str(token))
-            kept = [term for term in terms if term in held] or terms[:1]
+            text = str(token)
+            terms = query_terms(text) if _WILDCARD not in text else wildcard_terms(text)
+            kept = [term for term in terms if held(term)] or terms[:1]
             return [token.clone(lambda string, metadata, term=term: term) for term in kept]
 
         index.pipeline = Pipeline()

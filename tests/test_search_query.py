@@ -52,8 +52,8 @@ QUERIES = [
 def page_rules_search(index: Index, text: str) -> list[int] | None:
     """Return the refs the page's rules give for a query with lunr.py, or None when it has no words.
 
-    On an index of several languages the query keeps its accents, and only wildcard and
-    typo terms are folded (see search-query.js).
+    On an index of several languages the query keeps its accents, only wildcard and typo
+    terms are folded, and wildcard terms go through the pipeline (see search-query.js).
     """
     multilingual = _multilingual(index)
     folded = LONE_SIGNS.sub(" ", text if multilingual else fold_accents(text))
@@ -94,6 +94,7 @@ def _searchable(clause: Clause, multilingual: bool = False) -> bool:
     if multilingual:
         clause.term = fold_accents(clause.term)
     clause.term = re.sub(r"[^A-Za-z0-9_*]+$", "", re.sub(r"^[^A-Za-z0-9_*]+", "", clause.term))
+    clause.use_pipeline = multilingual  # for the wildcard to stand for words of every language
     return bool(clause.term.strip("*"))
 
 

@@ -8,15 +8,31 @@ import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+from lunr.index import Index
 from search_browser import SearchPage
+from test_search import CHALLENGE, make_plan
+from test_search_query import QUERY_JS, page_rules_search
 
 from planfolio.parse import parse_plan
-from planfolio.search import plan_document
+from planfolio.search import build_search_files, plan_document
 from planfolio.site import build_site
-from planfolio.snowball import VENDOR, index_term, query_terms, stem, stop_words, trim, weak_word
-from planfolio.stemmer import tokenize
+from planfolio.snowball import (
+    TERM_MARKS,
+    VENDOR,
+    index_term,
+    load_with_lunr_py,
+    query_terms,
+    stem,
+    stop_words,
+    trim,
+    weak_word,
+)
+from planfolio.stemmer import index_term as english_term
+from planfolio.stemmer import register_with_lunr_py, tokenize
+from planfolio.urls import SEARCH_FULLTEXT, SEARCH_JSON, document_path
 
 from browser import chromium
 from conftest import CORPUS, PROJECT_ROOT
@@ -145,14 +161,86 @@ def test_a_query_word_looks_up_the_same_terms_in_the_browser(corpus_words):
     ("word", "terms", "weak"),
     [
         ("and", [], False),  # an English stop word is looked up in no language
-        ("ai", ["ai"], True),  # a French stop word: "AI" is looked up in English and Spanish
-        ("sur", ["sur"], True),
+        ("ai", ["ai", "ai" + TERM_MARKS["es"]], True),  # a French stop word: looked up in English and Spanish
+        ("sur", ["sur", "sur" + TERM_MARKS["es"]], True),
         ("les", ["le"], True),  # a stop word of French and Spanish, looked up in English
-        ("adaptation", ["adapt", "adaptation"], False),  # English and French, then Spanish
+        # English and French share a stem, a term in each language: each finds its own documents
+        ("adaptation", ["adapt", "adapt" + TERM_MARKS["fr"], "adaptation" + TERM_MARKS["es"]], False),
     ],
 )
 def test_only_english_stop_words_are_left_out_of_a_query(word, terms, weak):
     assert (query_terms(word), weak_word(word)) == (terms, weak)
+
+
+def three_language_plans() -> list:
+    """Return an English, a French and a Spanish plan, whose words share stems across languages:
+    the Spanish stem of `financiamiento` is the English one of `financial`, and the French
+    stem of `changement` the English one of `change`."""
+    answers = {
+        "en": "Financial services and the financing of farmers face climate change.",
+        "fr": "Le changement climatique touche les agriculteurs.",
+        "es": "Las cooperativas buscan financiamiento.",
+    }
+    return [
+        make_plan(f"plan-{language}", f"Plan {language}", [(CHALLENGE, text)], language=language)
+        for language, text in answers.items()
+    ]
+
+
+def language_of_term_search(plans: list, queries: list[str]) -> tuple[list[list[str]], list[list[str]]]:
+    """Return the languages of the plans each query finds, by the page's script in node and
+    by lunr.py with the page's rules (page_rules_search), both on the plans' search files."""
+    files = build_search_files(plans)
+    serialised = json.loads(files[SEARCH_JSON])
+    languages = [document["language"] for document in serialised["documents"]]
+    register_with_lunr_py()
+    index: Index = load_with_lunr_py(serialised)
+    by_lunr_py = [[languages[ref] for ref in page_rules_search(index, query) or []] for query in queries]
+    script = """
+    require(input.script);
+    const index = PlanfolioSearch.loadIndex(input.packed);
+    output = input.queries.map(q => PlanfolioSearch.find(index, q, index.fields).hits.map(hit => hit.ref));
+    """
+    fulltext = files[SEARCH_FULLTEXT].decode()
+    packed = json.loads(fulltext[fulltext.index(",") + 1 : fulltext.rindex(")")])["fulltext"]
+    found = run_node(script, {"script": str(QUERY_JS), "packed": packed, "queries": queries})
+    return [[languages[ref] for ref in refs] for refs in found], by_lunr_py
+
+
+def own_term(language: str, word: str) -> str | None:
+    """Return a word's term in a document language, without the mark of its language."""
+    return index_term(language, word) if language in TERM_MARKS else english_term(word)
+
+
+def holds_own_term(plan: Any, word: str) -> bool:
+    """Return whether some search field of a plan holds a word's term in the plan's own language."""
+    term = own_term(plan.language, word)
+    return term is not None and any(
+        own_term(plan.language, token) == term
+        for text in plan_document(plan).values()
+        for token in tokenize(text)
+    )
+
+
+def test_a_query_words_form_in_a_language_finds_the_documents_of_that_language_alone():
+    plans = three_language_plans()
+    queries = ["financiamiento", "financial", "changement", "change", "climate"]
+    in_node, by_lunr_py = language_of_term_search(plans, queries)
+    assert in_node == by_lunr_py
+    for query, found in zip(queries, in_node, strict=True):
+        expected = [plan.language for plan in plans if holds_own_term(plan, query)]
+        assert sorted(found) == sorted(expected), query
+    # the stems each language shares with English, so that the checks above could fail
+    assert index_term("es", "financiamiento") == english_term("financial")
+    assert index_term("fr", "changement") == english_term("change")
+
+
+def test_a_wildcard_stands_for_the_words_of_every_language_wherever_it_is():
+    in_node, by_lunr_py = language_of_term_search(
+        three_language_plans(), ["financ*", "*nci", "chang*", "*ang"]
+    )
+    assert in_node == by_lunr_py
+    assert [sorted(found) for found in in_node] == [["en", "es"], ["en", "es"], ["en", "fr"], ["en", "fr"]]
 
 
 def test_the_stop_words_are_the_vendored_files_own():
@@ -202,15 +290,20 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def using_forms() -> dict[str, set[str]]:
+def site_plans() -> list:
+    """Return the plans of the real corpus as the site holds them, with their page names."""
+    return build_site(corpus_plans(CORPUS), []).plans
+
+
+@pytest.fixture(scope="module")
+def using_forms(site_plans) -> dict[str, set[str]]:
     """By query, the pages of the plans of its language that use a form of it, by the Snowball stemmer."""
-    site = build_site(corpus_plans(CORPUS), [])
     found = {}
     for query, language, _ in QUERIES:
         target = index_term(language, query)
         found[query] = {
             f"plans/{plan.slug}.html"
-            for plan in site.plans
+            for plan in site_plans
             if plan.language == language
             and any(
                 index_term(language, token) == target
@@ -236,3 +329,23 @@ def test_chromium_from_file_finds_every_plan_that_uses_a_form_of_the_word(
     assert page.errors == []
     assert expected <= found
     assert facet[name] == len(found)  # the language filter counts what it keeps
+
+
+#: Words whose form in one language is the stem of other words in another language.
+CROSSING = ["financiamiento", "participación", "changement", "adaptation", "financing"]
+
+
+def test_chromium_from_file_finds_each_plan_by_the_words_form_in_its_own_language_alone(
+    corpus_site, site_plans
+):
+    with chromium() as browser:
+        for query in CROSSING:
+            page = SearchPage(browser, corpus_site.as_uri() + "/")
+            page.open(f"q={quote(query)}")
+            found = page.results_shown()
+            page.close()
+            assert page.errors == []
+            expected = {
+                document_path(plan.type, plan.slug) for plan in site_plans if holds_own_term(plan, query)
+            }
+            assert found == expected, query

@@ -17,11 +17,14 @@
  * On a site with French or Spanish plans (whose index pipeline is 'planfolioLanguages'),
  * load lunr-languages' lunr.stemmer.support.js, lunr.fr.js and lunr.es.js before this
  * file: a query word then looks up its English, French and Spanish terms (see
- * planfolio/snowball.py, whose twin this is), and PlanfolioSearch also has
+ * planfolio/snowball.py, whose twin this is), each marked with its language as the
+ * index marks the terms of French and Spanish documents, so that each finds the
+ * documents of its language alone; and PlanfolioSearch also has
  *   queryTerms(word)   the terms of one query word in every language, once each
  *   isWeakWord(word)   whether it is a stop word of French or Spanish only: looked up,
  *                      but never required of a document
- *   languageTerm(language, word)   the index term of a French or Spanish word, or ''
+ *   languageTerm(language, word)   the term of a French or Spanish word without its
+ *                      language's mark, or ''
  */
 ;(function (global, lunr) {
   'use strict'
@@ -143,6 +146,9 @@
   // French elisions (l', d', qu'...), dropped before the stop words: planfolio's own step.
   var ELISION = /^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['\u2019]/
   var LANGUAGES = ['fr', 'es']
+  // Keep in step with planfolio/snowball.py (TERM_MARKS), which says why these.
+  var TERM_MARKS = { fr: '\uff5cfre', es: '\uff5cspa' }
+  var WILDCARD = '*'
   var multilingual = Boolean(lunr.fr && lunr.es)
 
   function tokenOf (word) {
@@ -175,7 +181,10 @@
     var terms = []
     var english = englishTerm(word)
     if (!english) return terms
-    var candidates = [english].concat(LANGUAGES.map(function (language) { return languageTermOrNull(language, word) }))
+    var candidates = [english].concat(LANGUAGES.map(function (language) {
+      var term = languageTermOrNull(language, word)
+      return term && term + TERM_MARKS[language]
+    }))
     candidates.forEach(function (term) {
       if (term && terms.indexOf(term) === -1) terms.push(term)
     })
@@ -196,15 +205,29 @@
 
   if (multilingual) lunr.Pipeline.registerFunction(planfolioLanguages, 'planfolioLanguages')
 
+  // A wildcard term as it stands for words of every language: a term of a French or
+  // Spanish document ends with its language's mark, which a '*' at the end covers.
+  function wildcardTerms (term) {
+    if (term.charAt(term.length - 1) === WILDCARD) return [term]
+    return [term].concat(LANGUAGES.map(function (language) { return term + TERM_MARKS[language] }))
+  }
+
   // planfolioLanguages for one index: only the terms the index holds. lunr's Index.query
   // gives no result for a required word when any one of its terms is missing from the
   // index (it reads the terms of a word as all needed), so a French word would miss
   // every plan whenever its English term is in none. When the index holds none of them,
   // the first is kept, for a typo tolerance to expand or for the word to find nothing.
+  // A wildcard term comes here only from search-query.js, which sends it through the
+  // pipeline on such an index (lunr's parser does not).
   function termsIn (index) {
+    function isHeld (term) {
+      if (term.indexOf(WILDCARD) === -1) return term in index.invertedIndex
+      return index.tokenSet.intersect(lunr.TokenSet.fromString(term)).toArray().length > 0
+    }
     function planfolioLanguagesIn (token) {
-      var terms = queryTerms(token.toString())
-      var held = terms.filter(function (term) { return term in index.invertedIndex })
+      var text = token.toString()
+      var terms = text.indexOf(WILDCARD) === -1 ? queryTerms(text) : wildcardTerms(text)
+      var held = terms.filter(isHeld)
       return (held.length ? held : terms.slice(0, 1)).map(function (term) {
         return token.clone(function () { return term })
       })

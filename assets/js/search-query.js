@@ -30,7 +30,10 @@
  * stemmers read: only wildcard and typo terms, which skip the pipeline, are folded first.
  * A word is left out when it is an English stop word; one that is a stop word of
  * French or Spanish only (ai, son, sur) is weak: looked up, never required, since the
- * documents of that language do not index it.
+ * documents of that language do not index it. A wildcard term, which lunr's parser
+ * keeps from the pipeline, is folded here and then sent through the index's pipeline,
+ * which makes it stand for the words of every language (their terms end with their
+ * language's mark, which a wildcard ending the term covers and any other does not).
  */
 ;(function (global, lunr) {
   'use strict'
@@ -84,6 +87,7 @@
       // Wildcards skip lunr's pipeline, so fold and trim them here as the pipeline would.
       if (multilingual) clause.term = tools.foldAccents(clause.term)
       clause.term = clause.term.replace(/^[^A-Za-z0-9_*]+/, '').replace(/[^A-Za-z0-9_*]+$/, '')
+      clause.usePipeline = multilingual
       return /[^*]/.test(clause.term)
     })
     return { clauses: kept, sanitised: sanitised }
@@ -105,7 +109,7 @@
 
   // How many words of the index a wildcard or a typo tolerance stands for.
   function expansion (index, clause) {
-    if (clause.usePipeline && !('editDistance' in clause)) return 1
+    if (clause.usePipeline && !('editDistance' in clause) && clause.term.indexOf('*') === -1) return 1
     var terms = clause.usePipeline ? index.pipeline.runString(clause.term) : [clause.term]
     return terms.reduce(function (total, term) {
       var probe = copyClause(clause, clause.fields, clause.presence)
