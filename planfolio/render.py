@@ -18,7 +18,7 @@ from markupsafe import Markup
 from . import charts, urls
 from .charts import Bar, Glance, HeatTable, SdgTile, WorldMap
 from .config import Config
-from .doctypes import LEARNING_PLAN
+from .doctypes import EXPERIMENT, LEARNING_PLAN
 from .i18n import Interface, count_noun, interface, language_name, primary_language, site_text, type_label
 from .markdown import ENGLISH_LABELS, AnswerMarkdown, ImageLabels, Rendered, render_answer
 from .model import EXPERIMENT_KEYS, Plan, Problem
@@ -160,6 +160,7 @@ class HomePage:
     themes: tuple[Bar, ...]
     methods_by_year: HeatTable
     mixed: bool  # whether other documents are counted beside the plans
+    documents: bool = False  # whether of other types than plans and experiments: its words say documents
 
 
 @dataclass(frozen=True)
@@ -422,6 +423,7 @@ class Renderer:
             tuple(counts), tuple(ways_in), newest, world_map, charts.plans_per_year(site),
             charts.sdg_tiles(site), charts.top_terms(site, "methods"),
             charts.top_terms(site, "thematic_areas"), charts.methods_by_year(site), site.mixed,
+            any(type_ not in (LEARNING_PLAN, EXPERIMENT) for type_ in by_type),
         )  # fmt: skip
         return Page("home.html", urls.HOME, self.site_title, page)
 

@@ -119,11 +119,15 @@ def test_lists_tag_each_document_with_its_own_types_label(built, records):
     assert "Blog post<" in _read(site, "countries/kenya.html")
 
 
-def test_the_term_page_counts_each_type(built, records):
+def test_the_term_page_counts_each_type_and_speaks_of_documents(built, records):
     site, _, _ = built
     counts = Counter(r["type"] for r in records.values() if r["country"] == "Kenya")
     said = ", ".join(f"{counts[t]} {count_noun(interface('en'), t, counts[t])}" for t in TYPES)
-    assert f'<p class="count">{said}</p>' in _read(site, "countries/kenya.html")
+    kenya = _read(site, "countries/kenya.html")
+    assert f'<p class="count">{said}</p>' in kenya
+    assert ">Documents by year</h2>" in kenya and "plans and experiments" not in kenya.lower()
+    assert {r["type"] for r in records.values() if r["country"] == "Chad"} == {"learningplan", "blog"}
+    assert ">Documents by year</h2>" in _read(site, "countries/chad.html")
 
 
 def test_each_types_index_lists_its_documents(built, records):
@@ -179,6 +183,7 @@ def test_the_home_page_counts_each_type_and_leads_to_its_list(built, records):
         noun = count_noun(interface("en"), type_, count)
         path = urls.search_of_type(type_) if type_ == "learningplan" else urls.type_index_path(type_)
         assert f'<a href="{html.escape(path)}"><strong>{count}</strong> {noun}</a>' in home
+    assert "<h2>Newest documents</h2>" in home and "Documents per year</h3>" in home
 
 
 def test_the_summary_line_and_check_count_each_type(built, tmp_path):
@@ -259,5 +264,11 @@ def test_the_search_pages_type_facet_names_each_type_and_narrows_to_it(built, re
         assert sorted(page.result_urls()) == sorted(r["url"] for r in records.values() if r["type"] == "blog")
         page.open()
         assert page.facet("type") == {type_label(english, type_): count for type_, count in counts.items()}
+        # The box says what it searches as the home page's does: documents, not plans and experiments.
+        home = _read(built[0], "index.html")
+        said = re.search(r'<label for="home-search">([^<]*)</label>', home).group(1)
+        assert (
+            page.page.locator('label[for="search-query"]').text_content() == said == "Search every document"
+        )
         assert page.errors == []
         page.close()
