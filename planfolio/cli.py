@@ -388,7 +388,7 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
     except BuildAborted as aborted:
         if aborted.left_out and not args.quiet:
             print(aborted.left_out)
-        print_problems(aborted.problems, counted_documents(aborted.plans_read, aborted.experiments_read))
+        print_problems(aborted.problems, counted_documents(aborted.plans_read, dict(aborted.types_read)))
         print(aborted.reason, file=sys.stderr)
         return PROBLEMS
     except OSError as error:  # a folder that cannot be written: full, read-only, not ours
@@ -407,7 +407,7 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
         print_problems(problems, counted_documents(0))
         print("error: the templates cannot be read; nothing was changed", file=sys.stderr)
         return PROBLEMS
-    print_problems(result.problems, counted_documents(result.plans_read, result.experiments_read))
+    print_problems(result.problems, counted_documents(result.plans_read, dict(result.types_read)))
     sys.stderr.flush()
     if not args.quiet:
         if result.left_out:
@@ -434,7 +434,7 @@ def run_check(args: argparse.Namespace) -> int:
     if site.left_out:
         print(left_out_line(site.left_out))
     if site.plans or problems:  # of no plans and no problem, the error below says all
-        print_counts(problems, counted_documents(len(site.plans), len(site.experiments)))
+        print_counts(problems, counted_documents(len(site.plans), site.type_counts))
     if not site.plans:
         hint = other_types_hint(site.left_out, config.types)
         print(f"error: no plans found in {args.source}{hint}", file=sys.stderr)

@@ -2,6 +2,8 @@
 
 A site holds the types its config names (learning plans and experiments by default);
 the documents of the other types are read only as far as their type line and set aside.
+Each type held has its own folder of pages (urls.TYPE_FOLDERS) and its own names on the
+pages, one and many (i18n.type_label, and i18n.count_noun after a number).
 """
 
 from __future__ import annotations
@@ -27,9 +29,6 @@ KNOWN_TYPES = (
 )
 #: The types a site holds unless its config says otherwise.
 DEFAULT_TYPES = (LEARNING_PLAN, EXPERIMENT)
-#: How each type is named on the pages: one and many.
-TYPE_NAMES = {LEARNING_PLAN: ("Learning plan", "Learning plans"), EXPERIMENT: ("Experiment", "Experiments")}
-
 # The type line, anywhere in the head of a file (before its first `## ` heading).
 _TYPE_LINE = re.compile(rb"^[ \t]*\[\[[ \t]*type[ \t]*:([^\n]*?)\]\][ \t]*\r?$", re.M | re.I)
 _FIRST_HEADING = re.compile(rb"^##(?: |[ \t]*\r?$)", re.M)
@@ -53,12 +52,6 @@ def type_line_number(data: bytes) -> int | None:
     """Return the number of a file's first type line, if it has one."""
     match = _TYPE_LINE.search(data)
     return None if match is None else data.count(b"\n", 0, match.start()) + 1
-
-
-def label(type_: str, count: int = 1) -> str:
-    """Return how pages name a type ("Experiment"; "Experiments" for other counts than one)."""
-    one, many = TYPE_NAMES.get(type_, (type_.capitalize(), type_.capitalize()))
-    return one if count == 1 else many
 
 
 def left_out_line(types: Iterable[str]) -> str:

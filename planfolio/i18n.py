@@ -144,7 +144,8 @@ def site_text(value: str, default: str, language: Interface) -> str:
 
 
 def count_noun(language: Interface, key: str, number: int) -> str:
-    """Return the noun that follows a count of plans ("plans") or of a taxonomy's terms, by its key.
+    """Return the noun that follows a count of plans ("plans"), of a taxonomy's terms, by its
+    key, or of the documents of a type, by its name ("solution": "solutions").
 
     The context "count" keeps these apart from the names of the taxonomies ("SDG", "SDGs").
     """
@@ -157,5 +158,37 @@ def count_noun(language: Interface, key: str, number: int) -> str:
         "sdgs": lambda: language.npgettext("count", "SDG", "SDGs", number),
         "thematic_areas": lambda: language.npgettext("count", "thematic area", "thematic areas", number),
         "year": lambda: language.npgettext("count", "year", "years", number),
+        # The other document types, by their type name (see doctypes.KNOWN_TYPES).
+        "solution": lambda: language.npgettext("count", "solution", "solutions", number),
+        "blog": lambda: language.npgettext("count", "blog post", "blog posts", number),
+        "publications": lambda: language.npgettext("count", "publication", "publications", number),
+        "story": lambda: language.npgettext("count", "story", "stories", number),
+        "tools": lambda: language.npgettext("count", "tool", "tools", number),
+        "skills": lambda: language.npgettext("count", "skill", "skills", number),
+        "tactics": lambda: language.npgettext("count", "tactic", "tactics", number),
+        "principles": lambda: language.npgettext("count", "principle", "principles", number),
     }
+    nouns["learningplan"], nouns["experiment"] = nouns["plans"], nouns["experiments"]
     return nouns[key]()
+
+
+def type_label(language: Interface, type_: str, number: int = 1) -> str:
+    """Return how pages name a document type: "Solution", and "Solutions" for other numbers than one.
+
+    The context "type" keeps these apart from other uses of the same words. A type no
+    one knows, which no site holds, is named as written.
+    """
+    labels = {
+        "learningplan": lambda: language.npgettext("type", "Learning plan", "Learning plans", number),
+        "experiment": lambda: language.npgettext("type", "Experiment", "Experiments", number),
+        "solution": lambda: language.npgettext("type", "Solution", "Solutions", number),
+        "blog": lambda: language.npgettext("type", "Blog post", "Blog posts", number),
+        "publications": lambda: language.npgettext("type", "Publication", "Publications", number),
+        "story": lambda: language.npgettext("type", "Story", "Stories", number),
+        "tools": lambda: language.npgettext("type", "Tool", "Tools", number),
+        "skills": lambda: language.npgettext("type", "Skill", "Skills", number),
+        "tactics": lambda: language.npgettext("type", "Tactic", "Tactics", number),
+        "principles": lambda: language.npgettext("type", "Principle", "Principles", number),
+    }
+    found = labels.get(type_)
+    return found() if found is not None else type_

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from .doctypes import EXPERIMENT, LEARNING_PLAN
+from .i18n import count_noun, interface
 
 #: Metadata keys that may repeat; each becomes a tuple on the plan.
 LIST_KEYS = ("methods", "datasources", "sdgs", "thematic_areas")
@@ -167,12 +169,14 @@ def counted(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def counted_documents(documents: int, experiments: int = 0) -> str:
-    """Return how many documents there are, the experiments among them apart ("2 plans",
-    "2 plans and 1 experiment", "3 experiments")."""
-    plans = documents - experiments
-    if not experiments:
-        return counted(plans, "plan")
-    if not plans:
-        return counted(experiments, "experiment")
-    return f"{counted(plans, 'plan')} and {counted(experiments, 'experiment')}"
+def counted_documents(documents: int, by_type: Mapping[str, int] | None = None) -> str:
+    """Return how many documents there are, those of each type but learning plans apart,
+    in the order of `by_type` (the count of each type, as Site.type_counts gives them):
+    "2 plans", "2 plans and 1 experiment", "938 plans, 252 experiments and 20 solutions"."""
+    others = {type_: count for type_, count in (by_type or {}).items() if type_ != LEARNING_PLAN and count}
+    plans = documents - sum(others.values())
+    english = interface("en")
+    parts = [f"{count} {count_noun(english, type_, count)}" for type_, count in others.items()]
+    if plans or not parts:
+        parts.insert(0, counted(plans, "plan"))
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"

@@ -27,7 +27,7 @@ from .cache import (
 )
 from .check import check_site
 from .config import Config
-from .doctypes import EXPERIMENT, left_out_line, other_types_hint
+from .doctypes import left_out_line, other_types_hint
 from .feeds import publishing_files
 from .gathering import (
     GATHERING_KINDS,
@@ -77,31 +77,33 @@ class BuildAborted(Exception):
         reason: str,
         problems: tuple[Problem, ...],
         plans_read: int = 0,
-        experiments_read: int = 0,
+        types_read: tuple[tuple[str, int], ...] = (),
         left_out: str = "",
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.problems = problems
-        self.plans_read = plans_read  # documents of every type, experiments among them
-        self.experiments_read = experiments_read
+        self.plans_read = plans_read  # documents of every type
+        self.types_read = types_read  # how many of each type, as Site.type_counts gives them
         self.left_out = left_out  # the line that counts the documents of other types ("" for none)
 
     @classmethod
-    def strict(cls, problems: tuple[Problem, ...], plans_read: int, experiments_read: int) -> BuildAborted:
+    def strict(
+        cls, problems: tuple[Problem, ...], plans_read: int, types_read: tuple[tuple[str, int], ...]
+    ) -> BuildAborted:
         """Return the abort of a strict build that found problems, saying how many."""
         errors = sum(problem.severity == "error" for problem in problems)
         counts = [counted(errors, "error")] if errors else []
         if len(problems) > errors:
             counts.append(counted(len(problems) - errors, "warning"))
-        return cls(f"Aborted: {' and '.join(counts)} in strict mode", problems, plans_read, experiments_read)
+        return cls(f"Aborted: {' and '.join(counts)} in strict mode", problems, plans_read, types_read)
 
 
 @dataclass(frozen=True)
 class BuildResult:
     """What a build did: counts, problems and time taken."""
 
-    plans_read: int  # documents of every type, experiments among them
+    plans_read: int  # documents of every type
     pages_written: int
     pages_reused: int
     problems: tuple[Problem, ...]
@@ -109,7 +111,8 @@ class BuildResult:
     plan_pages: tuple[tuple[str, str], ...] = ()  # (source path, output path) of every plan
     deferred: tuple[str, ...] = ()  # routes whose files are still the last build's, though changed
     left_out: str = ""  # the line that counts the documents of other types, by type ("" for none)
-    experiments_read: int = 0  # how many of the documents read are experiments
+    # How many documents of each type were read, as Site.type_counts gives them.
+    types_read: tuple[tuple[str, int], ...] = ()
 
     @property
     def errors(self) -> int:
@@ -120,7 +123,7 @@ class BuildResult:
         """Return the line that tells what the build did (writing into output, if given)."""
         into = f" to {output}" if output is not None else ""
         return (
-            f"{counted_documents(self.plans_read, self.experiments_read)} read,"
+            f"{counted_documents(self.plans_read, dict(self.types_read))} read,"
             f" {counted(self.pages_written, 'page')} written{into}"
             f" ({self.pages_reused} unchanged), {counted(len(self.problems), 'problem')}"
             f" ({counted(self.errors, 'error')}), {self.seconds:.2f} s"
@@ -258,7 +261,7 @@ def _build(
         # with the last build's site key, every page's is the last build's.
         known = manifest.keys() if manifest.site == key else None
         unkeyed = keep.unkeyed if manifest.entries else PAGE_KINDS
-        routes = site_routes(renderer, keys.fingerprint, EXPERIMENT in config.types, known, unkeyed)
+        routes = site_routes(renderer, keys.fingerprint, known, unkeyed)
         kept = keep(routes, manifest, output, staging)
         fresh = [route for route in routes if route.path not in kept.paths]
         checks = partial(check_site, site, source)
@@ -271,7 +274,7 @@ def _build(
         page_problems = _page_problems(manifest, kept, rendered)
         problems = _all_problems(site, page_problems, rendered.checked)
         if options.strict and problems:
-            raise BuildAborted.strict(problems, len(site.plans), len(site.experiments))
+            raise BuildAborted.strict(problems, len(site.plans), tuple(site.type_counts.items()))
         stops.commit()  # a site swapped in is finished with its cache: a stop from here on is too late
         swap_in(staging, output)
     except BaseException:
@@ -294,7 +297,7 @@ def _build(
     seconds = time.perf_counter() - started
     return BuildResult(
         len(site.plans), len(made), reused, problems, seconds, plan_pages, kept.deferred,
-        left_out_line(site.left_out), len(site.experiments),
+        left_out_line(site.left_out), tuple(site.type_counts.items()),
     )  # fmt: skip
 
 
@@ -401,7 +404,7 @@ def make_routes(
     renderer = Renderer(templates, config, site)
     code = fingerprint(config, code_fingerprint(), templates)
     # Only the pages made here need their keys; the gathering files share one gathering.
-    routes = site_routes(renderer, code, EXPERIMENT in config.types, unkeyed=PAGE_KINDS - kinds)
+    routes = site_routes(renderer, code, unkeyed=PAGE_KINDS - kinds)
     known = parsed.parts if parsed is not None else {}
     gathering = Gathering(site, config, known) if kinds & GATHERING_KINDS else None
     return {

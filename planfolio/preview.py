@@ -33,7 +33,7 @@ CATCH_UP_AFTER_SECONDS = 1.0
 #: The kinds of route whose files lag after a change: the files that gather every plan,
 #: and the pages that list plans. A save then renders the pages of the plans it changed,
 #: which the browser shows at once, and the rest follow (see Preview).
-LAGGING_KINDS = GATHERING_KINDS | {"term", "index", "home", "experiments"}
+LAGGING_KINDS = GATHERING_KINDS | {"term", "index", "home", "type-index"}
 
 
 @dataclass(frozen=True)

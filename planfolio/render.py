@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,11 +19,11 @@ from . import charts, urls
 from .charts import Bar, Glance, HeatTable, SdgTile, WorldMap
 from .config import Config
 from .doctypes import EXPERIMENT, LEARNING_PLAN
-from .i18n import Interface, count_noun, interface, language_name, primary_language, site_text
+from .i18n import Interface, count_noun, interface, language_name, primary_language, site_text, type_label
 from .markdown import ENGLISH_LABELS, AnswerMarkdown, ImageLabels, Rendered, render_answer
 from .model import EXPERIMENT_KEYS, Plan, Problem
 from .privacy import publish_focal_point, publish_partner, publish_text
-from .site import TAXONOMIES, Site, TaxonomySpec, Term, newest_first
+from .site import TAXONOMIES, Site, TaxonomySpec, Term, newest_first, type_place
 
 CARD_TAXONOMIES = ("country", "year", "methods", "datasources", "sdgs", "thematic_areas")
 NAV_TAXONOMIES = ("country", "methods", "thematic_areas", "year")
@@ -105,9 +106,10 @@ class PlanPage:
 
 
 @dataclass(frozen=True)
-class ExperimentsPage:
-    """What experiments.html needs: every experiment, newest first."""
+class TypeIndexPage:
+    """What type_index.html needs: every document of one type but learning plans, newest first."""
 
+    type: str
     rows: tuple[PlanRow, ...]
 
 
@@ -131,6 +133,7 @@ class TermPage:
     rows: tuple[PlanRow, ...]
     groups: tuple[tuple[str, tuple[PlanRow, ...]], ...]  # the rows by year, newest first
     glance: Glance
+    counts: tuple[tuple[str, int], ...] = ()  # how many documents of each type, plans first
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ class TaxonomyIndexPage:
     spec: TaxonomySpec
     rows: tuple[Link, ...]
     by_count: bool
-    mixed: bool  # whether the counts hold experiments beside the plans
+    mixed: bool  # whether the counts hold other documents beside the plans
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,8 @@ class HomePage:
     methods: tuple[Bar, ...]
     themes: tuple[Bar, ...]
     methods_by_year: HeatTable
-    mixed: bool  # whether experiments are counted beside the plans
+    mixed: bool  # whether other documents are counted beside the plans
+    documents: bool = False  # whether of other types than plans and experiments: its words say documents
 
 
 @dataclass(frozen=True)
@@ -170,7 +174,7 @@ class Page:
     template: str
     path: str
     title: str
-    context: PlanSource | TermPage | TaxonomyIndexPage | HomePage | ExperimentsPage | None = None
+    context: PlanSource | TermPage | TaxonomyIndexPage | HomePage | TypeIndexPage | None = None
     absolute_links: bool = False
 
 
@@ -191,9 +195,13 @@ class Renderer:
         _ = self.interface.gettext
         self.site_title = site_text(config.title, Config.title, self.interface)
         self.site_description = site_text(config.description, Config.description, self.interface)
-        # The experiments' link hangs on the config, which every page's key covers.
-        experiments = (Link(_("Experiments"), urls.EXPERIMENTS_INDEX),) if EXPERIMENT in config.types else ()
-        self.nav = experiments + tuple(
+        # The links to the lists of each type hang on the config, which every page's key covers.
+        types = tuple(
+            Link(type_label(self.interface, type_, 2), urls.type_index_path(type_))
+            for type_ in config.types
+            if type_ != LEARNING_PLAN
+        )
+        self.nav = types + tuple(
             Link(_(spec.plural), spec.index_path) for spec in TAXONOMIES if spec.key in NAV_TAXONOMIES
         )
         self._navs: dict[str, tuple[NavLink, ...]] = {}  # by the folder of the page shown
@@ -257,8 +265,9 @@ class Renderer:
         if kind == "index":
             spec = self.site.taxonomies[subject[0]].spec
             return urls.taxonomy_index_path(spec.folder, subject[1] == "True")
+        if kind == "type-index":
+            return urls.type_index_path(subject[0])
         fixed = {
-            "experiments": urls.EXPERIMENTS_INDEX,
             "home": urls.HOME,
             "not-found": urls.NOT_FOUND,
             "search": urls.SEARCH,
@@ -270,8 +279,8 @@ class Renderer:
     def _source(self, kind: str, subject: tuple[str, ...]) -> Page:
         if kind in ("plan", "experiment"):
             return self.plan_source(self.site.plans[int(subject[0])])
-        if kind == "experiments":
-            return self.experiments_source()
+        if kind == "type-index":
+            return self.type_index_source(subject[0])
         if kind == "term":
             taxonomy = self.site.taxonomies[subject[0]]
             return self.term_source(taxonomy.spec, taxonomy.terms[subject[1]])
@@ -338,15 +347,11 @@ class Renderer:
             for item in self.site.related.get(plan.source_path, ())
         )
 
-    def experiments_source(self) -> Page:
-        """Return what the list of every experiment, newest first, is made from."""
-        rows = tuple(self.plan_row(plan) for plan in self.newest_first(self.site.experiments))
-        return Page(
-            "experiments.html",
-            urls.EXPERIMENTS_INDEX,
-            self.interface.gettext("Experiments"),
-            ExperimentsPage(rows),
-        )
+    def type_index_source(self, type_: str) -> Page:
+        """Return what the list of every document of a type, newest first, is made from."""
+        rows = tuple(self.plan_row(plan) for plan in self.newest_first(self.site.of_type(type_)))
+        title = type_label(self.interface, type_, 2)
+        return Page("type_index.html", urls.type_index_path(type_), title, TypeIndexPage(type_, rows))
 
     def term_page(self, spec: TaxonomySpec, term: Term) -> bytes:
         """Render the page of one term with every plan it holds."""
@@ -362,7 +367,11 @@ class Renderer:
         by_year = tuple((year, tuple(group)) for year, group in groups.items())
         glance = charts.term_glance(self.site, spec, term)
         title = f"{term.name} — {self.interface.gettext(spec.singular)}"
-        return Page("term.html", term.path, title, TermPage(spec, term.name, rows, by_year, glance))
+        counts = Counter(plan.type for plan in plans)
+        counts[LEARNING_PLAN] += 0  # plans are counted on every term's page, even none
+        by_type = tuple(sorted(counts.items(), key=lambda item: type_place(item[0])))
+        page = TermPage(spec, term.name, rows, by_year, glance, by_type)
+        return Page("term.html", term.path, title, page)
 
     def taxonomy_index(self, spec: TaxonomySpec, by_count: bool) -> bytes:
         """Render the list of every term of a taxonomy, by name or by count."""
@@ -378,7 +387,7 @@ class Renderer:
         rows = tuple(Link(term.name, term.path, str(len(term.plans))) for term in terms)
         path = urls.taxonomy_index_path(spec.folder, by_count)
         title = self.interface.gettext(spec.plural)
-        mixed = bool(self.site.experiments)
+        mixed = self.site.mixed
         return Page("taxonomy_index.html", path, title, TaxonomyIndexPage(spec, rows, by_count, mixed))
 
     def home(self) -> bytes:
@@ -388,17 +397,17 @@ class Renderer:
     def home_source(self) -> Page:
         """Return what the home page is made from."""
         site = self.site
-        experiments = len(site.experiments)
-        plans = len(site.plans) - experiments
+        by_type = site.type_counts
+        plans = by_type.get(LEARNING_PLAN, 0)
         # The plans' count leads to the search page, which lists every document: to the plans
-        # alone when there are experiments too.
-        every_plan = urls.SEARCH
-        if experiments:
-            every_plan = urls.search_of_type(LEARNING_PLAN)
+        # alone when there are others too; each other type's, to the list of its documents.
+        every_plan = urls.search_of_type(LEARNING_PLAN) if site.mixed else urls.SEARCH
         counts = [Link(count_noun(self.interface, "plans", plans), every_plan, str(plans))]
-        if experiments:
-            noun = count_noun(self.interface, "experiments", experiments)
-            counts.append(Link(noun, urls.EXPERIMENTS_INDEX, str(experiments)))
+        counts += [
+            Link(count_noun(self.interface, type_, count), urls.type_index_path(type_), str(count))
+            for type_, count in by_type.items()
+            if type_ != LEARNING_PLAN
+        ]
         ways_in = []
         for spec in TAXONOMIES:
             terms = sorted(site.taxonomies[spec.key].terms.values(), key=lambda t: (-len(t.plans), t.slug))
@@ -413,7 +422,8 @@ class Renderer:
         page = HomePage(
             tuple(counts), tuple(ways_in), newest, world_map, charts.plans_per_year(site),
             charts.sdg_tiles(site), charts.top_terms(site, "methods"),
-            charts.top_terms(site, "thematic_areas"), charts.methods_by_year(site), experiments > 0,
+            charts.top_terms(site, "thematic_areas"), charts.methods_by_year(site), site.mixed,
+            any(type_ not in (LEARNING_PLAN, EXPERIMENT) for type_ in by_type),
         )  # fmt: skip
         return Page("home.html", urls.HOME, self.site_title, page)
 
@@ -446,6 +456,9 @@ class Renderer:
 
     def _card(self, plan: Plan) -> tuple[CardRow, ...]:
         rows = []
+        if plan.type != LEARNING_PLAN:  # the card names the type of any other document, and leads to its list
+            kind = Link(type_label(self.interface, plan.type), urls.type_index_path(plan.type))
+            rows.append(CardRow(self.interface.gettext("Type"), (kind,)))
         for spec in TAXONOMIES:
             if spec.key in CARD_TAXONOMIES:
                 links = tuple(self._term_link(spec, term) for term in self.site.terms_of(plan, spec.key))
@@ -511,6 +524,8 @@ def make_environment(templates: Path, language: Interface | None = None) -> jinj
     # times a call, a fifth of a term page's rendering, for words that never change.
     env.globals.update(translating(language))
     env.globals["count_noun"] = functools.partial(count_noun, language)
+    env.globals["type_label"] = functools.partial(type_label, language)
+    env.globals["type_index"] = urls.type_index_path
     return env
 
 

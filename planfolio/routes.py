@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from . import urls, worldmap
 from .canonical import Canonical
+from .doctypes import LEARNING_PLAN
 from .parallel import run_longest_first
 from .render import Page, Renderer
 from .site import TAXONOMIES, Site
@@ -43,7 +44,7 @@ class Route:
 _TERM_COST = 1
 _INDEX_COST = 4
 #: The kinds of route that are pages, rendered from a template.
-PAGE_KINDS = frozenset({"plan", "experiment", "term", "index", "home", "search", "not-found", "experiments"})
+PAGE_KINDS = frozenset({"plan", "experiment", "term", "index", "home", "search", "not-found", "type-index"})
 # How many pages' keys a unit of work finds (see page_keys): a key is about one unit of cost.
 _KEYS_A_UNIT = 50
 
@@ -51,12 +52,11 @@ _KEYS_A_UNIT = 50
 def site_routes(
     renderer: Renderer,
     fingerprint: str,
-    experiments: bool = True,
     known: Mapping[str, str] | None = None,
     unkeyed: Collection[str] = (),
 ) -> list[Route]:
-    """Return the route of every file the build makes, in output-path order; with
-    `experiments` (the config holds them), the experiments' index.
+    """Return the route of every file the build makes, in output-path order: with the
+    list of each type the config holds but learning plans (see Renderer.type_index_source).
 
     The key of a page hashes what the renderer makes the page from (see Renderer.source)
     and the fingerprint, which covers the code, the templates and the config. Pages whose
@@ -74,8 +74,9 @@ def site_routes(
         pages += [("term", (spec.key, slug), _TERM_COST) for slug in site.taxonomies[spec.key].terms]
         pages += [("index", (spec.key, str(by_count)), _INDEX_COST) for by_count in (False, True)]
     pages += [("home", (), 2), ("search", (), 2), ("not-found", (), 2)]
-    if experiments:  # the config, which the fingerprint covers, decides: every page links to it
-        pages.append(("experiments", (), _INDEX_COST))
+    # The config, which the fingerprint covers, decides: every page links to each list.
+    listed = [type_ for type_ in renderer.config.types if type_ != LEARNING_PLAN]
+    pages += [("type-index", (type_,), _INDEX_COST) for type_ in listed]
     paths = [renderer.path(kind, subject) for kind, subject, _ in pages]
     keys = dict(known or {})
     pairs = zip(paths, pages, strict=True)

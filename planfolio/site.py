@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from . import urls
+from .doctypes import EXPERIMENT, KNOWN_TYPES, LEARNING_PLAN
 from .i18n import N_
 from .model import Plan, Problem
 from .slugs import slugify, unique_slugs
@@ -83,7 +84,24 @@ class Site:
     @property
     def experiments(self) -> tuple[Plan, ...]:
         """Return the experiments, by slug."""
-        return tuple(plan for plan in self.plans if plan.is_experiment)
+        return self.of_type(EXPERIMENT)
+
+    def of_type(self, type_: str) -> tuple[Plan, ...]:
+        """Return the documents of one type, by slug."""
+        return tuple(plan for plan in self.plans if plan.type == type_)
+
+    @property
+    def type_counts(self) -> dict[str, int]:
+        """Return how many documents of each type the site holds, by type, in the order of
+        doctypes.KNOWN_TYPES (a type it holds none of is not there)."""
+        counts = Counter(plan.type for plan in self.plans)
+        return {type_: counts[type_] for type_ in sorted(counts, key=type_place)}
+
+    @property
+    def mixed(self) -> bool:
+        """Return whether the site holds documents beside the learning plans: counts of them
+        are of documents, not plans."""
+        return any(plan.type != LEARNING_PLAN for plan in self.plans)
 
     def terms_of(self, plan: Plan, key: str) -> tuple[Term, ...]:
         """Return the terms of one taxonomy that a plan carries, in its order."""
@@ -102,6 +120,11 @@ TermNames = dict[str, dict[str, str]]
 def term_names(site: Site) -> TermNames:
     """Return the name the site shows for every term, per taxonomy key, by slug."""
     return {key: {slug: term.name for slug, term in t.terms.items()} for key, t in site.taxonomies.items()}
+
+
+def type_place(type_: str) -> tuple[int, str]:
+    """Return the sort key that lists types in the order of doctypes.KNOWN_TYPES."""
+    return (KNOWN_TYPES.index(type_) if type_ in KNOWN_TYPES else len(KNOWN_TYPES), type_)
 
 
 def newest_first(plan: Plan) -> tuple[int, str, str]:
@@ -150,7 +173,7 @@ def _assign_plan_slugs(plans: list[Plan]) -> tuple[Plan, ...]:
         keys = [(p.source_path, base_slug(p)) for p in plans if urls.document_folder(p.type) == folder]
         slugs.update(unique_slugs(keys, reserved))
     named = (plan.named(slugs[plan.source_path]) for plan in plans)
-    return tuple(sorted(named, key=lambda plan: (plan.slug, plan.is_experiment)))
+    return tuple(sorted(named, key=lambda plan: (plan.slug, type_place(plan.type))))
 
 
 def base_slug(plan: Plan) -> str:

@@ -25,6 +25,20 @@ PLANS_CSV = "plans.csv"
 PLANS_FOLDER = "plans"
 EXPERIMENTS_FOLDER = "experiments"
 EXPERIMENTS_INDEX = f"{EXPERIMENTS_FOLDER}/index.html"
+#: The folder of each document type's pages, by type (see doctypes.KNOWN_TYPES): a plural
+#: name, so that two documents of different types with one title each keep their own name.
+TYPE_FOLDERS = {
+    "learningplan": PLANS_FOLDER,
+    "experiment": EXPERIMENTS_FOLDER,
+    "solution": "solutions",
+    "blog": "blogs",
+    "publications": "publications",
+    "story": "stories",
+    "tools": "tools",
+    "skills": "skills",
+    "tactics": "tactics",
+    "principles": "principles",
+}
 #: The address parameter by which the search page filters each taxonomy, by its key: a term
 #: page links to the search page filtered to itself (search.html?method=Co-creation).
 SEARCH_FILTERS = {
@@ -36,7 +50,7 @@ SEARCH_FILTERS = {
     "year": "year",
 }
 #: The folders of the documents' pages; each keeps its own names (see reserved_names).
-DOCUMENT_FOLDERS = (PLANS_FOLDER, EXPERIMENTS_FOLDER)
+DOCUMENT_FOLDERS = tuple(TYPE_FOLDERS.values())
 STYLESHEET = "assets/style.css"
 INDEX_NAME = "index"
 BY_COUNT_NAME = "by-count"
@@ -56,13 +70,19 @@ def experiment_path(slug: str) -> str:
 
 
 def document_folder(type_: str) -> str:
-    """Return the folder of a document type's pages: experiments apart, the other types with the plans."""
-    return EXPERIMENTS_FOLDER if type_ == "experiment" else PLANS_FOLDER
+    """Return the folder of a document type's pages: each type its own (a type no one
+    knows, which a site never holds, with the plans)."""
+    return TYPE_FOLDERS.get(type_, PLANS_FOLDER)
 
 
 def document_path(type_: str, slug: str) -> str:
     """Return the output path of a document's page, in its type's folder."""
     return f"{document_folder(type_)}/{slug}.html"
+
+
+def type_index_path(type_: str) -> str:
+    """Return the output path of the list of every document of a type, in its folder."""
+    return f"{document_folder(type_)}/{INDEX_NAME}.html"
 
 
 def term_path(folder: str, slug: str) -> str:

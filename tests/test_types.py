@@ -163,19 +163,26 @@ def test_an_unknown_type_stops_the_build_with_a_config_error(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("documents", "experiments", "said"),
+    ("documents", "by_type", "said"),
     [
-        (0, 0, "0 plans"),
-        (1, 0, "1 plan"),
-        (3, 1, "2 plans and 1 experiment"),
-        (3, 2, "1 plan and 2 experiments"),
-        (2, 2, "2 experiments"),
+        (0, {}, "0 plans"),
+        (1, {}, "1 plan"),
+        (3, {"experiment": 1}, "2 plans and 1 experiment"),
+        (3, {"learningplan": 1, "experiment": 2}, "1 plan and 2 experiments"),
+        (2, {"experiment": 2}, "2 experiments"),
+        (
+            1230,
+            {"learningplan": 938, "experiment": 252, "solution": 20, "blog": 20},
+            "938 plans, 252 experiments, 20 solutions and 20 blog posts",
+        ),
+        (2, {"story": 1, "tools": 1}, "1 story and 1 tool"),
+        (3, {"story": 2, "principles": 0}, "1 plan and 2 stories"),
     ],
 )
-def test_the_summary_counts_plans_and_experiments_apart(documents, experiments, said):
+def test_the_summary_counts_each_type_apart(documents, by_type, said):
     from planfolio.model import counted_documents
 
-    assert counted_documents(documents, experiments) == said
+    assert counted_documents(documents, by_type) == said
 
 
 def test_a_type_no_one_knows_is_a_warning_at_its_line(tmp_path):

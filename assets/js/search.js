@@ -310,7 +310,9 @@
   }
 
   var form = element('form', { class: 'search-large', role: 'search' })
-  var label = element('label', { for: 'search-query' }, mixedTypes ? _('Search every plan and experiment') : _('Search every plan'))
+  // Of other types than plans and experiments, it speaks of documents, as the home page does.
+  var otherTypes = documents.some(function (doc) { return doc.type !== 'learningplan' && doc.type !== 'experiment' })
+  var label = element('label', { for: 'search-query' }, otherTypes ? _('Search every document') : mixedTypes ? _('Search every plan and experiment') : _('Search every plan'))
   var input = element('input', { id: 'search-query', type: 'search', name: 'q', autocomplete: 'off', placeholder: _('e.g. solutions mapping for waste') })
   var submit = element('button', { type: 'submit' }, _('Search'))
   // A link over the filters (a stop of Tab each) to the results, shown when it has the focus.
