@@ -137,9 +137,7 @@ def _read_line(found: _Found, key: str, value: str, line: int) -> None:
         found.lines.setdefault((key, value), line)
     elif key in _SINGLES:
         if key in found.singles:
-            # The same value again (solutions repeat their country and latlng) loses nothing.
-            if value != found.singles[key][0]:
-                found.repeats.setdefault(key, []).append((value, line))
+            found.repeats.setdefault(key, []).append((value, line))
         else:
             found.singles[key] = (value, line)
             found.lines[key, value] = line
@@ -162,12 +160,14 @@ def _report_unread(found: _Found, head: str) -> None:
 def _report_repeats(found: _Found, known_keys: bool = True) -> None:
     """Report each repeated single key and, for a type whose keys planfolio knows, each
     unknown key once, where it is first repeated."""
-    for key, ignored in found.repeats.items():
+    for key, repeats in found.repeats.items():
         kept, first = found.singles[key]
-        if len(ignored) == 1:
-            given, dropped = "more than once", repr(ignored[0][0])
-        else:
-            given, dropped = f"{len(ignored) + 1} times", _lines([line for _, line in ignored])
+        # The same value again (solutions repeat their country and latlng) loses nothing.
+        ignored = [(value, line) for value, line in repeats if value != kept]
+        if not ignored:
+            continue
+        given = "more than once" if len(repeats) == 1 else f"{len(repeats) + 1} times"
+        dropped = repr(ignored[0][0]) if len(ignored) == 1 else _lines([line for _, line in ignored])
         message = f"{key}: given {given} (first on line {first}); keeping {kept!r}, ignoring {dropped}"
         found.report(ignored[0][1], message, "repeated-key")
     for key, lines in found.unknown.items() if known_keys else ():

@@ -80,7 +80,7 @@ EXPECTED = {
     "many_metadata.md": [
         "5: warning: unknown metadata key 'colour' on 5000 lines (kept as extra metadata)",
         "6: error: year: given 5000 times (first on line 3); keeping '2000',"
-        " ignoring lines 6, 9, 12, 15, 18 and 4994 more",
+        " ignoring lines 6, 9, 12, 15, 18 and 4895 more",  # 2000 again is no problem
     ],
     "nested.md": ["316: warning: HTML nested 5000 levels deep (at most 100): shown as plain text"],
     "nul.md": ["1: warning: NUL bytes removed"],

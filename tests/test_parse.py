@@ -239,7 +239,7 @@ def test_a_single_key_repeated_with_its_value_is_no_problem():
     plan, problems = parse_plan(text + "[[country:Nepal]]\n", "x.md")
     assert plan.country == "India"
     assert [str(p) for p in problems] == [
-        "x.md:6: error: country: given more than once (first on line 2); keeping 'India', ignoring 'Nepal'"
+        "x.md:6: error: country: given 3 times (first on line 2); keeping 'India', ignoring 'Nepal'"
     ]
 
 
