@@ -222,22 +222,19 @@ def sites(tmp_path_factory) -> dict[str, Path]:
     """Build one small site in French and one in Spanish, from plans in those languages."""
     built = {}
     for language, (plans, *_) in SITES.items():
-        folder = tmp_path_factory.mktemp(language)
-        source = write_plans(folder / "plans", plans)
-        (folder / "site.yml").write_text(f"language: {language}\n", encoding="utf-8")
-        result = run_build(
-            "build",
-            "--source",
-            source,
-            "--output",
-            folder / "site",
-            "--config",
-            folder / "site.yml",
-            cwd=folder,
-        )
-        assert result.returncode == 0, result.stderr
-        built[language] = folder / "site"
+        built[language] = build_in_language(tmp_path_factory.mktemp(language), plans, language)
     return built
+
+
+def build_in_language(folder, plans, language):
+    """Build plans into folder/site with a site.yml that chooses the language; return the site."""
+    source = write_plans(folder / "plans", plans)
+    (folder / "site.yml").write_text(f"language: {language}\n", encoding="utf-8")
+    result = run_build(
+        "build", "--source", source, "--output", folder / "site", "--config", folder / "site.yml", cwd=folder
+    )
+    assert result.returncode == 0, result.stderr
+    return folder / "site"
 
 
 @pytest.mark.parametrize("language", ["fr", "es"])
@@ -474,19 +471,7 @@ def test_a_cards_labels_stay_in_their_column_on_a_phone(tmp_path, language):
         "experiment_status": "Design Stage",
         "total_cost": "100 USD",
     }
-    source = write_plans(tmp_path / "plans", {"test.md": plan_text("A test", meta)})
-    (tmp_path / "site.yml").write_text(f"language: {language}\n", encoding="utf-8")
-    result = run_build(
-        "build",
-        "--source",
-        source,
-        "--output",
-        tmp_path / "site",
-        "--config",
-        tmp_path / "site.yml",
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr
+    build_in_language(tmp_path, {"test.md": plan_text("A test", meta)}, language)
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 390, "height": 800})
         page.goto((tmp_path / "site" / "experiments" / "a-test.html").as_uri())
