@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,7 +22,7 @@ from .i18n import Interface, count_noun, interface, language_name, primary_langu
 from .markdown import ENGLISH_LABELS, AnswerMarkdown, ImageLabels, Rendered, render_answer
 from .model import EXPERIMENT_KEYS, Plan, Problem
 from .privacy import publish_focal_point, publish_partner, publish_text
-from .site import TAXONOMIES, Site, TaxonomySpec, Term, newest_first, type_place
+from .site import TAXONOMIES, Site, TaxonomySpec, Term, counts_by_type, newest_first
 
 CARD_TAXONOMIES = ("country", "year", "methods", "datasources", "sdgs", "thematic_areas")
 NAV_TAXONOMIES = ("country", "methods", "thematic_areas", "year")
@@ -133,7 +132,7 @@ class TermPage:
     rows: tuple[PlanRow, ...]
     groups: tuple[tuple[str, tuple[PlanRow, ...]], ...]  # the rows by year, newest first
     glance: Glance
-    counts: tuple[tuple[str, int], ...] = ()  # how many documents of each type, plans first
+    counts: tuple[tuple[str, int], ...] = ()  # how many documents of each type it holds (site.counts_by_type)
 
 
 @dataclass(frozen=True)
@@ -367,10 +366,7 @@ class Renderer:
         by_year = tuple((year, tuple(group)) for year, group in groups.items())
         glance = charts.term_glance(self.site, spec, term)
         title = f"{term.name} — {self.interface.gettext(spec.singular)}"
-        counts = Counter(plan.type for plan in plans)
-        counts[LEARNING_PLAN] += 0  # plans are counted on every term's page, even none
-        by_type = tuple(sorted(counts.items(), key=lambda item: type_place(item[0])))
-        page = TermPage(spec, term.name, rows, by_year, glance, by_type)
+        page = TermPage(spec, term.name, rows, by_year, glance, tuple(counts_by_type(plans).items()))
         return Page("term.html", term.path, title, page)
 
     def taxonomy_index(self, spec: TaxonomySpec, by_count: bool) -> bytes:

@@ -15,6 +15,8 @@ from .model import Plan, Problem
 from .slugs import slugify, unique_slugs
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .related import RelatedDocument
 
 
@@ -94,8 +96,7 @@ class Site:
     def type_counts(self) -> dict[str, int]:
         """Return how many documents of each type the site holds, by type, in the order of
         doctypes.KNOWN_TYPES (a type it holds none of is not there)."""
-        counts = Counter(plan.type for plan in self.plans)
-        return {type_: counts[type_] for type_ in sorted(counts, key=type_place)}
+        return counts_by_type(self.plans)
 
     @property
     def mixed(self) -> bool:
@@ -120,6 +121,13 @@ TermNames = dict[str, dict[str, str]]
 def term_names(site: Site) -> TermNames:
     """Return the name the site shows for every term, per taxonomy key, by slug."""
     return {key: {slug: term.name for slug, term in t.terms.items()} for key, t in site.taxonomies.items()}
+
+
+def counts_by_type(documents: Iterable[Plan]) -> dict[str, int]:
+    """Return how many of some documents are of each type, in the order of doctypes.KNOWN_TYPES
+    (a type none of them is of is not there)."""
+    counts = Counter(plan.type for plan in documents)
+    return {type_: counts[type_] for type_ in sorted(counts, key=type_place)}
 
 
 def type_place(type_: str) -> tuple[int, str]:
