@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -175,6 +175,10 @@ class Page:
     title: str
     context: PlanSource | TermPage | TaxonomyIndexPage | HomePage | TypeIndexPage | None = None
     absolute_links: bool = False
+    # Whether the site holds documents beside the plans (Site.mixed): the header's search box
+    # then searches documents. Given by every source, as the site's documents decide it, not
+    # the config: a site that gains an experiment makes every page's key, and header, anew.
+    mixed: bool = field(kw_only=True)
 
 
 class Renderer:
@@ -194,6 +198,7 @@ class Renderer:
         _ = self.interface.gettext
         self.site_title = site_text(config.title, Config.title, self.interface)
         self.site_description = site_text(config.description, Config.description, self.interface)
+        self.mixed = site.mixed  # made once: it reads every document
         # The links to the lists of each type hang on the config, which every page's key covers.
         types = tuple(
             Link(type_label(self.interface, type_, 2), urls.type_index_path(type_))
@@ -289,9 +294,9 @@ class Renderer:
             return self.home_source()
         if kind == "not-found":
             title = self.interface.gettext("Page not found")
-            return Page("404.html", urls.NOT_FOUND, title, absolute_links=True)
+            return Page("404.html", urls.NOT_FOUND, title, absolute_links=True, mixed=self.mixed)
         if kind == "search":
-            return Page("search.html", urls.SEARCH, self.interface.gettext("Search"))
+            return Page("search.html", urls.SEARCH, self.interface.gettext("Search"), mixed=self.mixed)
         raise ValueError(f"no page of kind {kind!r}")
 
     def render(self, page: Page) -> tuple[bytes, list[Problem]]:
@@ -308,7 +313,9 @@ class Renderer:
             context = PlanPage(
                 plan, source.card, shown, source.focal_point, source.related, *language, source.facts
             )
-        data = self.page(page.template, page.path, page.title, page.absolute_links, page=context)
+        data = self.page(
+            page.template, page.path, page.title, page.absolute_links, site_mixed=page.mixed, page=context
+        )
         return data, problems
 
     def nav_of(self, page_path: str) -> tuple[NavLink, ...]:
@@ -333,7 +340,7 @@ class Renderer:
         facts = experiment_facts(plan) if plan.is_experiment else ()
         source = PlanSource(plan, self._card(plan), focal_point, self._related(plan), facts)
         template = "experiment.html" if plan.is_experiment else "plan.html"
-        return Page(template, urls.document_path(plan.type, plan.slug), plan.title, source)
+        return Page(template, urls.document_path(plan.type, plan.slug), plan.title, source, mixed=self.mixed)
 
     def _related(self, plan: Plan) -> tuple[Link, ...]:
         """Return each related document's link, with the reason as its note."""
@@ -350,7 +357,8 @@ class Renderer:
         """Return what the list of every document of a type, newest first, is made from."""
         rows = tuple(self.plan_row(plan) for plan in self.newest_first(self.site.of_type(type_)))
         title = type_label(self.interface, type_, 2)
-        return Page("type_index.html", urls.type_index_path(type_), title, TypeIndexPage(type_, rows))
+        page = TypeIndexPage(type_, rows)
+        return Page("type_index.html", urls.type_index_path(type_), title, page, mixed=self.mixed)
 
     def term_page(self, spec: TaxonomySpec, term: Term) -> bytes:
         """Render the page of one term with every plan it holds."""
@@ -367,7 +375,7 @@ class Renderer:
         glance = charts.term_glance(self.site, spec, term)
         title = f"{term.name} — {self.interface.gettext(spec.singular)}"
         page = TermPage(spec, term.name, rows, by_year, glance, tuple(counts_by_type(plans).items()))
-        return Page("term.html", term.path, title, page)
+        return Page("term.html", term.path, title, page, mixed=self.mixed)
 
     def taxonomy_index(self, spec: TaxonomySpec, by_count: bool) -> bytes:
         """Render the list of every term of a taxonomy, by name or by count."""
@@ -383,8 +391,8 @@ class Renderer:
         rows = tuple(Link(term.name, term.path, str(len(term.plans))) for term in terms)
         path = urls.taxonomy_index_path(spec.folder, by_count)
         title = self.interface.gettext(spec.plural)
-        mixed = self.site.mixed
-        return Page("taxonomy_index.html", path, title, TaxonomyIndexPage(spec, rows, by_count, mixed))
+        page = TaxonomyIndexPage(spec, rows, by_count, self.mixed)
+        return Page("taxonomy_index.html", path, title, page, mixed=self.mixed)
 
     def home(self) -> bytes:
         """Render the home page: what the portfolio holds and ways in."""
@@ -421,7 +429,7 @@ class Renderer:
             charts.top_terms(site, "thematic_areas"), charts.methods_by_year(site), site.mixed,
             any(type_ not in (LEARNING_PLAN, EXPERIMENT) for type_ in by_type),
         )  # fmt: skip
-        return Page("home.html", urls.HOME, self.site_title, page)
+        return Page("home.html", urls.HOME, self.site_title, page, mixed=self.mixed)
 
     def not_found(self) -> bytes:
         """Render the page a web server shows for any missing address."""

@@ -38,6 +38,7 @@ DOCUMENTS = {
     "post2.md": _typed("Notes from the field", "blog", "Chad"),
     "story.md": _typed("A story left out", "story"),
 }
+PLANS = [name for name, text in DOCUMENTS.items() if "[[type:learningplan]]" in text]
 
 
 def _build(root: Path, documents: dict[str, str], site_yml: str = SITE_YML, *args: str):
@@ -248,6 +249,52 @@ def test_a_cached_rebuild_after_a_change_of_type_is_the_clean_build(tmp_path):
     result = run_build("build", "--no-cache", "--source", source, "--output", clean, cwd=tmp_path)
     assert result.returncode == 0
     assert _tree(output) == _tree(clean)
+
+
+def _header_search_words(site: Path) -> dict[str, set[str]]:
+    """Return the words of each page's header search box (its label and its placeholder), by
+    path; the search page, which has its own box instead, has none."""
+    words = {}
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        label = re.findall(r'<label for="site-search"[^>]*>([^<]*)</label>', text)
+        placeholder = re.findall(r'<input id="site-search"[^>]*placeholder="([^"]*)"', text)
+        words[page.relative_to(site).as_posix()] = {html.unescape(w) for w in label + placeholder}
+    assert words.pop("search.html") == set()
+    return words
+
+
+def test_the_header_searches_plans_on_a_plans_only_site_and_documents_on_a_mixed_one(built, tmp_path):
+    _build(tmp_path, {name: DOCUMENTS[name] for name in PLANS})
+    plans_only = _header_search_words(tmp_path / "site")
+    mixed = _header_search_words(built[0])
+    assert plans_only and {page: {"Search plans"} for page in plans_only} == plans_only
+    assert mixed and {page: {"Search documents"} for page in mixed} == mixed
+
+
+def test_a_french_mixed_site_says_search_documents_in_french(tmp_path):
+    documents = {name: DOCUMENTS[name] for name in ("plan.md", "test.md")}
+    _build(tmp_path, documents, SITE_YML + "language: fr\n")
+    words = interface("fr").gettext("Search documents")
+    assert words != "Search documents"  # the catalogue translates it
+    said = _header_search_words(tmp_path / "site")
+    assert said and {page: {words} for page in said} == said
+
+
+def test_a_cached_rebuild_after_a_plans_only_site_gains_an_experiment_is_the_clean_build(tmp_path):
+    _build(tmp_path, {name: DOCUMENTS[name] for name in PLANS})
+    source, output = tmp_path / "docs", tmp_path / "site"
+    assert _header_search_words(output)["plans/water-points.html"] == {"Search plans"}
+    write_plans(source, {"test.md": DOCUMENTS["test.md"]})
+    assert run_build("build", "--source", source, "--output", output, cwd=tmp_path).returncode == 0
+    clean = tmp_path / "clean"
+    result = run_build("build", "--no-cache", "--source", source, "--output", clean, cwd=tmp_path)
+    assert result.returncode == 0
+    assert _tree(output) == _tree(clean)
+    # The plans' pages, unchanged themselves, are made anew: their header searches documents.
+    said = _header_search_words(output)
+    assert said["plans/water-points.html"] == {"Search documents"}
+    assert {page: {"Search documents"} for page in said} == said
 
 
 def test_the_search_pages_type_facet_names_each_type_and_narrows_to_it(built, records):
