@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import charts, urls
 from .config import Config
+from .i18n import count_noun, interface
 from .markdown import AnswerMarkdown, Rendered, render_answer
 from .model import Entry, Plan, Problem
 from .privacy import publish_text
@@ -62,7 +63,9 @@ def check_site(site: Site, source: Path) -> list[Problem]:
 
 
 def taken_page_names(plans: Sequence[Plan]) -> list[Problem]:
-    """Report each plan whose page name another has: one warning per later plan, naming it."""
+    """Report each document whose page name another has: one warning per later document,
+    naming it and its own page as what it is ("this experiment's page is ...")."""
+    english = interface("en")  # the command line's words, as model.counted_documents gives them
     problems = []
     owners = {urls.document_path(plan.type, plan.slug): plan for plan in plans}
     first_with_title: dict[tuple[str, str], Plan] = {}
@@ -72,19 +75,16 @@ def taken_page_names(plans: Sequence[Plan]) -> list[Problem]:
         base = urls.document_path(plan.type, base_slug(plan))
         page = urls.document_path(plan.type, plan.slug)
         if first is not plan:
-            kind = "duplicate-title"
-            message = f"duplicate title: {first.source_path} has the same title; this plan's page is {page}"
+            kind, reason = "duplicate-title", f"duplicate title: {first.source_path} has the same title"
         elif page != base and base_slug(plan) in urls.reserved_names(folder):
-            kind = "page-name"
-            message = f"page name {base} is the site's own; this plan's page is {page}"
+            kind, reason = "page-name", f"page name {base} is the site's own"
         elif page != base:
-            kind, owner = "page-name", owners[base]
-            message = (
-                f"page name {base} is already {owner.source_path}'s"
-                f" (title {owner.title!r}); this plan's page is {page}"
-            )
+            owner = owners[base]
+            kind, reason = "page-name", f"page name {base} is already {owner.source_path}'s"
+            reason += f" (title {owner.title!r})"
         else:
             continue
+        message = f"{reason}; this {count_noun(english, plan.type, 1)}'s page is {page}"
         problems.append(Problem(plan.source_path, plan.title_line, message, "warning", kind))
     return problems
 

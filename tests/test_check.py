@@ -30,6 +30,27 @@ def test_a_page_name_taken_by_another_title(tmp_path):
     ]
 
 
+def test_a_duplicate_title_names_the_type_of_the_document_it_moves(tmp_path):
+    # A plan of the same title is in another folder: only the second experiment moves.
+    experiment = "# Water\n[[type:experiment]]\n"
+    documents = {"a.md": experiment, "b.md": experiment, "c.md": "# Water\n"}
+    site, _ = site_of(tmp_path, documents)
+    assert messages(taken_page_names(site.plans)) == [
+        "b.md:1: warning: duplicate title: a.md has the same title;"
+        " this experiment's page is experiments/water-2.html"
+    ]
+
+
+def test_a_page_name_taken_by_another_title_names_the_type_of_the_document_it_moves(tmp_path):
+    documents = {"a.md": "# Water!\n[[type:blog]]\n", "b.md": "# Water?\n[[type:blog]]\n"}
+    source = write_plans(tmp_path / "plans", documents)
+    site = read_site(source, types=("learningplan", "blog"))
+    assert messages(taken_page_names(site.plans)) == [
+        "b.md:1: warning: page name blogs/water.html is already a.md's (title 'Water!');"
+        " this blog post's page is blogs/water-2.html"
+    ]
+
+
 def test_collisions_are_resolved_and_reported_the_same_whatever_the_order(tmp_path):
     names = ["d.md", "b.md", "a.md", "c.md"]
     site, _ = site_of(tmp_path, {name: "# Same\n" for name in names})

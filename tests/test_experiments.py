@@ -246,7 +246,7 @@ def test_an_experiment_named_index_leaves_the_index_its_own(tmp_path):
     result = run_build("build", "--source", source, "--output", output, cwd=tmp_path)
     assert result.returncode == 0
     assert (
-        "page name experiments/index.html is the site's own; this plan's page is experiments/index-2.html"
+        "page name experiments/index.html is the site's own; this experiment's page is experiments/index-2.html"
         in result.stderr
     )
     assert (output / "experiments/index-2.html").is_file()
