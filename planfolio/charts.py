@@ -12,31 +12,10 @@ from dataclasses import dataclass
 
 from . import urls, worldmap
 from .countries import country_code, is_known_country
-from .i18n import N_
-from .metadata import written_goal_number
+from .goals import SDGS, sdg_number
 from .model import Plan, Problem
-from .site import TAXONOMIES, Site, TaxonomySpec, Term
+from .site import TAXONOMIES, Site, TaxonomySpec, Term, TermNames
 
-#: The 17 Sustainable Development Goals: number, short title and the UN's colour for it.
-SDGS: tuple[tuple[int, str, str], ...] = (
-    (1, N_("No poverty"), "#E5243B"),
-    (2, N_("Zero hunger"), "#DDA63A"),
-    (3, N_("Good health and well-being"), "#4C9F38"),
-    (4, N_("Quality education"), "#C5192D"),
-    (5, N_("Gender equality"), "#FF3A21"),
-    (6, N_("Clean water and sanitation"), "#26BDE2"),
-    (7, N_("Affordable and clean energy"), "#FCC30B"),
-    (8, N_("Decent work and economic growth"), "#A21942"),
-    (9, N_("Industry, innovation and infrastructure"), "#FD6925"),
-    (10, N_("Reduced inequalities"), "#DD1367"),
-    (11, N_("Sustainable cities and communities"), "#FD9D24"),
-    (12, N_("Responsible consumption and production"), "#BF8B2E"),
-    (13, N_("Climate action"), "#3F7E44"),
-    (14, N_("Life below water"), "#0A97D9"),
-    (15, N_("Life on land"), "#56C02B"),
-    (16, N_("Peace, justice and strong institutions"), "#00689D"),
-    (17, N_("Partnerships for the goals"), "#19486A"),
-)
 #: How many levels of colour the maps and heat tables have (see style.css).
 LEVELS = 5
 #: The width of the home page's map and of a term page's small map, in pixels.
@@ -156,12 +135,6 @@ class Glance:
     search: str  # the path of the search page filtered to the term
 
 
-def sdg_number(name: str) -> int | None:
-    """Return the number of a goal as plans write it ("10. Reduced inequalities" is 10)."""
-    number = written_goal_number(name)
-    return number if number is not None and 1 <= number <= len(SDGS) else None
-
-
 def term_order(key: str, term: Term) -> tuple[int, str, str]:
     """Return the sort key of a term in a list by name: goals by number, the rest by name."""
     number = sdg_number(term.name) if key == "sdgs" else None
@@ -246,20 +219,21 @@ def world_map(site: Site, width: int, plans: Iterable[Plan] | None = None) -> Wo
     return WorldMap(frame.width, frame.height, plain, tuple(countries), legend)
 
 
-def term_glance(site: Site, spec: TaxonomySpec, term: Term) -> Glance:
-    """Return what a term page shows at a glance of its plans."""
+def term_glance(site: Site, spec: TaxonomySpec, term: Term, names: TermNames) -> Glance:
+    """Return what a term page shows at a glance of its plans, naming terms as the pages do
+    (goals.shown_names): the search it links to is filtered to the name the search page shows."""
     years: Counter[str] = Counter()
     if spec.key != "year":  # a year's own page lists its plans under no year: no chart of years
         years.update(str(plan.year) for plan in term.plans if plan.year is not None)
     year_bars = _bars((year, f"#year-{year}", years[year]) for year in sorted(years, reverse=True))
-    related = tuple(_related(site, term, _SPECS[key]) for key in RELATED[spec.key])
+    related = tuple(_related(site, term, _SPECS[key], names[key]) for key in RELATED[spec.key])
     small_map = None if spec.key == "country" else world_map(site, SMALL_MAP_WIDTH, term.plans)
-    search = urls.search_path(spec.key, term.name)
+    search = urls.search_path(spec.key, names[spec.key][term.slug])
     return Glance(year_bars, tuple(r for r in related if r.bars), small_map, search)
 
 
-def _related(site: Site, term: Term, other: TaxonomySpec) -> Related:
-    """Return the terms of another taxonomy found most often on a term's plans."""
+def _related(site: Site, term: Term, other: TaxonomySpec, names: dict[str, str]) -> Related:
+    """Return the terms of another taxonomy found most often on a term's plans, by the names given."""
     carried, key = site.carried, other.key
     counts: Counter[str] = Counter()
     for plan in term.plans:  # a plan that lists two spellings of a term counts once
@@ -270,7 +244,7 @@ def _related(site: Site, term: Term, other: TaxonomySpec) -> Related:
     else:
         slugs = sorted(counts, key=lambda slug: (-counts[slug], slug))[:_RELATED_TOP]
         chosen = [terms[slug] for slug in slugs]
-    return Related(other, _bars((t.name, _path(other.key, t), counts[t.slug]) for t in chosen))
+    return Related(other, _bars((names[t.slug], _path(other.key, t), counts[t.slug]) for t in chosen))
 
 
 def _plain(shapes: dict[str, worldmap.Outline], drawn: set[str | None]) -> str:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from .config import Config
 from .data import data_files, record_json
+from .goals import shown_names
+from .i18n import interface
 from .model import Plan
 from .search import PlanSearch, SearchCorpus, analyse_plan, search_corpus, search_json, search_scripts
 from .site import Site, term_names
@@ -76,6 +78,8 @@ class Gathering:
         self.site, self.config = site, config
         self.parts = every_part(site.plans, config.focal_points, known)
         self.analysed = {path: part.search for path, part in self.parts.items()}
+        # The terms named as the pages name them, in the site's language (see goals.py).
+        self.names = shown_names(term_names(site), interface(config.language).gettext)
         self._corpus: SearchCorpus | None = None
 
     def files(self, kind: str) -> dict[str, bytes]:
@@ -85,8 +89,8 @@ class Gathering:
                 self.site, self.config, {path: part.record for path, part in self.parts.items()}
             )
         if kind == "search-json":
-            return search_json(self.search_corpus(), self.analysed, term_names(self.site))
-        return search_scripts(self.search_corpus(), self.analysed, self.site)
+            return search_json(self.search_corpus(), self.analysed, self.names)
+        return search_scripts(self.search_corpus(), self.analysed, self.site, self.names)
 
     def search_corpus(self) -> SearchCorpus:
         """Return every plan's terms gathered for the search files, gathering them the first time."""

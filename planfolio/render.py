@@ -18,11 +18,12 @@ from . import charts, urls
 from .charts import Bar, Glance, HeatTable, SdgTile, WorldMap
 from .config import Config
 from .doctypes import EXPERIMENT, LEARNING_PLAN
+from .goals import shown_names
 from .i18n import Interface, count_noun, interface, language_name, primary_language, site_text, type_label
 from .markdown import ENGLISH_LABELS, AnswerMarkdown, ImageLabels, Rendered, render_answer
 from .model import EXPERIMENT_KEYS, Plan, Problem
 from .privacy import publish_focal_point, publish_partner, publish_text
-from .site import TAXONOMIES, Site, TaxonomySpec, Term, counts_by_type, newest_first
+from .site import TAXONOMIES, Site, TaxonomySpec, Term, counts_by_type, newest_first, term_names
 
 CARD_TAXONOMIES = ("country", "year", "methods", "datasources", "sdgs", "thematic_areas")
 NAV_TAXONOMIES = ("country", "methods", "thematic_areas", "year")
@@ -198,6 +199,9 @@ class Renderer:
         _ = self.interface.gettext
         self.site_title = site_text(config.title, Config.title, self.interface)
         self.site_description = site_text(config.description, Config.description, self.interface)
+        # The name of every term as the pages show it: the goals by their official titles in
+        # the site's language. The config, which every page's key covers, gives the language.
+        self.names = shown_names(term_names(site), self.interface.gettext)
         self.mixed = site.mixed  # made once: it reads every document
         # The links to the lists of each type hang on the config, which every page's key covers.
         types = tuple(
@@ -372,9 +376,10 @@ class Renderer:
         for plan, row in zip(plans, rows, strict=True):
             groups.setdefault(str(plan.year or ""), []).append(row)
         by_year = tuple((year, tuple(group)) for year, group in groups.items())
-        glance = charts.term_glance(self.site, spec, term)
-        title = f"{term.name} — {self.interface.gettext(spec.singular)}"
-        page = TermPage(spec, term.name, rows, by_year, glance, tuple(counts_by_type(plans).items()))
+        glance = charts.term_glance(self.site, spec, term, self.names)
+        name = self.names[spec.key][term.slug]
+        title = f"{name} — {self.interface.gettext(spec.singular)}"
+        page = TermPage(spec, name, rows, by_year, glance, tuple(counts_by_type(plans).items()))
         return Page("term.html", term.path, title, page, mixed=self.mixed)
 
     def taxonomy_index(self, spec: TaxonomySpec, by_count: bool) -> bytes:
@@ -384,11 +389,12 @@ class Renderer:
     def index_source(self, spec: TaxonomySpec, by_count: bool) -> Page:
         """Return what the list of every term of a taxonomy is made from."""
         terms = list(self.site.taxonomies[spec.key].terms.values())
+        names = self.names[spec.key]
         if by_count:
-            terms.sort(key=lambda term: (-len(term.plans), term.name.lower(), term.slug))
+            terms.sort(key=lambda term: (-len(term.plans), names[term.slug].lower(), term.slug))
         else:  # years newest first, as every list of plans has them
             terms.sort(key=lambda term: charts.term_order(spec.key, term), reverse=spec.key == "year")
-        rows = tuple(Link(term.name, term.path, str(len(term.plans))) for term in terms)
+        rows = tuple(Link(names[term.slug], term.path, str(len(term.plans))) for term in terms)
         path = urls.taxonomy_index_path(spec.folder, by_count)
         title = self.interface.gettext(spec.plural)
         page = TaxonomyIndexPage(spec, rows, by_count, self.mixed)
@@ -419,7 +425,8 @@ class Renderer:
                 counts.append(
                     Link(count_noun(self.interface, spec.key, len(terms)), spec.index_path, str(len(terms)))
                 )
-            top = tuple(Link(t.name, t.path, str(len(t.plans))) for t in terms[:12])
+            names = self.names[spec.key]
+            top = tuple(Link(names[t.slug], t.path, str(len(t.plans))) for t in terms[:12])
             ways_in.append((spec, top))
         newest = tuple(self.plan_row(plan) for plan in self.newest_first(site.plans)[:10])
         world_map = charts.world_map(site, charts.HOME_MAP_WIDTH)
@@ -475,7 +482,8 @@ class Renderer:
         """Return the link to a term's page (made once: a term is on many plans' cards)."""
         link = self._term_links.get((spec.key, term.slug))
         if link is None:
-            link = self._term_links[spec.key, term.slug] = Link(term.name, term.path)
+            name = self.names[spec.key][term.slug]
+            link = self._term_links[spec.key, term.slug] = Link(name, term.path)
         return link
 
     def _section(self, plan: Plan, section: Any, problems: list[Problem]) -> RenderedSection:

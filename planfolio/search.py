@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from .charts import term_order
-from .i18n import language_name
+from .goals import shown_names
+from .i18n import interface, language_name
 from .jsontext import json_bytes
 from .lunr_index import (
     SEARCH_PIPELINE,
@@ -88,24 +89,28 @@ def analyse_plan(plan: Plan, policy: str = "hide", caches: TermCaches | None = N
 def build_search_files(plans: Sequence[Plan], policy: str = "hide") -> dict[str, bytes]:
     """Return the search files by site-relative path: two page scripts and the JSON index.
 
-    E-mail addresses in answers are indexed and summarised as `policy` publishes them.
+    E-mail addresses in answers are indexed and summarised as `policy` publishes them;
+    terms are named as an English site's pages name them.
     """
     caches = TermCaches()
     analysed = {plan.source_path: analyse_plan(plan, policy, caches) for plan in plans}
     corpus = search_corpus(plans, analysed)
     site = build_site(list(plans), [])
-    return search_scripts(corpus, analysed, site) | search_json(corpus, analysed, term_names(site))
+    names = shown_names(term_names(site), interface("en").gettext)
+    return search_scripts(corpus, analysed, site, names) | search_json(corpus, analysed, names)
 
 
-def search_scripts(corpus: SearchCorpus, analysed: Mapping[str, PlanSearch], site: Site) -> dict[str, bytes]:
-    """Return the two scripts the search page loads, from search_corpus, every plan analysed
-    and the site, whose terms the page filters by."""
+def search_scripts(
+    corpus: SearchCorpus, analysed: Mapping[str, PlanSearch], site: Site, names: TermNames
+) -> dict[str, bytes]:
+    """Return the two scripts the search page loads, from search_corpus, every plan analysed,
+    the site, whose terms the page filters by, and their names as the pages show them."""
     ordered, gathered = corpus
     pipeline = search_pipeline(ordered)
     brief = {
         "index": packed_index(gathered, BRIEF_FIELDS, pipeline),
-        "documents": _results(ordered, analysed, term_names(site)),
-        "filters": search_filters(ordered, site),
+        "documents": _results(ordered, analysed, names),
+        "filters": search_filters(ordered, site, names),
         # The page parses a query's field names against the full index from the start.
         "fulltextFields": [field.name for field in FULL_FIELDS],
     }
@@ -128,12 +133,13 @@ def search_json(
     return {SEARCH_JSON: lunr_index_json(gathered, documents, pipeline)}
 
 
-def search_filters(ordered: Sequence[Plan], site: Site) -> dict[str, SearchFilter]:
+def search_filters(ordered: Sequence[Plan], site: Site, names: TermNames) -> dict[str, SearchFilter]:
     """Return the search page's filters by terms, by their address parameter, for the plans
     in index order; goals are listed by number.
 
-    The terms are those of the term pages, so spellings of one term are one filter, and
-    the page filtered to a term keeps the plans of that term's page.
+    The terms are those of the term pages, named as the pages name them (goals.shown_names),
+    so spellings of one term are one filter, and the page filtered to a term keeps the
+    plans of that term's page.
     """
     filters = {}
     for key in FILTER_TAXONOMIES:
@@ -141,7 +147,7 @@ def search_filters(ordered: Sequence[Plan], site: Site) -> dict[str, SearchFilte
         place = {term.slug: number for number, term in enumerate(terms)}
         carried = [site.terms_of(plan, key) for plan in ordered]
         filters[SEARCH_FILTERS[key]] = SearchFilter(
-            terms=[(term.slug, term.name) for term in terms],
+            terms=[(term.slug, names[key][term.slug]) for term in terms],
             documents=[sorted({place[term.slug] for term in found}) for found in carried],
         )
     return filters

@@ -8,7 +8,10 @@ import pytest
 from planfolio import charts
 from planfolio.config import Config
 from planfolio.countries import country_code
+from planfolio.goals import shown_names
+from planfolio.i18n import interface
 from planfolio.pipeline import build, read_site
+from planfolio.site import term_names
 
 from conftest import PROJECT_ROOT, plan_text, write_plans
 from test_output import tree
@@ -16,6 +19,11 @@ from test_output import tree
 
 def _site(tmp_path, plans):
     return read_site(write_plans(tmp_path / "plans", {f"{i}.md": text for i, text in enumerate(plans)}))
+
+
+def _names(site):
+    """Return the names an English site's pages show for its terms."""
+    return shown_names(term_names(site), interface("en").gettext)
 
 
 def _plan(title, **meta):
@@ -124,7 +132,7 @@ def test_a_term_glance_counts_its_plans_only(tmp_path):
         ],
     )
     taxonomy = site.taxonomies["methods"]
-    glance = charts.term_glance(site, taxonomy.spec, taxonomy.terms["pilots"])
+    glance = charts.term_glance(site, taxonomy.spec, taxonomy.terms["pilots"], _names(site))
     assert [(b.label, b.path, b.count) for b in glance.years] == [
         ("2023", "#year-2023", 1),
         ("2022", "#year-2022", 1),
@@ -136,7 +144,7 @@ def test_a_term_glance_counts_its_plans_only(tmp_path):
     assert glance.map is not None
     assert sorted((c.name, c.count) for c in glance.map.countries) == [("Chad", 1), ("Kenya", 1)]
     country = site.taxonomies["country"]
-    chad = charts.term_glance(site, country.spec, country.terms["chad"])
+    chad = charts.term_glance(site, country.spec, country.terms["chad"], _names(site))
     assert chad.map is None
     sdgs = next(r for r in chad.related if r.spec.key == "sdgs")
     assert [b.label for b in sdgs.bars] == ["1. No poverty", "13. Climate action"]  # by number
@@ -170,7 +178,7 @@ def test_every_term_glance_links_to_the_search_filtered_to_it(tmp_path, key, slu
         ],
     )
     taxonomy = site.taxonomies[key]
-    assert charts.term_glance(site, taxonomy.spec, taxonomy.terms[slug]).search == search
+    assert charts.term_glance(site, taxonomy.spec, taxonomy.terms[slug], _names(site)).search == search
 
 
 def test_a_country_without_outline_is_a_marker_and_one_warning(tmp_path):
