@@ -430,6 +430,21 @@ def test_a_remote_image_is_a_link_labelled_in_the_site_language(tmp_path, langua
     assert links == [("https://example.org/map.png", named), ("https://example.org/x.png", unnamed)]
 
 
+@pytest.mark.parametrize(
+    ("language", "unnamed"),
+    [("en", "Image (opens on another site)"), ("fr", "Image (s’ouvre sur un autre site)")],
+)
+def test_the_exports_placeholder_alt_is_shown_as_an_image_without_alt(tmp_path, language, unnamed):
+    body = (
+        "## Challenge statement\n\n> What is your challenge?\n\n![Missing alt text](https://example.org/a.png)\n\n"
+        "> And?\n\nWe map ![Missing alt text](https://example.org/b.png) rivers.\n"
+    )
+    site = read_site(write_plans(tmp_path, {"a.md": plan_text("A", body=body)}))
+    page = Renderer(TEMPLATES, Config(language=language), site).plan_page(site.plans[0])[0].decode()
+    assert "Missing alt text" not in page
+    assert re.findall(r'<a class="remote-image"[^>]*>([^<]*)</a>', page) == [unnamed, unnamed]
+
+
 @pytest.mark.parametrize("language", ["fr", "es"])
 def test_the_header_search_box_shows_its_whole_placeholder_on_a_wide_screen(sites, language):
     with chromium() as browser:
