@@ -418,7 +418,7 @@ class Renderer:
             terms.sort(key=lambda term: (-len(term.plans), term.name.lower(), term.slug))
         else:  # years newest first, as every list of plans has them
             terms.sort(key=lambda term: charts.term_order(spec.key, term), reverse=spec.key == "year")
-        rows = tuple(Link(term.name, term.path, str(len(term.plans))) for term in terms)
+        rows = tuple(Link(term.name, term.path, self.interface.number(len(term.plans))) for term in terms)
         path = urls.taxonomy_index_path(spec.folder, by_count)
         title = self.interface.gettext(spec.plural)
         page = TaxonomyIndexPage(spec, rows, by_count, self.mixed)
@@ -436,9 +436,13 @@ class Renderer:
         # The plans' count leads to the search page, which lists every document: to the plans
         # alone when there are others too; each other type's, to the list of its documents.
         every_plan = urls.search_of_type(LEARNING_PLAN) if site.mixed else urls.SEARCH
-        counts = [Link(count_noun(self.interface, "plans", plans), every_plan, str(plans))]
+        counts = [Link(count_noun(self.interface, "plans", plans), every_plan, self.interface.number(plans))]
         counts += [
-            Link(count_noun(self.interface, type_, count), urls.type_index_path(type_), str(count))
+            Link(
+                count_noun(self.interface, type_, count),
+                urls.type_index_path(type_),
+                self.interface.number(count),
+            )
             for type_, count in by_type.items()
             if type_ != LEARNING_PLAN
         ]
@@ -447,9 +451,13 @@ class Renderer:
             terms = sorted(site.taxonomies[spec.key].terms.values(), key=lambda t: (-len(t.plans), t.slug))
             if spec.key in ("country", "methods", "year"):
                 counts.append(
-                    Link(count_noun(self.interface, spec.key, len(terms)), spec.index_path, str(len(terms)))
+                    Link(
+                        count_noun(self.interface, spec.key, len(terms)),
+                        spec.index_path,
+                        self.interface.number(len(terms)),
+                    )
                 )
-            top = tuple(Link(t.name, t.path, str(len(t.plans))) for t in terms[:12])
+            top = tuple(Link(t.name, t.path, self.interface.number(len(t.plans))) for t in terms[:12])
             ways_in.append((spec, top))
         newest = tuple(self.plan_row(plan) for plan in self.newest_first(site.plans)[:10])
         world_map = charts.world_map(site, charts.HOME_MAP_WIDTH)
@@ -558,6 +566,7 @@ def make_environment(templates: Path, language: Interface | None = None) -> jinj
     # times a call, a fifth of a term page's rendering, for words that never change.
     env.globals.update(translating(language))
     env.globals["count_noun"] = functools.partial(count_noun, language)
+    env.filters["number"] = language.number
     env.globals["type_label"] = functools.partial(type_label, language)
     env.globals["type_index"] = urls.type_index_path
     return env
@@ -566,7 +575,8 @@ def make_environment(templates: Path, language: Interface | None = None) -> jinj
 def translating(language: Interface) -> dict[str, Any]:
     """Return the template functions _, gettext and ngettext in a language, as Jinja's
     i18n extension gives them with newstyle gettext: the message is HTML to which the
-    named values are added escaped, and ngettext's number is %(num)d."""
+    named values are added escaped, and ngettext's number is %(num)s, written as the
+    language writes counts ("1 190")."""
     messages: dict[str, Markup] = {}
 
     def gettext(message: str, **variables: Any) -> Markup:
@@ -578,7 +588,7 @@ def translating(language: Interface) -> dict[str, Any]:
         return found
 
     def ngettext(singular: str, plural: str, num: int, **variables: Any) -> Markup:
-        variables.setdefault("num", num)
+        variables.setdefault("num", language.number(num))
         return Markup(language.ngettext(singular, plural, num)) % variables
 
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
