@@ -449,6 +449,8 @@ class Renderer:
         ways_in = []
         for spec in TAXONOMIES:
             terms = sorted(site.taxonomies[spec.key].terms.values(), key=lambda t: (-len(t.plans), t.slug))
+            if spec.key == "year":  # newest first, as every list of years has them
+                terms.sort(key=lambda term: charts.term_order(spec.key, term), reverse=True)
             if spec.key in ("country", "methods", "year"):
                 counts.append(
                     Link(
