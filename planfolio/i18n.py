@@ -77,6 +77,23 @@ class Interface:
         """Return the form of a message for a number, in a context, in the interface's language."""
         return self.translations.npgettext(context, singular, plural, number)
 
+    def number(self, number: int) -> str:
+        """Return a count as the interface's language writes it ("1,190", "1 190")."""
+        return format_count(number, self.language)
+
+
+def format_count(number: int, language: str) -> str:
+    """Return a count grouped as a language writes it, by Babel's rules for that language.
+
+    English is written as Babel writes it ("1,190") without loading Babel, which an English
+    build does without.
+    """
+    if language == "en":
+        return f"{number:,}"
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(number, locale=language))
+
 
 @lru_cache(maxsize=8)
 def interface(tag: str) -> Interface:

@@ -13,6 +13,7 @@ import mistune
 import nh3
 from mistune.plugins import import_plugin
 
+from .alttext import meaningful_alt
 from .i18n import N_
 from .model import Problem
 
@@ -584,12 +585,13 @@ def _image_as_link(match: re.Match[str], labels: ImageLabels) -> str:
 def _image_as_text(match: re.Match[str]) -> str:
     """Show an image whose address was dropped as its alternative text."""
     alt = _ALT.search(match.group(0))
-    return html.escape(html.unescape(alt.group(1)), quote=False) if alt else ""
+    return html.escape(meaningful_alt(html.unescape(alt.group(1))), quote=False) if alt else ""
 
 
 def _remote_image_link(alt: str, url: str, labels: ImageLabels) -> str:
     """Return the link that stands for a remote image: alt and url as sanitised HTML writes
-    them, the labels as text."""
+    them, the labels as text. The export's placeholder counts as no alternative text."""
+    alt = meaningful_alt(alt)
     label = html.escape(labels.named, quote=False) % {"alt": alt} if alt else html.escape(labels.unnamed)
     return f'<a class="remote-image" href="{url}" rel="noopener noreferrer">{label}</a>'
 

@@ -163,6 +163,10 @@ class HomePage:
     documents: bool = False  # whether of other types than plans and experiments: its words say documents
 
 
+#: What a template is given beside the config and the navigation, by kind of page.
+PageContext = PlanSource | TermPage | TaxonomyIndexPage | HomePage | TypeIndexPage
+
+
 @dataclass(frozen=True)
 class Page:
     """A page to write: its template, path and title, and what it is made from.
@@ -174,12 +178,15 @@ class Page:
     template: str
     path: str
     title: str
-    context: PlanSource | TermPage | TaxonomyIndexPage | HomePage | TypeIndexPage | None = None
+    context: PageContext | None = None
     absolute_links: bool = False
     # Whether the site holds documents beside the plans (Site.mixed): the header's search box
     # then searches documents. Given by every source, as the site's documents decide it, not
     # the config: a site that gains an experiment makes every page's key, and header, anew.
     mixed: bool = field(kw_only=True)
+    # The types whose lists the navigation links to: those the config names and the site holds,
+    # but learning plans (the search lists them). Given by every source for the same reason.
+    listed: tuple[str, ...] = field(kw_only=True)
 
 
 class Renderer:
@@ -203,16 +210,12 @@ class Renderer:
         # the site's language. The config, which every page's key covers, gives the language.
         self.names = shown_names(term_names(site), self.interface.gettext)
         self.mixed = site.mixed  # made once: it reads every document
-        # The links to the lists of each type hang on the config, which every page's key covers.
-        types = tuple(
-            Link(type_label(self.interface, type_, 2), urls.type_index_path(type_))
-            for type_ in config.types
-            if type_ != LEARNING_PLAN
-        )
-        self.nav = types + tuple(
+        held = site.type_counts
+        self.listed = tuple(type_ for type_ in config.types if type_ != LEARNING_PLAN and type_ in held)
+        self.taxonomy_nav = tuple(
             Link(_(spec.plural), spec.index_path) for spec in TAXONOMIES if spec.key in NAV_TAXONOMIES
         )
-        self._navs: dict[str, tuple[NavLink, ...]] = {}  # by the folder of the page shown
+        self._navs: dict[tuple[str, tuple[str, ...]], tuple[NavLink, ...]] = {}  # by folder and types
 
     @cached_property
     def env(self) -> jinja2.Environment:
@@ -231,7 +234,13 @@ class Renderer:
         return ImageLabels(gettext(ENGLISH_LABELS.named), gettext(ENGLISH_LABELS.unnamed))
 
     def page(
-        self, template: str, page_path: str, title: str, absolute_links: bool = False, **context: Any
+        self,
+        template: str,
+        page_path: str,
+        title: str,
+        absolute_links: bool = False,
+        listed: tuple[str, ...] = (),
+        **context: Any,
     ) -> bytes:
         """Render one template to bytes for the page at page_path.
 
@@ -246,7 +255,7 @@ class Renderer:
             site_title=self.site_title,
             site_description=self.site_description,
             script_messages=self.interface.scripts,
-            nav=self.nav_of(page_path),
+            nav=self.nav_of(page_path, listed),
             link_base=base_url if absolute_links else "",
             canonical_url="" if absolute_links else urls.absolute_url(base_url, page_path),
             **context,
@@ -298,10 +307,21 @@ class Renderer:
             return self.home_source()
         if kind == "not-found":
             title = self.interface.gettext("Page not found")
-            return Page("404.html", urls.NOT_FOUND, title, absolute_links=True, mixed=self.mixed)
+            return self._page("404.html", urls.NOT_FOUND, title, absolute_links=True)
         if kind == "search":
-            return Page("search.html", urls.SEARCH, self.interface.gettext("Search"), mixed=self.mixed)
+            return self._page("search.html", urls.SEARCH, self.interface.gettext("Search"))
         raise ValueError(f"no page of kind {kind!r}")
+
+    def _page(
+        self,
+        template: str,
+        path: str,
+        title: str,
+        context: PageContext | None = None,
+        absolute_links: bool = False,
+    ) -> Page:
+        """Return a page's source, with what the site decides for every page's header."""
+        return Page(template, path, title, context, absolute_links, mixed=self.mixed, listed=self.listed)
 
     def render(self, page: Page) -> tuple[bytes, list[Problem]]:
         """Render a page, with the problems found in a plan's answers."""
@@ -318,19 +338,29 @@ class Renderer:
                 plan, source.card, shown, source.focal_point, source.related, *language, source.facts
             )
         data = self.page(
-            page.template, page.path, page.title, page.absolute_links, site_mixed=page.mixed, page=context
+            page.template,
+            page.path,
+            page.title,
+            page.absolute_links,
+            page.listed,
+            site_mixed=page.mixed,
+            page=context,
         )
         return data, problems
 
-    def nav_of(self, page_path: str) -> tuple[NavLink, ...]:
-        """Return the navigation of a page: the link to its own section is current (made
-        once per folder: every page of a folder has the same)."""
+    def nav_of(self, page_path: str, listed: tuple[str, ...]) -> tuple[NavLink, ...]:
+        """Return the navigation of a page: a link to the list of each listed type, then to the
+        taxonomies; the link to its own section is current (made once per folder: every page
+        of a folder has the same)."""
         folder = page_path.rpartition("/")[0] + "/"
-        nav = self._navs.get(folder)
+        nav = self._navs.get((folder, listed))
         if nav is None:
-            nav = self._navs[folder] = tuple(
+            types = tuple(
+                Link(type_label(self.interface, type_, 2), urls.type_index_path(type_)) for type_ in listed
+            )
+            nav = self._navs[folder, listed] = tuple(
                 NavLink(link.label, link.path, folder.startswith(link.path.rpartition("/")[0] + "/"))
-                for link in self.nav
+                for link in types + self.taxonomy_nav
             )
         return nav
 
@@ -344,7 +374,7 @@ class Renderer:
         facts = experiment_facts(plan) if plan.is_experiment else ()
         source = PlanSource(plan, self._card(plan), focal_point, self._related(plan), facts)
         template = "experiment.html" if plan.is_experiment else "plan.html"
-        return Page(template, urls.document_path(plan.type, plan.slug), plan.title, source, mixed=self.mixed)
+        return self._page(template, urls.document_path(plan.type, plan.slug), plan.title, source)
 
     def _related(self, plan: Plan) -> tuple[Link, ...]:
         """Return each related document's link, with the reason as its note."""
@@ -362,7 +392,7 @@ class Renderer:
         rows = tuple(self.plan_row(plan) for plan in self.newest_first(self.site.of_type(type_)))
         title = type_label(self.interface, type_, 2)
         page = TypeIndexPage(type_, rows)
-        return Page("type_index.html", urls.type_index_path(type_), title, page, mixed=self.mixed)
+        return self._page("type_index.html", urls.type_index_path(type_), title, page)
 
     def term_page(self, spec: TaxonomySpec, term: Term) -> bytes:
         """Render the page of one term with every plan it holds."""
@@ -380,7 +410,7 @@ class Renderer:
         name = self.names[spec.key][term.slug]
         title = f"{name} — {self.interface.gettext(spec.singular)}"
         page = TermPage(spec, name, rows, by_year, glance, tuple(counts_by_type(plans).items()))
-        return Page("term.html", term.path, title, page, mixed=self.mixed)
+        return self._page("term.html", term.path, title, page)
 
     def taxonomy_index(self, spec: TaxonomySpec, by_count: bool) -> bytes:
         """Render the list of every term of a taxonomy, by name or by count."""
@@ -394,11 +424,12 @@ class Renderer:
             terms.sort(key=lambda term: (-len(term.plans), names[term.slug].lower(), term.slug))
         else:  # years newest first, as every list of plans has them
             terms.sort(key=lambda term: charts.term_order(spec.key, term), reverse=spec.key == "year")
-        rows = tuple(Link(names[term.slug], term.path, str(len(term.plans))) for term in terms)
+        number = self.interface.number
+        rows = tuple(Link(names[term.slug], term.path, number(len(term.plans))) for term in terms)
         path = urls.taxonomy_index_path(spec.folder, by_count)
         title = self.interface.gettext(spec.plural)
         page = TaxonomyIndexPage(spec, rows, by_count, self.mixed)
-        return Page("taxonomy_index.html", path, title, page, mixed=self.mixed)
+        return self._page("taxonomy_index.html", path, title, page)
 
     def home(self) -> bytes:
         """Render the home page: what the portfolio holds and ways in."""
@@ -412,21 +443,31 @@ class Renderer:
         # The plans' count leads to the search page, which lists every document: to the plans
         # alone when there are others too; each other type's, to the list of its documents.
         every_plan = urls.search_of_type(LEARNING_PLAN) if site.mixed else urls.SEARCH
-        counts = [Link(count_noun(self.interface, "plans", plans), every_plan, str(plans))]
+        counts = [Link(count_noun(self.interface, "plans", plans), every_plan, self.interface.number(plans))]
         counts += [
-            Link(count_noun(self.interface, type_, count), urls.type_index_path(type_), str(count))
+            Link(
+                count_noun(self.interface, type_, count),
+                urls.type_index_path(type_),
+                self.interface.number(count),
+            )
             for type_, count in by_type.items()
             if type_ != LEARNING_PLAN
         ]
         ways_in = []
         for spec in TAXONOMIES:
             terms = sorted(site.taxonomies[spec.key].terms.values(), key=lambda t: (-len(t.plans), t.slug))
+            if spec.key == "year":  # newest first, as every list of years has them
+                terms.sort(key=lambda term: charts.term_order(spec.key, term), reverse=True)
             if spec.key in ("country", "methods", "year"):
                 counts.append(
-                    Link(count_noun(self.interface, spec.key, len(terms)), spec.index_path, str(len(terms)))
+                    Link(
+                        count_noun(self.interface, spec.key, len(terms)),
+                        spec.index_path,
+                        self.interface.number(len(terms)),
+                    )
                 )
             names = self.names[spec.key]
-            top = tuple(Link(names[t.slug], t.path, str(len(t.plans))) for t in terms[:12])
+            top = tuple(Link(names[t.slug], t.path, self.interface.number(len(t.plans))) for t in terms[:12])
             ways_in.append((spec, top))
         newest = tuple(self.plan_row(plan) for plan in self.newest_first(site.plans)[:10])
         world_map = charts.world_map(site, charts.HOME_MAP_WIDTH)
@@ -436,7 +477,7 @@ class Renderer:
             charts.top_terms(site, "thematic_areas"), charts.methods_by_year(site), site.mixed,
             any(type_ not in (LEARNING_PLAN, EXPERIMENT) for type_ in by_type),
         )  # fmt: skip
-        return Page("home.html", urls.HOME, self.site_title, page, mixed=self.mixed)
+        return self._page("home.html", urls.HOME, self.site_title, page)
 
     def not_found(self) -> bytes:
         """Render the page a web server shows for any missing address."""
@@ -536,6 +577,7 @@ def make_environment(templates: Path, language: Interface | None = None) -> jinj
     # times a call, a fifth of a term page's rendering, for words that never change.
     env.globals.update(translating(language))
     env.globals["count_noun"] = functools.partial(count_noun, language)
+    env.filters["number"] = language.number
     env.globals["type_label"] = functools.partial(type_label, language)
     env.globals["type_index"] = urls.type_index_path
     return env
@@ -544,7 +586,8 @@ def make_environment(templates: Path, language: Interface | None = None) -> jinj
 def translating(language: Interface) -> dict[str, Any]:
     """Return the template functions _, gettext and ngettext in a language, as Jinja's
     i18n extension gives them with newstyle gettext: the message is HTML to which the
-    named values are added escaped, and ngettext's number is %(num)d."""
+    named values are added escaped, and ngettext's number is %(num)s, written as the
+    language writes counts ("1 190")."""
     messages: dict[str, Markup] = {}
 
     def gettext(message: str, **variables: Any) -> Markup:
@@ -556,7 +599,7 @@ def translating(language: Interface) -> dict[str, Any]:
         return found
 
     def ngettext(singular: str, plural: str, num: int, **variables: Any) -> Markup:
-        variables.setdefault("num", num)
+        variables.setdefault("num", language.number(num))
         return Markup(language.ngettext(singular, plural, num)) % variables
 
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext}

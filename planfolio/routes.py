@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from . import urls, worldmap
 from .canonical import Canonical
-from .doctypes import LEARNING_PLAN
 from .parallel import run_longest_first
 from .render import Page, Renderer
 from .site import TAXONOMIES, Site
@@ -56,7 +55,8 @@ def site_routes(
     unkeyed: Collection[str] = (),
 ) -> list[Route]:
     """Return the route of every file the build makes, in output-path order: with the
-    list of each type the config holds but learning plans (see Renderer.type_index_source).
+    list of each type the config names and the site holds but learning plans (Renderer.listed;
+    see Renderer.type_index_source).
 
     The key of a page hashes what the renderer makes the page from (see Renderer.source)
     and the fingerprint, which covers the code, the templates and the config. Pages whose
@@ -74,9 +74,8 @@ def site_routes(
         pages += [("term", (spec.key, slug), _TERM_COST) for slug in site.taxonomies[spec.key].terms]
         pages += [("index", (spec.key, str(by_count)), _INDEX_COST) for by_count in (False, True)]
     pages += [("home", (), 2), ("search", (), 2), ("not-found", (), 2)]
-    # The config, which the fingerprint covers, decides: every page links to each list.
-    listed = [type_ for type_ in renderer.config.types if type_ != LEARNING_PLAN]
-    pages += [("type-index", (type_,), _INDEX_COST) for type_ in listed]
+    # Every page links to each list: its source carries them (Page.listed), and its key with it.
+    pages += [("type-index", (type_,), _INDEX_COST) for type_ in renderer.listed]
     paths = [renderer.path(kind, subject) for kind, subject, _ in pages]
     keys = dict(known or {})
     pairs = zip(paths, pages, strict=True)

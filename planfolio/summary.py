@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+from .alttext import meaningful_alt
 from .model import Plan
 from .privacy import publish_text
 
@@ -53,7 +54,7 @@ def without_markup(markdown: str) -> str:
     """Return markdown without links' targets, tags, entities, URLs and emphasis marks."""
     text = markdown
     if "](" in text:
-        text = _LINK.sub(r"\1", _IMAGE.sub(r"\1", text))
+        text = _LINK.sub(r"\1", _IMAGE.sub(lambda image: meaningful_alt(image.group(1)), text))
     if "<" in text:
         text = _TAG.sub(" ", text)
     text = html.unescape(text)

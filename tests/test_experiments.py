@@ -210,6 +210,33 @@ def test_sitemap_feed_and_data_files_hold_experiments(tmp_path):
 
 
 @pytest.mark.parametrize("with_experiment", [True, False])
+def test_the_list_of_experiments_and_its_link_are_there_when_the_site_holds_experiments(
+    tmp_path, with_experiment
+):
+    documents = {"plan.md": plan_text("A plan", {"country": "Kenya"})}
+    if with_experiment:
+        documents["test.md"] = plan_text("A test", {"country": "Kenya", "type": "experiment"})
+    output = tmp_path / "site"
+    result = run_build(
+        "build", "--base-url", "https://example.org/p/", "--source", write_plans(tmp_path / "docs", documents),
+        "--output", output, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (output / "experiments/index.html").is_file() == with_experiment
+    sitemap = (output / "sitemap.xml").read_text(encoding="utf-8")
+    assert ("https://example.org/p/experiments/index.html" in sitemap) == with_experiment
+    for page in output.rglob("*.html"):
+        nav = re.search(r"<nav[^>]*>(.*?)</nav>", page.read_text(encoding="utf-8"), re.S).group(1)
+        assert (">Experiments</a>" in nav) == with_experiment, page
+        for link in re.findall(r'href="([^"#?]*)"', nav):
+            # (The 404 page's links start with the base URL: it is served at any address.)
+            target = (
+                output / link.removeprefix("https://example.org/p/") if "://" in link else page.parent / link
+            )
+            assert target.resolve().is_file(), (page, link)
+
+
+@pytest.mark.parametrize("with_experiment", [True, False])
 def test_charts_that_count_experiments_say_documents_and_those_of_plans_say_plans(tmp_path, with_experiment):
     documents = {
         "plan.md": plan_text("A plan", {"country": "Kenya", "year": "2023", "methods": ["Prototyping"]}),

@@ -14,9 +14,9 @@ from babel.messages.pofile import read_po
 
 from planfolio.cache import code_fingerprint
 from planfolio.config import Config
-from planfolio.i18n import LOCALE, count_noun, interface, language_name, primary_language
+from planfolio.i18n import LOCALE, count_noun, format_count, interface, language_name, primary_language
 from planfolio.pipeline import TEMPLATES, read_site
-from planfolio.render import Renderer
+from planfolio.render import Renderer, make_environment
 
 from browser import chromium
 from conftest import plan_text, run_build, write_plans
@@ -272,7 +272,7 @@ def test_the_check_finds_the_english_of_an_english_site(tmp_path):
 def test_plurals_for_zero_one_and_two(language, forms):
     ui = interface(language)
     assert tuple(count_noun(ui, "plans", number) for number in (0, 1, 2)) == forms
-    assert tuple(ui.ngettext("%(num)d plan", "%(num)d plans", n) % {"num": n} for n in (0, 1, 2)) == tuple(
+    assert tuple(ui.ngettext("%(num)s plan", "%(num)s plans", n) % {"num": n} for n in (0, 1, 2)) == tuple(
         f"{n} {form}" for n, form in zip((0, 1, 2), forms, strict=True)
     )
 
@@ -430,6 +430,21 @@ def test_a_remote_image_is_a_link_labelled_in_the_site_language(tmp_path, langua
     assert links == [("https://example.org/map.png", named), ("https://example.org/x.png", unnamed)]
 
 
+@pytest.mark.parametrize(
+    ("language", "unnamed"),
+    [("en", "Image (opens on another site)"), ("fr", "Image (s’ouvre sur un autre site)")],
+)
+def test_the_exports_placeholder_alt_is_shown_as_an_image_without_alt(tmp_path, language, unnamed):
+    body = (
+        "## Challenge statement\n\n> What is your challenge?\n\n![Missing alt text](https://example.org/a.png)\n\n"
+        "> And?\n\nWe map ![Missing alt text](https://example.org/b.png) rivers.\n"
+    )
+    site = read_site(write_plans(tmp_path, {"a.md": plan_text("A", body=body)}))
+    page = Renderer(TEMPLATES, Config(language=language), site).plan_page(site.plans[0])[0].decode()
+    assert "Missing alt text" not in page
+    assert re.findall(r'<a class="remote-image"[^>]*>([^<]*)</a>', page) == [unnamed, unnamed]
+
+
 @pytest.mark.parametrize("language", ["fr", "es"])
 def test_the_header_search_box_shows_its_whole_placeholder_on_a_wide_screen(sites, language):
     with chromium() as browser:
@@ -454,8 +469,8 @@ def test_a_count_named_on_the_map_and_in_the_table_of_years_has_the_languages_co
     assert colon.strip() == ":"
     home = (sites[language] / "index.html").read_text(encoding="utf-8")
     country, method = SITES[language][1], SITES[language][0]["a.md"].split("[[methods:")[2].split("]]")[0]
-    two = ui.ngettext("%(num)d plan", "%(num)d plans", 2) % {"num": 2}
-    one = ui.ngettext("%(num)d plan", "%(num)d plans", 1) % {"num": 1}
+    two = ui.ngettext("%(num)s plan", "%(num)s plans", 2) % {"num": 2}
+    one = ui.ngettext("%(num)s plan", "%(num)s plans", 1) % {"num": 1}
     assert f"<title>{country}{colon} {two}</title>" in home  # two plans of the country
     assert f'aria-label="{method}, 2021{colon} {one}"' in home  # one plan of the method in 2021
 
@@ -484,3 +499,25 @@ def test_a_cards_labels_stay_in_their_column_on_a_phone(tmp_path, language):
         )
     assert len(labels) >= 10
     assert [text for text, beyond in labels if beyond > 0.5] == []
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+@pytest.mark.parametrize("number", [0, 7, 999, 1190, 12345, 1234567])
+def test_a_count_is_grouped_as_babel_writes_it_in_the_language(language, number):
+    from babel.numbers import format_decimal
+
+    assert format_count(number, language) == format_decimal(number, locale=language)
+    assert interface(language).number(number) == format_decimal(number, locale=language)
+
+
+def test_counts_in_a_french_template_are_grouped_with_a_narrow_no_break_space():
+    from babel.numbers import format_decimal
+
+    env = make_environment(TEMPLATES, interface("fr"))
+    page = env.from_string(
+        '{% import "_charts.html" as charts %}{{ charts.count(1190, true) }}|{{ charts.count(1190, false) }}'
+        "|{{ 1190|number }}"
+    ).render()
+    grouped = format_decimal(1190, locale="fr")
+    assert grouped == "1\u202f190"
+    assert page == f"{grouped} documents|{grouped} plans|{grouped}"

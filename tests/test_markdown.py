@@ -1,3 +1,4 @@
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -89,6 +90,26 @@ def test_remote_image_becomes_a_link():
     html = render("![a chart](https://example.org/c.png)").html
     assert "<img" not in html
     assert '<a class="remote-image" href="https://example.org/c.png"' in html and "Image: a chart" in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "![Missing alt text](https://example.org/c.png)",
+        "![missing  ALT text](https://example.org/c.png)",
+        "See ![Missing alt text](https://example.org/c.png) and **this**.",
+        'See <img src="https://example.org/c.png" alt="Missing alt text"> too.',
+    ],
+)
+def test_the_exports_placeholder_alt_labels_a_remote_image_as_one_without_alt(text):
+    without_alt = render(re.sub(r"!\[[^\]]*\]", "![]", re.sub(r' alt="[^"]*"', "", text))).html
+    html = render(text).html
+    assert "missing" not in html.lower()
+    assert html == without_alt and 'class="remote-image"' in html
+
+
+def test_an_image_without_address_and_with_the_placeholder_alt_shows_no_text():
+    assert "missing" not in render('a <img src="javascript:x" alt="Missing alt text"> b').html.lower()
 
 
 def test_headings_in_answers_sit_below_the_page_headings():

@@ -341,7 +341,8 @@ def test_bars_are_as_long_as_their_counts_say(corpus_site, browser, width):
 def test_the_header_is_one_line_on_a_wide_screen_whichever_link_is_current(corpus_site, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     lines = {}
-    for path in ("index.html", "experiments/index.html", "countries/index.html", "themes/index.html"):
+    # (The corpus holds plans alone: its navigation has no list of experiments.)
+    for path in ("index.html", "countries/index.html", "themes/index.html"):
         page.goto((corpus_site / path).as_uri())
         # Each link and the search box start above the brand's bottom: on its line.
         lines[path] = page.evaluate(

@@ -3,6 +3,8 @@
 import re
 import shutil
 
+import pytest
+
 from planfolio.config import Config
 from planfolio.model import Problem
 from planfolio.pipeline import TEMPLATES, read_site
@@ -155,3 +157,34 @@ def test_the_years_index_lists_the_newest_first_and_says_so(tmp_path):
     methods = renderer.taxonomy_index(spec["methods"], by_count=False).decode()
     assert '<strong aria-current="true">by name</strong>' in methods
     assert "by number of plans" in methods  # no experiment is counted here
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("with_experiment", [True, False])
+def test_the_404_page_searches_what_the_header_search_box_searches(tmp_path, language, with_experiment):
+    from planfolio.i18n import interface
+
+    documents = {"a.md": plan_text("A plan")}
+    if with_experiment:
+        documents["b.md"] = plan_text("A test", {"type": "experiment"})
+    site = read_site(write_plans(tmp_path, documents))
+    page = Renderer(TEMPLATES, Config(language=language), site).not_found().decode()
+    ui = interface(language)
+    box, link = (
+        ("Search documents", "Search every document")
+        if with_experiment
+        else ("Search plans", "Search every plan")
+    )
+    assert f'placeholder="{ui.gettext(box)}"' in page
+    assert f">{ui.gettext(link)}</a>" in page
+
+
+def test_the_home_pages_years_are_listed_newest_first(tmp_path):
+    # Most plans in the oldest year: a list by number of plans would put it first.
+    years = ["2021", "2021", "2021", "2022", "2024", "2024", "2023"]
+    documents = {f"p{n}.md": plan_text(f"Plan {n}", {"year": year}) for n, year in enumerate(years)}
+    site = read_site(write_plans(tmp_path, documents))
+    home = Renderer(TEMPLATES, Config(), site).home().decode()
+    section = re.search(r'<h2><a href="years/index.html">Years</a></h2>(.*?)</section>', home, re.S).group(1)
+    listed = re.findall(r'<a href="years/(\d+)\.html">\1</a> <span class="badge">(\d+)</span>', section)
+    assert listed == [(year, str(years.count(year))) for year in sorted(set(years), reverse=True)]

@@ -87,3 +87,10 @@ def test_an_experiment_is_summed_up_by_its_learning_intent_else_its_hypothesis_n
     bare = "# T\n[[type:experiment]]\n## Overview\n> Prepared by (Name of the experimenter)\n\nAna\n\n"
     plan, _ = parse_plan(bare + "> On date\n\n2022\n\n> What portfolio?\n\nWaste\n", "x.md")
     assert plan_summary(plan) == "Waste"
+
+
+def test_the_exports_placeholder_alt_is_no_word_of_a_summary():
+    site = site_of(
+        ["![Missing alt text](https://example.org/a.png) We map ![a river](https://example.org/b.png)."]
+    )
+    assert plan_summary(site.plans[0]) == "We map a river."

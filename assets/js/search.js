@@ -35,10 +35,14 @@
   var catalogue = document.getElementById('planfolio-messages')
   var messages = catalogue ? JSON.parse(catalogue.textContent) : {}
   var pluralRules = new Intl.PluralRules(document.documentElement.lang || 'en')
+  // Counts are written as the page's language writes them: "1,190", "1 190". Grouped from
+  // four digits in every language, as the build's counts are (Babel groups "1.190" in Spanish).
+  var numbers = new Intl.NumberFormat(document.documentElement.lang || 'en', { useGrouping: 'always' })
 
   function format (text, values) {
     return text.replace(/%\((\w+)\)s/g, function (whole, name) {
-      return values && name in values ? String(values[name]) : whole
+      if (!values || !(name in values)) return whole
+      return typeof values[name] === 'number' ? numbers.format(values[name]) : String(values[name])
     })
   }
 
@@ -452,7 +456,7 @@
       row.appendChild(box)
       row.hidden = !isFound(row, wanted)
       row.appendChild(document.createTextNode(' ' + labelOf(f, value.key) + ' '))
-      var count = element('span', { class: 'count' }, String(value.count))
+      var count = element('span', { class: 'count' }, numbers.format(value.count))
       var unit = mixedTypes ? ngettext('document', 'documents', value.count) : ngettext('plan', 'plans', value.count)
       count.appendChild(element('span', { class: 'visually-hidden' }, ' ' + unit))
       row.appendChild(count)
