@@ -146,3 +146,36 @@ def test_a_caption_wraps_in_the_width_of_its_box_not_of_the_table_that_scrolls(s
     page.close()
     assert table[1] > box[1]  # the table scrolls in its box on a phone
     assert box[0] <= caption[0] and caption[1] <= box[1]  # and its caption is read whole without scrolling
+
+
+# The opacity of the heat table's two shadows, at its left and right edges.
+SHADOWS = """() => ['::before', '::after'].map(side =>
+    +getComputedStyle(document.querySelector('.heat-chart'), side).opacity)"""
+
+
+def test_the_heat_table_shows_a_shadow_over_its_cells_at_an_edge_with_more_to_scroll_to(site, browser):
+    # The box's own background shadows are under the coloured cells: these are drawn over them.
+    shadows = {}
+    for width in (1280, 390):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto((site / PAGES["home"]).as_uri())
+        for place in ("start", "middle", "end"):
+            page.evaluate(
+                """place => { const box = document.querySelector('.heat-scroll')
+                    const most = box.scrollWidth - box.clientWidth
+                    box.scrollLeft = {start: 0, middle: most / 2, end: most}[place] }""",
+                place,
+            )
+            page.evaluate(
+                "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+            )
+            shadows[width, place] = page.evaluate(SHADOWS)
+        page.close()
+    assert shadows == {
+        (1280, "start"): [0, 0],  # the whole table is shown: nothing to scroll to
+        (1280, "middle"): [0, 0],
+        (1280, "end"): [0, 0],
+        (390, "start"): [0, 1],
+        (390, "middle"): [1, 1],
+        (390, "end"): [1, 0],
+    }
