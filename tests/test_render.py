@@ -177,6 +177,10 @@ def test_the_404_page_searches_what_the_header_search_box_searches(tmp_path, lan
     )
     assert f'placeholder="{ui.gettext(box)}"' in page
     assert f">{ui.gettext(link)}</a>" in page
+    # Its list of ways in names what the site holds, as the links above do.
+    browse = re.search(r"<li>([^<]+)<a href=\"countries/index.html\">", page).group(1).split()
+    held = ui.gettext("documents" if with_experiment else "plans")
+    assert held in browse and ui.gettext("documents" if not with_experiment else "plans") not in browse
 
 
 def test_the_home_pages_years_are_listed_newest_first(tmp_path):
