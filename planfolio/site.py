@@ -9,7 +9,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from . import urls
-from .doctypes import EXPERIMENT, KNOWN_TYPES, LEARNING_PLAN
+from .doctypes import KNOWN_TYPES, LEARNING_PLAN
 from .i18n import N_
 from .model import Plan, Problem
 from .slugs import slugify, unique_slugs
@@ -82,11 +82,6 @@ class Site:
     related: dict[str, tuple[RelatedDocument, ...]] = field(default_factory=dict, compare=False, repr=False)
     # The type of each document left out, a type the site does not hold, sorted.
     left_out: tuple[str, ...] = ()
-
-    @property
-    def experiments(self) -> tuple[Plan, ...]:
-        """Return the experiments, by slug."""
-        return self.of_type(EXPERIMENT)
 
     def of_type(self, type_: str) -> tuple[Plan, ...]:
         """Return the documents of one type, by slug."""

@@ -24,7 +24,6 @@ PLANS_JSON = "plans.json"
 PLANS_CSV = "plans.csv"
 PLANS_FOLDER = "plans"
 EXPERIMENTS_FOLDER = "experiments"
-EXPERIMENTS_INDEX = f"{EXPERIMENTS_FOLDER}/index.html"
 #: The folder of each document type's pages, by type (see doctypes.KNOWN_TYPES): a plural
 #: name, so that two documents of different types with one title each keep their own name.
 TYPE_FOLDERS = {
@@ -62,11 +61,6 @@ FOLDER_PAGE_NAMES = (INDEX_NAME, BY_COUNT_NAME)
 def plan_path(slug: str) -> str:
     """Return the output path of a plan's page."""
     return f"{PLANS_FOLDER}/{slug}.html"
-
-
-def experiment_path(slug: str) -> str:
-    """Return the output path of an experiment's page."""
-    return f"{EXPERIMENTS_FOLDER}/{slug}.html"
 
 
 def document_folder(type_: str) -> str:
