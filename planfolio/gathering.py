@@ -17,7 +17,7 @@ from .goals import shown_names
 from .i18n import interface
 from .model import Plan
 from .search import PlanSearch, SearchCorpus, analyse_plan, search_corpus, search_json, search_scripts
-from .site import Site, term_names
+from .site import Site
 from .snowball import TermCaches
 
 #: The kinds of route whose files gather every plan.
@@ -79,7 +79,7 @@ class Gathering:
         self.parts = every_part(site.plans, config.focal_points, known)
         self.analysed = {path: part.search for path, part in self.parts.items()}
         # The terms named as the pages name them, in the site's language (see goals.py).
-        self.names = shown_names(term_names(site), interface(config.language).gettext)
+        self.names = shown_names(site, interface(config.language).gettext)
         self._corpus: SearchCorpus | None = None
 
     def files(self, kind: str) -> dict[str, bytes]:

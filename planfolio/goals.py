@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from .i18n import N_
 from .metadata import written_goal_number
-from .site import TermNames
+from .site import Site, TermNames, term_names
 
 #: The 17 Sustainable Development Goals: number, short title and the UN's colour for it.
 SDGS: tuple[tuple[int, str, str], ...] = (
@@ -50,8 +50,10 @@ def goal_name(written: str, gettext: Callable[[str], str]) -> str:
     return written if number is None else f"{number}. {gettext(_TITLES[number])}"
 
 
-def shown_names(names: TermNames, gettext: Callable[[str], str]) -> TermNames:
-    """Return the names the pages show for a site's terms (site.term_names), in the language
-    of gettext: the goals by their official titles, every other term as the site names it."""
+def shown_names(site: Site, gettext: Callable[[str], str]) -> TermNames:
+    """Return the names the pages show for a site's terms, by taxonomy and slug, in the
+    language of gettext: the goals by their official titles, every other term as the site
+    names it (site.term_names)."""
+    names = term_names(site)
     goals = {slug: goal_name(name, gettext) for slug, name in names["sdgs"].items()}
     return {**names, "sdgs": goals}

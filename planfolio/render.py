@@ -23,7 +23,7 @@ from .i18n import Interface, count_noun, interface, language_name, primary_langu
 from .markdown import ENGLISH_LABELS, AnswerMarkdown, ImageLabels, Rendered, render_answer
 from .model import EXPERIMENT_KEYS, Plan, Problem
 from .privacy import publish_focal_point, publish_partner, publish_text
-from .site import TAXONOMIES, Site, TaxonomySpec, Term, counts_by_type, newest_first, term_names
+from .site import TAXONOMIES, Site, TaxonomySpec, Term, counts_by_type, newest_first
 
 CARD_TAXONOMIES = ("country", "year", "methods", "datasources", "sdgs", "thematic_areas")
 NAV_TAXONOMIES = ("country", "methods", "thematic_areas", "year")
@@ -208,7 +208,7 @@ class Renderer:
         self.site_description = site_text(config.description, Config.description, self.interface)
         # The name of every term as the pages show it: the goals by their official titles in
         # the site's language. The config, which every page's key covers, gives the language.
-        self.names = shown_names(term_names(site), self.interface.gettext)
+        self.names = shown_names(site, self.interface.gettext)
         self.mixed = site.mixed  # made once: it reads every document
         held = site.type_counts
         self.listed = tuple(type_ for type_ in config.types if type_ != LEARNING_PLAN and type_ in held)

@@ -30,7 +30,7 @@ from .lunr_index import (
 )
 from .model import Plan
 from .privacy import publish_text
-from .site import Site, TermNames, build_site, plan_values, term_names
+from .site import Site, TermNames, build_site, plan_values
 from .slugs import slugify
 from .snowball import LANGUAGES, LANGUAGES_LABEL, TermCaches
 from .stemmer import splits_alike
@@ -96,7 +96,7 @@ def build_search_files(plans: Sequence[Plan], policy: str = "hide") -> dict[str,
     analysed = {plan.source_path: analyse_plan(plan, policy, caches) for plan in plans}
     corpus = search_corpus(plans, analysed)
     site = build_site(list(plans), [])
-    names = shown_names(term_names(site), interface("en").gettext)
+    names = shown_names(site, interface("en").gettext)
     return search_scripts(corpus, analysed, site, names) | search_json(corpus, analysed, names)
 
 

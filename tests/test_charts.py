@@ -11,7 +11,6 @@ from planfolio.countries import country_code
 from planfolio.goals import shown_names
 from planfolio.i18n import interface
 from planfolio.pipeline import build, read_site
-from planfolio.site import term_names
 
 from conftest import PROJECT_ROOT, plan_text, write_plans
 from test_output import tree
@@ -23,7 +22,7 @@ def _site(tmp_path, plans):
 
 def _names(site):
     """Return the names an English site's pages show for its terms."""
-    return shown_names(term_names(site), interface("en").gettext)
+    return shown_names(site, interface("en").gettext)
 
 
 def _plan(title, **meta):
