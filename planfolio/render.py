@@ -239,13 +239,15 @@ class Renderer:
         page_path: str,
         title: str,
         absolute_links: bool = False,
-        listed: tuple[str, ...] = (),
+        *,
+        listed: tuple[str, ...],
         **context: Any,
     ) -> bytes:
         """Render one template to bytes for the page at page_path.
 
         Links are relative to the page, or, with absolute_links, start with the base_url:
-        the 404 page is served at every missing address, whatever its depth.
+        the 404 page is served at every missing address, whatever its depth. The navigation
+        links to the lists of the `listed` types (Page.listed).
         """
         base_url = self.config.base_url
         html = self.env.get_template(template).render(
@@ -342,7 +344,7 @@ class Renderer:
             page.path,
             page.title,
             page.absolute_links,
-            page.listed,
+            listed=page.listed,
             site_mixed=page.mixed,
             page=context,
         )
