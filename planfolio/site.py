@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from . import urls
 from .doctypes import KNOWN_TYPES, LEARNING_PLAN
 from .i18n import N_
+from .metadata import GOALS, written_goal_number
 from .model import Plan, Problem
 from .slugs import slugify, unique_slugs
 
@@ -159,9 +160,20 @@ def _carried_terms(plan: Plan, by_value: dict[str, dict[str, Term]]) -> dict[str
     spellings of one term in a plan ('in-depth interviews', 'in depth interviews') are one."""
     carried = {}
     for key, terms in by_value.items():
-        slugs = dict.fromkeys(slugify(value) for value in plan_values(plan, key))
-        carried[key] = tuple(terms[slug] for slug in slugs if slug in terms)
+        groups = dict.fromkeys(term_group(key, value) for value in plan_values(plan, key))
+        carried[key] = tuple(terms[group] for group in groups if group in terms)
     return carried
+
+
+def term_group(key: str, value: str) -> str:
+    """Return what gathers the values of a taxonomy into one term: the value's slug, but a
+    goal's number for an SDG that starts with one ("SDG 13" and "13. Climate action" name one
+    goal, and the pages name it by its number and title alike)."""
+    if key == "sdgs":
+        number = written_goal_number(value)
+        if number is not None and 1 <= number <= GOALS:
+            return str(number)  # no slug of a value that names no goal is a number up to 17
+    return slugify(value)
 
 
 def _assign_plan_slugs(plans: list[Plan]) -> tuple[Plan, ...]:
@@ -188,47 +200,52 @@ def base_slug(plan: Plan) -> str:
 def _gather_terms(
     spec: TaxonomySpec, plans: tuple[Plan, ...], problems: list[Problem]
 ) -> tuple[Taxonomy, dict[str, Term]]:
-    """Return a taxonomy's terms keyed by page name, and keyed by the slug of their values.
+    """Return a taxonomy's terms keyed by page name, and keyed by the group of their values
+    (see term_group).
 
-    A term whose slug the site keeps for a page of its own gets another page name.
+    A term is named, and its page too, by its most used spelling; a term whose slug the
+    site keeps for a page of its own gets another page name.
     """
     members: defaultdict[str, dict[str, Plan]] = defaultdict(dict)
     spellings: defaultdict[str, dict[str, list[str]]] = defaultdict(dict)  # the files using each
     for plan in plans:
         for value in plan_values(plan, spec.key):
-            slug = slugify(value)
-            if not slug:
+            group = term_group(spec.key, value)
+            if not group:
                 continue  # reported with its line when the plan was read
-            spellings[slug].setdefault(value, []).append(plan.source_path)
-            members[slug][plan.source_path] = plan
+            spellings[group].setdefault(value, []).append(plan.source_path)
+            members[group][plan.source_path] = plan
+    # The most used spelling names the term; among those used as often, the tidiest.
+    names = {
+        group: min(users, key=lambda value: (-len(users[value]), untidiness(value), value))
+        for group, users in spellings.items()
+    }
     reserved = urls.reserved_names(spec.folder)
-    page_names = unique_slugs([(slug, slug) for slug in members], reserved)
+    page_names = unique_slugs([(group, slugify(names[group])) for group in members], reserved)
     by_value = {}
-    for slug in sorted(members):
-        users = spellings[slug]
-        page = urls.term_path(spec.folder, page_names[slug])
-        # The most used spelling names the term; among those used as often, the tidiest.
-        name = min(users, key=lambda value: (-len(users[value]), untidiness(value), value))
+    for group in sorted(members, key=lambda group: (slugify(names[group]), group)):
+        users, name, base = spellings[group], names[group], slugify(names[group])
+        page = urls.term_path(spec.folder, page_names[group])
         for variant in sorted(set(users) - {name}):
             why = "the tidiest of the spellings most plans use"
             if len(users[variant]) < len(users[name]):
                 why = "the spelling most plans use"
             message = f"{spec.key}: {variant!r} is listed under {name!r}, {why} (page {page})"
             problems += [
-                _term_problem(members[slug][user], spec.key, variant, message, "spelling")
+                _term_problem(members[group][user], spec.key, variant, message, "spelling")
                 for user in users[variant]
             ]
-        named_by = members[slug][users[name][0]]
-        if slug in reserved:
-            taken = urls.term_path(spec.folder, slug)
+        named_by = members[group][users[name][0]]
+        if base in reserved:
+            taken = urls.term_path(spec.folder, base)
             message = f"{spec.key}: {name!r} would take the page {taken}, the site's own; its page is {page}"
             problems.append(_term_problem(named_by, spec.key, name, message, "page-name"))
-        elif page_names[slug] != slug:  # a term moved off a reserved name took this one first
-            taken = urls.term_path(spec.folder, slug)
+        elif page_names[group] != base:  # a term moved off a reserved name took this one first
+            taken = urls.term_path(spec.folder, base)
             message = f"{spec.key}: {name!r} would take the page {taken}, another term's; its page is {page}"
             problems.append(_term_problem(named_by, spec.key, name, message, "page-name"))
-        by_value[slug] = Term(
-            page_names[slug], name, page, tuple(members[slug].values()), tuple(sorted(users))
+        by_value[group] = Term(
+            page_names[group], name, page, tuple(members[group].values()), tuple(sorted(users))
         )
     terms = {term.slug: term for term in sorted(by_value.values(), key=lambda term: term.slug)}
     return Taxonomy(spec, terms), by_value

@@ -176,3 +176,45 @@ def test_the_data_files_keep_what_the_plans_wrote(built):
     )
     csv = (site / "plans.csv").read_text(encoding="utf-8")
     assert "10. Reduced innequalities" in csv and "Reduced inequalities" not in csv
+
+
+def test_the_spellings_of_one_goal_number_make_one_page_named_by_the_most_used(tmp_path):
+    # "SDG 13" and "13 Climate" name the goal "13. Climate action" does: were they pages of
+    # their own, the site would show three pages of one name.
+    meta = {"country": "Kenya", "year": "2022"}
+    plans = {
+        "a.md": plan_text("Alpha", {**meta, "sdgs": ["13. Climate action", "5. Gender equality"]}),
+        "b.md": plan_text("Beta", {**meta, "sdgs": ["13. Climate action"]}),
+        "c.md": plan_text("Gamma", {**meta, "sdgs": ["SDG 13", "18. Space"]}),
+        "d.md": plan_text("Delta", {**meta, "sdgs": ["13 Climate"]}),
+    }
+    source = write_plans(tmp_path / "plans", plans)
+    site = tmp_path / "site"
+    result = run_build("build", "--source", source, "--output", site, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    pages = sorted(path.name for path in (site / "sdgs").glob("*.html"))
+    assert pages == sorted(
+        ["13-climate-action.html", "5-gender-equality.html", "18-space.html", "index.html", "by-count.html"]
+    )
+    goal = _read(site, "sdgs/13-climate-action.html")
+    assert all(f">{title}</a>" in goal for title in ("Alpha", "Beta", "Gamma", "Delta"))
+    index = _read(site, "sdgs/index.html")
+    assert index.count(">13. Climate action</a>") == 1
+    # Each file of another spelling is told where its goal went, on the line that gives it.
+    for name, written in (("c.md", "SDG 13"), ("d.md", "13 Climate")):
+        line = plans[name].splitlines().index(f"[[sdgs:{written}]]") + 1
+        assert (
+            f"{name}:{line}: warning: sdgs: '{written}' is listed under '13. Climate action'"
+            in result.stdout + result.stderr
+        )
+    records = json.loads((site / "plans.json").read_text(encoding="utf-8"))["plans"]
+    assert sorted(value for record in records for value in record["sdgs"]) == sorted(
+        [
+            "13. Climate action",
+            "5. Gender equality",
+            "13. Climate action",
+            "SDG 13",
+            "18. Space",
+            "13 Climate",
+        ]
+    )
