@@ -90,3 +90,22 @@ def test_on_a_phone_the_search_box_has_a_line_of_its_own_as_wide_as_the_page(sit
         left, top, width, _ = found["items"][-1]
         links_bottom = max(bottom for *_, bottom in found["items"][:-1])
         assert top >= links_bottom and left == found["brand"][0] and width > 390 - 2 * 17, (language, found)
+
+
+@pytest.mark.parametrize("language", sorted(TITLES))
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_search_pages_header_without_a_box_keeps_the_brand_and_links_in_their_places(
+    sites, browser, language, width
+):
+    # The search page has its own box, and none in its header.
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    seen = watch(page)
+    found = {}
+    for path in ("index.html", "search.html"):
+        page.goto((sites[language] / path).as_uri())
+        found[path] = page.evaluate(PLACES)
+    page.close()
+    assert seen.problems == []
+    home, search = found["index.html"], found["search.html"]
+    assert len(search["items"]) == len(home["items"]) - 1  # the links, without the box
+    assert (search["brand"], search["items"]) == (home["brand"], home["items"][:-1])
