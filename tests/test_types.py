@@ -194,3 +194,18 @@ def test_a_type_no_one_knows_is_a_warning_at_its_line(tmp_path):
     ((problem),) = site.problems  # the blog, of a type planfolio knows, is left out without a word
     assert (problem.path, problem.line, problem.severity) == ("typo.md", line, "warning")
     assert "'experiement' is none of the types planfolio knows (learningplan, experiment," in problem.message
+
+
+@pytest.mark.parametrize("with_experiment", [False, True])
+def test_a_list_names_each_documents_type_only_when_the_site_holds_more_than_plans(tmp_path, with_experiment):
+    # The default config admits experiments; a folder of plans alone holds none, and a
+    # "Learning plan" on every line of its lists would tell the reader nothing.
+    documents = {"plan.md": _typed("A plan", "learningplan"), "other.md": plan_text("Another plan")}
+    if with_experiment:
+        documents["test.md"] = _typed("An experiment", "experiment")
+    source = write_plans(tmp_path / "docs", documents)
+    result = run_build("build", "--source", source, "--output", tmp_path / "site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    kenya = (tmp_path / "site" / "countries" / "kenya.html").read_text(encoding="utf-8")
+    tags = kenya.count('<span class="doc-type-tag')
+    assert tags == (len(documents) if with_experiment else 0)
