@@ -106,6 +106,9 @@ class Plan:
     source_path: str  # relative to the source folder, with forward slashes
     title: str
     title_line: int = 1
+    # The '# ' line as written, when it cut the title short and the Title section gave it
+    # whole ("" otherwise): the page keeps the name that line gives it (see site.base_slug).
+    heading: str = ""
     slug: str = ""
     country: str = ""
     year: int | None = None

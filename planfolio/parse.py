@@ -110,12 +110,14 @@ def parse_plan(text: str, source_path: str, digest: str = "") -> tuple[Plan | No
     meta, meta_problems = read_metadata(head, source_path)
     problems += meta_problems
     sections = _read_sections(text, first_heading.start()) if first_heading else ()
+    heading, title = title, whole_title(title, sections)
     keys = {section.key for section in sections}
     languages = [heading_language(section.heading) for section in sections]
     plan = Plan(
         source_path=source_path,
         title=title,
         title_line=title_line,
+        heading=heading if heading != title else "",
         sections=sections,
         template=_template(keys),
         language=next((lang for lang in languages if lang), None) or _text_language(title, sections),
@@ -124,6 +126,23 @@ def parse_plan(text: str, source_path: str, digest: str = "") -> tuple[Plan | No
         **meta,
     )
     return plan, problems
+
+
+def whole_title(title: str, sections: tuple[Section, ...]) -> str:
+    """Return a title that its '# ' line cut short ("... des types de matéri…"), as the
+    archive's forms cut long titles, whole: the answer of the plan's Title section that
+    begins with it. Any other title, or one no answer completes, is returned as it is."""
+    if not title.endswith(("…", "...")):
+        return title
+    start = title.removesuffix("…").removesuffix("...").rstrip()
+    for section in sections:
+        if section.key != "title":
+            continue
+        for entry in section.answered:
+            answer = clean_text(entry.answer)
+            if start and answer.startswith(start) and "\n" not in entry.answer.strip():
+                return answer
+    return title
 
 
 def _text_language(title: str, sections: tuple[Section, ...]) -> str:

@@ -192,9 +192,11 @@ def _assign_plan_slugs(plans: list[Plan]) -> tuple[Plan, ...]:
 
 
 def base_slug(plan: Plan) -> str:
-    """Return the slug a plan's page is named by unless another plan has it first."""
+    """Return the slug a plan's page is named by unless another plan has it first: its
+    title's, as its '# ' line writes it (a title taken whole from the Title section keeps
+    the address the line gave it)."""
     stem = plan.source_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return slugify(plan.title) or slugify(stem) or "plan"
+    return slugify(plan.heading or plan.title) or slugify(stem) or "plan"
 
 
 def _gather_terms(

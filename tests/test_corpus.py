@@ -27,6 +27,23 @@ def _normal(text):
     return " ".join(html.unescape(text).split())
 
 
+def _whole(title, text):
+    """Return a title its '# ' line cut short ("...des types de matéri…") as the answer of
+    the Title section gives it, when that one paragraph starts with it."""
+    cut = re.fullmatch(r"(.*?)\s*(?:…|\.\.\.)", title)
+    section = re.search(r"\n## (?:Title|Titre|Título)\n(.*?)(?=\n## |\Z)", text, re.S)
+    if not cut or not section:
+        return title
+    paragraphs = [
+        p
+        for p in re.split(r"\n\s*\n", section.group(1))
+        if p.strip().strip("*") and not p.lstrip().startswith(">")
+    ]
+    if len(paragraphs) == 1 and _normal(paragraphs[0]).startswith(cut.group(1)):
+        return _normal(paragraphs[0])
+    return title
+
+
 def read_corpus_independently():
     """Return each file's title and its countries and methods, read with plain regexes."""
     plans = []
@@ -36,6 +53,7 @@ def read_corpus_independently():
         title = _normal(lines[0][2:])
         if not title:  # one file puts its title on the line under an empty '# '
             title = _normal(lines[1])
+        title = _whole(title, text)
         head = text.split("\n## ", 1)[0]
         terms = defaultdict(list)
         for key, value in _META.findall(head):

@@ -521,3 +521,42 @@ def test_a_goal_number_beyond_the_seventeen_is_kept_and_reported():
         "x.md:2: warning: sdgs: '18' names no goal: the SDGs are numbered 1 to 17",
         "x.md:3: warning: sdgs: '0. None' names no goal: the SDGs are numbered 1 to 17",
     ]
+
+
+_CUT = "Assainissement, gestion des jacinthes et identification des types de matéri…"
+_WHOLE = "Assainissement, gestion des jacinthes et identification des types de matériaux locaux"
+
+
+def _titled(heading: str, section: str, answer: str) -> str:
+    return (
+        f"# {heading}\n\n[[country:Benin]]\n[[year:2021]]\n## {section}\n****\n\n"
+        f"> Please provide a name for your action learning plan.\n\n{answer}\n## Challenge statement\n"
+    )
+
+
+@pytest.mark.parametrize("section", ["Title", "Titre", "Título"])
+def test_a_title_the_heading_cut_short_is_taken_whole_from_the_title_section(section):
+    plan, problems = parse_plan(_titled(_CUT, section, _WHOLE), "cut.md")
+    assert (plan.title, plan.heading, problems) == (_WHOLE, _CUT, [])
+
+
+@pytest.mark.parametrize(
+    ("heading", "answer"),
+    [
+        (_WHOLE, _WHOLE + " et plus"),  # the heading is not cut: it is the title
+        (_CUT, "Another name altogether"),  # the answer does not complete it
+        (_CUT, f"{_WHOLE}\n\nA second paragraph."),  # not a title but a text
+        ("…", _WHOLE),  # nothing to complete
+    ],
+)
+def test_a_title_is_kept_as_the_heading_writes_it_unless_the_title_section_completes_it(heading, answer):
+    plan, _ = parse_plan(_titled(heading, "Title", answer), "kept.md")
+    assert (plan.title, plan.heading) == (heading, "")
+
+
+def test_a_title_taken_whole_keeps_the_address_its_heading_gives():
+    from planfolio.site import base_slug
+    from planfolio.slugs import slugify
+
+    plan, _ = parse_plan(_titled(_CUT, "Title", _WHOLE), "cut.md")
+    assert base_slug(plan) == slugify(_CUT) != slugify(_WHOLE)
