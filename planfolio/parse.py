@@ -128,6 +128,9 @@ def parse_plan(text: str, source_path: str, digest: str = "") -> tuple[Plan | No
     return plan, problems
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\xa0]*\n")
+
+
 def whole_title(title: str, sections: tuple[Section, ...]) -> str:
     """Return a title that its '# ' line cut short ("... des types de matéri…"), as the
     archive's forms cut long titles, whole: the answer of the plan's Title section that
@@ -140,7 +143,8 @@ def whole_title(title: str, sections: tuple[Section, ...]) -> str:
             continue
         for entry in section.answered:
             answer = clean_text(entry.answer)
-            if start and answer.startswith(start) and "\n" not in entry.answer.strip():
+            one_paragraph = not _PARAGRAPH_BREAK.search(entry.answer.strip())
+            if start and one_paragraph and answer.startswith(start):
                 return answer
     return title
 

@@ -540,12 +540,18 @@ def test_a_title_the_heading_cut_short_is_taken_whole_from_the_title_section(sec
     assert (plan.title, plan.heading, problems) == (_WHOLE, _CUT, [])
 
 
+def test_a_whole_title_may_run_over_two_lines_of_its_paragraph():
+    plan, _ = parse_plan(_titled(_CUT, "Title", _WHOLE.replace(" locaux", "\nlocaux")), "cut.md")
+    assert plan.title == _WHOLE
+
+
 @pytest.mark.parametrize(
     ("heading", "answer"),
     [
         (_WHOLE, _WHOLE + " et plus"),  # the heading is not cut: it is the title
         (_CUT, "Another name altogether"),  # the answer does not complete it
         (_CUT, f"{_WHOLE}\n\nA second paragraph."),  # not a title but a text
+        (_CUT, f"{_WHOLE}\n  \nA second paragraph."),
         ("…", _WHOLE),  # nothing to complete
     ],
 )
