@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from . import urls, worldmap
 from .countries import country_code, is_known_country
-from .goals import SDGS, sdg_number
+from .goals import SDGS
+from .metadata import goal_number
 from .model import Plan, Problem
 from .site import TAXONOMIES, Site, TaxonomySpec, Term, TermNames
 
@@ -137,7 +138,7 @@ class Glance:
 
 def term_order(key: str, term: Term) -> tuple[int, str, str]:
     """Return the sort key of a term in a list by name: goals by number, the rest by name."""
-    number = sdg_number(term.name) if key == "sdgs" else None
+    number = goal_number(term.name) if key == "sdgs" else None
     return (number or 0, term.name.lower(), term.slug)
 
 
@@ -157,7 +158,7 @@ def sdg_tiles(site: Site) -> tuple[SdgTile, ...]:
     """Return the 17 goals in order, each with its plans: none is a zero, not a gap."""
     by_number: dict[int, Term] = {}
     for term in site.taxonomies["sdgs"].terms.values():
-        number = sdg_number(term.name)
+        number = goal_number(term.name)
         if number is not None and (number not in by_number or len(term.plans) > len(by_number[number].plans)):
             by_number[number] = term
     tiles = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .i18n import N_
-from .metadata import written_goal_number
+from .metadata import goal_number
 from .site import Site, TermNames, term_names
 
 #: The 17 Sustainable Development Goals: number, short title and the UN's colour for it.
@@ -37,16 +37,10 @@ SDGS: tuple[tuple[int, str, str], ...] = (
 _TITLES = {number: title for number, title, _ in SDGS}
 
 
-def sdg_number(name: str) -> int | None:
-    """Return the number of a goal as plans write it ("10. Reduced inequalities" is 10)."""
-    number = written_goal_number(name)
-    return number if number is not None and 1 <= number <= len(SDGS) else None
-
-
 def goal_name(written: str, gettext: Callable[[str], str]) -> str:
     """Return the name shown for an SDG value: its number and official short title in the
     language of gettext ("13. Climate action"), or the value as written when it names no goal."""
-    number = sdg_number(written)
+    number = goal_number(written)
     return written if number is None else f"{number}. {gettext(_TITLES[number])}"
 
 

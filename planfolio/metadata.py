@@ -121,6 +121,13 @@ def written_goal_number(name: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def goal_number(name: str) -> int | None:
+    """Return the goal an SDG value names by its number ("10. Reduced inequalities" is 10),
+    or None when it starts with no number of a goal."""
+    number = written_goal_number(name)
+    return number if number is not None and 1 <= number <= GOALS else None
+
+
 def _read_line(found: _Found, key: str, value: str, line: int) -> None:
     if not value:
         found.report(line, f"{key}: empty value ignored", "empty-value", "warning")
@@ -130,7 +137,7 @@ def _read_line(found: _Found, key: str, value: str, line: int) -> None:
     elif key in LIST_KEYS:
         if not slugify(value):
             _report_unnamed(found, key, value, line)
-        elif key == "sdgs" and written_goal_number(value) not in (None, *range(1, GOALS + 1)):
+        elif key == "sdgs" and written_goal_number(value) is not None and goal_number(value) is None:
             message = f"sdgs: {value!r} names no goal: the SDGs are numbered 1 to {GOALS}"
             found.report(line, message, "sdg", "warning")
         found.lists[key][value] = None

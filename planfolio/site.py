@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from . import urls
 from .doctypes import KNOWN_TYPES, LEARNING_PLAN
 from .i18n import N_
-from .metadata import GOALS, written_goal_number
+from .metadata import goal_number
 from .model import Plan, Problem
 from .slugs import slugify, unique_slugs
 
@@ -169,11 +169,9 @@ def term_group(key: str, value: str) -> str:
     """Return what gathers the values of a taxonomy into one term: the value's slug, but a
     goal's number for an SDG that starts with one ("SDG 13" and "13. Climate action" name one
     goal, and the pages name it by its number and title alike)."""
-    if key == "sdgs":
-        number = written_goal_number(value)
-        if number is not None and 1 <= number <= GOALS:
-            return str(number)  # no slug of a value that names no goal is a number up to 17
-    return slugify(value)
+    number = goal_number(value) if key == "sdgs" else None
+    # No slug of a value that names no goal is a number up to 17.
+    return slugify(value) if number is None else str(number)
 
 
 def _assign_plan_slugs(plans: list[Plan]) -> tuple[Plan, ...]:
