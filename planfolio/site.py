@@ -220,11 +220,12 @@ def _gather_terms(
         group: min(users, key=lambda value: (-len(users[value]), untidiness(value), value))
         for group, users in spellings.items()
     }
+    bases = {group: slugify(name) for group, name in names.items()}  # each page's name, unless taken
     reserved = urls.reserved_names(spec.folder)
-    page_names = unique_slugs([(group, slugify(names[group])) for group in members], reserved)
+    page_names = unique_slugs(list(bases.items()), reserved)
     by_value = {}
-    for group in sorted(members, key=lambda group: (slugify(names[group]), group)):
-        users, name, base = spellings[group], names[group], slugify(names[group])
+    for group in sorted(members, key=lambda group: (bases[group], group)):
+        users, name, base = spellings[group], names[group], bases[group]
         page = urls.term_path(spec.folder, page_names[group])
         for variant in sorted(set(users) - {name}):
             why = "the tidiest of the spellings most plans use"
