@@ -521,3 +521,23 @@ def test_counts_in_a_french_template_are_grouped_with_a_narrow_no_break_space():
     grouped = format_decimal(1190, locale="fr")
     assert grouped == "1\u202f190"
     assert page == f"{grouped} documents|{grouped} plans|{grouped}"
+
+
+def test_every_count_of_a_heat_table_is_grouped_as_the_language_writes_it():
+    from babel.numbers import format_decimal
+
+    from planfolio.charts import HeatCell, HeatRow, HeatTable
+
+    env = make_environment(TEMPLATES, interface("fr"))
+    row = HeatRow(
+        "Co-creation",
+        "methods/co-creation.html",
+        2380,
+        (HeatCell(1190, "methods/co-creation.html#year-2023", 5),),
+    )
+    table = HeatTable(("2023",), (row,))
+    page = env.from_string(
+        '{% import "_charts.html" as charts with context %}{{ charts.heat_table(table, "c", "l", "h") }}'
+    ).render(table=table, page_path="index.html", link_base="")
+    cells = re.findall(r"<td[^>]*>(?:<a [^>]*>)?([^<]*)", page)
+    assert cells == [format_decimal(1190, locale="fr"), format_decimal(2380, locale="fr")]
