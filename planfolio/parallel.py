@@ -48,21 +48,34 @@ class Stops:
     the block is, until it commits; none after it raises."""
 
     def __init__(self) -> None:
-        self.asked = False  # a stop came
+        self.asked: int | None = None  # the first stop that came
         self.committed = False
 
     def commit(self) -> None:
         """Let no stop raise from here on: the block finishes what it has begun (a build,
-        its swap and its cache), and a stop that comes meanwhile changes nothing."""
+        its swap and its cache), and a stop that comes meanwhile changes nothing. A stop
+        that came before and was lost (see check) raises here instead."""
+        self.check()
         self.committed = True
+
+    def check(self) -> None:
+        """Raise the stop that came, if the block still runs: Python drops an exception
+        raised while it runs a weak reference's callback or a __del__, and a stop that
+        lands there would otherwise go unheeded, with every stop after it."""
+        if self.asked is not None and not self.committed:
+            raise _stop(self.asked)
 
     def stop(self, number: int, frame: FrameType | None) -> None:
         """Raise the first stop, unless committed: KeyboardInterrupt, or Terminated."""
-        if self.asked or self.committed:
-            self.asked = True
-            return
-        self.asked = True
-        raise KeyboardInterrupt if number == signal.SIGINT else Terminated
+        first = self.asked is None
+        self.asked = self.asked or number
+        if first and not self.committed:
+            raise _stop(number)
+
+
+def _stop(number: int) -> BaseException:
+    """Return what a stop raises: KeyboardInterrupt for Ctrl+C, Terminated for SIGTERM."""
+    return KeyboardInterrupt() if number == signal.SIGINT else Terminated()
 
 
 @contextlib.contextmanager
@@ -75,6 +88,10 @@ def stopped_once() -> Iterator[Stops]:
     writing into a staging folder being removed. Only in the main thread, and only for
     the signals left to Python's own handling: another handler is its owner's.
     """
+    around = getattr(signal.getsignal(signal.SIGINT), "__self__", None)
+    if isinstance(around, Stops):  # a block within another: its stops are the other's
+        yield around
+        return
     stops = Stops()
     if threading.current_thread() is not threading.main_thread():
         yield stops
@@ -134,8 +151,9 @@ def run_longest_first(
         return [work(unit) for unit in units]
     results: list[Any] = [None] * len(units)
     failure = None
-    with _Pool(processes, lambda index: work(units[index])) as pool:
+    with stopped_once() as stops, _Pool(processes, lambda index: work(units[index])) as pool:
         for batch in pool.run(_batches(costs, processes)):
+            stops.check()
             for index, (ok, value) in batch:
                 if ok:
                     results[index] = value

@@ -4,11 +4,20 @@ import os
 import signal
 import threading
 import time
+import weakref
 
 import pytest
 
 from planfolio import parallel
-from planfolio.parallel import WORTH_A_PROCESS, Apart, WorkerError, error_frames, run_longest_first
+from planfolio.parallel import (
+    WORTH_A_PROCESS,
+    Apart,
+    Terminated,
+    WorkerError,
+    error_frames,
+    run_longest_first,
+    stopped_once,
+)
 
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 
@@ -205,3 +214,68 @@ def test_ctrl_c_ends_every_process_at_once_and_waits_for_them(monkeypatch, delay
     finally:
         ctrl_c.join()
     assert no_child_is_left()
+
+
+# What a lost stop raised is reported by pytest as a warning: here it is the point.
+dropped = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
+
+def lose_a_stop(number=signal.SIGINT):
+    """Send a stop while Python runs a weak reference's callback, where what it raises is
+    dropped ("Exception ignored in"), as a Ctrl+C can land at any moment."""
+
+    class Freed:
+        pass
+
+    freed = Freed()
+    reference = weakref.ref(freed, lambda _: signal.raise_signal(number))
+    del freed
+    return reference
+
+
+@dropped
+@needs_fork
+def test_a_ctrl_c_lost_in_a_callback_still_ends_the_work_at_once(monkeypatch):
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    take, taken = parallel._Process.take, []
+
+    def take_and_lose(process):
+        if not taken:
+            lose_a_stop()
+        taken.append(1)
+        return take(process)
+
+    monkeypatch.setattr(parallel._Process, "take", take_and_lose)
+    units = range(2000)
+    with pytest.raises(KeyboardInterrupt):
+        run_longest_first(lambda unit: (time.sleep(0.001), unit), units, [WORTH_A_PROCESS] * len(units))
+    assert len(taken) == 1  # stopped at the next batch, not after all of them
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert no_child_is_left()
+
+
+@dropped
+@pytest.mark.parametrize(
+    ("number", "stop"), [(signal.SIGINT, KeyboardInterrupt), (signal.SIGTERM, Terminated)]
+)
+def test_a_stop_lost_in_a_callback_is_raised_before_the_block_commits(number, stop):
+    with stopped_once() as stops:
+        lose_a_stop(number)
+        assert stops.asked == number
+        with pytest.raises(stop):
+            stops.commit()
+        assert not stops.committed
+
+
+def test_a_stop_after_a_commit_changes_nothing():
+    with stopped_once() as stops:
+        stops.commit()
+        signal.raise_signal(signal.SIGINT)
+        stops.commit()
+    assert stops.asked == signal.SIGINT
+
+
+def test_a_block_within_another_shares_its_stops():
+    with stopped_once() as outer, stopped_once() as inner:
+        assert inner is outer
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
