@@ -87,13 +87,15 @@ class RelatedDocument:
 def with_related(site: Site, parsed: ParsedPlans | None = None) -> Site:
     """Return the site with the related documents of every document.
 
-    With the parsed plans of earlier builds, the lists are those they keep when the
-    documents are the same (by path, page name and bytes), and otherwise each document's
-    words are counted only when its bytes changed; they then keep the new lists.
+    With the parsed plans of earlier builds, each document's words are counted only when
+    its bytes changed, and the lists are those kept when everything they are found from
+    is as it was (see _inputs_key): an edit below the start of the answers changes none.
     """
     if parsed is None:
         return replace(site, related=related_documents(site))
-    key = _documents_key(site.plans)
+    counted = parsed.derived.get(_WORDS, {})
+    counts = _counts(site, counted)
+    key = _inputs_key(site, counts)
     kept = parsed.derived.get(_RELATED)
     if kept is not None and kept[0] == key:
         by_path = {plan.source_path: plan for plan in site.plans}
@@ -102,8 +104,7 @@ def with_related(site: Site, parsed: ParsedPlans | None = None) -> Site:
             for path, items in kept[1].items()
         }
         return replace(site, related=related)
-    counted = parsed.derived.get(_WORDS, {})
-    related = related_documents(site, counted)
+    related = _related_lists(site, counts)
     lists = {
         path: tuple((item.plan.source_path, item.shared) for item in items) for path, items in related.items()
     }
@@ -112,28 +113,43 @@ def with_related(site: Site, parsed: ParsedPlans | None = None) -> Site:
     return replace(site, related=related)
 
 
-# The names of what the parsed plans keep for this stage: the lists, with the key of the
-# documents they were found for, and each document's words counted, with its digest.
+# The names of what the parsed plans keep for this stage: the lists, with the key of what
+# they were found from (see _inputs_key), and each document's words counted (see _Counted).
 _RELATED = "related"
 _WORDS = "related-words"
 
 
-def _documents_key(documents: Sequence[Plan]) -> str:
-    texts = [text for plan in documents for text in (plan.source_path, plan.slug, plan.digest)]
-    return hashlib.sha1("\x00".join(texts).encode("utf-8", "surrogatepass")).hexdigest()
+def _inputs_key(site: Site, counts: Sequence[_Counted]) -> str:
+    """Return the key of all the lists are found from: the documents in their order, by
+    path, page name and year; the words each counts; the terms each carries, with the name and the number
+    of documents of each, which weigh them and name them in reasons."""
+    digest = hashlib.sha1()
+    for plan, counted in zip(site.plans, counts, strict=True):
+        terms = [
+            (key, term.slug, term.name, len(term.plans))
+            for key in _TERM_KEYS
+            for term in site.terms_of(plan, key)
+        ]
+        found = (plan.source_path, plan.slug, plan.year, counted.key, terms)
+        digest.update(repr(found).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def related_documents(
-    site: Site, counted: dict[str, tuple[str, Counter[str]]] | None = None
+    site: Site, counted: dict[str, _Counted] | None = None
 ) -> dict[str, tuple[RelatedDocument, ...]]:
     """Return up to RELATED_COUNT related documents of every document, by source path, best first.
 
-    `counted` holds each document's words counted, with the digest of the bytes they were
-    counted in, by source path: those of documents whose bytes changed are counted again,
-    those of documents gone are dropped.
+    `counted` holds each document's words counted (see _Counted), by source path: those
+    of documents whose bytes changed are counted again, those of documents gone are dropped.
     """
+    return _related_lists(site, _counts(site, {} if counted is None else counted))
+
+
+def _related_lists(site: Site, counts: Sequence[_Counted]) -> dict[str, tuple[RelatedDocument, ...]]:
+    """Return the related documents of every document, from the words each counts."""
     documents = site.plans
-    vectors = _vectors(site, {} if counted is None else counted)
+    vectors = _vectors(site, counts)
     postings = _inverted_index(vectors)
     named = [_named_terms(site, plan) for plan in documents]
     related = {}
@@ -178,26 +194,43 @@ def _reason(mine: _Named, theirs: _Named) -> Shared:
     return Shared(bool(mine[0] & theirs[0]), tuple(named), year)
 
 
-def _vectors(site: Site, known: dict[str, tuple[str, Counter[str]]]) -> list[Vector]:
-    """Return every document's vector, words and terms, each part of unit length times its
-    share; keep each document's words counted in `known` (see related_documents)."""
+def _counts(site: Site, known: dict[str, _Counted]) -> list[_Counted]:
+    """Return the words each document counts, in order; keep them in `known` (see
+    related_documents)."""
     cache = _Words()
     counts = []
     for plan in site.plans:
         found = known.get(plan.source_path)
-        if found is None or found[0] != plan.digest or not plan.digest:
-            found = known[plan.source_path] = (plan.digest, _word_counts(plan, cache))
-        counts.append(found[1])
+        if found is None or found.digest != plan.digest or not plan.digest:
+            words = _word_counts(plan, cache)
+            # In their order: among the strongest words, ties go to the first met.
+            key = hashlib.sha1(repr(list(words.items())).encode("utf-8", "surrogatepass")).hexdigest()
+            found = known[plan.source_path] = _Counted(plan.digest, words, key)
+        counts.append(found)
     for gone in set(known) - {plan.source_path for plan in site.plans}:
         del known[gone]
+    return counts
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """A document's words counted, from its bytes of a digest, and the key of the count."""
+
+    digest: str
+    words: Counter[str]
+    key: str
+
+
+def _vectors(site: Site, counts: Sequence[_Counted]) -> list[Vector]:
+    """Return every document's vector, words and terms, each part of unit length times its share."""
     total = len(site.plans)
     frequency: Counter[str] = Counter()
     for counted in counts:
-        frequency.update(counted.keys())
+        frequency.update(counted.words.keys())
     rarity = {word: math.log(total / count) for word, count in frequency.items()}
     vectors = []
     for plan, counted in zip(site.plans, counts, strict=True):
-        words = {word: rarity[word] * _TF_WEIGHTS[min(tf, 15)] for word, tf in counted.items()}
+        words = {word: rarity[word] * _TF_WEIGHTS[min(tf, 15)] for word, tf in counted.words.items()}
         # The strongest words; among equal ones, those met first (the same on every run).
         strongest = heapq.nlargest(_KEPT_WORDS, words.items(), key=itemgetter(1))
         vector = _scaled(dict(strongest), 1 - _TERMS_SHARE)

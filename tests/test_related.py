@@ -288,3 +288,43 @@ def test_lists_kept_between_builds_are_those_found_from_nothing(tmp_path):
     # Nothing changes: the lists are taken as they were kept.
     third = with_related(read_documents(folder, parsed), parsed)
     assert _lists(third) == _lists(second)
+
+
+def test_lists_are_found_again_only_when_what_they_are_found_from_changes(tmp_path, monkeypatch):
+    from planfolio import related
+    from planfolio.cache import ParsedPlans
+    from planfolio.reading import read_documents
+
+    found = []
+    find = related._related_lists
+    monkeypatch.setattr(related, "_related_lists", lambda *given: found.append(1) or find(*given))
+    folder = write_plans(tmp_path / "plans", FIXTURE)
+    parsed = ParsedPlans()
+    related.with_related(read_documents(folder, parsed), parsed)
+
+    def edit(name, *plan):
+        """Rewrite a plan, build; return whether the lists were found again."""
+        (folder / name).write_text(_plan(*plan), encoding="utf-8")
+        before = len(found)
+        rebuilt = related.with_related(read_documents(folder, parsed), parsed)
+        again = len(found) > before
+        assert _lists(rebuilt) == _lists(read_site(folder))  # what a build from nothing finds
+        return again
+
+    # Words read as none ("the"), then a section past the start of the answers, which the
+    # words are read from: nothing the lists are found from changes, and they are kept.
+    far = "Solar power for clinics." + " the" * 300 + "\n\n## Learnings\n\n> What?\n\nSolar panels."
+    assert not edit("solar.md", "Solar kiosks for rural clinics", "Kenya", "2021", ["Prototyping"], far)
+    # Each edit changes one thing the lists are found from: a method taken up (every plan
+    # of it weighs it less, and a reason may name it), a country, a year, a title.
+    methods = ["Co-creation", "Prototyping"]
+    assert edit("bags.md", "Plastic bags and markets", "Peru", "2023", methods, "Markets use plastic bags.")
+    assert edit(
+        "wells.md", "Mapping wells with citizens", "Peru", "2023", ["Citizen science"], "Mapping wells."
+    )
+    assert edit(
+        "waste.md", "Plastic waste in markets", "Peru", "2021", ["Co-creation"], "Plastic bags in markets."
+    )
+    assert edit(
+        "water.md", "Water points and wells", "Chad", "2021", ["Citizen science"], "Mapping wells and pumps."
+    )
