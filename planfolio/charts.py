@@ -7,8 +7,9 @@ The pictures themselves are drawn by the templates (templates/_charts.html).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from . import urls, worldmap
 from .countries import country_code, is_known_country
@@ -132,7 +133,7 @@ class Glance:
 
     years: tuple[Bar, ...]
     related: tuple[Related, ...]
-    map: WorldMap | None
+    map: SmallMap | None
     search: str  # the path of the search page filtered to the term
 
 
@@ -191,18 +192,24 @@ def methods_by_year(site: Site, key: str = "methods", count: int = _TOP) -> Heat
     return HeatTable(names, tuple(rows))
 
 
-def world_map(site: Site, width: int, plans: Iterable[Plan] | None = None) -> WorldMap:
-    """Return the map of the countries of some plans (all by default). A country that
-    matches no outline is drawn as a marker at its plans' latlng (see map_problems)."""
+def world_map(site: Site, width: int) -> WorldMap:
+    """Return the map of the countries of every plan. A country that matches no outline is
+    drawn as a marker at its plans' latlng (see map_problems)."""
+    counted = [(term, len(term.plans)) for term in site.taxonomies["country"].terms.values()]
+    return _drawn(counted, width, over_every_outline=False)
+
+
+def _countries(site: Site, plans: Iterable[Plan]) -> tuple[tuple[Term, int], ...]:
+    """Return the countries of some plans, each with its number of them, by page name."""
+    carried = site.carried
+    found = Counter(term.slug for plan in plans for term in carried[plan.source_path]["country"])
+    terms = site.taxonomies["country"].terms
+    return tuple((terms[slug], found[slug]) for slug in sorted(found))
+
+
+def _drawn(counted: Sequence[tuple[Term, int]], width: int, over_every_outline: bool) -> WorldMap:
+    """Draw a map of countries by their counts, over every outline or over the others'."""
     shapes = worldmap.outlines(width)
-    counted: list[tuple[Term, int]] = []
-    if plans is None:
-        counted = [(term, len(term.plans)) for term in site.taxonomies["country"].terms.values()]
-    else:
-        carried = site.carried
-        found = Counter(term.slug for plan in plans for term in carried[plan.source_path]["country"])
-        terms = site.taxonomies["country"].terms
-        counted = [(terms[slug], found[slug]) for slug in sorted(found)]
     levels = _quantile_levels([number for _, number in counted])
     countries, drawn = [], set()
     for (term, number), level in zip(counted, levels, strict=True):
@@ -214,10 +221,25 @@ def world_map(site: Site, width: int, plans: Iterable[Plan] | None = None) -> Wo
         d = shapes[code].d if code else ""
         countries.append(MapCountry(term.name, _path("country", term), number, level, d, marker))
     # A term's map draws its countries over every outline: one path made once, not one a page.
-    plain = worldmap.all_outlines(width) if plans is not None else _plain(shapes, drawn)
+    plain = worldmap.all_outlines(width) if over_every_outline else _plain(shapes, drawn)
     legend = _legend([number for _, number in counted], levels)
     frame = worldmap.frame(width)
     return WorldMap(frame.width, frame.height, plain, tuple(countries), legend)
+
+
+@dataclass(frozen=True)
+class SmallMap:
+    """The map of a term's countries, drawn only when its page is made: its key (see
+    canonical) is what it is drawn from, the countries, their counts and the outlines, so
+    a page the last build made is found the same without its map being drawn again."""
+
+    countries: tuple[tuple[Term, int], ...]
+    outlines: str = field(default_factory=worldmap.outlines_digest)  # the outlines' digest
+
+    @cached_property
+    def drawn(self) -> WorldMap:
+        """Return the map drawn: the countries over every outline."""
+        return _drawn(self.countries, SMALL_MAP_WIDTH, over_every_outline=True)
 
 
 def term_glance(site: Site, spec: TaxonomySpec, term: Term, names: TermNames) -> Glance:
@@ -228,7 +250,7 @@ def term_glance(site: Site, spec: TaxonomySpec, term: Term, names: TermNames) ->
         years.update(str(plan.year) for plan in term.plans if plan.year is not None)
     year_bars = _bars((year, f"#year-{year}", years[year]) for year in sorted(years, reverse=True))
     related = tuple(_related(site, term, _SPECS[key], names[key]) for key in RELATED[spec.key])
-    small_map = None if spec.key == "country" else world_map(site, SMALL_MAP_WIDTH, term.plans)
+    small_map = None if spec.key == "country" else SmallMap(_countries(site, term.plans))
     search = urls.search_path(spec.key, names[spec.key][term.slug])
     return Glance(year_bars, tuple(r for r in related if r.bars), small_map, search)
 

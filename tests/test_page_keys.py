@@ -7,6 +7,7 @@ must be byte for byte the site built from nothing.
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from planfolio import preview as preview_module
+from planfolio import worldmap
 from planfolio.config import load_config
 from planfolio.pipeline import GATHERING_KINDS, build
 from planfolio.preview import Inputs, Preview
@@ -250,3 +252,34 @@ def _lagging_files(project: Project) -> set[str]:
     lagging = preview_module.LAGGING_KINDS
     assert lagging >= GATHERING_KINDS
     return {path for route in routes if route.kind in lagging for path in route.outputs}
+
+
+@pytest.fixture
+def outlines_restored():
+    """Forget the outlines read during a test, which it may move, before and after it."""
+    made = (worldmap.outlines_digest, worldmap.outlines, worldmap.all_outlines)
+    for cached in made:
+        cached.cache_clear()
+    yield
+    for cached in made:
+        cached.cache_clear()
+
+
+def test_new_map_outlines_redraw_every_map(project, monkeypatch, outlines_restored):
+    site, cache = project.folder / "site", project.folder / "cache"
+    options = dict(templates=project.templates, assets=project.assets)
+    build(project.plans_folder, site, load_config(project.site_yml), cache, **options)
+    before = tree(site)
+    topology = json.loads(worldmap.OUTLINES.read_bytes())
+    topology["transform"]["translate"][0] += 2.0  # every country two degrees east
+    moved = project.folder / "countries-110m.json"
+    moved.write_text(json.dumps(topology), encoding="utf-8")
+    monkeypatch.setattr(worldmap, "OUTLINES", moved)
+    for cached in (worldmap.outlines_digest, worldmap.outlines, worldmap.all_outlines):
+        cached.cache_clear()
+    build(project.plans_folder, site, load_config(project.site_yml), cache, **options)
+    after = tree(site)
+    assert after == project.clean_build()
+    # The home page's map, and the small map of every term page but a country's, moved.
+    redrawn = {path.split("/")[0] for path in after if after[path] != before[path]}
+    assert {"index.html", "methods", "data-sources", "sdgs", "themes", "years"} <= redrawn
