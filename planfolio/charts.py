@@ -7,7 +7,7 @@ The pictures themselves are drawn by the templates (templates/_charts.html).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -195,31 +195,44 @@ def methods_by_year(site: Site, key: str = "methods", count: int = _TOP) -> Heat
 def world_map(site: Site, width: int) -> WorldMap:
     """Return the map of the countries of every plan. A country that matches no outline is
     drawn as a marker at its plans' latlng (see map_problems)."""
-    counted = [(term, len(term.plans)) for term in site.taxonomies["country"].terms.values()]
-    return _drawn(counted, width, over_every_outline=False)
-
-
-def _countries(site: Site, plans: Iterable[Plan]) -> tuple[tuple[Term, int], ...]:
-    """Return the countries of some plans, each with its number of them, by page name."""
-    carried = site.carried
-    found = Counter(term.slug for plan in plans for term in carried[plan.source_path]["country"])
+    places = map_places(site, width)
     terms = site.taxonomies["country"].terms
-    return tuple((terms[slug], found[slug]) for slug in sorted(found))
+    return _drawn([(places[slug], len(term.plans)) for slug, term in terms.items()], width, False)
 
 
-def _drawn(counted: Sequence[tuple[Term, int]], width: int, over_every_outline: bool) -> WorldMap:
+@dataclass(frozen=True)
+class MapPlace:
+    """Where a country is on a map of a width: its outline's code, or else a marker at its
+    plans' latlng (neither: it is left off), with its name and page."""
+
+    name: str
+    path: str
+    code: str | None
+    marker: tuple[int, int] | None
+
+
+def map_places(site: Site, width: int) -> dict[str, MapPlace]:
+    """Return where every country of a site is on a map of a width, by page name."""
+    shapes = worldmap.outlines(width)
+    places = {}
+    for slug, term in site.taxonomies["country"].terms.items():
+        code = _outline_code(term, shapes)
+        marker = None if code else _marker(term.plans, width)
+        places[slug] = MapPlace(term.name, _path("country", term), code, marker)
+    return places
+
+
+def _drawn(counted: Sequence[tuple[MapPlace, int]], width: int, over_every_outline: bool) -> WorldMap:
     """Draw a map of countries by their counts, over every outline or over the others'."""
     shapes = worldmap.outlines(width)
     levels = _quantile_levels([number for _, number in counted])
     countries, drawn = [], set()
-    for (term, number), level in zip(counted, levels, strict=True):
-        code = _outline_code(term, shapes)
-        marker = None if code else _marker(term.plans, width)
-        if code is None and marker is None:
+    for (place, number), level in zip(counted, levels, strict=True):
+        if place.code is None and place.marker is None:
             continue
-        drawn.add(code)
-        d = shapes[code].d if code else ""
-        countries.append(MapCountry(term.name, _path("country", term), number, level, d, marker))
+        drawn.add(place.code)
+        d = shapes[place.code].d if place.code else ""
+        countries.append(MapCountry(place.name, place.path, number, level, d, place.marker))
     # A term's map draws its countries over every outline: one path made once, not one a page.
     plain = worldmap.all_outlines(width) if over_every_outline else _plain(shapes, drawn)
     legend = _legend([number for _, number in counted], levels)
@@ -230,10 +243,10 @@ def _drawn(counted: Sequence[tuple[Term, int]], width: int, over_every_outline: 
 @dataclass(frozen=True)
 class SmallMap:
     """The map of a term's countries, drawn only when its page is made: its key (see
-    canonical) is what it is drawn from, the countries, their counts and the outlines, so
+    canonical) is what it is drawn from, the places, their counts and the outlines, so
     a page the last build made is found the same without its map being drawn again."""
 
-    countries: tuple[tuple[Term, int], ...]
+    countries: tuple[tuple[MapPlace, int], ...]
     outlines: str = field(default_factory=worldmap.outlines_digest)  # the outlines' digest
 
     @cached_property
@@ -242,17 +255,27 @@ class SmallMap:
         return _drawn(self.countries, SMALL_MAP_WIDTH, over_every_outline=True)
 
 
-def term_glance(site: Site, spec: TaxonomySpec, term: Term, names: TermNames) -> Glance:
+def small_map(site: Site, plans: Iterable[Plan], places: Mapping[str, MapPlace]) -> SmallMap:
+    """Return the small map of the countries of some plans (places: see map_places)."""
+    carried = site.carried
+    found = Counter(term.slug for plan in plans for term in carried[plan.source_path]["country"])
+    return SmallMap(tuple((places[slug], found[slug]) for slug in sorted(found)))
+
+
+def term_glance(
+    site: Site, spec: TaxonomySpec, term: Term, names: TermNames, places: Mapping[str, MapPlace]
+) -> Glance:
     """Return what a term page shows at a glance of its plans, naming terms as the pages do
-    (goals.shown_names): the search it links to is filtered to the name the search page shows."""
+    (goals.shown_names): the search it links to is filtered to the name the search page
+    shows; its map puts countries at `places` (see map_places)."""
     years: Counter[str] = Counter()
     if spec.key != "year":  # a year's own page lists its plans under no year: no chart of years
         years.update(str(plan.year) for plan in term.plans if plan.year is not None)
     year_bars = _bars((year, f"#year-{year}", years[year]) for year in sorted(years, reverse=True))
     related = tuple(_related(site, term, _SPECS[key], names[key]) for key in RELATED[spec.key])
-    small_map = None if spec.key == "country" else SmallMap(_countries(site, term.plans))
+    countries = None if spec.key == "country" else small_map(site, term.plans, places)
     search = urls.search_path(spec.key, names[spec.key][term.slug])
-    return Glance(year_bars, tuple(r for r in related if r.bars), small_map, search)
+    return Glance(year_bars, tuple(r for r in related if r.bars), countries, search)
 
 
 def _related(site: Site, term: Term, other: TaxonomySpec, names: dict[str, str]) -> Related:
@@ -312,11 +335,11 @@ def map_problems(site: Site) -> list[Problem]:
     """Return the warnings of the home page's map: a country that matches no outline, drawn
     as a marker or left off (see world_map). A name no list knows is not among them: it is
     reported where it is read, with a suggestion."""
-    shapes = worldmap.outlines(HOME_MAP_WIDTH)
+    places = map_places(site, HOME_MAP_WIDTH)
     return [
-        _unmatched(term, _marker(term.plans, HOME_MAP_WIDTH) is not None)
-        for term in site.taxonomies["country"].terms.values()
-        if _outline_code(term, shapes) is None and any(map(is_known_country, (term.name, *term.spellings)))
+        _unmatched(term, places[slug].marker is not None)
+        for slug, term in site.taxonomies["country"].terms.items()
+        if places[slug].code is None and any(map(is_known_country, (term.name, *term.spellings)))
     ]
 
 

@@ -233,6 +233,11 @@ class Renderer:
         gettext = self.interface.gettext
         return ImageLabels(gettext(ENGLISH_LABELS.named), gettext(ENGLISH_LABELS.unnamed))
 
+    @cached_property
+    def map_places(self) -> dict[str, charts.MapPlace]:
+        """Return where each country is on a term page's map, found on first use."""
+        return charts.map_places(self.site, charts.SMALL_MAP_WIDTH)
+
     def page(
         self,
         template: str,
@@ -408,7 +413,7 @@ class Renderer:
         for plan, row in zip(plans, rows, strict=True):
             groups.setdefault(str(plan.year or ""), []).append(row)
         by_year = tuple((year, tuple(group)) for year, group in groups.items())
-        glance = charts.term_glance(self.site, spec, term, self.names)
+        glance = charts.term_glance(self.site, spec, term, self.names, self.map_places)
         name = self.names[spec.key][term.slug]
         title = f"{name} — {self.interface.gettext(spec.singular)}"
         page = TermPage(spec, name, rows, by_year, glance, tuple(counts_by_type(plans).items()))

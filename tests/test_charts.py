@@ -26,6 +26,11 @@ def _names(site):
     return shown_names(site, interface("en").gettext)
 
 
+def _places(site):
+    """Return where a term page's map puts each country."""
+    return charts.map_places(site, charts.SMALL_MAP_WIDTH)
+
+
 def _plan(title, **meta):
     return plan_text(title, {key: value for key, value in meta.items()})
 
@@ -132,7 +137,7 @@ def test_a_term_glance_counts_its_plans_only(tmp_path):
         ],
     )
     taxonomy = site.taxonomies["methods"]
-    glance = charts.term_glance(site, taxonomy.spec, taxonomy.terms["pilots"], _names(site))
+    glance = charts.term_glance(site, taxonomy.spec, taxonomy.terms["pilots"], _names(site), _places(site))
     assert [(b.label, b.path, b.count) for b in glance.years] == [
         ("2023", "#year-2023", 1),
         ("2022", "#year-2022", 1),
@@ -144,7 +149,7 @@ def test_a_term_glance_counts_its_plans_only(tmp_path):
     assert glance.map is not None
     assert sorted((c.name, c.count) for c in glance.map.drawn.countries) == [("Chad", 1), ("Kenya", 1)]
     country = site.taxonomies["country"]
-    chad = charts.term_glance(site, country.spec, country.terms["chad"], _names(site))
+    chad = charts.term_glance(site, country.spec, country.terms["chad"], _names(site), _places(site))
     assert chad.map is None
     sdgs = next(r for r in chad.related if r.spec.key == "sdgs")
     assert [b.label for b in sdgs.bars] == ["1. No poverty", "13. Climate action"]  # by number
@@ -178,7 +183,10 @@ def test_every_term_glance_links_to_the_search_filtered_to_it(tmp_path, key, slu
         ],
     )
     taxonomy = site.taxonomies[key]
-    assert charts.term_glance(site, taxonomy.spec, taxonomy.terms[slug], _names(site)).search == search
+    assert (
+        charts.term_glance(site, taxonomy.spec, taxonomy.terms[slug], _names(site), _places(site)).search
+        == search
+    )
 
 
 def test_a_country_without_outline_is_a_marker_and_one_warning(tmp_path):
