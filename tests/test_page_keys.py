@@ -283,3 +283,32 @@ def test_new_map_outlines_redraw_every_map(project, monkeypatch, outlines_restor
     # The home page's map, and the small map of every term page but a country's, moved.
     redrawn = {path.split("/")[0] for path in after if after[path] != before[path]}
     assert {"index.html", "methods", "data-sources", "sdgs", "themes", "years"} <= redrawn
+
+
+def test_an_answer_edited_makes_again_only_the_pages_that_show_its_plan(tmp_path):
+    from planfolio.related import RELATED_COUNT
+
+    countries, methods = ("Kenya", "Chad", "Peru"), ("Co-creation", "Surveys", "Mapping", "Pilots")
+    plans = {
+        f"p{number:02}.md": plan_text(
+            f"Plan {number}",
+            {
+                "country": countries[number % 3],
+                "year": str(2020 + number % 4),
+                "methods": [methods[number % 4], methods[(number + 1) % 4]],
+                "sdgs": [f"{1 + number % 17}. Goal"],
+                "thematic_areas": ["Peace" if number % 2 else "Climate"],
+            },
+            f"## Challenge statement\n\n> What is your challenge?\n\nWater {number}.\n",
+        )
+        for number in range(30)
+    }
+    source, site, cache = write_plans(tmp_path / "plans", plans), tmp_path / "site", tmp_path / "cache"
+    build(source, site, load_config(tmp_path / "site.yml"), cache)
+    edited = source / "p07.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Water 7.", "Water 7, and wells."))
+    result = build(source, site, load_config(tmp_path / "site.yml"), cache)
+    # Its own page, and those of the plans that list it as related: no list, map or index
+    # shows an answer.
+    assert 1 <= result.pages_written <= 1 + RELATED_COUNT
+    assert result.pages_reused > 60
