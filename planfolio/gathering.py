@@ -8,7 +8,7 @@ after an edit these files are put together from the parts instead of made from n
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import Config
@@ -97,21 +97,3 @@ class Gathering:
         if self._corpus is None:
             self._corpus = search_corpus(self.site.plans, self.analysed)
         return self._corpus
-
-
-@dataclass(frozen=True)
-class Gathered:
-    """The gathering files of a site by kind of route, and the plans' parts made for them."""
-
-    files: dict[str, dict[str, bytes]]
-    parts: dict[str, PlanParts]
-
-
-def gather(
-    site: Site, config: Config, known: Mapping[str, PlanParts], kinds: Collection[str] = GATHERING_KINDS
-) -> Gathered:
-    """Make the gathering files of a site of some kinds (all by default), with the plans'
-    parts that `known` lacks."""
-    new = make_all_parts(config.focal_points, missing_parts(site.plans, config.focal_points, known))
-    gathering = Gathering(site, config, {**known, **new})
-    return Gathered({kind: gathering.files(kind) for kind in sorted(kinds)}, new)

@@ -31,10 +31,8 @@ from .doctypes import left_out_line, other_types_hint
 from .feeds import publishing_files
 from .gathering import (
     GATHERING_KINDS,
-    Gathered,
     Gathering,
     PlanParts,
-    gather,
     make_all_parts,
     missing_parts,
     parts_cost,
@@ -51,12 +49,12 @@ from .output import (
     swap_in,
     write_file,
 )
-from .parallel import WORTH_A_PROCESS, Apart, Stops, run_longest_first, stopped_once
+from .parallel import WORTH_A_PROCESS, Stops, run_longest_first, stopped_once
 from .progress import Progress, RouteCounter, watching
 from .reading import read_documents, read_site
 from .related import with_related
 from .render import Renderer
-from .routes import PAGE_KINDS, PageKeys, Route, gathering_routes, site_key, site_routes
+from .routes import PAGE_KINDS, PageKeys, Route, site_key, site_routes
 from .site import Site
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -251,10 +249,8 @@ def _build(
     draft = parsed_draft(cache) if whole and saved is not None and cache is not None else None
     # The cache folders the draft is the first to make go with it if the build fails.
     unmade = [path for path in (draft.parent, draft.parent.parent) if not path.exists()] if draft else []
-    ahead = None
     staging = staging_folder(output)
-    try:  # a build that fails leaves no staging folder, no draft of the cache, and no process of its own
-        ahead = _gather_ahead(site, config, parsed, keys.fingerprint, manifest, output, staging, keep)
+    try:  # a build that fails leaves no staging folder and no draft of the cache
         site = with_related(site, parsed)
         renderer = Renderer(templates, config, site)
         # With no last build, no page can be kept: each page's key is worked out as it is made;
@@ -266,7 +262,7 @@ def _build(
         fresh = [route for route in routes if route.path not in kept.paths]
         checks = partial(check_site, site, source)
         saving = partial(write_parsed, parsed, code, draft) if draft is not None and parsed.changed else None
-        work = Work(kept.made, parsed.parts, output, checks, keys, ahead, manifest, saving)
+        work = Work(kept.made, parsed.parts, output, checks, keys, manifest, saving)
         rendered = render_pages(renderer, fresh, staging, work, progress)
         kept = kept.also(rendered.reused)
         copy_tree(assets, staging, "assets")
@@ -281,9 +277,7 @@ def _build(
         if draft is not None:
             discard_parsed(draft, unmade)
         raise
-    finally:  # the processes first: none writes into staging once it is being removed
-        if ahead is not None:
-            ahead.stop()
+    finally:
         remove_build_folder(staging)
     _save_cache(cache, output, routes, kept, manifest, rendered, key)
     parsed.add_parts(rendered.parts)
@@ -310,49 +304,6 @@ def _complete_parts(site: Site, config: Config, parsed: ParsedPlans) -> bool:
         return False
     parsed.add_parts(make_all_parts(config.focal_points, missing))
     return True
-
-
-def _gather_ahead(
-    site: Site,
-    config: Config,
-    parsed: ParsedPlans,
-    fingerprint: str,
-    manifest: Manifest,
-    output: Path,
-    staging: Path,
-    keep: KeepPages,
-) -> Apart[Gathered] | None:
-    """Start making the gathering files that the last build's cannot stand for in a process
-    of their own, which writes them into staging, so that they are made while this process
-    finds the related documents and the pages, which they do not need: a fifth of the time
-    of a rebuild after one edit (see bench/README.md). Not on a first build, whose pages
-    are many: as one unit of the pool that renders them, the gathering files make it 5 %
-    shorter than beside it. The preview makes them later instead (see preview.Deferring)."""
-    if keep.defers & GATHERING_KINDS or not manifest.entries:
-        return None
-    routes = gathering_routes(site, fingerprint)
-    kinds = {r.kind for r in routes if not all(manifest.reusable(output, p, r.key) for p in r.outputs)}
-    if not kinds:
-        return None
-    previous = output if output.is_dir() else None
-    return Apart(partial(_gather_into, site, config, parsed.parts, frozenset(kinds), staging, previous))
-
-
-def _gather_into(
-    site: Site,
-    config: Config,
-    known: dict[str, PlanParts],
-    kinds: frozenset[str],
-    staging: Path,
-    previous: Path | None,
-) -> Gathered:
-    """Make the gathering files of some kinds into staging (see _put_files); return the
-    parts made for them, and no files: they are written."""
-    gathered = gather(site, config, known, kinds)
-    folders: set[Path] = set()
-    for kind in sorted(kinds):
-        _put_files(gathered.files[kind], staging, previous, folders)
-    return Gathered({}, gathered.parts)
 
 
 @dataclass(frozen=True)
@@ -434,7 +385,6 @@ class Work:
     previous: Path | None = None  # the output folder the staging will replace
     checks: Checks | None = None  # the site's checks, to run beside the pages
     keys: PageKeys | None = None  # for the pages whose routes have no key yet
-    ahead: Apart[Gathered] | None = None  # the gathering files, being made in another process
     manifest: Manifest | None = None  # the last build's, in `previous`: a page of the same key is kept
     save: Callable[[], None] | None = None  # saves the parsed plans (see cache.write_parsed)
 
@@ -461,11 +411,6 @@ def render_pages(
     previous = work.previous if work.previous is not None and work.previous.is_dir() else None
     policy = config.focal_points
     gathering = [r for r in routes if r.kind in GATHERING_KINDS and (r.path, r.key) not in made]
-    late: list[Route] = []  # made and written into staging by a process of their own
-    if work.ahead is not None:
-        late = [route for route in routes if route.kind in GATHERING_KINDS]
-        routes = [route for route in routes if route.kind not in GATHERING_KINDS]
-        gathering = []
     missing = missing_parts(site.plans, policy, work.known) if gathering else []
     units, costs = _units_of_work(routes, gathering, missing)
     if work.checks is not None:
@@ -483,8 +428,8 @@ def render_pages(
         if not isinstance(unit, list):
             return unit()
         problems, new, keys, reused = {}, {}, {}, set()
-        gathered = None  # the plans' terms gathered once for every gathering file
-        if unit is gathering:
+        gathered = None  # the plans' terms gathered once for the unit's gathering files
+        if unit[0] in gathering:  # the only one when parts are missing (see _units_of_work)
             new = make_all_parts(policy, missing)
             gathered = Gathering(site, config, {**work.known, **new})
         for route in unit:
@@ -504,12 +449,8 @@ def render_pages(
             counter.add_one()
         return Rendered(problems, new, [], keys, frozenset(reused))
 
-    with watching(counter, len(routes) + len(late), progress):
+    with watching(counter, len(routes), progress):
         results = run_longest_first(render_unit, units, costs)
-        if work.ahead is not None:
-            results.append(Rendered({}, work.ahead.result().parts, []))  # its files are written
-            for _ in late:
-                counter.add_one()
     return Rendered(
         {path: found for result in results for path, found in result.problems.items()},
         {path: part for result in results for path, part in result.parts.items()},
@@ -544,13 +485,14 @@ def _units_of_work(
     routes: list[Route], gathering: list[Route], missing: list[Plan]
 ) -> tuple[list[list[Route] | Callable[[], Rendered]], list[int]]:
     """Return the units of work with their costs: each route on its own, but the gathering
-    routes, one unit together, which makes the missing parts first."""
-    bundled = {route.path for route in gathering}
+    routes, when plans' parts are missing, one unit together, which makes them first: each
+    gathering file needs every plan's, and making them takes longer than any file."""
+    bundled = {route.path for route in gathering} if missing else set()
     units: list[list[Route] | Callable[[], Rendered]] = [
         [route] for route in routes if route.path not in bundled
     ]
     costs = [route.cost for route in routes if route.path not in bundled]
-    if gathering:
+    if bundled:
         units.append(gathering)
         costs.append(sum(route.cost for route in gathering) + sum(map(parts_cost, missing)))
     return units, costs

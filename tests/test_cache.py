@@ -458,9 +458,8 @@ def test_a_rebuild_of_the_same_site_takes_the_keys_it_recorded(project):
     assert _manifest_keys(project) != recorded
 
 
-def test_a_failure_making_the_gathering_files_ahead_changes_nothing(project, monkeypatch):
-    from planfolio import pipeline
-    from planfolio.parallel import WorkerError
+def test_a_failure_making_the_gathering_files_after_an_edit_changes_nothing(project, monkeypatch):
+    from planfolio.gathering import Gathering
 
     build_both(project)
     (project / "plans/a.md").write_text(plan_text("Alpha again", {"country": "Chad"}), encoding="utf-8")
@@ -469,9 +468,9 @@ def test_a_failure_making_the_gathering_files_ahead_changes_nothing(project, mon
     def broken(*args, **kwargs):
         raise ValueError("no room for the search index")
 
-    monkeypatch.setattr(pipeline, "gather", broken)
+    monkeypatch.setattr(Gathering, "files", broken)
     options = dict(templates=project / "templates", assets=project / "assets")
-    with pytest.raises(WorkerError, match="no room for the search index"):
+    with pytest.raises(ValueError, match="no room for the search index"):  # made here: few plans
         build(project / "plans", project / "site", Config(), project / "cache", **options)
     assert tree(project / "site") == before
     assert sorted(path.name for path in project.iterdir()) == [

@@ -219,7 +219,7 @@ def test_a_failed_build_leaves_the_previous_site_and_no_staging(tmp_path, monkey
 
 
 def test_a_build_that_cannot_start_a_process_leaves_the_site_the_cache_and_no_staging(tmp_path, monkeypatch):
-    from planfolio import pipeline
+    from planfolio import parallel, pipeline
     from planfolio.cache import cache_folder
     from planfolio.config import Config
 
@@ -228,10 +228,12 @@ def test_a_build_that_cannot_start_a_process_leaves_the_site_the_cache_and_no_st
     write_plans(source, {"new.md": plan_text("New")})
     before = snapshot(tmp_path)
 
-    def no_process(function):
+    def no_process(*args):
         raise OSError(11, "Resource temporarily unavailable")  # as fork says when the system has too many
 
-    monkeypatch.setattr(pipeline, "Apart", no_process)  # the gathering files of a rebuild, made apart
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    monkeypatch.setattr(parallel, "WORTH_A_PROCESS", 0)  # even so few pages are shared out
+    monkeypatch.setattr(parallel._Process, "__init__", no_process)
     with pytest.raises(OSError, match="Resource temporarily unavailable"):
         pipeline.build(source, output, Config(), cache_folder(output))
     assert snapshot(tmp_path) == before
