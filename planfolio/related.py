@@ -84,45 +84,67 @@ class RelatedDocument:
         return self.shared.text()
 
 
+#: Related lists as kept: each document's, by source path, as (source path, what they share).
+_KeptLists = dict[str, tuple[tuple[str, Shared], ...]]
+
+
 def with_related(site: Site, parsed: ParsedPlans | None = None) -> Site:
     """Return the site with the related documents of every document.
 
     With the parsed plans of earlier builds, each document's words are counted only when
     its bytes changed, and the lists are those kept when everything they are found from
-    is as it was (see _inputs_key): an edit below the start of the answers changes none.
+    is as it was (see _inputs_key): an edit past the start of the answers changes none.
     """
     if parsed is None:
         return replace(site, related=related_documents(site))
+    documents = _documents_key(site.plans)
+    kept = parsed.derived.get(_RELATED)
     counted = parsed.derived.get(_WORDS, {})
+    if kept is not None and kept[0] == documents:  # the same files: the same inputs, unread
+        return replace(site, related=_lists_of(site, kept[2]))
     counts = _counts(site, counted)
     key = _inputs_key(site, counts)
-    kept = parsed.derived.get(_RELATED)
-    if kept is not None and kept[0] == key:
-        by_path = {plan.source_path: plan for plan in site.plans}
-        related = {
-            path: tuple(RelatedDocument(by_path[other], shared) for other, shared in items)
-            for path, items in kept[1].items()
-        }
-        return replace(site, related=related)
-    related = _related_lists(site, counts)
+    if kept is not None and kept[1] == key:
+        related = _lists_of(site, kept[2])
+    else:
+        related = _related_lists(site, counts)
     lists = {
         path: tuple((item.plan.source_path, item.shared) for item in items) for path, items in related.items()
     }
-    parsed.keep_derived(_RELATED, (key, lists))
+    parsed.keep_derived(_RELATED, (documents, key, lists))
     parsed.keep_derived(_WORDS, counted)
     return replace(site, related=related)
 
 
-# The names of what the parsed plans keep for this stage: the lists, with the key of what
-# they were found from (see _inputs_key), and each document's words counted (see _Counted).
+def _lists_of(
+    site: Site, lists: dict[str, tuple[tuple[str, Shared], ...]]
+) -> dict[str, tuple[RelatedDocument, ...]]:
+    """Return the related documents of kept lists, which name them by source path."""
+    by_path = {plan.source_path: plan for plan in site.plans}
+    return {
+        path: tuple(RelatedDocument(by_path[other], shared) for other, shared in items)
+        for path, items in lists.items()
+    }
+
+
+# The names of what the parsed plans keep for this stage: the lists, with the keys of the
+# documents and of all they were found from (see _inputs_key), and each document's words
+# counted (see _Counted).
 _RELATED = "related"
 _WORDS = "related-words"
 
 
+def _documents_key(documents: Sequence[Plan]) -> str:
+    """Return the key of the documents by path, page name and bytes, in order: all the
+    lists are found from is read from them."""
+    texts = [text for plan in documents for text in (plan.source_path, plan.slug, plan.digest)]
+    return hashlib.sha1("\x00".join(texts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def _inputs_key(site: Site, counts: Sequence[_Counted]) -> str:
     """Return the key of all the lists are found from: the documents in their order, by
-    path, page name and year; the words each counts; the terms each carries, with the name and the number
-    of documents of each, which weigh them and name them in reasons."""
+    path, page name and year; the words each counts; the terms each carries, with the
+    name and the number of documents of each, which weigh them and name them in reasons."""
     digest = hashlib.sha1()
     for plan, counted in zip(site.plans, counts, strict=True):
         terms = [
