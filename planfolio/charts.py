@@ -197,7 +197,8 @@ def world_map(site: Site, width: int) -> WorldMap:
     drawn as a marker at its plans' latlng (see map_problems)."""
     places = map_places(site, width)
     terms = site.taxonomies["country"].terms
-    return _drawn([(places[slug], len(term.plans)) for slug, term in terms.items()], width, False)
+    counted = [(places[slug], len(term.plans)) for slug, term in terms.items()]
+    return _drawn(counted, width, over_every_outline=False)
 
 
 @dataclass(frozen=True)

@@ -401,7 +401,8 @@ def render_pages(
 
     A file whose bytes are those of the same file in `work.previous` is linked from there,
     so only files that changed are written. The gathering files are one unit, which first
-    makes the plans' parts that `work.known` does not hold. Routes whose files are in
+    makes the plans' parts that `work.known` does not hold, or, when it holds them all, a
+    unit each (see _units_of_work). Routes whose files are in
     `work.made` are written from there. A page whose route has no key gets it worked out
     here, and with `work.manifest`, the last build's files of that key are linked from
     `work.previous` instead of being made again.

@@ -99,26 +99,26 @@ def with_related(site: Site, parsed: ParsedPlans | None = None) -> Site:
         return replace(site, related=related_documents(site))
     documents = _documents_key(site.plans)
     kept = parsed.derived.get(_RELATED)
-    counted = parsed.derived.get(_WORDS, {})
     if kept is not None and kept[0] == documents:  # the same files: the same inputs, unread
         return replace(site, related=_lists_of(site, kept[2]))
+    counted = parsed.derived.get(_WORDS, {})
     counts = _counts(site, counted)
     key = _inputs_key(site, counts)
     if kept is not None and kept[1] == key:
-        related = _lists_of(site, kept[2])
+        lists: _KeptLists = kept[2]
+        related = _lists_of(site, lists)
     else:
         related = _related_lists(site, counts)
-    lists = {
-        path: tuple((item.plan.source_path, item.shared) for item in items) for path, items in related.items()
-    }
+        lists = {
+            path: tuple((item.plan.source_path, item.shared) for item in items)
+            for path, items in related.items()
+        }
     parsed.keep_derived(_RELATED, (documents, key, lists))
     parsed.keep_derived(_WORDS, counted)
     return replace(site, related=related)
 
 
-def _lists_of(
-    site: Site, lists: dict[str, tuple[tuple[str, Shared], ...]]
-) -> dict[str, tuple[RelatedDocument, ...]]:
+def _lists_of(site: Site, lists: _KeptLists) -> dict[str, tuple[RelatedDocument, ...]]:
     """Return the related documents of kept lists, which name them by source path."""
     by_path = {plan.source_path: plan for plan in site.plans}
     return {
