@@ -576,6 +576,10 @@ def make_environment(templates: Path, language: Interface | None = None) -> jinj
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # An environment serves one build, which sees the templates as they were when it
+        # started: each include and import would otherwise stat its file again (9,000 times
+        # in a build of the corpus). The preview's next build makes a new one.
+        auto_reload=False,
     )
     env.filters["url"] = _url_filter
     language = language or interface("en")
