@@ -286,6 +286,27 @@ def test_kept_parts_of_the_gathering_files_are_made_again_only_for_changed_plans
     assert cached == clean
 
 
+def test_the_search_files_gather_the_plans_terms_once_after_an_edit(project, monkeypatch):
+    from planfolio import gathering
+
+    log = project / "gathered.log"  # the gathering may run in another process: each is logged to a file
+    original = gathering.search_corpus
+
+    def logged(*args):
+        with open(log, "a", encoding="utf-8") as file:
+            file.write("gathered\n")
+        return original(*args)
+
+    monkeypatch.setattr(gathering, "search_corpus", logged)
+    build(project / "plans", project / "site", Config(), project / "cache")
+    log.unlink()
+    (project / "plans/b.md").write_text(plan_text("Beta", {"country": "Chad"}, "Edited."), encoding="utf-8")
+    result, cached, clean = build_both(project)
+    # Once for the cached build's search-index.js and search-index.json together, once for the clean build's.
+    assert log.read_text(encoding="utf-8").split() == ["gathered", "gathered"]
+    assert cached == clean and result.pages_written > 0
+
+
 def test_parts_kept_under_another_privacy_policy_are_not_used(project):
     (project / "plans/a.md").write_text(
         plan_text("Alpha", {"focal_point": "jane.doe@example.org"}, "Ask jane.doe@example.org."),
