@@ -89,7 +89,7 @@ def site_routes(
         Route(path, kind, subject, keys.get(path, ""), cost)
         for path, (kind, subject, cost) in zip(paths, pages, strict=True)
     ]
-    gathering = gathering_routes(site, fingerprint)
+    gathering = _gathering_routes(site, fingerprint)
     routes += gathering
     # The sitemap and feed list the plans, as the gathering files do: their key is the same.
     routes.append(_publishing_route(routes, gathering[0].key, renderer.config.base_url))
@@ -126,7 +126,7 @@ def site_key(site: Site, fingerprint: str) -> str:
     return _hash(fingerprint, worldmap.outlines_digest(), *site.left_out, "", *plans)
 
 
-def gathering_routes(site: Site, fingerprint: str) -> list[Route]:
+def _gathering_routes(site: Site, fingerprint: str) -> list[Route]:
     """Return the routes of the files that gather every plan: the search files and the data.
 
     They depend on the plans alone, not on the pages: their key is known before the pages'.
