@@ -159,6 +159,20 @@ def test_the_years_index_lists_the_newest_first_and_says_so(tmp_path):
     assert "by number of plans" in methods  # no experiment is counted here
 
 
+@pytest.mark.parametrize(
+    ("language", "said"), [("en", "by number"), ("fr", "par numéro"), ("es", "por número")]
+)
+def test_the_sdgs_index_lists_the_goals_by_number_and_says_so(tmp_path, language, said):
+    goals = ["13. Climate action", "2. Zero hunger", "10. Reduced inequalities"]
+    plans = {f"{i}.md": plan_text(f"Plan {i}", {"sdgs": [goal]}) for i, goal in enumerate(goals)}
+    site = read_site(write_plans(tmp_path, plans))
+    spec = {spec.key: spec for spec in TAXONOMIES}
+    page = Renderer(TEMPLATES, Config(language=language), site).taxonomy_index(spec["sdgs"], False).decode()
+    listed = re.findall(r'<li><a href="(\d+)-', page)
+    assert listed == ["2", "10", "13"]
+    assert f'<strong aria-current="true">{said}</strong>' in page
+
+
 @pytest.mark.parametrize("language", ["en", "fr"])
 @pytest.mark.parametrize("with_experiment", [True, False])
 def test_the_404_page_searches_what_the_header_search_box_searches(tmp_path, language, with_experiment):
