@@ -402,9 +402,9 @@ def render_pages(
     A file whose bytes are those of the same file in `work.previous` is linked from there,
     so only files that changed are written. The gathering files are one unit, which first
     makes the plans' parts that `work.known` does not hold (see _units_of_work). Routes
-    whose files are in `work.made` are written from there. A page whose route has no key gets it worked out
-    here, and with `work.manifest`, the last build's files of that key are linked from
-    `work.previous` instead of being made again.
+    whose files are in `work.made` are written from there. A page whose route has no key
+    gets it worked out here, and with `work.manifest`, the last build's files of that key
+    are linked from `work.previous` instead of being made again.
     """
     work = work or Work()
     site, config, made = renderer.site, renderer.config, work.made
@@ -429,7 +429,7 @@ def render_pages(
             return unit()
         problems, new, keys, reused = {}, {}, {}, set()
         gathered = None  # the plans' terms gathered once for the unit's gathering files
-        if unit[0] in gathering:  # the only one when parts are missing (see _units_of_work)
+        if unit[0] in gathering:  # the one unit of every gathering route (see _units_of_work)
             new = make_all_parts(policy, missing)
             gathered = Gathering(site, config, {**work.known, **new})
         for route in unit:
