@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -34,24 +35,41 @@ class Config:
 
 
 class ConfigError(Exception):
-    """The configuration is wrong; `problems` lists every reason, `warnings` what else to tell."""
+    """The configuration is wrong; `problems` lists every reason, `warnings` what else to tell.
+
+    Each problem is on `line`, or, with `lines`, on the line given for it (None: the file's).
+    """
 
     def __init__(
-        self, source: str, problems: list[str], line: int | None = None, warnings: list[str] | None = None
+        self,
+        source: str,
+        problems: list[str],
+        line: int | None = None,
+        warnings: list[str] | None = None,
+        lines: list[int | None] | None = None,
     ) -> None:
         self.source = source
         self.problems = problems
         self.line = line
+        self.lines = [line] * len(problems) if lines is None else lines
         self.warnings = warnings or []
         count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
-        where = source if line is None else f"{source}:{line}"
-        lines = "\n".join(f"  {where}: {problem}" for problem in problems)
-        super().__init__(f"{count} in {source}:\n{lines}")
+        told = "\n".join(
+            f"  {_where(source, at)}: {problem}" for problem, at in zip(problems, self.lines, strict=True)
+        )
+        super().__init__(f"{count} in {source}:\n{told}")
 
     def as_problems(self) -> tuple[Problem, ...]:
         """Return the errors, then the warnings, as every command prints problems."""
-        errors = [Problem(self.source, self.line, problem, kind="config") for problem in self.problems]
+        errors = [
+            Problem(self.source, at, problem, kind="config")
+            for problem, at in zip(self.problems, self.lines, strict=True)
+        ]
         return (*errors, *_warning_problems(self.source, self.warnings))
+
+
+def _where(source: str, line: int | None) -> str:
+    return source if line is None else f"{source}:{line}"
 
 
 def config_warnings(source: str, config: Config) -> tuple[Problem, ...]:
@@ -121,7 +139,23 @@ def load_config(path: Path, required: bool = False) -> Config:
         return Config()
     if not isinstance(data, dict):
         raise ConfigError(str(path), [f"expected a mapping of keys to values, found {_describe(data)}"])
-    return config_from(str(path), data)
+    return config_from(str(path), data, _lines_of_keys(text))
+
+
+def _lines_of_keys(text: str) -> dict[str, int]:
+    """Return the line of each key of a YAML mapping, and of each item of a list it holds
+    as "key[number]" (the text is known to be valid YAML)."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    lines: dict[str, int] = {}
+    if not isinstance(root, yaml.MappingNode):
+        return lines
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode):
+            lines[key.value] = key.start_mark.line + 1
+            if isinstance(value, yaml.SequenceNode):
+                for number, item in enumerate(value.value):
+                    lines[f"{key.value}[{number}]"] = item.start_mark.line + 1
+    return lines
 
 
 # A line "key: value", its key plain (not in quotes, not a list's item).
@@ -201,19 +235,24 @@ def with_overrides(config: Config, source: str, **values: Any) -> Config:
     return config_from(source, data | values)
 
 
-def config_from(source: str, data: dict[Any, Any]) -> Config:
-    """Check every key and value of a mapping and return the config, or raise ConfigError."""
+def config_from(source: str, data: dict[Any, Any], lines: Mapping[str, int] | None = None) -> Config:
+    """Check every key and value of a mapping and return the config, or raise ConfigError
+    listing the problems in the order of `lines`, the line of each key and list item
+    (see _lines_of_keys), when given."""
     known = [field.name for field in fields(Config)]
-    problems = [
-        f"{key}: not a known key; expected one of {', '.join(known)}"
+    found = [
+        (key, f"{key}: not a known key; expected one of {', '.join(known)}{_did_you_mean(key, known)}")
         for key in sorted(map(str, data))
         if key not in known
     ]
     for key in known:
         if key in data:
-            problems += _check_value(key, data[key])
-    if problems:
-        raise ConfigError(source, problems, warnings=_warnings(data.get("language")))
+            found += _check_value(key, data[key])
+    if found:
+        on = [_line(lines or {}, place) for place, _ in found]
+        order = sorted(range(len(found)), key=lambda number: on[number] or 0)
+        problems, at = [found[number][1] for number in order], [on[number] for number in order]
+        raise ConfigError(source, problems, warnings=_warnings(data.get("language")), lines=at)
     values = {key: data[key] for key in known if key in data}
     if "types" in values:
         values["types"] = tuple(dict.fromkeys(str(value).lower() for value in values["types"]))
@@ -222,29 +261,46 @@ def config_from(source: str, data: dict[Any, Any]) -> Config:
     return Config(**values)
 
 
-def _check_value(key: str, value: Any) -> list[str]:
+def _line(lines: Mapping[str, int], place: str) -> int | None:
+    """Return the line of a key or a list's item ("types[1]"), else of its key, if known."""
+    return lines.get(place, lines.get(place.partition("[")[0]))
+
+
+def _did_you_mean(written: str, known: list[str] | tuple[str, ...]) -> str:
+    """Return "; did you mean 'x'?" for the known word closest to one mistyped, if one is close."""
+    close = difflib.get_close_matches(written.lower(), known, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _check_value(key: str, value: Any) -> list[tuple[str, str]]:
+    """Return the problems of a key's value, each with where it is: the key, or a list's item."""
     if key == "types":
         return _check_types(value)
     if not isinstance(value, str):
-        return [f"{key}: expected text, found {_describe(value)}"]
+        return [(key, f"{key}: expected text, found {_describe(value)}")]
     if key in ("title", "language") and not value.strip():
-        return [f"{key}: expected some text, found an empty value"]
+        return [(key, f"{key}: expected some text, found an empty value")]
     if key == "language" and not _LANGUAGE_TAG.fullmatch(value):
-        return [f"language: expected a language tag such as en, fr or es-419, found {value!r}"]
+        return [(key, f"language: expected a language tag such as en, fr or es-419, found {value!r}")]
     if key == "focal_points" and value not in FOCAL_POINT_POLICIES:
-        return [f"focal_points: expected one of {', '.join(FOCAL_POINT_POLICIES)}, found {value!r}"]
+        found = f"found {value!r}{_did_you_mean(value, FOCAL_POINT_POLICIES)}"
+        return [(key, f"focal_points: expected one of {', '.join(FOCAL_POINT_POLICIES)}, {found}")]
     if key == "base_url" and value:
-        return _check_base_url(value)
+        return [(key, problem) for problem in _check_base_url(value)]
     return []
 
 
-def _check_types(value: Any) -> list[str]:
+def _check_types(value: Any) -> list[tuple[str, str]]:
     known = ", ".join(KNOWN_TYPES)
     if not isinstance(value, (list, tuple)) or not value:
-        return [f"types: expected a list of document types ({known}), found {_describe(value)}"]
+        return [("types", f"types: expected a list of document types ({known}), found {_describe(value)}")]
     return [
-        f"types: {item!r} is not a known document type; expected some of {known}"
-        for item in value
+        (
+            f"types[{number}]",
+            f"types: {item!r} is not a known document type; expected some of {known}"
+            + (_did_you_mean(item, KNOWN_TYPES) if isinstance(item, str) else ""),
+        )
+        for number, item in enumerate(value)
         if not isinstance(item, str) or item.lower() not in KNOWN_TYPES
     ]
 

@@ -101,9 +101,9 @@ def test_config_problems_are_reported_with_the_plans(tmp_path):
     result = run_build("check", "--source", source, cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines()[:2] == [
-        "site.yml: error: colour: not a known key; expected one of title, description, language,"
+        "site.yml:1: error: title: expected text, found the number 3",
+        "site.yml:2: error: colour: not a known key; expected one of title, description, language,"
         " base_url, focal_points, types",
-        "site.yml: error: title: expected text, found the number 3",
     ]
     assert "  config             2 errors" in result.stdout
 

@@ -98,15 +98,55 @@ def test_each_bad_value_is_reported_with_key_expectation_and_finding(tmp_path, t
     assert problems_of(tmp_path, text) == [expected]
 
 
-def test_all_problems_are_reported_at_once(tmp_path):
+def test_all_problems_are_reported_at_once_in_the_order_of_the_file(tmp_path):
     text = "colour: blue\ntitle: 3\nfocal_points: secret\nbase_url: ftp://example.org/\n"
     assert problems_of(tmp_path, text) == [
         "colour: not a known key; expected one of title, description, language, base_url, focal_points, types",
         "title: expected text, found the number 3",
+        "focal_points: expected one of hide, obfuscate, show, found 'secret'",
         "base_url: expected an address starting with https:// or http:// and a host name,"
         " found 'ftp://example.org/'",
-        "focal_points: expected one of hide, obfuscate, show, found 'secret'",
     ]
+
+
+def test_each_problem_names_the_line_of_its_key_or_of_the_list_item(tmp_path):
+    path = tmp_path / "site.yml"
+    text = "# the site\ntitle: Plans\n\nlanguage: 3\ntypes:\n  - learningplan\n  - memo\ncolour: blue\n"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    found = [(problem.line, problem.message.partition(":")[0]) for problem in caught.value.as_problems()]
+    assert found == [(4, "language"), (7, "types"), (8, "colour")]
+    assert str(caught.value).splitlines()[1].startswith(f"  {path}:4: language: expected text")
+
+
+def test_a_list_written_on_one_line_names_the_line_of_its_key(tmp_path):
+    path = tmp_path / "site.yml"
+    path.write_text("title: Plans\ntypes: [learningplan, memo]\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.lines == [2]
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("titel: Plans\n", "; did you mean 'title'?"),
+        ("Language: fr\n", "; did you mean 'language'?"),
+        ("types: [learningplan, blogs]\n", "; did you mean 'blog'?"),
+        ("types: [Experiments]\n", "; did you mean 'experiment'?"),
+        ("focal_points: hidden\n", "; did you mean 'hide'?"),
+    ],
+)
+def test_a_mistyped_key_or_value_is_told_the_closest_known_one(tmp_path, text, meant):
+    (problem,) = problems_of(tmp_path, text)
+    assert problem.endswith(meant)
+
+
+@pytest.mark.parametrize("text", ["colour: blue\n", "types: [memo]\n", "focal_points: secret\n"])
+def test_nothing_is_suggested_when_no_known_word_is_close(tmp_path, text):
+    (problem,) = problems_of(tmp_path, text)
+    assert "did you mean" not in problem
 
 
 def test_a_file_that_is_not_a_mapping_is_refused(tmp_path):
@@ -134,8 +174,8 @@ def test_a_bad_config_builds_nothing_and_lists_every_problem(tmp_path):
     assert result.returncode == 1
     assert result.stderr == (
         "2 problems in site.yml:\n"
-        "1. site.yml: error: title: expected text, found the number 3\n"
-        "2. site.yml: error: focal_points: expected one of hide, obfuscate, show, found 'secret'\n"
+        "1. site.yml:1: error: title: expected text, found the number 3\n"
+        "2. site.yml:2: error: focal_points: expected one of hide, obfuscate, show, found 'secret'\n"
         "error: site.yml must be corrected first; nothing was changed\n"
     )
     assert not (tmp_path / "site").exists()
@@ -151,13 +191,13 @@ def test_a_language_with_no_catalogue_is_told_beside_the_errors(tmp_path):
     built = run_build("build", "--source", source, "--output", "site", cwd=tmp_path)
     assert built.returncode == 1
     assert built.stderr.splitlines()[1:3] == [
-        "1. site.yml: error: title: expected text, found the number 3",
+        "1. site.yml:1: error: title: expected text, found the number 3",
         f"2. {warning}",
     ]
     checked = run_build("check", "--source", source, cwd=tmp_path)
     assert checked.returncode == 1
     assert checked.stdout.splitlines()[:2] == [
-        "site.yml: error: title: expected text, found the number 3",
+        "site.yml:1: error: title: expected text, found the number 3",
         warning,
     ]
 

@@ -427,7 +427,8 @@ def test_mistakes_keep_the_last_good_site(project):
         (project / "site.yml").write_text("titel: x\n", encoding="utf-8")
         state = server.state(after=3)
         assert state["errors"] == [
-            "site.yml: error: titel: not a known key; expected one of title, description, language, base_url, focal_points, types"
+            "site.yml:1: error: titel: not a known key; expected one of title, description, language,"
+            " base_url, focal_points, types; did you mean 'title'?"
         ]
         assert server.request("/plans/alpha.html")[2] == good_page
         (project / "site.yml").unlink()
