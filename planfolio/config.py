@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, fields
@@ -14,7 +13,7 @@ import yaml
 
 from .doctypes import DEFAULT_TYPES, KNOWN_TYPES
 from .i18n import N_, missing_catalogue
-from .model import Problem
+from .model import Problem, did_you_mean
 from .parse import decode_utf8
 
 FOCAL_POINT_POLICIES = ("hide", "obfuscate", "show")
@@ -241,7 +240,7 @@ def config_from(source: str, data: dict[Any, Any], lines: Mapping[str, int] | No
     (see _lines_of_keys), when given."""
     known = [field.name for field in fields(Config)]
     found = [
-        (key, f"{key}: not a known key; expected one of {', '.join(known)}{_did_you_mean(key, known)}")
+        (key, f"{key}: not a known key; expected one of {', '.join(known)}{did_you_mean(key, known)}")
         for key in sorted(map(str, data))
         if key not in known
     ]
@@ -266,12 +265,6 @@ def _line(lines: Mapping[str, int], place: str) -> int | None:
     return lines.get(place, lines.get(place.partition("[")[0]))
 
 
-def _did_you_mean(written: str, known: list[str] | tuple[str, ...]) -> str:
-    """Return "; did you mean 'x'?" for the known word closest to one mistyped, if one is close."""
-    close = difflib.get_close_matches(written.lower(), known, n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
 def _check_value(key: str, value: Any) -> list[tuple[str, str]]:
     """Return the problems of a key's value, each with where it is: the key, or a list's item."""
     if key == "types":
@@ -283,7 +276,7 @@ def _check_value(key: str, value: Any) -> list[tuple[str, str]]:
     if key == "language" and not _LANGUAGE_TAG.fullmatch(value):
         return [(key, f"language: expected a language tag such as en, fr or es-419, found {value!r}")]
     if key == "focal_points" and value not in FOCAL_POINT_POLICIES:
-        found = f"found {value!r}{_did_you_mean(value, FOCAL_POINT_POLICIES)}"
+        found = f"found {value!r}{did_you_mean(value, FOCAL_POINT_POLICIES)}"
         return [(key, f"focal_points: expected one of {', '.join(FOCAL_POINT_POLICIES)}, {found}")]
     if key == "base_url" and value:
         return [(key, problem) for problem in _check_base_url(value)]
@@ -298,7 +291,7 @@ def _check_types(value: Any) -> list[tuple[str, str]]:
         (
             f"types[{number}]",
             f"types: {item!r} is not a known document type; expected some of {known}"
-            + (_did_you_mean(item, KNOWN_TYPES) if isinstance(item, str) else ""),
+            + (did_you_mean(item, KNOWN_TYPES) if isinstance(item, str) else ""),
         )
         for number, item in enumerate(value)
         if not isinstance(item, str) or item.lower() not in KNOWN_TYPES

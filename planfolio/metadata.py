@@ -11,7 +11,14 @@ from typing import Any
 
 from .countries import closest_country, is_known_country
 from .doctypes import EXPERIMENT, LEARNING_PLAN, type_name
-from .model import EXPERIMENT_LIST_KEYS, EXPERIMENT_SINGLE_KEYS, LIST_KEYS, SINGLE_KEYS, Problem
+from .model import (
+    EXPERIMENT_LIST_KEYS,
+    EXPERIMENT_SINGLE_KEYS,
+    LIST_KEYS,
+    SINGLE_KEYS,
+    Problem,
+    did_you_mean,
+)
 from .slugs import slugify
 
 _LISTS = LIST_KEYS + EXPERIMENT_LIST_KEYS
@@ -179,7 +186,8 @@ def _report_repeats(found: _Found, known_keys: bool = True) -> None:
         found.report(ignored[0][1], message, "repeated-key")
     for key, lines in found.unknown.items() if known_keys else ():
         where = f" on {len(lines)} lines" if len(lines) > 1 else ""
-        message = f"unknown metadata key {key!r}{where} (kept as extra metadata)"
+        meant = did_you_mean(key, (*_LISTS, *_SINGLES))
+        message = f"unknown metadata key {key!r}{where} (kept as extra metadata){meant}"
         found.report(lines[0], message, "unknown-key", "warning")
 
 

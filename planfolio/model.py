@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -170,6 +171,14 @@ class Plan:
 def counted(number: int, noun: str) -> str:
     """Return a number with its noun, plural unless the number is one ("1 plan", "2 plans")."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def did_you_mean(written: str, known: Iterable[str]) -> str:
+    """Return "; did you mean 'x'?" for the known word closest to one mistyped, or "" when
+    none is close, to end a problem's message."""
+    # Closer than difflib's default: "colour" is not a mistyped "country".
+    close = difflib.get_close_matches(written.lower(), list(known), n=1, cutoff=0.75)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def counted_documents(documents: int, by_type: Mapping[str, int] | None = None) -> str:

@@ -213,11 +213,23 @@ def test_values_keep_every_character():
     assert problems == []
 
 
-def test_unknown_key_is_kept_with_a_warning():
+def test_unknown_key_is_kept_with_a_warning_and_no_far_fetched_suggestion():
     plan, problems = parse_plan("# T\n[[colour:blue]]\n", "x.md")
     assert plan.extra_metadata == (("colour", "blue"),)
     assert [str(p) for p in problems] == [
         "x.md:2: warning: unknown metadata key 'colour' (kept as extra metadata)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "meant"),
+    [("contry", "country"), ("method", "methods"), ("thematic_area", "thematic_areas"), ("latlong", "latlng")],
+)
+def test_a_mistyped_key_is_told_the_key_it_likely_means(key, meant):
+    plan, problems = parse_plan(f"# T\n[[country:Chad]]\n[[{key}:x]]\n", "x.md")
+    assert plan.extra_metadata == ((key, "x"),)
+    assert [str(p) for p in problems] == [
+        f"x.md:3: warning: unknown metadata key {key!r} (kept as extra metadata); did you mean {meant!r}?"
     ]
 
 
