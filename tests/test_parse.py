@@ -223,7 +223,12 @@ def test_unknown_key_is_kept_with_a_warning_and_no_far_fetched_suggestion():
 
 @pytest.mark.parametrize(
     ("key", "meant"),
-    [("contry", "country"), ("method", "methods"), ("thematic_area", "thematic_areas"), ("latlong", "latlng")],
+    [
+        ("contry", "country"),
+        ("method", "methods"),
+        ("thematic_area", "thematic_areas"),
+        ("latlong", "latlng"),
+    ],
 )
 def test_a_mistyped_key_is_told_the_key_it_likely_means(key, meant):
     plan, problems = parse_plan(f"# T\n[[country:Chad]]\n[[{key}:x]]\n", "x.md")
