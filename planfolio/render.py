@@ -598,22 +598,48 @@ def translating(language: Interface) -> dict[str, Any]:
     """Return the template functions _, gettext and ngettext in a language, as Jinja's
     i18n extension gives them with newstyle gettext: the message is HTML to which the
     named values are added escaped, and ngettext's number is %(num)s, written as the
-    language writes counts ("1 190")."""
+    language writes counts ("1 190"); and count(num, mixed), "3 plans", or "3 documents"
+    when mixed."""
     messages: dict[str, Markup] = {}
+    filled: dict[tuple[Any, ...], Markup] = {}
+    counts: dict[tuple[str, str, type, int], Markup] = {}
 
     def gettext(message: str, **variables: Any) -> Markup:
         if variables:
-            return Markup(language.gettext(message)) % variables
+            # The same words with the same values, made once (a map names each country
+            # with its count on every page that shows it); a value's type is in the key,
+            # since text is escaped and Markup is not.
+            key = (message, *((name, type(value), value) for name, value in variables.items()))
+            try:
+                found = filled.get(key)
+            except TypeError:  # a value that cannot be a key
+                return Markup(language.gettext(message)) % variables
+            if found is None:
+                found = filled[key] = Markup(language.gettext(message)) % variables
+            return found
         found = messages.get(message)
         if found is None:
             found = messages[message] = Markup(language.gettext(message)) % {}
         return found
 
     def ngettext(singular: str, plural: str, num: int, **variables: Any) -> Markup:
+        if not variables:  # a count alone ("3 plans"), made once for each number
+            found = counts.get((singular, plural, type(num), num))
+            if found is None:
+                words = Markup(language.ngettext(singular, plural, num)) % {"num": language.number(num)}
+                found = counts[singular, plural, type(num), num] = words
+            return found
         variables.setdefault("num", language.number(num))
         return Markup(language.ngettext(singular, plural, num)) % variables
 
-    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
+    def count(num: int, mixed: bool = False) -> Markup:
+        # A function, not a macro of the theme: a map calls it for each of its countries,
+        # and a macro's call costs a tenth of a term page.
+        if mixed:  # the documents counted hold experiments too
+            return ngettext("%(num)s document", "%(num)s documents", num)
+        return ngettext("%(num)s plan", "%(num)s plans", num)
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "count": count}
 
 
 class CompiledTemplates(jinja2.FileSystemBytecodeCache):

@@ -4,11 +4,13 @@ import re
 import shutil
 
 import pytest
+from markupsafe import Markup
 
 from planfolio.config import Config
+from planfolio.i18n import interface
 from planfolio.model import Problem
 from planfolio.pipeline import TEMPLATES, read_site
-from planfolio.render import Renderer, template_problems
+from planfolio.render import Renderer, template_problems, translating
 from planfolio.site import TAXONOMIES
 
 from conftest import PROJECT_ROOT, plan_text, write_plans
@@ -16,6 +18,21 @@ from conftest import PROJECT_ROOT, plan_text, write_plans
 
 def test_the_theme_compiles():
     assert template_problems(PROJECT_ROOT / "templates") == []
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_template_words_made_once_are_the_same_words_made_again(language):
+    words, said = translating(interface(language)), interface(language)
+    _, ngettext = words["_"], words["ngettext"]
+    name_and_count = Markup(said.gettext("%(name)s: %(count)s"))
+    plans = [said.ngettext("%(num)s plan", "%(num)s plans", number) for number in (1, 2)]
+    for _round in range(2):  # the second time, the words come from what the first made
+        assert _("%(name)s: %(count)s", name="<b>", count=1) == name_and_count % {"name": "<b>", "count": 1}
+        assert "&lt;b&gt;" in _("%(name)s: %(count)s", name="<b>", count=1)
+        assert "<b>" in _("%(name)s: %(count)s", name=Markup("<b>"), count=1)
+        assert "[&#39;a&#39;]" in _("%(name)s: %(count)s", name=["a"], count=1)
+        assert ngettext("%(num)s plan", "%(num)s plans", 1) == plans[0].replace("%(num)s", "1")
+        assert ngettext("%(num)s plan", "%(num)s plans", 2) == plans[1].replace("%(num)s", "2")
 
 
 def test_syntax_errors_name_the_template_and_line(tmp_path):
