@@ -594,6 +594,10 @@ def make_environment(templates: Path, language: Interface | None = None) -> jinj
     return env
 
 
+# The types of the values whose words translating() makes once (see its gettext).
+_PLAIN_VALUES = frozenset({str, Markup, int, float, bool, type(None)})
+
+
 def translating(language: Interface) -> dict[str, Any]:
     """Return the template functions _, gettext and ngettext in a language, as Jinja's
     i18n extension gives them with newstyle gettext: the message is HTML to which the
@@ -607,13 +611,12 @@ def translating(language: Interface) -> dict[str, Any]:
     def gettext(message: str, **variables: Any) -> Markup:
         if variables:
             # The same words with the same values, made once (a map names each country
-            # with its count on every page that shows it); a value's type is in the key,
-            # since text is escaped and Markup is not.
-            key = (message, *((name, type(value), value) for name, value in variables.items()))
-            try:
-                found = filled.get(key)
-            except TypeError:  # a value that cannot be a key
+            # with its count on every page that shows it): values of the plain types only,
+            # each type in the key, since text is escaped and Markup is not.
+            if not all(type(value) in _PLAIN_VALUES for value in variables.values()):
                 return Markup(language.gettext(message)) % variables
+            key = (message, *((name, type(value), value) for name, value in variables.items()))
+            found = filled.get(key)
             if found is None:
                 found = filled[key] = Markup(language.gettext(message)) % variables
             return found

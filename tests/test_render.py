@@ -31,6 +31,8 @@ def test_template_words_made_once_are_the_same_words_made_again(language):
         assert "&lt;b&gt;" in _("%(name)s: %(count)s", name="<b>", count=1)
         assert "<b>" in _("%(name)s: %(count)s", name=Markup("<b>"), count=1)
         assert "[&#39;a&#39;]" in _("%(name)s: %(count)s", name=["a"], count=1)
+        assert "(&#39;a&#39;,)" in _("%(name)s: %(count)s", name=("a",), count=1)
+        assert "(Markup(&#39;a&#39;),)" in _("%(name)s: %(count)s", name=(Markup("a"),), count=1)
         assert ngettext("%(num)s plan", "%(num)s plans", 1) == plans[0].replace("%(num)s", "1")
         assert ngettext("%(num)s plan", "%(num)s plans", 2) == plans[1].replace("%(num)s", "2")
 
