@@ -124,8 +124,13 @@ def load_config(path: Path, required: bool = False) -> Config:
     if text is None:
         raise ConfigError(str(path), [problems[0].message], problems[0].line)
     try:
-        # As yaml.safe_load reads it, but each key once.
-        data = yaml.load(text, Loader=_OneKeyOnceLoader)
+        # As yaml.safe_load reads it, but each key once; the nodes tell each key's line.
+        loader = _OneKeyOnceLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = None if root is None else loader.construct_document(root)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as error:
         line, message = _explain_yaml_error(text, error)
         raise ConfigError(str(path), [f"not valid YAML: {message}"], line) from error
@@ -138,16 +143,14 @@ def load_config(path: Path, required: bool = False) -> Config:
         return Config()
     if not isinstance(data, dict):
         raise ConfigError(str(path), [f"expected a mapping of keys to values, found {_describe(data)}"])
-    return config_from(str(path), data, _lines_of_keys(text))
+    lines = _lines_of_keys(root) if isinstance(root, yaml.MappingNode) else {}  # a dict is read from one
+    return config_from(str(path), data, lines)
 
 
-def _lines_of_keys(text: str) -> dict[str, int]:
+def _lines_of_keys(root: yaml.MappingNode) -> dict[str, int]:
     """Return the line of each key of a YAML mapping, and of each item of a list it holds
-    as "key[number]" (the text is known to be valid YAML)."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    as "key[number]"."""
     lines: dict[str, int] = {}
-    if not isinstance(root, yaml.MappingNode):
-        return lines
     for key, value in root.value:
         if isinstance(key, yaml.ScalarNode):
             lines[key.value] = key.start_mark.line + 1
@@ -248,9 +251,8 @@ def config_from(source: str, data: dict[Any, Any], lines: Mapping[str, int] | No
         if key in data:
             found += _check_value(key, data[key])
     if found:
-        on = [_line(lines or {}, place) for place, _ in found]
-        order = sorted(range(len(found)), key=lambda number: on[number] or 0)
-        problems, at = [found[number][1] for number in order], [on[number] for number in order]
+        placed = sorted(((_line(lines or {}, place), problem) for place, problem in found), key=_first_line)
+        problems, at = [problem for _, problem in placed], [line for line, _ in placed]
         raise ConfigError(source, problems, warnings=_warnings(data.get("language")), lines=at)
     values = {key: data[key] for key in known if key in data}
     if "types" in values:
@@ -258,6 +260,10 @@ def config_from(source: str, data: dict[Any, Any], lines: Mapping[str, int] | No
     if values.get("base_url"):
         values["base_url"] = values["base_url"].rstrip("/") + "/"
     return Config(**values)
+
+
+def _first_line(placed: tuple[int | None, str]) -> int:
+    return placed[0] or 0  # problems with no line (an override's) first, in their order
 
 
 def _line(lines: Mapping[str, int], place: str) -> int | None:
