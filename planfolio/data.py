@@ -15,7 +15,7 @@ from typing import Any
 from . import urls
 from .config import Config
 from .jsontext import json_bytes
-from .model import EXPERIMENT_KEYS, LIST_KEYS, Plan, Section
+from .model import EXPERIMENT_KEYS, LIST_KEYS, PARTNER_FIELDS, Partner, Plan, Section
 from .privacy import publish_focal_point, publish_partner, publish_text
 from .site import Site
 
@@ -117,8 +117,12 @@ def _section_record(section: Section, policy: str) -> dict[str, Any]:
             {"question": entry.question, "answer": publish_text(entry.answer, policy)}
             for entry in section.entries
         ],
-        "partners": [vars(publish_partner(partner, policy)) for partner in section.partners],
+        "partners": [_partner_record(publish_partner(partner, policy)) for partner in section.partners],
     }
+
+
+def _partner_record(partner: Partner) -> dict[str, str]:
+    return {name: getattr(partner, name) for name in PARTNER_FIELDS}
 
 
 def _csv_row(plan: Plan, policy: str) -> list[str]:

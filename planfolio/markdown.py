@@ -18,7 +18,7 @@ from .i18n import N_
 from .model import Problem
 
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "del", "em", "h3", "h4",
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "del", "div", "em", "h3", "h4",
     "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup",
     "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip

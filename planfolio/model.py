@@ -81,6 +81,16 @@ class Partner:
     sector: str = ""
     description: str = ""
     is_new: str = ""
+    #: The line of each field's answer in its file, by field name, for the warnings of its text.
+    lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+
+    def line(self, name: str) -> int:
+        """Return the line of a field's answer in its file (0 when unknown)."""
+        return dict(self.lines).get(name, 0)
+
+
+#: A partner's fields, in the order of its table's columns and of its record in plans.json.
+PARTNER_FIELDS = ("name", "sector", "description", "is_new")
 
 
 @dataclass(frozen=True)

@@ -363,19 +363,27 @@ def _without_empty_items(answer: str) -> str:
 
 
 def _clean_question(parts: list[str]) -> str:
-    return clean_text(" ".join(filter(None, parts)).replace("\\n", " "))
+    question = clean_text(" ".join(filter(None, parts)).replace("\\n", " "))
+    return "" if question == _NO_QUESTION else question
+
+
+# What the archive's export writes for a question it has no text of (Python's None, as text).
+_NO_QUESTION = "None"
 
 
 def _split_partners(entries: tuple[Entry, ...]) -> tuple[tuple[Entry, ...], tuple[Partner, ...]]:
     kept: list[Entry] = []
-    records: list[dict[str, str]] = []
+    records: list[tuple[dict[str, str], dict[str, int]]] = []
     for entry in entries:
         name = partner_field(entry.question) if entry.in_group else None
         if name is None:
             kept.append(entry)
             continue
-        if not records or name == "name" or name in records[-1]:
-            records.append({})
-        records[-1][name] = " ".join(entry.answer.split())
-    partners = tuple(Partner(**record) for record in records if any(record.values()))
+        if not records or name == "name" or name in records[-1][0]:
+            records.append(({}, {}))
+        records[-1][0][name] = " ".join(entry.answer.split())
+        records[-1][1][name] = entry.answer_line
+    partners = tuple(
+        Partner(**record, lines=tuple(lines.items())) for record, lines in records if any(record.values())
+    )
     return tuple(kept), partners

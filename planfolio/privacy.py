@@ -40,6 +40,7 @@ def publish_partner(partner: Partner, policy: str) -> Partner:
         publish_text(partner.sector, policy),
         publish_text(partner.description, policy),
         partner.is_new,
+        partner.lines,
     )
 
 

@@ -21,7 +21,7 @@ from .doctypes import EXPERIMENT, LEARNING_PLAN
 from .goals import shown_names
 from .i18n import Interface, count_noun, interface, language_name, primary_language, site_text, type_label
 from .markdown import ENGLISH_LABELS, AnswerMarkdown, ImageLabels, Rendered, render_answer
-from .model import EXPERIMENT_KEYS, Plan, Problem
+from .model import EXPERIMENT_KEYS, PARTNER_FIELDS, Partner, Plan, Problem
 from .privacy import publish_focal_point, publish_partner, publish_text
 from .site import TAXONOMIES, Site, TaxonomySpec, Term, counts_by_type, newest_first
 
@@ -66,11 +66,12 @@ class RenderedEntry:
 @dataclass(frozen=True)
 class RenderedSection:
     """A section with its answered entries and partner records, and the fields of a
-    partner that some record holds: the columns of its table."""
+    partner that some record holds: the columns of its table, each record's cells in
+    their order, rendered."""
 
     heading: str
     entries: tuple[RenderedEntry, ...]
-    partners: tuple[Any, ...]
+    partners: tuple[tuple[Markup, ...], ...]
     lead: str = ""
     partner_columns: tuple[str, ...] = ()
 
@@ -544,13 +545,25 @@ class Renderer:
             problems += rendered.problems(plan.source_path, entry.answer_line)
             entries.append(RenderedEntry(entry.question, Markup(rendered.html)))
         heading = section.heading or self.interface.gettext("Other")
-        partners = tuple(publish_partner(partner, policy) for partner in section.partners)
-        columns = tuple(name for name in _PARTNER_FIELDS if any(getattr(p, name).strip() for p in partners))
+        published = [publish_partner(partner, policy) for partner in section.partners]
+        columns = tuple(name for name in PARTNER_FIELDS if any(getattr(p, name).strip() for p in published))
+        partners = tuple(
+            tuple(self._cell(plan, partner, column, problems) for column in columns) for partner in published
+        )
         return RenderedSection(heading, tuple(entries), partners, section.lead, columns)
 
-
-# A partner's fields, in the order of its table's columns.
-_PARTNER_FIELDS = ("name", "sector", "description", "is_new")
+    def _cell(self, plan: Plan, partner: Partner, column: str, problems: list[Problem]) -> Markup:
+        """Return a field of a partner rendered as an answer is (its entities, links and tags
+        are the writer's markdown and HTML, as in any answer), without a lone paragraph's tags."""
+        text = getattr(partner, column)
+        if not text:
+            return Markup()
+        rendered = self.answer(text)
+        problems += rendered.problems(plan.source_path, partner.line(column))
+        html = rendered.html.strip()
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        return Markup(html)
 
 
 def experiment_facts(plan: Plan) -> tuple[tuple[str, tuple[str, ...]], ...]:

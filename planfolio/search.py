@@ -181,7 +181,10 @@ def plan_document(plan: Plan, policy: str = "hide") -> dict[str, str]:
     """Return the text of every search field of one plan, addresses published by policy."""
     answers = [publish_text(entry.answer, policy) for section in plan.sections for entry in section.answered]
     partners = [
-        publish_text(text, policy) for p in plan.partners for text in (p.sector, p.description) if text
+        answer_words(publish_text(text, policy))
+        for p in plan.partners
+        for text in (p.sector, p.description)
+        if text
     ]
     return {
         "title": plan.title,
@@ -190,7 +193,7 @@ def plan_document(plan: Plan, policy: str = "hide") -> dict[str, str]:
         "datasources": "\n".join(plan.datasources),
         "sdgs": "\n".join(plan.sdgs),
         "themes": "\n".join(plan.thematic_areas),
-        "partners": "\n".join(p.name for p in plan.partners),
+        "partners": "\n".join(answer_words(p.name) for p in plan.partners),
         "summary": plan_summary(plan, policy),
         "year": "" if plan.year is None else str(plan.year),
         "text": "\n".join([answer_words(answer) for answer in answers] + partners),

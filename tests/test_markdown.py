@@ -296,3 +296,14 @@ REPAIRED = "link 'https://example.org/a#b#c' repaired as 'https://example.org/a#
 )
 def test_each_warning_names_its_line_within_the_answer(answer, expected):
     assert sorted(render(answer).warnings, key=lambda warning: warning[2]) == expected
+
+
+def test_pasted_divs_keep_their_lines_apart():
+    # A form's rich text editor writes each line as a <div>: without them, its lines' words run together.
+    rendered = render("Government<div>Youth Organisations</div><div>Private Sector</div>")
+    text = re.sub(r"<(?:p|div)>", "\n", rendered.html)
+    assert [line for line in re.sub(r"<[^>]+>", "", text).splitlines() if line] == [
+        "Government",
+        "Youth Organisations",
+        "Private Sector",
+    ]

@@ -169,6 +169,13 @@ def test_group_with_an_empty_question_keeps_its_answer():
     assert [(e.question, e.answer, e.in_group) for e in end.answered] == [("", "Create4 – April 2022", True)]
 
 
+@pytest.mark.parametrize(("written", "read"), [("None", ""), ("None of the above?", "None of the above?")])
+def test_the_exports_none_for_a_question_without_text_is_no_question(written, read):
+    text = f'# A\n\n## Closing\n\n<div class="group">\n\n> {written}\n\nSee the report.\n\n</div>\n'
+    plan, _ = parse_plan(text, "a.md")
+    assert [(e.question, e.answer) for e in plan.sections[0].answered] == [(read, "See the report.")]
+
+
 def test_plan_template_skips_rules_and_unescapes_questions():
     plan, problems = parse_plan(PLAN, "plan.md")
     assert problems == []

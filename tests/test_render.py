@@ -163,6 +163,27 @@ def test_a_partner_table_has_the_columns_some_partner_fills(tmp_path):
     ]
 
 
+def test_a_partner_cell_is_read_as_an_answer_its_entities_tags_and_links_shown_not_written_out(tmp_path):
+    body = _partners([("OIM &amp; Human Mobility Group", ""), ("Ministries<div>Youth groups</div>", "")])
+    body = body.replace(
+        "Work with Ministries<div>Youth groups</div>", "See https://example.org/ or [x](javascript:alert(1))"
+    )
+    source = write_plans(tmp_path, {"a.md": plan_text("A", body=body)})
+    site = read_site(source)
+    page, problems = Renderer(TEMPLATES, Config(), site).plan_page(site.plans[0])
+    table = page.decode().split('<table class="partners')[1].split("</table>")[0]
+    cells = re.findall(r"<td>(.*?)</td>", table, re.S)
+    assert cells[0] == "OIM &amp; Human Mobility Group"  # the writer's entity, not escaped again
+    assert "&lt;" not in table and "&amp;amp;" not in table
+    assert re.sub(r"<[^>]+>", " ", cells[2]).split() == ["Ministries", "Youth", "groups"]
+    assert 'href="https://example.org/"' in cells[3] and "javascript" not in table
+    # The dropped link is reported at the line of the description that holds it.
+    line = next(
+        n for n, text in enumerate((source / "a.md").read_text().splitlines(), 1) if "javascript" in text
+    )
+    assert [(problem.line, "javascript" in problem.message) for problem in problems] == [(line, True)]
+
+
 def test_the_years_index_lists_the_newest_first_and_says_so(tmp_path):
     years = ["2021", "2023", "2022"]
     plans = {f"{year}.md": plan_text(f"Plan of {year}", {"year": year}) for year in years}
