@@ -22,7 +22,7 @@ from .site import TAXONOMIES, Site, TaxonomySpec, Term, TermNames
 LEVELS = 5
 #: The width of the home page's map and of a term page's small map, in pixels.
 HOME_MAP_WIDTH = 960
-SMALL_MAP_WIDTH = 160
+SMALL_MAP_WIDTH = 320
 #: Which other taxonomies a term page shows the terms most found with it of. Every page but
 #: a country's also has a small map of its countries, with their counts as a table.
 RELATED = {

@@ -28,6 +28,8 @@ _M = math.sqrt(3) / 2
 _HALF_WIDTH = math.pi / (_M * _A1)  # x at longitude 180 on the equator
 _SOUTH = -56.0  # the southern edge of the map: below Cape Horn
 _NORTH = 84.0
+# How far, in pixels, a border drawn may pass from the points of its outline (see _simplified).
+_TOLERANCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,9 @@ def outlines(width: int) -> dict[str, Outline]:
     arcs = _decode_arcs(topology)
     scale = width / (2 * _HALF_WIDTH)
     top = equal_earth(_NORTH, 0)[1]
-    # Each arc is projected once, though two countries share it as their border.
+    # Each arc is projected and simplified once, though two countries share it as their
+    # border: both draw it the same, and their shared ends stay where they were.
+    arcs = [_simplified(arc, scale, top) for arc in arcs]
     projected = [[_pixel(lng, lat, scale, top) for lng, lat in arc] for arc in arcs]
     shapes = {}
     for geometry in topology["objects"]["countries"]["geometries"]:
@@ -123,6 +127,38 @@ def _decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
             points.append((x * scale_x + shift_x, y * scale_y + shift_y))
         arcs.append(points)
     return arcs
+
+
+def _simplified(arc: list[tuple[float, float]], scale: float, top: float) -> list[tuple[float, float]]:
+    """Return the points of an arc that its line needs at a scale (Douglas and Peucker's
+    method, to within _TOLERANCE pixels), its ends always kept.
+
+    At a small scale, a border's points are closer together than a pixel: rounded, they
+    would draw it as a staircase. The points kept are a few pixels apart, joined straight.
+    """
+    if len(arc) < 3:
+        return arc
+    points = [equal_earth(lat, lng) for lng, lat in arc]
+    tolerance = _TOLERANCE / scale
+    kept = [False] * len(arc)
+    kept[0] = kept[-1] = True
+    spans = [(0, len(arc) - 1)]
+    while spans:
+        first, last = spans.pop()
+        (ax, ay), (bx, by) = points[first], points[last]
+        dx, dy = bx - ax, by - ay
+        length = math.hypot(dx, dy)
+        farthest, distance = 0, tolerance
+        for index in range(first + 1, last):
+            px, py = points[index]
+            # From the chord, or from its one point when the arc closes on itself.
+            away = abs(dy * (px - ax) - dx * (py - ay)) / length if length else math.hypot(px - ax, py - ay)
+            if away > distance:
+                farthest, distance = index, away
+        if farthest:
+            kept[farthest] = True
+            spans += [(first, farthest), (farthest, last)]
+    return [point for point, keep in zip(arc, kept, strict=True) if keep]
 
 
 def _pixel(lng: float, lat: float, scale: float, top: float) -> tuple[int, int]:

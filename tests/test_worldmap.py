@@ -7,6 +7,7 @@ import re
 import pytest
 
 from planfolio import worldmap
+from planfolio.charts import SMALL_MAP_WIDTH
 from planfolio.countries import country_code
 
 _NUMBER = re.compile(r"-?\d+")
@@ -119,3 +120,26 @@ def test_west_is_left_and_north_is_up():
 def test_small_maps_are_smaller():
     size = {width: sum(len(s.d) for s in worldmap.outlines(width).values()) for width in (160, 960)}
     assert size[160] < size[960] / 2
+
+
+def test_a_border_is_drawn_as_lines_not_as_a_staircase_of_pixels():
+    # Rounded to whole pixels, a border's points closer than a pixel draw steps of one pixel
+    # (nearly half of the steps of a term page's map did): the points are thinned first.
+    steps = [
+        abs(a[0] - b[0]) + abs(a[1] - b[1])
+        for shape in worldmap.outlines(SMALL_MAP_WIDTH).values()
+        for ring in _rings(shape.d)
+        for a, b in zip(ring, ring[1:] + ring[:1], strict=True)
+    ]
+    assert sum(step == 1 for step in steps) < len(steps) / 4
+
+
+def test_thinning_an_arc_keeps_its_ends_and_the_points_a_border_needs():
+    scale = 320 / (2 * worldmap.equal_earth(0, 180)[0])
+    top = worldmap.equal_earth(84, 0)[1]
+    pixel = 1 / scale  # a pixel, in the projection's units: about a degree at this width
+    wiggle = [(lng / 10, 0.1 * pixel * (-1) ** lng) for lng in range(0, 101)]  # within a pixel of a line
+    peak = (5.0, 10.0)  # far from it: kept, with the corners of the line where it leaves and meets it
+    arc = wiggle[:50] + [peak] + wiggle[51:]
+    assert worldmap._simplified(arc, scale, top) == [arc[0], arc[49], peak, arc[51], arc[-1]]
+    assert worldmap._simplified(wiggle, scale, top) == [wiggle[0], wiggle[-1]]
