@@ -124,8 +124,8 @@ def check_output_folder(
 
     A folder that is missing, empty or marked as a site of planfolio is accepted; any other
     only with `force`. Never accepted: one that is or holds the plans, the project, the
-    theme, the current folder, a home folder or /; one inside the plans folder; a `.git`
-    folder, one inside it, or one that holds one.
+    theme, the current folder, a home folder or /; one inside the plans folder, the theme
+    or the package; a `.git` folder, one inside it, or one that holds one.
     """
     if output.is_symlink():
         raise OutputError(f"refusing to build into {output}: it is a symbolic link; give the folder it names")
@@ -139,6 +139,11 @@ def check_output_folder(
     for name, folder in kept:
         if folder.is_relative_to(output):
             raise OutputError(f"refusing to build into {output}: it holds {name} {folder}")
+    for name, folder in kept:
+        if name in _READ_BY_EVERY_BUILD and output.is_relative_to(folder):
+            # Its pages would be copied, or read, into every site built after it.
+            inside = f"it is inside {name} {folder}, which builds read"
+            raise OutputError(f"refusing to build into {output}: {inside}")
     if output.is_relative_to(source.resolve()):
         plans = source.resolve()
         raise OutputError(
@@ -157,6 +162,10 @@ def check_output_folder(
 def is_site(folder: Path) -> bool:
     """Return whether a folder is a site a build of planfolio made (it holds the marker)."""
     return holds(folder / MARKER, MARKER_TEXT)
+
+
+#: The kept folders (see _kept_folders) whose files every build reads: no output may be inside them.
+_READ_BY_EVERY_BUILD = ("the theme folder", "the planfolio package")
 
 
 def _kept_folders(source: Path, project: Path, theme: tuple[Path, ...]) -> list[tuple[str, Path]]:
@@ -310,11 +319,11 @@ def _clear_leftovers(output: Path) -> None:
     pattern = re.compile(rf"\.{re.escape(output.name)}\.(\d+)-(old-)?build")
     for folder in sorted(output.parent.iterdir()):
         match = pattern.fullmatch(folder.name)
-        if match is None or _is_running(int(match.group(1))):
-            continue  # not a build's folder, or one of a build still running
+        if match is None or is_running(int(match.group(1))) or not _made_by_a_build(folder):
+            continue  # not a build's folder, one of a build still running, or someone's of that name
         if match.group(2) and not output.exists():
             folder.rename(output)  # killed between the swap's two renames: the last good site
-        elif _made_by_a_build(folder):
+        else:
             remove_build_folder(folder)
 
 
@@ -328,7 +337,7 @@ def _made_by_a_build(folder: Path) -> bool:
     )
 
 
-def _is_running(pid: int) -> bool:
+def is_running(pid: int) -> bool:
     """Return whether another process with this id is running."""
     if pid == os.getpid() or os.name != "posix":
         return False  # on Windows, os.kill would end the process instead of asking

@@ -147,7 +147,7 @@ def test_leftovers_of_killed_builds_are_removed(tmp_path):
 def test_a_swap_killed_halfway_is_undone_by_the_next_build(tmp_path):
     # Killed between the two renames: the last good site is aside, the new one is staged.
     output, dead = tmp_path / "site", 2**22 + 1
-    write_plans(tmp_path / f".site.{dead}-old-build", {"index.html": "good"})
+    write_plans(tmp_path / f".site.{dead}-old-build", {"index.html": "good", MARKER: MARKER_TEXT.decode()})
     write_plans(
         tmp_path / f".site.{dead}-build",
         {"index.html": "new but never swapped in", MARKER: MARKER_TEXT.decode()},
@@ -155,6 +155,18 @@ def test_a_swap_killed_halfway_is_undone_by_the_next_build(tmp_path):
     staging_folder(output)
     assert (output / "index.html").read_text() == "good"
     assert not (tmp_path / f".site.{dead}-old-build").exists()
+
+
+def test_a_folder_named_as_a_site_moved_aside_but_not_one_is_left_as_it_is(tmp_path):
+    # Only a site a build made is put back in place of a missing output, to be replaced:
+    # a folder of that name without a build's mark is someone's.
+    output, dead = tmp_path / "site", 2**22 + 1
+    aside = tmp_path / f".site.{dead}-old-build"
+    write_plans(aside, {"my-notes.txt": "precious"})
+    before = snapshot(aside)
+    staging_folder(output)
+    assert snapshot(aside) == before
+    assert not output.exists()
 
 
 def test_a_removal_stopped_half_way_leaves_a_folder_the_next_build_removes(tmp_path, monkeypatch):

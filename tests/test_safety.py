@@ -108,6 +108,10 @@ def test_an_empty_folder_and_a_site_planfolio_made_are_accepted(tmp_path):
         (".", "assets/js", "it is the current folder {project}/assets/js"),
         ("templates", ".", "it is the theme folder {project}/templates"),
         ("planfolio", ".", "it is the planfolio package {project}/planfolio"),
+        # Inside what builds read, a site would be copied into every site built after it.
+        ("assets/site", ".", "it is inside the theme folder {project}/assets, which builds read"),
+        ("templates/x/site", ".", "it is inside the theme folder {project}/templates, which builds read"),
+        ("planfolio/site", ".", "it is inside the planfolio package {project}/planfolio, which builds read"),
         (".git", ".", "it is, is inside or holds a .git folder"),
         (".git/refs", ".", "it is, is inside or holds a .git folder"),
         (
