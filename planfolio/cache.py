@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .config import Config
 from .i18n import LOCALE
 from .model import Plan, Problem
+from .output import is_running
 
 if TYPE_CHECKING:  # (the search modules it imports are not the cache's to load: a check needs none)
     from .gathering import PlanParts
@@ -226,13 +228,27 @@ def code_fingerprint(locale: Path | None = None) -> str:
 
 
 def load_parsed(cache: Path, code: str) -> ParsedPlans:
-    """Read the parsed plans the last build saved with this code, or none."""
+    """Read the parsed plans the last build saved with this code, or none; remove the
+    drafts of builds killed before they could (see parsed_draft)."""
+    _remove_killed_drafts(cache)
     try:
         with open(cache / _PARSED, "rb") as file:
             saved_code, files, derived = pickle.load(file)
             return ParsedPlans(files, derived) if saved_code == code else ParsedPlans()
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         return ParsedPlans()
+
+
+def _remove_killed_drafts(cache: Path) -> None:
+    """Remove the drafts of the parsed plans and of the manifest that processes no longer
+    running left in the cache (a build killed as it wrote them)."""
+    drafts = re.compile(rf"(?:{re.escape(_PARSED)}|{re.escape(_MANIFEST)})\.(\d+)")
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(cache):
+            found = drafts.fullmatch(entry.name)
+            if found is not None and entry.is_file(follow_symlinks=False) and not is_running(int(found[1])):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def save_parsed(cache: Path, parsed: ParsedPlans, code: str) -> None:

@@ -139,6 +139,20 @@ def test_damaged_cache_is_ignored(project):
     assert cached == clean and result.pages_reused == 0
 
 
+def test_drafts_of_killed_builds_are_removed_from_the_cache(project):
+    # A build killed while it wrote the parsed plans or the manifest leaves its draft, named
+    # by its process id: the next build removes those of processes no longer running.
+    build_both(project)
+    cache = project / "cache"
+    kept = sorted(path.name for path in cache.iterdir())
+    dead = 2**22 + 1  # above the largest process id Linux gives
+    for name in (f"parsed.pickle.{dead}", f"manifest.json.{dead + 1}", "parsed.pickle.1"):
+        (cache / name).write_bytes(b"half written")
+    build_both(project)
+    # Process 1 runs: its draft may be a build's still writing it.
+    assert sorted(path.name for path in cache.iterdir()) == sorted([*kept, "parsed.pickle.1"])
+
+
 def test_problems_of_reused_pages_are_still_reported(project):
     write_plans(
         project / "plans", {"c.md": plan_text("Gamma", body="## End\n\n> Q\n\n[x](javascript:alert(1))\n")}
