@@ -105,10 +105,12 @@ def parse_plan(text: str, source_path: str, digest: str = "") -> tuple[Plan | No
         return None, [Problem(source_path, 1, "empty file: expected a '# Title' line", kind="empty-file")]
     first_heading = _FIRST_HEADING.search(text)
     head = text[: first_heading.start() if first_heading else len(text)]
-    title, title_line, title_problems = _read_title(head.split("\n"), source_path)
+    head_lines = head.split("\n")
+    title, title_line, title_problems, title_lines = _read_title(head_lines, source_path)
     problems += title_problems
     meta, meta_problems = read_metadata(head, source_path)
     problems += meta_problems
+    problems += _unread_head_lines(head_lines, title_lines, source_path)
     sections = _read_sections(text, first_heading.start()) if first_heading else ()
     heading, title = title, whole_title(title, sections)
     keys = {section.key for section in sections}
@@ -160,28 +162,67 @@ def _text_language(title: str, sections: tuple[Section, ...]) -> str:
     return detect_language("\n".join(parts)) or "en"
 
 
-def _read_title(head: list[str], source_path: str) -> tuple[str, int, list[Problem]]:
-    """Return the title, its line number and its problems."""
+def _read_title(head: list[str], source_path: str) -> tuple[str, int, list[Problem], range]:
+    """Return the title, its line number, its problems and the indexes of the lines it
+    was read from.
+
+    A title the form wrapped onto the line under the '# ' line ("# Returning Point -",
+    then "building bridges between Serbia and its diaspora") is read whole, from both.
+    """
     for index, line in enumerate(head):
         if line.startswith("# ") and line[2:].strip():
-            return clean_text(line[2:]), index + 1, []
+            end = index + 1
+            if end < len(head) and _continues_title(head[end]):
+                return (
+                    clean_text(f"{line[2:].strip()} {head[end].strip()}"),
+                    index + 1,
+                    [],
+                    range(index, end + 1),
+                )
+            return clean_text(line[2:]), index + 1, [], range(index, end)
         if line.rstrip() == "#" or (line.startswith("# ") and not line[2:].strip()):
             return _title_below(head, index, source_path)
     fallback = source_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     message = f"no title: expected a first line '# Title'; using the file name {fallback!r}"
-    return fallback, 1, [Problem(source_path, 1, message, kind="no-title")]
+    return fallback, 1, [Problem(source_path, 1, message, kind="no-title")], range(0)
 
 
-def _title_below(head: list[str], index: int, source_path: str) -> tuple[str, int, list[Problem]]:
+def _continues_title(line: str) -> bool:
+    """Return whether a line right under the title's carries it on: text, not metadata or a heading."""
+    text = line.strip()
+    return bool(text) and not text.startswith(("[[", "#"))
+
+
+def _title_below(head: list[str], index: int, source_path: str) -> tuple[str, int, list[Problem], range]:
     """Take the title from the line under an empty '# ' line, as some forms wrote it."""
     below = head[index + 1].strip() if index + 1 < len(head) else ""
     if below and not below.startswith("[["):
         message = "title: '# ' line is empty; using the line below it as the title"
         problem = Problem(source_path, index + 1, message, "warning", "title-line")
-        return clean_text(below), index + 2, [problem]
+        return clean_text(below), index + 2, [problem], range(index, index + 2)
     fallback = source_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     message = f"no title: the '# ' line is empty; using the file name {fallback!r}"
-    return fallback, index + 1, [Problem(source_path, index + 1, message, kind="no-title")]
+    return (
+        fallback,
+        index + 1,
+        [Problem(source_path, index + 1, message, kind="no-title")],
+        range(index, index + 1),
+    )
+
+
+def _unread_head_lines(head: list[str], title: range, source_path: str) -> list[Problem]:
+    """Report the text above the first '## ' section that is neither the title nor metadata:
+    no page shows it. (A line ending in ']]' is the rest of a metadata line broken in two,
+    which read_metadata reports.)"""
+    problems = []
+    for index, line in enumerate(head):
+        text = line.strip()
+        if index in title or not text or text.startswith("[[") or text.endswith("]]"):
+            continue
+        shown = text if len(text) <= 60 else text[:59] + "…"
+        message = f"text above the first '## ' section is not shown: {shown!r}; put it under a section"
+        problems.append(Problem(source_path, index + 1, message, "warning", "head-text"))
+    return problems
 
 
 def _template(keys: set[str]) -> str:

@@ -331,6 +331,21 @@ def test_title_on_the_line_below_an_empty_hash():
     assert [p.severity for p in problems] == ["warning"]
 
 
+def test_a_title_wrapped_onto_the_next_line_is_read_whole():
+    plan, problems = parse_plan("# Returning Point -\nbuilding bridges\n\n[[year:2022]]\n", "a.md")
+    assert (plan.title, plan.title_line, problems) == ("Returning Point - building bridges", 1, [])
+
+
+def test_text_above_the_first_section_is_reported_at_its_line_not_dropped_silently():
+    text = (
+        "# A\n\n[[year:2022]]\nAn introduction.\n[[methods:Big data\n analysis]]\n\n## Challenge statement\n"
+    )
+    plan, problems = parse_plan(text, "a.md")
+    assert plan.title == "A" and plan.year == 2022
+    heads = [(p.line, p.kind, "An introduction." in p.message) for p in problems if p.kind == "head-text"]
+    assert heads == [(4, "head-text", True)]  # the rest of a metadata line is metadata-line's
+
+
 def test_nul_bytes_are_removed_with_a_warning():
     plan, problems = parse_plan("# Ti\x00tle\n", "x.md")
     assert plan.title == "Title"
