@@ -9,6 +9,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from . import urls
+from .countries import country_code
 from .doctypes import KNOWN_TYPES, LEARNING_PLAN
 from .i18n import N_
 from .metadata import goal_number
@@ -168,7 +169,13 @@ def _carried_terms(plan: Plan, by_value: dict[str, dict[str, Term]]) -> dict[str
 def term_group(key: str, value: str) -> str:
     """Return what gathers the values of a taxonomy into one term: the value's slug, but a
     goal's number for an SDG that starts with one ("SDG 13" and "13. Climate action" name one
-    goal, and the pages name it by its number and title alike)."""
+    goal, and the pages name it by its number and title alike), and a country's ISO code for
+    a name the standard lists know ("Turkey" and "Türkiye" name one country, which the map
+    draws once)."""
+    if key == "country":
+        code = country_code(value)
+        # No slug holds a colon.
+        return slugify(value) if code is None else f"iso:{code}"
     number = goal_number(value) if key == "sdgs" else None
     # No slug of a value that names no goal is a number up to 17.
     return slugify(value) if number is None else str(number)

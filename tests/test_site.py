@@ -33,6 +33,24 @@ def test_spellings_of_one_term_share_one_page():
     ]
 
 
+def test_names_of_one_country_share_one_page_and_other_countries_keep_theirs():
+    texts = {
+        "a.md": "# A\n[[country:Turkey]]\n",
+        "b.md": "# B\n[[country:Türkiye]]\n",
+        "c.md": "# C\n[[country:Turkey]]\n",
+        "d.md": "# D\n[[country:Niger]]\n",
+        "e.md": "# E\n[[country:Nigeria]]\n",
+    }
+    site = build_site(plans_of(texts), [])
+    terms = site.taxonomies["country"].terms
+    assert sorted(terms) == ["niger", "nigeria", "turkey"]
+    assert [p.source_path for p in terms["turkey"].plans] == ["a.md", "b.md", "c.md"]
+    assert [str(p) for p in site.problems] == [
+        "b.md:2: warning: country: 'Türkiye' is listed under 'Turkey', the spelling most plans use"
+        " (page countries/turkey.html)"
+    ]
+
+
 def test_a_term_without_letters_is_left_out():
     site = build_site(plans_of({"a.md": "# A\n[[methods:?#]]\n[[methods:Co-creation]]\n"}), [])
     assert list(site.taxonomies["methods"].terms) == ["co-creation"]
