@@ -38,12 +38,15 @@ def _fold(text: str) -> str:
 
 def read_experiment(path: Path) -> tuple[str, dict[str, list[str]]]:
     """Read a file's title and its experiment metadata, line by line, apart from planfolio's reading."""
-    title, meta = "", {}
+    title, meta, previous = "", {}, ""
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("## "):
             break
         if not title and line.startswith("# "):
             title = _fold(line[2:])
+        elif previous.startswith("# ") and line.strip() and not line.startswith(("[[", "#")):
+            title = _fold(f"{title} {line}")  # the title wrapped onto the line under it
+        previous = line
         match = _META.match(line)
         if match and match.group(1).lower() in EXPERIMENT_KEYS and _fold(match.group(2)):
             meta.setdefault(match.group(1).lower(), []).append(_fold(match.group(2)))
