@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 import jinja2.bccache
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import charts, urls
 from .charts import Bar, Glance, HeatTable, SdgTile, WorldMap
@@ -20,7 +20,7 @@ from .config import Config
 from .doctypes import EXPERIMENT, LEARNING_PLAN
 from .goals import shown_names
 from .i18n import Interface, count_noun, interface, language_name, primary_language, site_text, type_label
-from .markdown import ENGLISH_LABELS, AnswerMarkdown, ImageLabels, Rendered, render_answer
+from .markdown import ENGLISH_LABELS, AnswerMarkdown, ImageLabels, Rendered, has_markup, render_answer
 from .model import EXPERIMENT_KEYS, PARTNER_FIELDS, Partner, Plan, Problem
 from .privacy import publish_focal_point, publish_partner, publish_text
 from .site import TAXONOMIES, Site, TaxonomySpec, Term, counts_by_type, newest_first
@@ -556,8 +556,8 @@ class Renderer:
         """Return a field of a partner rendered as an answer is (its entities, links and tags
         are the writer's markdown and HTML, as in any answer), without a lone paragraph's tags."""
         text = getattr(partner, column)
-        if not text:
-            return Markup()
+        if not has_markup(text):  # most cells: a name, a sector, "Yes"
+            return escape(text)
         rendered = self.answer(text)
         problems += rendered.problems(plan.source_path, partner.line(column))
         html = rendered.html.strip()
