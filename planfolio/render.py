@@ -556,7 +556,7 @@ class Renderer:
         """Return a field of a partner rendered as an answer is (its entities, links and tags
         are the writer's markdown and HTML, as in any answer), without a lone paragraph's tags."""
         text = getattr(partner, column)
-        if not has_markup(text):  # most cells: a name, a sector, "Yes"
+        if "&" not in text and not has_markup(text):  # most cells: a name, a sector, "Yes"
             return escape(text)
         rendered = self.answer(text)
         problems += rendered.problems(plan.source_path, partner.line(column))
