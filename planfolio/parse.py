@@ -53,7 +53,7 @@ def decode_utf8(data: bytes, source_path: str) -> tuple[str | None, list[Problem
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        message = "not UTF-8 but UTF-16 (its first bytes say so); save the file as UTF-8"
+        message = "not UTF-8 but UTF-16 (its first bytes say so); the document is left out: save it as UTF-8"
         return None, [Problem(source_path, 1, message, kind="not-utf8")]
     try:
         text = data.decode("utf-8")
@@ -62,7 +62,7 @@ def decode_utf8(data: bytes, source_path: str) -> tuple[str | None, list[Problem
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         message = (
             f"not UTF-8: byte 0x{data[error.start]:02x} in column {column} cannot be decoded;"
-            " save the file as UTF-8"
+            " the document is left out: save it as UTF-8"
         )
         return None, [Problem(source_path, line, message, kind="not-utf8")]
     return text, []

@@ -19,7 +19,7 @@ EVERY_KIND = {
 EXPECTED = """\
 empty.md:1: error: empty file: expected a '# Title' line
 islands.md:2: warning: country: 'Samoa' matches no outline of the world map; shown as a marker at its plans' latlng
-latin1.md:1: error: not UTF-8: byte 0xe9 in column 6 cannot be decoded; save the file as UTF-8
+latin1.md:1: error: not UTF-8: byte 0xe9 in column 6 cannot be decoded; the document is left out: save it as UTF-8
 no_title.md:1: error: no title: expected a first line '# Title'; using the file name 'no_title'
 odd.md:2: warning: unknown metadata key 'colour' (kept as extra metadata)
 odd.md:3: error: year: expected a year from 2000 to 2100, found '1999'
@@ -156,6 +156,6 @@ def test_a_utf16_plan_is_named_so(tmp_path):
     (source / "b.md").write_bytes(plan_text("Beta").encode("utf-16"))
     result = run_build("check", "--source", source, cwd=tmp_path)
     assert (
-        "b.md:1: error: not UTF-8 but UTF-16 (its first bytes say so); save the file as UTF-8"
+        "b.md:1: error: not UTF-8 but UTF-16 (its first bytes say so); the document is left out: save it as UTF-8"
         in result.stdout
     )

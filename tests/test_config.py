@@ -336,11 +336,11 @@ def test_a_yaml_mistake_in_a_value_says_how_to_write_it(tmp_path, written, said,
         ),
         (
             "title: Plans\n".encode("utf-16"),
-            ":1: error: not UTF-8 but UTF-16 (its first bytes say so); save the file as UTF-8",
+            ":1: error: not UTF-8 but UTF-16 (its first bytes say so); the document is left out: save it as UTF-8",
         ),
         (
             b"title: Plans\ndescription: Caf\xe9\n",
-            ":2: error: not UTF-8: byte 0xe9 in column 17 cannot be decoded; save the file as UTF-8",
+            ":2: error: not UTF-8: byte 0xe9 in column 17 cannot be decoded; the document is left out: save it as UTF-8",
         ),
     ],
 )

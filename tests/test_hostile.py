@@ -84,7 +84,9 @@ EXPECTED = {
     ],
     "nested.md": ["316: warning: HTML nested 5000 levels deep (at most 100): shown as plain text"],
     "nul.md": ["1: warning: NUL bytes removed"],
-    "not_utf8.md": ["1: error: not UTF-8: byte 0xe9 in column 6 cannot be decoded; save the file as UTF-8"],
+    "not_utf8.md": [
+        "1: error: not UTF-8: byte 0xe9 in column 6 cannot be decoded; the document is left out: save it as UTF-8"
+    ],
     "link_to_outside.md": [" warning: symbolic link not followed"],
     "linked_folder": [" warning: symbolic link not followed"],
 }

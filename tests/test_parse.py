@@ -313,7 +313,7 @@ def test_not_utf8_names_byte_and_line():
     plan, problems = parse_plan_bytes(b"# Title\n[[country:C\xf4te]]\n", "latin1.md")
     assert plan is None
     assert [str(p) for p in problems] == [
-        "latin1.md:2: error: not UTF-8: byte 0xf4 in column 12 cannot be decoded; save the file as UTF-8"
+        "latin1.md:2: error: not UTF-8: byte 0xf4 in column 12 cannot be decoded; the document is left out: save it as UTF-8"
     ]
 
 
