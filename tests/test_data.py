@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+from html import escape
 
 import pytest
 
@@ -108,13 +109,55 @@ def test_focal_points_policy_holds_in_pages_json_and_csv(tmp_path, policy, focal
     ("text", "expected"),
     [
         ("Write to a.b+c@mail.example.org.", "Write to a.b+c (at) mail (dot) example (dot) org."),
-        ("<a.b@undp.org>", "<a.b (at) undp (dot) org>"),
+        ("<a.b@undp.org>", "a.b (at) undp (dot) org"),
         ("no address @ here, nor user@host", "no address @ here, nor user@host"),
         ("two: x@y.io, z@w.org", "two: x (at) y (dot) io, z (at) w (dot) org"),
     ],
 )
 def test_addresses_in_text_are_obfuscated(text, expected):
     assert publish_text(text, "obfuscate") == expected
+
+
+LINKED = (
+    "Ask [the team](mailto:jane@undp.org), <mailto:bob@undp.org>, <ann@undp.org>,"
+    ' <a href="mailto:sam@undp.org?subject=Water">Sam</a> or [lee@undp.org](mailto:lee@undp.org).'
+)
+
+
+@pytest.mark.parametrize(
+    ("policy", "shown"),
+    [
+        ("hide", "Ask the team, {0}, {0}, Sam or {0}.".format("[e-mail address not published]")),
+        (
+            "obfuscate",
+            "Ask the team (jane (at) undp (dot) org), bob (at) undp (dot) org, ann (at) undp (dot) org,"
+            " Sam (sam (at) undp (dot) org) or lee (at) undp (dot) org.",
+        ),
+    ],
+)
+def test_links_to_withheld_addresses_become_their_text(tmp_path, policy, shown):
+    """A link to an address is a link of the page: withheld, it must not leave its markdown
+    or a broken mailto: link behind."""
+    source = write_plans(
+        tmp_path / "plans",
+        {
+            "water.md": plan_text(
+                "Water", {"country": "Kenya"}, f"## Challenge statement\n\n> Who?\n\n{LINKED}\n"
+            )
+        },
+    )
+    (tmp_path / "site.yml").write_text(f"focal_points: {policy}\n", encoding="utf-8")
+    output = tmp_path / "site"
+    result = run_build(
+        "build", "--source", source, "--output", output, "--config", tmp_path / "site.yml", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    page = read_page(output / "plans/water.html")
+    assert not [link for link in page.links if link.startswith("mailto:")]
+    html = (output / "plans/water.html").read_text(encoding="utf-8")
+    assert f"<p>{escape(shown)}</p>" in html
+    answer = read_json(output)["plans"][0]["sections"][0]["entries"][0]["answer"]
+    assert answer == shown and "@" not in html
 
 
 def test_obfuscated_address_keeps_its_parts():
