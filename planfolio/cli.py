@@ -399,13 +399,13 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
         if _system_failure(error):
             print(f"error: {error}", file=sys.stderr)
             return PROBLEMS
-        from .render import template_problems
+        from .pipeline import explain_failure
 
-        problems = tuple(template_problems(TEMPLATES))
-        if not problems:
+        problems = explain_failure(error, TEMPLATES)
+        if problems[0].path == "the build":
             raise  # not a mistake in the input: a fault of planfolio, with its traceback
-        print_problems(problems, counted_documents(0))
-        print("error: the templates cannot be read; nothing was changed", file=sys.stderr)
+        print_problems(problems, "the templates")
+        print("error: the templates must be corrected first; nothing was changed", file=sys.stderr)
         return PROBLEMS
     print_problems(result.problems, counted_documents(result.plans_read, dict(result.types_read)))
     sys.stderr.flush()

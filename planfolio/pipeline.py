@@ -49,11 +49,11 @@ from .output import (
     swap_in,
     write_file,
 )
-from .parallel import WORTH_A_PROCESS, Stops, run_longest_first, stopped_once
+from .parallel import WORTH_A_PROCESS, Stops, WorkerError, error_frames, run_longest_first, stopped_once
 from .progress import Progress, RouteCounter, watching
 from .reading import read_documents, read_site
 from .related import with_related
-from .render import Renderer
+from .render import Renderer, template_problems
 from .routes import PAGE_KINDS, PageKeys, Route, site_key, site_routes
 from .site import Site
 
@@ -531,7 +531,7 @@ def render_route(
         if route.kind not in ("plan", "experiment"):
             raise
         plan = site.plans[int(route.subject[0])]
-        raise RuntimeError(f"while rendering {plan.source_path}: {error}") from error
+        raise RuntimeError(f"while rendering {plan.source_path}: {type(error).__name__}: {error}") from error
     return {route.path: data}, problems
 
 
@@ -561,3 +561,21 @@ def _all_problems(
 
 def _problem_order(problem: Problem) -> tuple[str, int, str]:
     return (problem.path, problem.line or 0, problem.message)
+
+
+def explain_failure(error: Exception, templates: Path) -> tuple[Problem, ...]:
+    """Name the file and line of what made a build fail, as far as they can be found."""
+    syntax = template_problems(templates)
+    if syntax:
+        return tuple(syntax)
+    # A failure in another process (see parallel.WorkerError) brings its own description and frames.
+    message = str(error) if isinstance(error, WorkerError) else f"{type(error).__name__}: {error}"
+    folder = templates.resolve()
+    for filename, line in reversed(error_frames(error)):
+        path = Path(filename).resolve()
+        if path.is_relative_to(folder):  # Jinja gives its frames the template's name and line
+            name = path.relative_to(folder).as_posix()
+            # The page it failed on says more than the error wrapped around that (render_route).
+            message = message.removeprefix(f"{RuntimeError.__name__}: ")
+            return (Problem(f"{templates.name}/{name}", line, message),)
+    return (Problem("the build", None, message),)

@@ -22,10 +22,18 @@ from .cache import Manifest, ParsedPlans
 from .config import Config, ConfigError, load_config
 from .model import Problem
 from .output import editors_file
-from .parallel import Apart, WorkerError, error_frames
-from .pipeline import GATHERING_KINDS, BuildResult, Kept, Made, build, make_routes, reuse_pages
+from .parallel import Apart
+from .pipeline import (
+    GATHERING_KINDS,
+    BuildResult,
+    Kept,
+    Made,
+    build,
+    explain_failure,
+    make_routes,
+    reuse_pages,
+)
 from .reading import PLAN_SUFFIXES
-from .render import template_problems
 from .routes import Route
 
 #: How long after a build the files it left lagging start being made in the background.
@@ -239,22 +247,6 @@ def mount_path(config: Config) -> str:
     """Return the URL path the site is served under: base_url's path, or /."""
     path = urlsplit(config.base_url).path.strip("/")
     return f"/{path}/" if path else "/"
-
-
-def explain_failure(error: Exception, templates: Path) -> tuple[Problem, ...]:
-    """Name the file and line of what made a build fail, as far as they can be found."""
-    syntax = template_problems(templates)
-    if syntax:
-        return tuple(syntax)
-    # A failure in another process (see parallel.WorkerError) brings its own description and frames.
-    message = str(error) if isinstance(error, WorkerError) else f"{type(error).__name__}: {error}"
-    folder = templates.resolve()
-    for filename, line in reversed(error_frames(error)):
-        path = Path(filename).resolve()
-        if path.is_relative_to(folder):  # Jinja gives its frames the template's name and line
-            name = path.relative_to(folder).as_posix()
-            return (Problem(f"{templates.name}/{name}", line, message),)
-    return (Problem("the build", None, message),)
 
 
 class Watcher:

@@ -385,10 +385,50 @@ def test_a_template_syntax_error_names_the_template_and_changes_nothing(tmp_path
     result = run_project(project, "build", "--source", source, "--output", "site", cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert result.stderr.splitlines() == [
-        "1 problem in 0 plans:",
+        "1 problem in the templates:",
         "1. templates/plan.html:3: error: template syntax: Expected an expression, got 'end of statement block'",
-        "error: the templates cannot be read; nothing was changed",
+        "error: the templates must be corrected first; nothing was changed",
     ]
+    assert snapshot(tmp_path / "site") == before
+
+
+@pytest.mark.parametrize(
+    ("template", "mistake", "message"),
+    [
+        (
+            "plan.html",
+            "{{ page.nothing.deeper }}",
+            "UndefinedError: 'planfolio.render.PlanPage object' has no",
+        ),
+        ("plan.html", '{{ 1 + "a" }}', "TypeError: unsupported operand type(s) for +: 'int' and 'str'"),
+        (
+            "term.html",
+            "{{ page.nothing.deeper }}",
+            "UndefinedError: 'planfolio.render.TermPage object' has no",
+        ),
+    ],
+)
+def test_a_template_that_fails_while_rendering_names_its_line_and_changes_nothing(
+    tmp_path, template, mistake, message
+):
+    """A template that compiles can still fail on a page: a mistake of the site's author,
+    reported as a syntax error is, not as a traceback of planfolio's."""
+    project = copy_project(tmp_path / "project")
+    source = small_site(tmp_path)
+    assert run_project(project, "build", "--source", source, "--output", "site", cwd=tmp_path).returncode == 0
+    page = project / "templates" / template
+    text = page.read_text(encoding="utf-8").replace(
+        "{% block content %}\n", "{% block content %}\n" + mistake + "\n", 1
+    )
+    page.write_text(text, encoding="utf-8")
+    line = text.splitlines().index(mistake) + 1
+    before = snapshot(tmp_path / "site")
+    result = run_project(project, "build", "--source", source, "--output", "site", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    heading, problem, last = result.stderr.splitlines()
+    assert heading == "1 problem in the templates:"
+    assert problem.startswith(f"1. templates/{template}:{line}: error: ") and message in problem
+    assert last == "error: the templates must be corrected first; nothing was changed"
     assert snapshot(tmp_path / "site") == before
 
 

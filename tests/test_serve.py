@@ -13,8 +13,8 @@ import pytest
 
 from planfolio.config import Config
 from planfolio.model import Problem
-from planfolio.pipeline import BuildResult, build
-from planfolio.preview import BuildState, Inputs, Outcome, Preview, Watcher, explain_failure, mount_path
+from planfolio.pipeline import BuildResult, build, explain_failure
+from planfolio.preview import BuildState, Inputs, Outcome, Preview, Watcher, mount_path
 from planfolio.serve import (
     LiveSite,
     Redirect,
