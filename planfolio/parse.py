@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .doctypes import DEFAULT_TYPES, KNOWN_TYPES, peek_type, type_line_number
 from .languages import LANGUAGE_SAMPLE, detect_language
 from .metadata import clean_text, read_metadata
 from .model import Entry, Partner, Plan, Problem, Section
 from .sections import (
+    BODY_SECTION,
     EXPERIMENT_SECTIONS,
     PLAN_SECTIONS,
     REPORT_SECTIONS,
@@ -110,8 +111,11 @@ def parse_plan(text: str, source_path: str, digest: str = "") -> tuple[Plan | No
     problems += title_problems
     meta, meta_problems = read_metadata(head, source_path)
     problems += meta_problems
-    problems += _unread_head_lines(head_lines, title_lines, source_path)
-    sections = _read_sections(text, first_heading.start()) if first_heading else ()
+    if first_heading:
+        problems += _unread_head_lines(head_lines, title_lines, source_path)
+        sections = _read_sections(text, first_heading.start())
+    else:
+        sections = _unheaded_text(head_lines, title_lines)
     heading, title = title, whole_title(title, sections)
     keys = {section.key for section in sections}
     languages = [heading_language(section.heading) for section in sections]
@@ -212,17 +216,47 @@ def _title_below(head: list[str], index: int, source_path: str) -> tuple[str, in
 
 def _unread_head_lines(head: list[str], title: range, source_path: str) -> list[Problem]:
     """Report the text above the first '## ' section that is neither the title nor metadata:
-    no page shows it. (A line ending in ']]' is the rest of a metadata line broken in two,
-    which read_metadata reports.)"""
+    no page shows it."""
     problems = []
-    for index, line in enumerate(head):
-        text = line.strip()
-        if index in title or not text or text.startswith("[[") or text.endswith("]]"):
-            continue
+    for index in _text_lines(head, title):
+        text = head[index].strip()
         shown = text if len(text) <= 60 else text[:59] + "…"
         message = f"text above the first '## ' section is not shown: {shown!r}; put it under a section"
         problems.append(Problem(source_path, index + 1, message, "warning", "head-text"))
     return problems
+
+
+def _text_lines(head: list[str], title: range) -> list[int]:
+    """Return the indexes of the lines of a document's head that are neither its title nor
+    metadata (a line ending in ']]' is the rest of a metadata line broken in two, which
+    read_metadata reports)."""
+    return [
+        index
+        for index, line in enumerate(head)
+        if index not in title
+        and (text := line.strip())
+        and not text.startswith("[[")
+        and not text.endswith("]]")
+    ]
+
+
+def _unheaded_text(lines: list[str], title: range) -> tuple[Section, ...]:
+    """Return the text of a document without any '## ' heading (a blog post, a solution...)
+    under its title and metadata, as one section without a heading (key "body")."""
+    shown = _text_lines(lines, title)
+    if not shown:
+        return ()
+    # Its lines where they are, the title and metadata blanked, under a heading of nothing
+    # put on the line above the first (or above the file, which moves every line by one).
+    kept = set(shown)
+    text_lines = [line if index in kept else "" for index, line in enumerate(lines)]
+    above = shown[0] - 1
+    if above >= 0:
+        text_lines[above] = "## "
+    else:
+        text_lines.insert(0, "## ")
+    (section,) = _read_sections("\n".join(text_lines), max(above, 0), shift=-1 if above < 0 else 0)
+    return (replace(section, key=BODY_SECTION),)
 
 
 def _template(keys: set[str]) -> str:
@@ -324,9 +358,10 @@ class _SectionBuilder:
         self.entry_in_group = self.in_group
 
 
-def _read_sections(text: str, first_heading: int) -> tuple[Section, ...]:
-    """Read the sections of a plan body, jumping from one structural line to the next."""
-    line = text.count("\n", 0, first_heading) + 1
+def _read_sections(text: str, first_heading: int, shift: int = 0) -> tuple[Section, ...]:
+    """Read the sections of a plan body, jumping from one structural line to the next
+    (`shift`: what to add to a line's number in text for its number in the file)."""
+    line = text.count("\n", 0, first_heading) + 1 + shift
     end = text.find("\n", first_heading)
     end = len(text) if end < 0 else end
     builder = _SectionBuilder(text[first_heading + 2 : end].strip(), line)

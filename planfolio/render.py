@@ -23,6 +23,7 @@ from .i18n import Interface, count_noun, interface, language_name, primary_langu
 from .markdown import ENGLISH_LABELS, AnswerMarkdown, ImageLabels, Rendered, has_markup, render_answer
 from .model import EXPERIMENT_KEYS, PARTNER_FIELDS, Partner, Plan, Problem
 from .privacy import publish_focal_point, publish_partner, publish_text
+from .sections import BODY_SECTION
 from .site import TAXONOMIES, Site, TaxonomySpec, Term, counts_by_type, newest_first
 
 CARD_TAXONOMIES = ("country", "year", "methods", "datasources", "sdgs", "thematic_areas")
@@ -544,7 +545,8 @@ class Renderer:
             rendered = self.answer(publish_text(entry.answer, policy))
             problems += rendered.problems(plan.source_path, entry.answer_line)
             entries.append(RenderedEntry(entry.question, Markup(rendered.html)))
-        heading = section.heading or self.interface.gettext("Other")
+        # The text of a document without headings is shown under none.
+        heading = section.heading or ("" if section.key == BODY_SECTION else self.interface.gettext("Other"))
         published = [publish_partner(partner, policy) for partner in section.partners]
         columns = tuple(name for name in PARTNER_FIELDS if any(getattr(p, name).strip() for p in published))
         partners = tuple(

@@ -62,6 +62,9 @@ _SPANISH |= {"datos y métodos"}
 _FRENCH |= {"aperçu", "concevoir", "résultats", "apprentissage"}
 _SPANISH |= {"descripción general", "diseño", "resultados", "aprendiendo"}
 
+#: The key of the text of a document written without any '## ' heading (blog posts, solutions).
+BODY_SECTION = "body"
+
 PLAN_SECTIONS = {"title", "challenge_statement", "classification", "learning_questions"}
 PLAN_SECTIONS |= {"closing"}
 REPORT_SECTIONS = {"learnings", "data_methods", "end"}

@@ -319,3 +319,25 @@ def test_the_search_pages_type_facet_names_each_type_and_narrows_to_it(built, re
         )
         assert page.errors == []
         page.close()
+
+
+def test_a_post_written_without_headings_shows_its_text_and_is_searched(tmp_path):
+    """A blog post or a solution of the archive is often text under its metadata, with no
+    '## ' section: its page shows that text (under no heading), one warning per line of it
+    would drown every other problem, and search finds its words."""
+    post = (
+        "# Notes from the field\n\n[[type:blog]]\n\n[Original article](https://example.org/notes)\n\n"
+        "[[year:2022]]\n[[country:Chad]]\n\nWe met the water committee of Abéché.\n\n"
+        "It meets on [Mondays](javascript:alert(1)).\n"
+    )
+    result = _build(tmp_path, {"post.md": post, "plan.md": _typed("Water points", "learningplan")})
+    assert "head-text" not in result.stderr and "not shown" not in result.stderr
+    # The dropped link is reported at its own line of the file.
+    assert "post.md:12: warning: link" in result.stderr, result.stderr
+    page = _read(tmp_path / "site", "blogs/notes-from-the-field.html")
+    article = page[page.index('<article class="plan">') : page.index("</article>")]
+    assert "<p>We met the water committee of Abéché.</p>" in article
+    assert '<a href="https://example.org/notes" rel="noopener noreferrer">Original article</a>' in article
+    assert "<h2>" not in article and "no text yet" not in article
+    fulltext = _read(tmp_path / "site", "search-fulltext.js")
+    assert "committe" in fulltext and "abech" in fulltext  # stemmed and folded

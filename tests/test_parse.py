@@ -605,3 +605,56 @@ def test_a_title_taken_whole_keeps_the_address_its_heading_gives():
 
     plan, _ = parse_plan(_titled(_CUT, "Title", _WHOLE), "cut.md")
     assert base_slug(plan) == slugify(_CUT) != slugify(_WHOLE)
+
+
+BLOG = """# Notes from the field
+
+[[type:blog]]
+
+[Original article](https://example.org/notes)
+
+[[year:2022]]
+[[country:Chad]]
+
+We met the water committee.
+It meets on Mondays.
+
+> A quote of theirs.
+
+What we learned.
+"""
+
+
+def test_a_document_without_headings_is_its_text_under_no_heading():
+    """Blog posts and solutions are written without '## ' sections: their text, between and
+    under the metadata lines, is the document, not text to warn about."""
+    plan, problems = parse_plan(BLOG, "notes.md")
+    assert not [problem for problem in problems if problem.kind == "head-text"]
+    (section,) = plan.sections
+    assert (section.heading, section.key) == ("", "body")
+    answers = [(entry.question, entry.answer, entry.answer_line) for entry in section.entries]
+    assert answers == [
+        (
+            "",
+            "[Original article](https://example.org/notes)\n\n\n\n\nWe met the water committee.\nIt meets on Mondays.",
+            5,
+        ),
+        ("A quote of theirs.", "What we learned.", 15),
+    ]
+    assert (plan.country, plan.year) == ("Chad", 2022)
+
+
+def test_the_text_of_a_document_without_headings_or_title_keeps_its_lines():
+    text = "We met the committee.\n[[country:Chad]]\n\nIt meets on [Mondays](javascript:x).\n"
+    plan, problems = parse_plan(text, "notes.md")
+    assert [problem.kind for problem in problems] == ["no-title"]
+    (section,) = plan.sections
+    (entry,) = section.entries
+    assert entry.answer == "We met the committee.\n\n\nIt meets on [Mondays](javascript:x)."
+    assert entry.answer_line == 1
+    assert text.splitlines()[entry.answer_line + 2].startswith("It meets")  # three lines below the first
+
+
+def test_a_document_of_metadata_alone_has_no_sections():
+    plan, problems = parse_plan("# Title\n\n[[country:Chad]]\n", "notes.md")
+    assert plan.sections == () and not problems
