@@ -452,7 +452,13 @@ class Renderer:
         # The plans' count leads to the search page, which lists every document: to the plans
         # alone when there are others too; each other type's, to the list of its documents.
         every_plan = urls.search_of_type(LEARNING_PLAN) if site.mixed else urls.SEARCH
-        counts = [Link(count_noun(self.interface, "plans", plans), every_plan, self.interface.number(plans))]
+        others = [type_ for type_, count in by_type.items() if type_ != LEARNING_PLAN and count]
+        # A site of other documents alone counts no plans (as its navigation has no list of them).
+        counts = (
+            []
+            if others and not plans
+            else [Link(count_noun(self.interface, "plans", plans), every_plan, self.interface.number(plans))]
+        )
         counts += [
             Link(
                 count_noun(self.interface, type_, count),

@@ -341,3 +341,13 @@ def test_a_post_written_without_headings_shows_its_text_and_is_searched(tmp_path
     assert "<h2>" not in article and "no text yet" not in article
     fulltext = _read(tmp_path / "site", "search-fulltext.js")
     assert "committe" in fulltext and "abech" in fulltext  # stemmed and folded
+
+
+def test_a_site_without_plans_counts_none_on_its_home_page(tmp_path):
+    """A type the folder holds none of has neither a list nor a link: learning plans too."""
+    documents = {"test.md": _typed("Cooling food", "experiment"), "post.md": _typed("Notes", "blog")}
+    _build(tmp_path, documents)
+    home = _read(tmp_path / "site", "index.html")
+    stats = home[home.index('<ul class="stats">') : home.index("</ul>", home.index('<ul class="stats">'))]
+    assert "experiments/index.html" in stats and "blogs/index.html" in stats
+    assert "plan" not in stats.replace("experiment", "")
