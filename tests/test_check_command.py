@@ -159,3 +159,29 @@ def test_a_utf16_plan_is_named_so(tmp_path):
         "b.md:1: error: not UTF-8 but UTF-16 (its first bytes say so); the document is left out: save it as UTF-8"
         in result.stdout
     )
+
+
+# How the code names a problem's kind: Problem(..., kind="x"), Problem(..., "warning", "x"),
+# report(line, message, "x"), kind, reason = "x", ("x", message, line), _term_problem(..., "x").
+_KIND_PATTERNS = (
+    r'kind="([a-z0-9-]+)"',
+    r'"(?:warning|error)",\s*"([a-z0-9-]+)"',
+    r'\breport\([^()]*?"([a-z0-9-]+)"(?:,\s*"(?:warning|error)")?\)',
+    r'kind, reason = "([a-z0-9-]+)"',
+    r'\(\(?"([a-z0-9-]+)", (?:message|warning)\b',
+    r'_term_problem\([^()]*"([a-z0-9-]+)"\)',
+)
+
+
+def test_every_kind_of_problem_is_in_the_readmes_table():
+    """A kind of problem the code reports is one a reader can look up."""
+    source = "\n".join(path.read_text(encoding="utf-8") for path in (PROJECT_ROOT / "planfolio").glob("*.py"))
+    named = {kind for pattern in _KIND_PATTERNS for kind in re.findall(pattern, source)} - {
+        "warning",
+        "error",
+    }
+    # The patterns still find the kinds of each way of naming one.
+    assert {"not-utf8", "head-text", "sdg", "spelling", "page-name", "unsafe-html", "year"} <= named
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z0-9-]+)` \| (?:warning|error)", readme, re.M))
+    assert named == documented, (sorted(named - documented), sorted(documented - named))
