@@ -77,7 +77,18 @@ def config_warnings(source: str, config: Config) -> tuple[Problem, ...]:
 
 
 def _warning_problems(source: str, warnings: list[str]) -> tuple[Problem, ...]:
-    return tuple(Problem(source, None, warning, "warning", "config") for warning in warnings)
+    line = _language_line(source) if warnings else None  # each warning is of the language
+    return tuple(Problem(source, line, warning, "warning", "config") for warning in warnings)
+
+
+def _language_line(source: str) -> int | None:
+    """Return the line of the file that sets `language`, if it can be found."""
+    try:
+        text = Path(source).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = re.search(r"^language[ \t]*:", text, re.M)
+    return None if found is None else text.count("\n", 0, found.start()) + 1
 
 
 def _warnings(language: Any) -> list[str]:
@@ -120,7 +131,7 @@ def load_config(path: Path, required: bool = False) -> Config:
         raw = path.read_bytes()
     except OSError as error:
         raise ConfigError(str(path), [f"cannot be read: {error.strerror or error}"]) from error
-    text, problems = decode_utf8(raw, str(path))
+    text, problems = decode_utf8(raw, str(path), "save it as UTF-8")
     if text is None:
         raise ConfigError(str(path), [problems[0].message], problems[0].line)
     try:
@@ -180,6 +191,8 @@ def _explain_yaml_error(text: str, error: yaml.MarkedYAMLError) -> tuple[int | N
     lines = text.splitlines()
     match = _KEY_AND_VALUE.fullmatch(lines[mark.line] if mark.line < len(lines) else "")
     problem = str(error.problem)
+    if "'\\t'" in problem:
+        return mark.line + 1, "a tab, which YAML does not allow to indent or to start a value; use spaces"
     if match is None:
         return mark.line + 1, problem
     key, value = match["key"], match["value"]

@@ -49,22 +49,22 @@ _MAY_END_EMPTY = frozenset("-*+\u2013\u2014;.) \t\u00a0")
 _EMPTY_NUMBERED = re.compile(r"\n(?:[^\S\n]*\d{1,9}[.)][^\S\n]*(?:\n|\Z))+\Z")
 
 
-def decode_utf8(data: bytes, source_path: str) -> tuple[str | None, list[Problem]]:
-    """Decode a file's bytes as UTF-8 (BOM allowed), reporting where decoding fails."""
+def decode_utf8(
+    data: bytes, source_path: str, advice: str = "the document is left out: save it as UTF-8"
+) -> tuple[str | None, list[Problem]]:
+    """Decode a file's bytes as UTF-8 (BOM allowed), reporting where decoding fails, and
+    then what it means and what to do (`advice`)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        message = "not UTF-8 but UTF-16 (its first bytes say so); the document is left out: save it as UTF-8"
+        message = f"not UTF-8 but UTF-16 (its first bytes say so); {advice}"
         return None, [Problem(source_path, 1, message, kind="not-utf8")]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        message = (
-            f"not UTF-8: byte 0x{data[error.start]:02x} in column {column} cannot be decoded;"
-            " the document is left out: save it as UTF-8"
-        )
+        message = f"not UTF-8: byte 0x{data[error.start]:02x} in column {column} cannot be decoded; {advice}"
         return None, [Problem(source_path, line, message, kind="not-utf8")]
     return text, []
 

@@ -185,7 +185,7 @@ def test_a_language_with_no_catalogue_is_told_beside_the_errors(tmp_path):
     source = write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
     (tmp_path / "site.yml").write_text("title: 3\nlanguage: de\n", encoding="utf-8")
     warning = (
-        "site.yml: warning: language: 'de' has no catalogue of the interface's words, which stays"
+        "site.yml:2: warning: language: 'de' has no catalogue of the interface's words, which stays"
         " in English (catalogues: en, es, fr; the README's Languages says how to add one)"
     )
     built = run_build("build", "--source", source, "--output", "site", cwd=tmp_path)
@@ -336,11 +336,15 @@ def test_a_yaml_mistake_in_a_value_says_how_to_write_it(tmp_path, written, said,
         ),
         (
             "title: Plans\n".encode("utf-16"),
-            ":1: error: not UTF-8 but UTF-16 (its first bytes say so); the document is left out: save it as UTF-8",
+            ":1: error: not UTF-8 but UTF-16 (its first bytes say so); save it as UTF-8",
         ),
         (
             b"title: Plans\ndescription: Caf\xe9\n",
-            ":2: error: not UTF-8: byte 0xe9 in column 17 cannot be decoded; the document is left out: save it as UTF-8",
+            ":2: error: not UTF-8: byte 0xe9 in column 17 cannot be decoded; save it as UTF-8",
+        ),
+        (
+            b"title: Plans\nlanguage:\ten\n",
+            ":2: error: not valid YAML: a tab, which YAML does not allow to indent or to start a value; use spaces",
         ),
     ],
 )

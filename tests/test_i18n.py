@@ -401,7 +401,7 @@ def test_a_language_without_catalogue_is_named_once_by_build_and_check(tmp_path,
         assert (
             said
             == [
-                f"site.yml: warning: language: '{language}' has no catalogue of the interface's words,"
+                f"site.yml:1: warning: language: '{language}' has no catalogue of the interface's words,"
                 " which stays in English (catalogues: en, es, fr; the README's Languages says how to add one)",
             ]
             * 2
