@@ -117,6 +117,7 @@ class WorldMap:
     plain: str  # the path of every country without plans
     countries: tuple[MapCountry, ...]
     legend: tuple[LegendStep, ...]
+    radius: float  # of a marker's dot
 
 
 @dataclass(frozen=True)
@@ -213,14 +214,27 @@ class MapPlace:
 
 
 def map_places(site: Site, width: int) -> dict[str, MapPlace]:
-    """Return where every country of a site is on a map of a width, by page name."""
+    """Return where every country of a site is on a map of a width, by page name.
+
+    A country whose outline is smaller than a marker's radius (Fiji, Trinidad and Tobago,
+    Luxembourg on the home page's map) is a marker in its outline's middle: a shape of
+    three pixels can be neither seen nor pointed at.
+    """
     shapes = worldmap.outlines(width)
     places = {}
     for slug, term in site.taxonomies["country"].terms.items():
         code = _outline_code(term, shapes)
-        marker = None if code else _marker(term.plans, width)
+        if code is None:
+            marker = _marker(term.plans, width)
+        else:
+            marker = shapes[code].middle if shapes[code].extent <= marker_radius(width) else None
         places[slug] = MapPlace(term.name, _path("country", term), code, marker)
     return places
+
+
+def marker_radius(width: int) -> float:
+    """Return the radius of a marker's dot on a map of a width (the template draws it so)."""
+    return round(width / 240, 1)
 
 
 def _drawn(counted: Sequence[tuple[MapPlace, int]], width: int, over_every_outline: bool) -> WorldMap:
@@ -234,11 +248,14 @@ def _drawn(counted: Sequence[tuple[MapPlace, int]], width: int, over_every_outli
         drawn.add(place.code)
         d = shapes[place.code].d if place.code else ""
         countries.append(MapCountry(place.name, place.path, number, level, d, place.marker))
+    # Dots last, over the outlines: a dot and the wider circle that takes its taps are never
+    # covered by a neighbour's shape (Palestine's by Jordan's).
+    countries.sort(key=lambda country: country.marker is not None)
     # A term's map draws its countries over every outline: one path made once, not one a page.
     plain = worldmap.all_outlines(width) if over_every_outline else _plain(shapes, drawn)
     legend = _legend([number for _, number in counted], levels)
     frame = worldmap.frame(width)
-    return WorldMap(frame.width, frame.height, plain, tuple(countries), legend)
+    return WorldMap(frame.width, frame.height, plain, tuple(countries), legend, marker_radius(width))
 
 
 @dataclass(frozen=True)

@@ -34,11 +34,14 @@ _TOLERANCE = 0.5
 
 @dataclass(frozen=True)
 class Outline:
-    """One country's outline: its ISO 3166 code, its name in Natural Earth, its SVG path."""
+    """One country's outline: its ISO 3166 code, its name in Natural Earth, its SVG path,
+    and its bounding box's longer side and middle, in pixels."""
 
     code: str
     name: str
     d: str
+    extent: int = 0
+    middle: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True)
@@ -99,9 +102,13 @@ def outlines(width: int) -> dict[str, Outline]:
             continue
         polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
         rings = [_ring(arcs, projected, ring, scale, top) for polygon in polygons for ring in polygon]
-        d = "".join(_path(ring) for ring in rings if len(ring) > 2)
-        if d:
-            shapes[code] = Outline(code, name, d)
+        drawn = [ring for ring in rings if len(ring) > 2]
+        if drawn:
+            xs = [x for ring in drawn for x, _ in ring]
+            ys = [y for ring in drawn for _, y in ring]
+            extent = max(max(xs) - min(xs), max(ys) - min(ys))
+            middle = ((min(xs) + max(xs)) // 2, (min(ys) + max(ys)) // 2)
+            shapes[code] = Outline(code, name, "".join(map(_path, drawn)), extent, middle)
     return shapes
 
 

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from planfolio import charts
+from planfolio import charts, worldmap
 from planfolio.config import Config
 from planfolio.countries import country_code
 from planfolio.goals import shown_names
@@ -210,6 +210,25 @@ def test_a_country_without_outline_is_a_marker_and_one_warning(tmp_path):
         "0.md:3: warning: country: 'Samoa' matches no outline of the world map; shown as a marker at its plans' latlng",
         "2.md:3: warning: country: 'Tuvalu' matches no outline of the world map; left off: none of its plans has a latlng",
     ]
+
+
+def test_a_country_too_small_to_see_is_a_marker_in_its_outlines_middle(tmp_path):
+    """Fiji (held to the map's edge where it crosses the 180th meridian) and Trinidad and
+    Tobago are a few pixels wide: each is a dot, which can be seen and pointed at."""
+    site = _site(
+        tmp_path,
+        [_plan("A", country="Fiji"), _plan("B", country="Trinidad and Tobago"), _plan("C", country="Kenya")],
+    )
+    for width in (charts.HOME_MAP_WIDTH, charts.SMALL_MAP_WIDTH):
+        shapes = worldmap.outlines(width)
+        world = charts.world_map(site, width)
+        shown = {country.name: country for country in world.countries}
+        for name, code in (("Fiji", "242"), ("Trinidad and Tobago", "780")):
+            assert shapes[code].extent <= world.radius
+            assert shown[name].marker == shapes[code].middle
+            x, y = shown[name].marker
+            assert 0 <= x <= world.width and 0 <= y <= world.height
+        assert shown["Kenya"].marker is None and shapes["404"].extent > world.radius
 
 
 def test_map_levels_spread_the_countries_and_the_legend_covers_every_count(tmp_path):

@@ -459,12 +459,17 @@ def test_an_islands_dot_takes_a_tap_beside_it_on_a_phone(corpus_site, browser):
     page = browser.new_page(viewport={"width": 390, "height": 900})
     page.goto((corpus_site / "index.html").as_uri())
     page.locator("#map svg").scroll_into_view_if_needed()
-    # For each dot, whether a tap 10 px above and below it lands on its link.
+    # For each dot, whether a tap 10 px above and below it lands on its link, or on the dot of
+    # a neighbour as small (Barbados and Trinidad and Tobago are 3 px apart on a phone): never
+    # on the sea or on a larger country's shape.
     taps = page.evaluate(
         """() => [...document.querySelectorAll('#map .map-marker')].map(dot => {
             const box = dot.getBoundingClientRect(), x = box.x + box.width / 2, y = box.y + box.height / 2
-            return [dot.closest('a').getAttribute('href'), box.width < 5,
-                    [-10, 10].every(dy => document.elementFromPoint(x, y + dy).closest('a') === dot.closest('a'))]
+            const link = dot.closest('a')
+            return [link.getAttribute('href'), box.width < 5, [-10, 10].every(dy => {
+                const hit = document.elementFromPoint(x, y + dy).closest('a')
+                return hit === link || (hit !== null && hit.querySelector('.map-marker') !== null)
+            })]
         })"""
     )
     page.close()
