@@ -42,7 +42,8 @@ def test_a_plan_in_the_english_template_takes_the_language_of_its_answers(text, 
 
 
 def test_a_plan_in_another_language_than_the_site_is_marked_and_badged(tmp_path):
-    body = f"## Challenge statement\n\n> What is your challenge?\n\n{FRENCH_TEXT}\n"
+    partner = '<div class="group">\n\n> Please state the name of the partner:\n\nMairie de Dakar\n\n</div>\n'
+    body = f"## Challenge statement\n\n> What is your challenge?\n\n{FRENCH_TEXT}\n## Partners\n\n{partner}"
     english = "## Challenge statement\n\n> What is your challenge?\n\nOur challenge is water.\n"
     source = write_plans(
         tmp_path / "plans",
@@ -54,6 +55,8 @@ def test_a_plan_in_another_language_than_the_site_is_marked_and_badged(tmp_path)
     assert '<h1 lang="fr">Semences</h1>' in french
     assert '<section class="plan-section" lang="fr">' in french
     assert '<span class="badge language" lang="fr">Français</span>' in french
+    # The partners' table is the plan's, its head the site's words.
+    assert "<td>Mairie de Dakar</td>" in french and '<thead lang="en"><tr><th scope="col">Name</th>' in french
     plain = (tmp_path / "site" / "plans" / "water.html").read_text(encoding="utf-8")
     assert "lang=" not in plain.replace('<html lang="en">', "")
     assert "badge language" not in plain
