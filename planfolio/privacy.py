@@ -20,21 +20,27 @@ def publish_focal_point(value: str, policy: str) -> str:
     if policy == "show":
         return value
     if policy == "obfuscate":
-        return publish_text(value, policy)
+        return _addresses(value, policy)  # a metadata value, not markdown: no links to undo
     return ""
 
 
-# The links an answer's markdown may make to an address: [text](mailto:...), <mailto:...>
-# or <address>, and pasted HTML's <a href="mailto:...">text</a>.
+# The links an answer's markdown may make to an address: [text](mailto:... "title"), with
+# brackets in its text one deep, <mailto:...> or <address>, and pasted HTML's
+# <a href="mailto:...">text</a>, its address quoted or not.
 _MARKDOWN_LINK = re.compile(
-    r"""\[([^\]\n]*)\]\(\s*<?mailto:([^)\s>]*)>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)""", re.I
+    r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*<?mailto:([^)\s>]*)>?"
+    r"""(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?\s*\)""",
+    re.I,
 )
-_AUTOLINK = re.compile(r"<(?:mailto:)?([^<>\s@]+@[^<>\s]+)>", re.I)
-_HTML_LINK = re.compile(r"""<a\s[^>]*?href\s*=\s*(["'])\s*mailto:([^"']*)\1[^>]*>(.*?)</a\s*>""", re.I | re.S)
+_AUTOLINK = re.compile(r"<(?:mailto:([^<>\s]+)|([^<>\s:/@]+@[^<>\s:/@]+))>", re.I)
+_HTML_LINK = re.compile(
+    r"""<a\s(?:[^>]*?\s)?href\s*=\s*(?:(["'])\s*mailto:([^"']*)\1|mailto:([^\s>]*))[^>]*>(.*?)</a\s*>""",
+    re.I | re.S,
+)
 
 
 def publish_text(text: str, policy: str) -> str:
-    """Return text with every e-mail address in it shown, obfuscated or withheld.
+    """Return markdown with every e-mail address in it shown, obfuscated or withheld.
 
     A link to an address is no longer a link unless the address is shown: its text is
     kept, followed by the address as the policy writes it, or alone when withheld.
@@ -43,6 +49,11 @@ def publish_text(text: str, policy: str) -> str:
         return text
     if "<" in text or "mailto" in text.lower():
         text = _unlinked(text, policy)
+    return _addresses(text, policy)
+
+
+def _addresses(text: str, policy: str) -> str:
+    """Return text with every address obfuscated or withheld, as the policy says."""
     if policy == "obfuscate":
         return EMAIL.sub(lambda match: obfuscate_email(match[0]), text)
     return EMAIL.sub(NOT_PUBLISHED, text)
@@ -52,17 +63,17 @@ def _unlinked(text: str, policy: str) -> str:
     """Return markdown with its links to addresses replaced by their text and addresses."""
 
     def link(label: str, target: str, whole: str) -> str:
-        address = EMAIL.search(target)
-        if address is None:
+        addresses = EMAIL.findall(target)
+        if not addresses:
             return whole  # no address to withhold: left to the renderer, which judges links
-        label = label.strip()
+        label, written = label.strip(), ", ".join(addresses)
         if not label or EMAIL.fullmatch(label):
-            return address[0]
-        return label if policy == "hide" else f"{label} ({address[0]})"
+            return written
+        return label if policy == "hide" else f"{label} ({written})"
 
     text = _MARKDOWN_LINK.sub(lambda match: link(match[1], match[2], match[0]), text)
-    text = _HTML_LINK.sub(lambda match: link(match[3], match[2], match[0]), text)
-    return _AUTOLINK.sub(lambda match: link("", match[1], match[0]), text)
+    text = _HTML_LINK.sub(lambda match: link(match[4], match[2] or match[3] or "", match[0]), text)
+    return _AUTOLINK.sub(lambda match: link("", match[1] or match[2], match[0]), text)
 
 
 def publish_partner(partner: Partner, policy: str) -> Partner:

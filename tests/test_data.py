@@ -214,3 +214,39 @@ def test_a_csv_cell_a_spreadsheet_would_run_is_marked_as_text_and_numbers_are_no
     assert row["title"] == "'" + title
     assert (row["latitude"], row["longitude"]) == ("-33.45", "-70.66")
     assert read_json(tmp_path / "site")["plans"][0]["title"] == title  # the data as written
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden", "obfuscated"),
+    [
+        (
+            "[the [core] team](mailto:j@undp.org)",
+            "the [core] team",
+            "the [core] team (j (at) undp (dot) org)",
+        ),
+        ("[Jo](mailto:j@undp.org (Write to Jo))", "Jo", "Jo (j (at) undp (dot) org)"),
+        ("<a href=mailto:j@undp.org>Jo</a>", "Jo", "Jo (j (at) undp (dot) org)"),
+        ('<A HREF="MAILTO:j@undp.org" class="x">Jo</A>', "Jo", "Jo (j (at) undp (dot) org)"),
+        ("[Team](mailto:a@x.org,b@y.org)", "Team", "Team (a (at) x (dot) org, b (at) y (dot) org)"),
+        # Not links to addresses: only the address in them is withheld, as in any text.
+        (
+            '<a href="https://x.org" data-href="mailto:j@undp.org">X</a>',
+            '<a href="https://x.org" data-href="mailto:[e-mail address not published]">X</a>',
+            '<a href="https://x.org" data-href="mailto:j (at) undp (dot) org">X</a>',
+        ),
+        (
+            "<https://user@host.example.org/path>",
+            "<https://[e-mail address not published]/path>",
+            "<https://user (at) host (dot) example (dot) org/path>",
+        ),
+    ],
+)
+def test_each_way_of_linking_to_an_address_is_undone(text, hidden, obfuscated):
+    assert (publish_text(text, "hide"), publish_text(text, "obfuscate")) == (hidden, obfuscated)
+    assert publish_text(text, "show") == text
+
+
+def test_a_focal_point_is_a_value_not_markdown():
+    from planfolio.privacy import publish_focal_point
+
+    assert publish_focal_point("Jane <jane@undp.org>", "obfuscate") == "Jane <jane (at) undp (dot) org>"
