@@ -7,7 +7,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
-from .doctypes import DEFAULT_TYPES, KNOWN_TYPES, peek_type, type_line_number
+from .doctypes import DEFAULT_TYPES, EXPERIMENT, KNOWN_TYPES, LEARNING_PLAN, peek_type, type_line_number
 from .languages import LANGUAGE_SAMPLE, detect_language
 from .metadata import clean_text, read_metadata
 from .model import Entry, Partner, Plan, Problem, Section
@@ -116,6 +116,8 @@ def parse_plan(text: str, source_path: str, digest: str = "") -> tuple[Plan | No
         sections = _read_sections(text, first_heading.start())
     else:
         sections = _unheaded_text(head_lines, title_lines)
+        if sections and meta["type"] in (LEARNING_PLAN, EXPERIMENT):  # forms written in sections
+            problems.append(_no_sections(sections[0], source_path))
     heading, title = title, whole_title(title, sections)
     keys = {section.key for section in sections}
     languages = [heading_language(section.heading) for section in sections]
@@ -228,16 +230,28 @@ def _unread_head_lines(head: list[str], title: range, source_path: str) -> list[
 
 def _text_lines(head: list[str], title: range) -> list[int]:
     """Return the indexes of the lines of a document's head that are neither its title nor
-    metadata (a line ending in ']]' is the rest of a metadata line broken in two, which
-    read_metadata reports)."""
+    metadata: a line that opens with '[[' is metadata (read_metadata reports one that is
+    not read), and so is one that ends with ']]' with no '[' before (the rest of a
+    metadata line broken in two); '- see [notes [1]]' is text."""
     return [
         index
         for index, line in enumerate(head)
         if index not in title
         and (text := line.strip())
         and not text.startswith("[[")
-        and not text.endswith("]]")
+        and not (text.endswith("]]") and "[" not in text)
     ]
+
+
+def _no_sections(body: Section, source_path: str) -> Problem:
+    """Report a plan or an experiment with text but no '## ' section: the form's sections
+    were likely written otherwise ('##Challenge', '### Challenge')."""
+    line = next((entry.line for entry in body.entries), None) or body.line
+    message = (
+        "no '## ' section: the text under the title is shown as one, without a heading;"
+        " a section starts with a line '## Heading'"
+    )
+    return Problem(source_path, line, message, "warning", "head-text")
 
 
 def _unheaded_text(lines: list[str], title: range) -> tuple[Section, ...]:

@@ -466,7 +466,8 @@ def test_rules_and_blank_lines_before_the_first_text_of_a_section_are_skipped():
 def test_metadata_lines_are_numbered_among_other_lines():
     text = "# T\n\n[[year:2023]]\nnot metadata [[year:2024]]\n  [[ year : 2025 ]]  \n"
     _, problems = parse_plan(text, "x.md")
-    assert [(p.line, p.kind) for p in problems] == [(5, "repeated-key")]
+    # Line 4 is text, of a plan with no '## ' section.
+    assert [(p.line, p.kind) for p in problems] == [(5, "repeated-key"), (4, "head-text")]
 
 
 def test_each_metadata_value_keeps_the_line_that_gives_it_first():
@@ -645,7 +646,7 @@ def test_a_document_without_headings_is_its_text_under_no_heading():
 
 
 def test_the_text_of_a_document_without_headings_or_title_keeps_its_lines():
-    text = "We met the committee.\n[[country:Chad]]\n\nIt meets on [Mondays](javascript:x).\n"
+    text = "We met the committee.\n[[type:blog]]\n\nIt meets on [Mondays](javascript:x).\n"
     plan, problems = parse_plan(text, "notes.md")
     assert [problem.kind for problem in problems] == ["no-title"]
     (section,) = plan.sections
@@ -658,3 +659,24 @@ def test_the_text_of_a_document_without_headings_or_title_keeps_its_lines():
 def test_a_document_of_metadata_alone_has_no_sections():
     plan, problems = parse_plan("# Title\n\n[[country:Chad]]\n", "notes.md")
     assert plan.sections == () and not problems
+
+
+def test_a_plan_without_sections_shows_its_text_and_says_how_a_section_starts():
+    """A plan or an experiment is written in the form's sections: text without any is
+    shown, and one warning names the likely slip ('##Challenge', '### Challenge')."""
+    text = "# Water\n[[type:learningplan]]\n\n##Challenge statement\n\n> Who?\n\nThe people.\n"
+    plan, problems = parse_plan(text, "a.md")
+    assert [entry.answer for entry in plan.sections[0].entries] == ["##Challenge statement", "The people."]
+    assert [(p.line, p.kind, p.severity) for p in problems] == [(4, "head-text", "warning")]
+    assert "a section starts with a line '## Heading'" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [("- see [notes [1]]", True), ("**Our story**", True), (" analysis]]", False), ("[[year:2021]", False)],
+)
+def test_a_documents_text_is_every_line_but_its_metadata(line, shown):
+    plan, _ = parse_plan(f"# Notes\n[[type:blog]]\n\nFirst.\n{line}\n\nLast.\n", "a.md")
+    (section,) = plan.sections
+    text = "\n".join([section.lead, *(entry.answer for entry in section.entries)])
+    assert (line.strip() in text) == shown and "First." in text and "Last." in text
