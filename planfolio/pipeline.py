@@ -10,6 +10,9 @@ from functools import partial
 from pathlib import Path
 from typing import Protocol
 
+import jinja2
+import markupsafe
+
 from . import urls
 from .cache import (
     Manifest,
@@ -571,11 +574,21 @@ def explain_failure(error: Exception, templates: Path) -> tuple[Problem, ...]:
     # A failure in another process (see parallel.WorkerError) brings its own description and frames.
     message = str(error) if isinstance(error, WorkerError) else f"{type(error).__name__}: {error}"
     folder = templates.resolve()
+    # Where it failed: the innermost frame of a template or of planfolio's own code, Jinja's
+    # and markupsafe's frames left aside (an undefined value fails in them). Jinja gives its templates'
+    # frames their file names and lines; a failure in planfolio's code, though a template
+    # called it (a filter), is planfolio's.
     for filename, line in reversed(error_frames(error)):
         path = Path(filename).resolve()
-        if path.is_relative_to(folder):  # Jinja gives its frames the template's name and line
+        if path.is_relative_to(folder):
             name = path.relative_to(folder).as_posix()
             # The page it failed on says more than the error wrapped around that (render_route).
             message = message.removeprefix(f"{RuntimeError.__name__}: ")
             return (Problem(f"{templates.name}/{name}", line, message),)
+        if not any(map(path.is_relative_to, _TEMPLATE_ENGINE)):
+            break
     return (Problem("the build", None, message),)
+
+
+# The folders of Jinja's code and of the escaping it calls (see explain_failure).
+_TEMPLATE_ENGINE = tuple(Path(module.__file__ or "").resolve().parent for module in (jinja2, markupsafe))

@@ -15,6 +15,7 @@ from planfolio.config import Config
 from planfolio.model import Problem
 from planfolio.pipeline import BuildResult, build, explain_failure
 from planfolio.preview import BuildState, Inputs, Outcome, Preview, Watcher, mount_path
+from planfolio.render import make_environment
 from planfolio.serve import (
     LiveSite,
     Redirect,
@@ -230,6 +231,25 @@ def test_a_failure_in_a_template_names_its_file_and_line(tmp_path):
     assert explain_failure(caught.value, templates) == (
         Problem("templates/home.html", 3, "UndefinedError: 'no_such_thing' is undefined"),
     )
+
+
+def test_a_failure_in_code_a_template_calls_is_not_the_templates(tmp_path):
+    """A fault inside planfolio's code that a template calls (here the `number` filter,
+    given a text) is the code's, reported with its traceback, not blamed on the template
+    line that called it; the template's own mistake is the template's."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+
+    def failure(source: str) -> Exception:
+        (templates / "page.html").write_text(source, encoding="utf-8")
+        with pytest.raises(Exception) as caught:
+            make_environment(templates).get_template("page.html").render(value="abc")
+        return caught.value
+
+    (own,) = explain_failure(failure("line one\n{{ value|number }}\n"), templates)
+    assert (own.path, own.line) == ("the build", None) and own.message.startswith("ValueError")
+    (mistake,) = explain_failure(failure("line one\n{{ value + 1 }}\n"), templates)
+    assert (mistake.path, mistake.line) == ("templates/page.html", 2)
 
 
 @pytest.mark.parametrize("template", ["plan.html", "term.html", "home.html"])
