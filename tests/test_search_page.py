@@ -333,6 +333,60 @@ def test_back_undoes_a_search_or_a_filter_and_returns_to_as_many_results(tab):
     assert tab.errors == []
 
 
+def test_each_search_sent_is_a_step_back(tab):
+    """Keystrokes replace the search being typed; Enter ends it, so the next is a step of its own."""
+    page = tab.page
+    tab.open("q=adaptation")
+    for word in ("water", "waste", "youth"):
+        tab.search(word)
+    for word in ("waste", "water", "adaptation"):
+        page.go_back()
+        page.wait_for_function("word => new URLSearchParams(location.search).get('q') === word", arg=word)
+        assert page.locator("#search-query").input_value() == word
+    assert tab.errors == []
+
+
+@pytest.mark.parametrize("address", ["country=constructor", "q=water&method=toString", "year=__proto__"])
+def test_a_filter_named_as_a_member_of_every_object_is_an_unknown_value(tab, address):
+    """A value in the address that no document has is shown as given: 'constructor' too."""
+    tab.open(address)
+    assert "match" in tab.status() or "found" in tab.status()
+    tab.search("water")
+    assert tab.errors == []
+
+
+def test_a_query_of_one_long_word_does_not_widen_the_page(browser, site):
+    tab = SearchPage(browser, site.as_uri() + "/")
+    try:
+        tab.page.set_viewport_size({"width": 390, "height": 800})
+        tab.open("q=" + "a" * 300)
+        assert tab.page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        tab.close()
+
+
+def test_a_language_filter_takes_the_languages_code_or_its_name(tab):
+    tab.open("q=adaptation&language=fr")
+    by_code = tab.result_urls()
+    assert by_code and tab.chosen() == {"language": ["Français"]}
+    tab.open("q=adaptation&language=Fran%C3%A7ais")
+    assert tab.result_urls() == by_code
+    assert tab.errors == []
+
+
+def test_a_search_without_the_full_text_says_what_it_searched(browser, server):
+    """Should search-fulltext.js not load, the small index's results must not pass for all there are."""
+    tab = SearchPage(browser, server.url)
+    try:
+        tab.context.route("**/search-fulltext.js", lambda route: route.abort())
+        tab.open("q=water", wait=False)
+        tab.page.wait_for_selector('#search-app[data-index="failed"]', state="attached")
+        assert tab.count() > 0
+        assert tab.status().endswith("only titles, places, methods and summaries were searched.")
+    finally:
+        tab.close()
+
+
 def test_a_long_list_of_values_has_a_box_to_find_them_by_name(tab):
     page = tab.page
     tab.open()

@@ -10,8 +10,8 @@
  * The query and the filters live in the URL (?q=...&type=...&country=...&method=...&datasource=...
  * &sdg=...&theme=...&year=...&language=...),
  * read on load and on popstate. A search typed is one entry of the browser's history
- * (its keystrokes replace it), and each change of the filters another, so Back undoes
- * them; each entry keeps how many results were shown, for a reader who comes back.
+ * (its keystrokes replace it, until it is sent with Enter), and each change of the
+ * filters another, so Back undoes them; each entry keeps how many results were shown, for a reader who comes back.
  * Filters count from the results: values of one filter combine with OR, filters of
  * different kinds with AND.
  *
@@ -95,7 +95,7 @@
   ]
   // A site of several languages says each plan's: a filter by language, named in its own.
   if (data.languages) {
-    FACETS.push({ param: 'language', legend: _('Language'), showAll: function (n) { return ngettext('Show all %(count)s language', 'Show all %(count)s languages', n) }, order: 'count', values: function (doc) { return doc.language ? [data.languages[doc.language]] : [] } })
+    FACETS.push({ param: 'language', legend: _('Language'), showAll: function (n) { return ngettext('Show all %(count)s language', 'Show all %(count)s languages', n) }, order: 'count', values: function (doc) { return doc.language ? [doc.language] : [] }, label: function (code) { return data.languages[code] } })
   }
   var termFilters = data.filters || {}
 
@@ -107,10 +107,12 @@
 
   // Per facet: the name of each key and its place in the site's list; the key of each name,
   // and of each name folded (for addresses written by hand); per document: its keys.
-  var labels = FACETS.map(function (facet) { return {} })
-  var places = FACETS.map(function (facet) { return {} })
-  var keyOfName = FACETS.map(function (facet) { return {} })
-  var keyOfFolded = FACETS.map(function (facet) { return {} })
+  // Maps by a value taken from the address: without a prototype, so that no value
+  // ('constructor', 'toString') finds one of Object's own members in them.
+  var labels = FACETS.map(function (facet) { return Object.create(null) })
+  var places = FACETS.map(function (facet) { return Object.create(null) })
+  var keyOfName = FACETS.map(function (facet) { return Object.create(null) })
+  var keyOfFolded = FACETS.map(function (facet) { return Object.create(null) })
   var docKeys = FACETS.map(function (facet, f) {
     var filter = facet.values ? null : termFilters[facet.param] || { terms: [], documents: [] }
     if (filter) {
@@ -128,7 +130,8 @@
       var keys = []
       facet.values(doc).forEach(function (value) {
         if (keys.indexOf(value) !== -1) return
-        // A type is named in the site's language; the address may give either ('experiment').
+        // A type is named in the site's language, a language in its own; the address may
+        // give either ('experiment', 'fr').
         var label = facet.label ? facet.label(value) : value
         labels[f][value] = label
         keyOfName[f][label] = value
@@ -155,7 +158,7 @@
     var state = { q: params.get('q') || '', selected: [], labels: [] }
     FACETS.forEach(function (facet, f) {
       var keys = []
-      var extra = {}
+      var extra = Object.create(null)
       params.getAll(facet.param).forEach(function (value) {
         var key = keyOfValue(f, value)
         if (!key || keys.indexOf(key) !== -1) return
@@ -272,7 +275,7 @@
   // A facet's counts come from the results the other facets allow, so the values of
   // one facet can be combined (OR) and its counts say what choosing each would add.
   function facetValues (f, refs) {
-    var counts = {}
+    var counts = Object.create(null)
     filterRefs(refs, f).forEach(function (ref) {
       docKeys[f][ref].forEach(function (key) { counts[key] = (counts[key] || 0) + 1 })
     })
@@ -391,6 +394,10 @@
       if (found.outcome === 'any-word') text += ' ' + _('No plan has all of these words; these have some of them.')
     }
     if (found.sanitised) text += ' ' + _('(Read as plain words: the search syntax did not fit.)')
+    if (fullText === 'failed' && found.outcome !== 'pending') {
+      // The small index alone answered: say so, or its results pass for all there are.
+      text += ' ' + _('The full text could not be loaded: only titles, places, methods and summaries were searched.')
+    }
     if (found.tooBroad && found.tooBroad.length) {
       text += ' ' + _('Left out, as it matches too many words: %(words)s.', { words: found.tooBroad.map(quoted).join(', ') })
     }
@@ -623,6 +630,9 @@
     event.preventDefault()
     setQuery(input.value)
     update('typed')
+    // A search sent (Enter, the button) is done: the next one typed is a step of its own.
+    var entry = window.history.state || {}
+    if (entry.kind === 'typed') writeHistory(Object.assign({}, entry, { kind: 'sent' }), window.location.href, false)
   })
 
   filters.addEventListener('input', function (event) {
