@@ -246,7 +246,7 @@ def _text_lines(head: list[str], title: range) -> list[int]:
 def _no_sections(body: Section, source_path: str) -> Problem:
     """Report a plan or an experiment with text but no '## ' section: the form's sections
     were likely written otherwise ('##Challenge', '### Challenge')."""
-    line = next((entry.line for entry in body.entries), None) or body.line
+    line = body.line + 1  # the first line of text, right under the heading of nothing put above it
     message = (
         "no '## ' section: the text under the title is shown as one, without a heading;"
         " a section starts with a line '## Heading'"
