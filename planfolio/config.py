@@ -189,6 +189,11 @@ def _explain_yaml_error(text: str, error: yaml.MarkedYAMLError) -> tuple[int | N
     if mark is None:
         return None, str(error.problem)
     lines = text.splitlines()
+    if mark.line >= len(lines) and error.context_mark is not None:
+        # At the end of the file, after a '[' or '{' never closed: the line that opened it.
+        mark = error.context_mark
+        problem = f"{error.problem}; the bracket opened on this line is never closed"
+        return mark.line + 1, problem
     match = _KEY_AND_VALUE.fullmatch(lines[mark.line] if mark.line < len(lines) else "")
     problem = str(error.problem)
     if "'\\t'" in problem:

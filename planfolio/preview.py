@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .cache import Manifest, ParsedPlans
-from .config import Config, ConfigError, load_config
+from .config import Config, ConfigError, config_warnings, load_config
 from .model import Problem
 from .output import editors_file
 from .parallel import Apart
@@ -102,6 +102,9 @@ class Preview:
         self.language = self.config.language
         self._background: Apart[Made] | None = None
         self._built_at = 0.0
+        # Whether the config file was there for a build: gone since (an editor's save by
+        # rename, a slip), it is missing, not a wish for the defaults.
+        self._had_config = False
 
     def rebuild(self) -> Outcome:
         """Build the site; on failure keep the last good one and say what went wrong."""
@@ -146,7 +149,8 @@ class Preview:
                 (Problem(str(inputs.source), None, "plans folder not found", kind="no-plans-folder"),)
             )
         try:
-            config = load_config(inputs.config)
+            config = load_config(inputs.config, required=self._had_config)
+            self._had_config = self._had_config or inputs.config.is_file()
             self.language = config.language
             result = build(
                 inputs.source, self.site, config, self.cache, inputs.templates, inputs.assets,
@@ -166,7 +170,9 @@ class Preview:
         lagging = frozenset(result.deferred)
         version = self.state.version + 1
         self.state = BuildState(number, version, False, errors, mount_path(config), not lagging, lagging)
-        return Outcome(self.state, result, result.problems, catching_up=not reload)
+        # The config's warnings (a language with no catalogue) with the plans' problems, as build gives them.
+        problems = config_warnings(str(inputs.config), config) + result.problems
+        return Outcome(self.state, result, problems, catching_up=not reload)
 
     def _stop_background(self) -> None:
         if self._background is not None:

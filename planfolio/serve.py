@@ -387,6 +387,10 @@ class _SiteHandler(_Handler):
 
     def get(self) -> None:
         state = self.live.preview.state
+        if state.build == 0 and self.request.path == FAVICON:  # asked for by the browser on its own
+            self.set_status(204)
+            self.finish()
+            return
         if state.build == 0:
             words = self.words
             text = escape(

@@ -343,6 +343,11 @@ def test_a_yaml_mistake_in_a_value_says_how_to_write_it(tmp_path, written, said,
             ":2: error: not UTF-8: byte 0xe9 in column 17 cannot be decoded; save it as UTF-8",
         ),
         (
+            b"title: Plans\nlanguage: [en\n",
+            ":2: error: not valid YAML: expected ',' or ']', but got '<stream end>';"
+            " the bracket opened on this line is never closed",
+        ),
+        (
             b"title: Plans\nlanguage:\ten\n",
             ":2: error: not valid YAML: a tab, which YAML does not allow to indent or to start a value; use spaces",
         ),

@@ -443,7 +443,7 @@ def test_mistakes_keep_the_last_good_site(project):
         assert server.request("/plans/alpha.html")[2] == good_page
         (project / "site.yml").write_text("title: [unclosed\n", encoding="utf-8")
         state = server.state(after=2)
-        assert state["failed"] and state["errors"][0].startswith("site.yml:2: error: not valid YAML:")
+        assert state["failed"] and state["errors"][0].startswith("site.yml:1: error: not valid YAML:")
         (project / "site.yml").write_text("titel: x\n", encoding="utf-8")
         state = server.state(after=3)
         assert state["errors"] == [
@@ -700,6 +700,24 @@ def test_a_site_without_an_icon_answers_the_browsers_favicon_request_with_no_con
     assert "favicon" not in server.output
 
 
+def test_a_config_file_gone_while_serving_keeps_the_last_good_site(project):
+    """site.yml removed (an editor's save by rename, a slip) is missing, not a wish for the
+    defaults: the site of its title stays, with the error, until it is back."""
+    (project / "site.yml").write_text("title: Lab notes\nlanguage: de\n", encoding="utf-8")
+    with ServeProcess(project) as server:
+        assert b"Lab notes" in server.request("/plans/alpha.html")[2]
+        (project / "site.yml").rename(project / "site.yml.away")
+        state = server.state(after=1, until=lambda state: state["failed"])
+        assert state["errors"] == ["site.yml: error: file not found"]
+        assert b"Lab notes" in server.request("/plans/alpha.html")[2]
+        (project / "site.yml.away").rename(project / "site.yml")
+        state = server.state(after=state["version"], until=lambda state: not state["failed"])
+        assert state["build"] == 2 and b"Lab notes" in server.request("/plans/alpha.html")[2]
+        server.stop()
+    # The language with no catalogue is told, as build tells it.
+    assert "site.yml:2: warning: language: 'de' has no catalogue" in server.output
+
+
 def script_messages(script: bytes) -> dict:
     """Return the messages the server put into the reload script."""
     found = re.search(rb"^  var messages = (.*);$", script, re.MULTILINE)
@@ -739,6 +757,7 @@ def test_a_first_build_that_fails_is_said_in_the_sites_language(project):
         page = body.decode()
         assert status == 503 and '<html lang="es">' in page
         assert "<h1>El sitio aún no está generado</h1>" in page
+        assert server.request("/favicon.ico")[::2] == (204, b"")  # no error to log before a first build
         assert "La primera generación falló; se volverá a intentar cuando guarde un cambio." in page
         status, _, script = server.request("/.planfolio/livereload.js")
         assert (
