@@ -102,8 +102,10 @@ def serve(options: ServeOptions) -> int:
 async def _serve(preview: Preview, sockets: list, options: ServeOptions) -> None:
     # The loop notes a stop (SIGTERM) even during a build, and stops once the build is done.
     stop = asyncio.Event()
-    # A closed terminal (SIGHUP) stops it as cleanly, its temporary folder removed.
-    for ending in (signal.SIGTERM, signal.SIGHUP):
+    # A closed terminal (SIGHUP) stops it as cleanly, its temporary folder removed, and so
+    # does Ctrl+C (SIGINT) between builds: the pages waiting are answered, where the loop's
+    # own handling of it cancelled their handlers, each logged as an error (500).
+    for ending in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(ending, stop.set)
     live = LiveSite(preview, Watcher(options.inputs))  # it looks first, so edits during the build count
     with _ctrl_c_stops_at_once():

@@ -610,6 +610,26 @@ def test_ctrl_c_during_the_first_build_stops_it_where_it_is(corpus, tmp_path):
         time.sleep(0.05)
 
 
+def test_ctrl_c_with_pages_open_stops_without_an_error_logged(project):
+    with ServeProcess(project) as server:
+        version = server.state(until=lambda state: state["complete"])["version"]  # the lists caught up
+        waiting = [
+            threading.Thread(
+                target=server.request, args=(f"/.planfolio/wait?version={version}",), daemon=True
+            )
+            for _ in range(2)
+        ]  # two open pages, waiting for the next build
+        for thread in waiting:
+            thread.start()
+        time.sleep(0.5)
+        os.killpg(server.process.pid, signal.SIGINT)
+        assert server.process.wait(30) == 0
+        for thread in waiting:
+            thread.join(10)
+    assert server.output.rstrip().endswith("Stopped.")
+    assert "500 GET" not in server.output and "Traceback" not in server.output
+
+
 def test_the_problems_of_a_build_are_counted_in_the_singular_for_one(capsys):
 
     live = LiveSite(FakePreview(), FakeWatcher([]))
