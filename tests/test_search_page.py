@@ -365,6 +365,14 @@ def test_a_query_of_one_long_word_does_not_widen_the_page(browser, site):
         tab.close()
 
 
+def test_an_sdg_filter_takes_the_goals_number(tab):
+    tab.open("q=water&sdg=6")
+    by_number = tab.result_urls()
+    assert by_number and tab.chosen() == {"sdg": ["6. Clean water and sanitation"]}
+    tab.open("q=water&sdg=SDG%206")
+    assert tab.result_urls() == by_number and tab.errors == []
+
+
 def test_a_language_filter_takes_the_languages_code_or_its_name(tab):
     tab.open("q=adaptation&language=fr")
     by_code = tab.result_urls()

@@ -121,6 +121,8 @@
         places[f][term[0]] = place
         keyOfName[f][term[1]] = term[0]
         keyOfFolded[f][valueKey(term[1])] = term[0]
+        var goal = facet.param === 'sdg' && /^\d+/.exec(term[1]) // an SDG by its number: sdg=13
+        if (goal) keyOfFolded[f][goal[0]] = keyOfFolded[f]['sdg ' + goal[0]] = term[0]
       })
       return documents.map(function (doc, ref) {
         return (filter.documents[ref] || []).map(function (place) { return filter.terms[place][0] })
