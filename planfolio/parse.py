@@ -269,6 +269,7 @@ def _unheaded_text(lines: list[str], title: range) -> tuple[Section, ...]:
         text_lines[above] = "## "
     else:
         text_lines.insert(0, "## ")
+    # Every line before the heading is blank, so its offset in the text is its index.
     (section,) = _read_sections("\n".join(text_lines), max(above, 0), shift=-1 if above < 0 else 0)
     return (replace(section, key=BODY_SECTION),)
 

@@ -452,7 +452,7 @@ class Renderer:
         # The plans' count leads to the search page, which lists every document: to the plans
         # alone when there are others too; each other type's, to the list of its documents.
         every_plan = urls.search_of_type(LEARNING_PLAN) if site.mixed else urls.SEARCH
-        others = [type_ for type_, count in by_type.items() if type_ != LEARNING_PLAN and count]
+        others = any(count for type_, count in by_type.items() if type_ != LEARNING_PLAN)
         # A site of other documents alone counts no plans (as its navigation has no list of them).
         counts = (
             []

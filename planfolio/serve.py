@@ -387,12 +387,15 @@ class _SiteHandler(_Handler):
     def compute_etag(self) -> None:
         return None  # never 304: the page must carry the number of the build it is from
 
+    def _no_icon(self) -> None:
+        """Answer the browser's own request for /favicon.ico with No Content, which no log shows."""
+        self.set_status(204)
+        self.finish()
+
     def get(self) -> None:
         state = self.live.preview.state
         if state.build == 0 and self.request.path == FAVICON:  # asked for by the browser on its own
-            self.set_status(204)
-            self.finish()
-            return
+            return self._no_icon()
         if state.build == 0:
             words = self.words
             text = escape(
@@ -405,9 +408,7 @@ class _SiteHandler(_Handler):
         if found is None and self.request.path == FAVICON:
             found = locate(self.live.preview.site, state.mount, state.mount + FAVICON[1:])
             if found is None:  # a site without an icon: no error to log on every page shown
-                self.set_status(204)
-                self.finish()
-                return
+                return self._no_icon()
         if isinstance(found, Redirect):
             return self.redirect(found.location)
         if found is None:

@@ -40,8 +40,8 @@ class Outline:
     code: str
     name: str
     d: str
-    extent: int = 0
-    middle: tuple[int, int] = (0, 0)
+    extent: int
+    middle: tuple[int, int]
 
 
 @dataclass(frozen=True)

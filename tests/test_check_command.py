@@ -146,7 +146,9 @@ def test_a_yaml_mistake_is_named_with_its_line_by_check_as_by_build(tmp_path):
     (tmp_path / "site.yml").write_text("title: Plans\nlanguage: [fr\n", encoding="utf-8")
     checked = run_build("check", "--source", source, cwd=tmp_path)
     built = run_build("build", "--source", source, cwd=tmp_path)
-    assert checked.stdout.startswith("site.yml:2: error: not valid YAML: ")  # the line of the "[" never closed
+    assert checked.stdout.startswith(
+        "site.yml:2: error: not valid YAML: "
+    )  # the line of the "[" never closed
     # The same line, numbered as the build numbers every problem.
     assert f"1. {checked.stdout.splitlines()[0]}" in built.stderr.splitlines()
 
