@@ -11,7 +11,8 @@
  * &sdg=...&theme=...&year=...&language=...),
  * read on load and on popstate. A search typed is one entry of the browser's history
  * (its keystrokes replace it, until it is sent with Enter), and each change of the
- * filters another, so Back undoes them; each entry keeps how many results were shown, for a reader who comes back.
+ * filters another, so Back undoes them; each entry keeps how many results were shown,
+ * for a reader who comes back.
  * Filters count from the results: values of one filter combine with OR, filters of
  * different kinds with AND.
  *
