@@ -99,7 +99,10 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
         "--output", type=Path, default=Path("output"), help="folder to build into (default: output)"
     )
     parser.add_argument(
-        "--config", type=Path, default=None, help="site configuration file (default: site.yml if present)"
+        "--config",
+        type=Path,
+        default=None,
+        help="site configuration file (default: site.yml here, else in the plans folder)",
     )
     parser.add_argument(
         "--base-url",
@@ -129,7 +132,10 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
         "--source", type=Path, default=DEFAULT_SOURCE, help="folder of plan files (default: seeds)"
     )
     parser.add_argument(
-        "--config", type=Path, default=None, help="site configuration file (default: site.yml if present)"
+        "--config",
+        type=Path,
+        default=None,
+        help="site configuration file (default: site.yml here, else in the plans folder)",
     )
 
 
@@ -325,14 +331,14 @@ def run_deploy(args: argparse.Namespace) -> int:
 
 
 def load_site_config(args: argparse.Namespace) -> Config:
-    """Return the config from --config (or site.yml if present) and --base-url."""
-    from .config import config_warnings, load_config, with_overrides
+    """Return the config from --config (or site.yml, see config_path) and --base-url."""
+    from .config import config_path, config_warnings, load_config, with_overrides
 
-    path = args.config or Path("site.yml")
+    path, unread = config_path(args.config, args.source)
     config = load_config(path, required=args.config is not None)
     if args.base_url is not None:
         config = with_overrides(config, "--base-url", base_url=args.base_url)
-    for problem in config_warnings(str(path), config):
+    for problem in unread + config_warnings(str(path), config):
         print(problem, file=sys.stderr)
     return config
 
@@ -426,7 +432,7 @@ def run_check(args: argparse.Namespace) -> int:
     if usage is not None:
         print(f"error: {usage}", file=sys.stderr)
         return USAGE
-    config, problems = _config_and_problems(args.config or Path("site.yml"))
+    config, problems = _config_and_problems(args.config, args.source)
     site, found = check_plans(args.source, config)
     problems += found
     for problem in problems:
@@ -443,15 +449,16 @@ def run_check(args: argparse.Namespace) -> int:
     return PROBLEMS if errors or (args.strict and problems) else DONE
 
 
-def _config_and_problems(path: Path) -> tuple[Config, tuple[Problem, ...]]:
+def _config_and_problems(given: Path | None, source: Path) -> tuple[Config, tuple[Problem, ...]]:
     """Read the configuration; when it is wrong, check the plans with the defaults."""
-    from .config import Config, ConfigError, config_warnings, load_config
+    from .config import Config, ConfigError, config_path, config_warnings, load_config
 
+    path, unread = config_path(given, source)
     try:
         config = load_config(path)
-        return config, config_warnings(str(path), config)
+        return config, unread + config_warnings(str(path), config)
     except ConfigError as error:
-        return Config(), error.as_problems()
+        return Config(), unread + error.as_problems()
 
 
 def print_counts(problems: tuple[Problem, ...], documents: str) -> None:
@@ -472,6 +479,7 @@ def print_counts(problems: tuple[Problem, ...], documents: str) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     """Serve the site and rebuild it on every change, until interrupted."""
     # The server's modules (tornado among them) load only for this command.
+    from .config import config_path
     from .pipeline import ASSETS, TEMPLATES
     from .preview import Inputs
     from .serve import ServeOptions, serve
@@ -481,7 +489,10 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"error: {usage}", file=sys.stderr)
         return USAGE
     templates, assets = args.templates or TEMPLATES, args.assets or ASSETS
-    inputs = Inputs(args.source, args.config or Path("site.yml"), templates, assets)
+    config, unread = config_path(args.config, args.source)
+    for problem in unread:
+        print(problem, file=sys.stderr)
+    inputs = Inputs(args.source, config, templates, assets)
     return serve(ServeOptions(inputs, args.host, args.port, args.open))
 
 

@@ -119,6 +119,36 @@ def _mapping_of_keys_given_once(loader: yaml.SafeLoader, node: yaml.MappingNode)
 _OneKeyOnceLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_of_keys_given_once)
 
 
+#: The configuration's file name, looked for in the current folder, then in the plans folder.
+CONFIG_NAME = "site.yml"
+
+
+def config_path(given: Path | None, source: Path) -> tuple[Path, tuple[Problem, ...]]:
+    """Return the config file a command reads, and a warning when it leaves another unread.
+
+    `--config` names it; otherwise it is site.yml in the current folder, or else in the
+    plans folder, so that a folder of plans with its site.yml builds from anywhere. When
+    both folders hold one, the current folder's is read and the other is named, never
+    skipped without a word. With neither, the path is the current folder's: the defaults.
+    """
+    if given is not None:
+        return given, ()
+    here, beside = Path(CONFIG_NAME), source / CONFIG_NAME
+    if not beside.is_file() or _same_file(here, beside):
+        return here, ()
+    if not here.is_file():
+        return beside, ()
+    message = f"not read, as {CONFIG_NAME} in the current folder is (--config {beside} reads this one)"
+    return here, (Problem(str(beside), None, message, "warning", "config"),)
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.samefile(other)
+    except OSError:
+        return False
+
+
 def load_config(path: Path, required: bool = False) -> Config:
     """Read a config file (absent means defaults, unless required), or raise ConfigError."""
     if not path.exists():
@@ -189,11 +219,14 @@ def _explain_yaml_error(text: str, error: yaml.MarkedYAMLError) -> tuple[int | N
     if mark is None:
         return None, str(error.problem)
     lines = text.splitlines()
-    if mark.line >= len(lines) and error.context_mark is not None:
+    if (mark.line >= len(lines) or mark.index >= len(text)) and error.context_mark is not None:
         # At the end of the file, after a '[' or '{' never closed: the line that opened it.
-        mark = error.context_mark
+        # A flow node's mark is where its content was looked for: the bracket is the last before it.
+        opened = error.context_mark.index
+        if error.context == "while parsing a flow node":
+            opened = max(text.rfind("[", 0, opened), text.rfind("{", 0, opened), 0)
         problem = f"{error.problem}; the bracket opened on this line is never closed"
-        return mark.line + 1, problem
+        return text.count("\n", 0, opened) + 1, problem
     match = _KEY_AND_VALUE.fullmatch(lines[mark.line] if mark.line < len(lines) else "")
     problem = str(error.problem)
     if "'\\t'" in problem:

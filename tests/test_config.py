@@ -212,6 +212,48 @@ def test_config_option_picks_another_file(tmp_path):
     assert "<title>Another portfolio</title>" in (tmp_path / "site/index.html").read_text(encoding="utf-8")
 
 
+def test_a_site_yml_beside_the_plans_is_read_from_any_folder(tmp_path):
+    write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    (tmp_path / "plans/site.yml").write_text("title: Beside the plans\nlanguage: fr\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run_build("build", "--source", "../plans", "--output", "site", cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    home = (elsewhere / "site/index.html").read_text(encoding="utf-8")
+    assert "<title>Beside the plans</title>" in home
+    assert '<html lang="fr"' in home
+    assert "site.yml" not in result.stderr
+    (tmp_path / "plans/site.yml").write_text("title: [\n", encoding="utf-8")
+    checked = run_build("check", "--source", "../plans", cwd=elsewhere)
+    assert checked.returncode == 1
+    assert "../plans/site.yml:1: error:" in checked.stdout
+
+
+def test_a_site_yml_in_the_current_folder_is_read_first_and_the_other_is_named(tmp_path):
+    write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    (tmp_path / "plans/site.yml").write_text("title: Beside the plans\n", encoding="utf-8")
+    (tmp_path / "site.yml").write_text("title: Here\n", encoding="utf-8")
+    unread = (
+        "plans/site.yml: warning: not read, as site.yml in the current folder is"
+        " (--config plans/site.yml reads this one)"
+    )
+    result = run_build("build", "--source", "plans", "--output", "site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "<title>Here</title>" in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    assert unread in result.stderr.splitlines()
+    checked = run_build("check", "--source", "plans", cwd=tmp_path)
+    assert unread in checked.stdout.splitlines()
+    named = run_build(
+        "build", "--source", "plans", "--output", "site", "--config", "plans/site.yml", cwd=tmp_path
+    )
+    assert "<title>Beside the plans</title>" in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+    assert "not read" not in named.stderr
+    # Built from the plans folder itself, the two are one file: nothing to tell.
+    inside = run_build("build", "--source", ".", "--output", "../site2", cwd=tmp_path / "plans")
+    assert inside.returncode == 0, inside.stderr
+    assert "not read" not in inside.stderr
+
+
 def test_a_missing_config_option_file_is_an_error(tmp_path):
     write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
     result = run_build("build", "--source", "plans", "--config", "nowhere.yml", cwd=tmp_path)
@@ -345,6 +387,16 @@ def test_a_yaml_mistake_in_a_value_says_how_to_write_it(tmp_path, written, said,
         (
             b"title: Plans\nlanguage: [en\n",
             ":2: error: not valid YAML: expected ',' or ']', but got '<stream end>';"
+            " the bracket opened on this line is never closed",
+        ),
+        (  # a bracket with nothing after it: YAML marks the line below, or none
+            b"title: Plans\nlanguage: [\n\n",
+            ":2: error: not valid YAML: expected the node content, but found '<stream end>';"
+            " the bracket opened on this line is never closed",
+        ),
+        (
+            b"title: {",
+            ":1: error: not valid YAML: expected the node content, but found '<stream end>';"
             " the bracket opened on this line is never closed",
         ),
         (
