@@ -95,13 +95,24 @@ def format_count(number: int, language: str) -> str:
     return str(format_decimal(number, locale=language))
 
 
-@lru_cache(maxsize=8)
 def interface(tag: str) -> Interface:
-    """Return the interface of a site language: its catalogue compiled, or English without one."""
+    """Return the interface of a site language: its catalogue compiled, or English without one.
+
+    A catalogue is compiled again once its file changes, so the preview shows a translator's
+    edit at the next rebuild.
+    """
     language = primary_language(tag)
     source = LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not source.is_file():
-        return Interface("en", gettext.NullTranslations(), {})
+    try:
+        stat = source.stat()
+    except OSError:
+        return _ENGLISH
+    return _compiled(language, source, (stat.st_mtime_ns, stat.st_size, stat.st_ino))
+
+
+@lru_cache(maxsize=8)
+def _compiled(language: str, source: Path, stamp: tuple[int, int, int]) -> Interface:
+    """Return a catalogue compiled, once for each state of its file (stamp: its time, size and inode)."""
     # Babel is loaded only for a site in another language: an English build does without it.
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
@@ -116,6 +127,9 @@ def interface(tag: str) -> Interface:
     scripts = _script_messages(catalogue, translations, SCRIPTS_FOLDER)
     preview = _script_messages(catalogue, translations, PREVIEW_SCRIPT)
     return Interface(language, translations, scripts, preview)
+
+
+_ENGLISH = Interface("en", gettext.NullTranslations(), {})
 
 
 def _script_messages(catalogue: Any, translations: gettext.NullTranslations, location: str) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from .cache import Manifest, ParsedPlans
 from .config import Config, ConfigError, config_warnings, load_config
+from .i18n import LOCALE
 from .model import Problem
 from .output import editors_file
 from .parallel import Apart
@@ -281,6 +282,7 @@ class Watcher:
             _files(inputs.templates),
             _files(inputs.assets),
             _file(inputs.config),
+            _files(LOCALE),  # a translator's edit of a catalogue
         )
         return {path: (stat.st_mtime_ns, stat.st_size, stat.st_ino) for path, stat in files}
 

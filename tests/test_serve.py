@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import threading
@@ -162,6 +163,31 @@ def test_watcher_sees_each_kind_of_change(tmp_path):
     assert watcher.changed()
     (inputs.assets / "new.css").write_text("p {}", encoding="utf-8")
     assert watcher.changed()
+
+
+def test_a_translators_edit_of_a_catalogue_is_seen_and_shown(tmp_path, monkeypatch):
+    locale = shutil.copytree(PROJECT_ROOT / "planfolio/locale", tmp_path / "locale")
+    for module in ("i18n", "preview", "cache"):
+        monkeypatch.setattr(f"planfolio.{module}.LOCALE", locale)
+    inputs = watched(tmp_path)
+    inputs.config.write_text("language: fr\n", encoding="utf-8")
+    watcher = Watcher(inputs)
+    preview = Preview(inputs, tmp_path / "work")
+    catalogue = locale / "fr/LC_MESSAGES/planfolio.po"
+    try:
+        preview.rebuild()
+        page = preview.site / "plans/alpha.html"  # made at once: the lists' pages may lag
+        assert ">Rechercher</button>" in page.read_text(encoding="utf-8")
+        text = catalogue.read_text(encoding="utf-8")
+        edited = text.replace('msgid "Search"\nmsgstr "Rechercher"', 'msgid "Search"\nmsgstr "Chercher"')
+        assert edited != text
+        catalogue.write_text(edited, encoding="utf-8")
+        assert watcher.changed()
+        preview.rebuild()
+    finally:
+        preview.close()
+    shown = page.read_text(encoding="utf-8")
+    assert ">Chercher</button>" in shown and ">Rechercher</button>" not in shown
 
 
 def test_watcher_ignores_what_a_build_does_not_read(tmp_path):
