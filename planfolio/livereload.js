@@ -21,7 +21,15 @@
   var waitUrl = new URL("wait", script.src).href;
   var asking = null; // the poll under way, to drop when the page is hidden or left
   var boxId = "planfolio-problems";
-  var dismissed = null; // the problems hidden with the box's button: not shown again
+  // The problems hidden with the box's button are not shown again in this tab, across
+  // reloads and pages, until they change.
+  var dismissedKey = "planfolio-dismissed";
+  var dismissed = null;
+  try {
+    dismissed = sessionStorage.getItem(dismissedKey);
+  } catch (error) {
+    // Storage refused (a private window): hidden on this page only.
+  }
 
   function format(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (whole, name) {
@@ -78,6 +86,11 @@
     hide.style.cssText = "margin-top:.5em";
     hide.addEventListener("click", function () {
       dismissed = shown;
+      try {
+        sessionStorage.setItem(dismissedKey, shown);
+      } catch (error) {
+        // Storage refused: hidden on this page only.
+      }
       box.remove();
     });
     box.append(title, list, hide);

@@ -99,6 +99,17 @@ def test_errors_in_a_saved_plan_are_shown_over_the_new_pages(server, page):
     expect(problems).to_contain_text("e.md:1: error: no title")
     problems.get_by_role("button", name="Hide").click()
     expect(problems).to_have_count(0)
+    # Hidden, the same problems stay hidden through the reloads of other saves, and on other pages.
+    write_plans(server.folder / "plans", {"b.md": plan_text("Beta, edited", {"country": "Kenya"})})
+    expect(page.get_by_role("link", name="Beta, edited")).to_be_visible(timeout=SECONDS)
+    page.goto(server.url + "plans/alpha.html")
+    page.wait_for_timeout(1_000)  # the page has asked the server for the problems by then
+    expect(problems).to_have_count(0)
+    # New problems show the box again.
+    write_plans(server.folder / "plans", {"f.md": "# \n[[country:Peru]]\n"})
+    expect(problems).to_contain_text("2 errors in the plans", timeout=SECONDS)
+    page.goto(server.url)
+    write_plans(server.folder / "plans", {"f.md": "# Phi\n[[country:Peru]]\n"})
     write_plans(server.folder / "plans", {"e.md": "# Epsilon\n[[country:Kenya]]\n"})
     expect(page.get_by_role("link", name="Epsilon")).to_be_visible(timeout=SECONDS)
     expect(problems).to_have_count(0)
