@@ -247,6 +247,8 @@ def test_a_query_of_stop_words_says_it_has_nothing_to_search_for(tab):
     tab.open(q("the of and"))
     assert tab.status().startswith("\u201cthe of and\u201d has no words to search for")
     assert tab.page.locator("li.result").count() == 0
+    tab.search('"')  # a query of quotation marks alone is echoed as typed, not as nothing
+    assert tab.status().startswith('\u201c"\u201d has no words to search for')
     assert tab.errors == []
 
 

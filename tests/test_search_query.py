@@ -25,6 +25,7 @@ from conftest import PROJECT_ROOT
 QUERY_JS = PROJECT_ROOT / "assets" / "js" / "search-query.js"
 SYNTAX = re.compile(r"[+\-:*~^\\]")
 LONE_SIGNS = re.compile(r"(?<!\S)[+-]+(?!\S)")
+FIELD_NAME = re.compile(r"(?<![^\s+\-])([A-Za-z_]+)(?=:)")
 MAX_EDIT_DISTANCE = 2
 QUERIES = [
     "waste",
@@ -39,6 +40,9 @@ QUERIES = [
     "wast*",
     "(wast*)",
     "title:waste",
+    "TITLE:waste",
+    "+Title:waste kenya",
+    "Nomadism: waste",
     "nomadism: waste",
     "waste~",
     "money~9",
@@ -57,6 +61,7 @@ def page_rules_search(index: Index, text: str) -> list[int] | None:
     """
     multilingual = _multilingual(index)
     folded = LONE_SIGNS.sub(" ", text if multilingual else fold_accents(text))
+    folded = FIELD_NAME.sub(lambda name: _lower_field(index, name[0]), folded)
     try:
         clauses = _parse(index, folded)
     except QueryParseError:
@@ -69,6 +74,10 @@ def page_rules_search(index: Index, text: str) -> list[int] | None:
         return _run(index, kept, every_word=False)
     found = _run(index, kept, every_word=True)
     return found if found or optional < 2 else _run(index, kept, every_word=False)
+
+
+def _lower_field(index: Index, name: str) -> str:
+    return name.lower() if name.lower() in index.fields else name
 
 
 def _parse(index: Index, text: str) -> list[Clause]:

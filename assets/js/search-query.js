@@ -16,8 +16,8 @@
  *                              punctuation around them.
  *
  * A query is read in this order:
- *   1. accents folded and lone + and - signs (a dash between words) dropped, then
- *      parsed with lunr's query syntax; when it does not parse, the syntax
+ *   1. accents folded, lone + and - signs (a dash between words) dropped and field
+ *      names put in lower case (TITLE:waste), then parsed with lunr's query syntax; when it does not parse, the syntax
  *      characters are read as spaces and the words searched as plain terms;
  *   2. terms with nothing to search are left out: stop words, bare wildcards, and
  *      wildcards or typo tolerances that stand for too many words of the index;
@@ -43,6 +43,7 @@
   var MAX_EDIT_DISTANCE = 2
   var SYNTAX = /[+\-:*~^\\]/g
   var LONE_SIGNS = /(^|\s)[+\-]+(?=\s|$)/g
+  var FIELD_NAME = /(?<![^\s+\-])([A-Za-z_]+)(?=:)/g // a word before a colon, as lunr's parser reads one
   var SEPARATOR = /([\s\-]+)/ // lunr.tokenizer.separator, kept in the split
   var REQUIRED = lunr.Query.presence.REQUIRED
   var OPTIONAL = lunr.Query.presence.OPTIONAL
@@ -66,9 +67,17 @@
     return Boolean(folded && lunr.stopWordFilter(folded))
   }
 
+  // Return a query with its field names in lower case, as the index has them (TITLE:waste).
+  function lowerFields (text, fields) {
+    return text.replace(FIELD_NAME, function (name) {
+      var lower = name.toLowerCase()
+      return fields.indexOf(lower) === -1 ? name : lower
+    })
+  }
+
   // Return the clauses worth searching for, and whether the query was read as plain words.
   function plan (text, fields, multilingual) {
-    var folded = (multilingual ? text : tools.foldAccents(text)).replace(LONE_SIGNS, '$1')
+    var folded = lowerFields((multilingual ? text : tools.foldAccents(text)).replace(LONE_SIGNS, '$1'), fields)
     var clauses
     var sanitised = false
     try {

@@ -354,9 +354,11 @@
   app.appendChild(printed)
   app.setAttribute('data-index', 'brief')
 
-  // A query in the language's quotation marks; its own, if any, left out (no phrase search).
+  // A query in the language's quotation marks; its own, if any, left out (no phrase search),
+  // unless they are all it holds.
   function quoted (text) {
-    return _('“%(text)s”', { text: text.trim().replace(/^["“”«»]+\s*|\s*["“”«»]+$/g, '') })
+    var inner = text.trim().replace(/^["“”«»]+\s*|\s*["“”«»]+$/g, '')
+    return _('“%(text)s”', { text: inner || text.trim() })
   }
 
   function statusText (found, count) {
