@@ -97,6 +97,8 @@ class Preview:
         self.state = BuildState()
         self.plan_pages: dict[str, str] = {}  # output path of each plan, by source path
         self.addresses: dict[str, str] = {}  # the plan each page ever built was last the page of
+        #: Every path the site was served under (base_url's), the newest last.
+        self.mounts: list[str] = []
         self.config = Config()  # of the last good build
         #: The site's language as site.yml said it when last read: the server's own words
         #: follow it even while builds fail (the first among them).
@@ -171,6 +173,7 @@ class Preview:
         lagging = frozenset(result.deferred)
         version = self.state.version + 1
         self.state = BuildState(number, version, False, errors, mount_path(config), not lagging, lagging)
+        self.mounts = [*(mount for mount in self.mounts if mount != self.state.mount), self.state.mount]
         # The config's warnings (a language with no catalogue) with the plans' problems, as build gives them.
         problems = config_warnings(str(inputs.config), config) + result.problems
         return Outcome(self.state, result, problems, catching_up=not reload)

@@ -405,6 +405,8 @@ class _SiteHandler(_Handler):
         found = locate(self.live.preview.site, state.mount, self.request.path)
         if found is None:
             found = self._renamed_plan(state.mount)
+        if found is None:
+            found = self._moved_site(state.mount)
         if found is None and self.request.path == FAVICON:
             found = locate(self.live.preview.site, state.mount, state.mount + FAVICON[1:])
             if found is None:  # a site without an icon: no error to log on every page shown
@@ -435,6 +437,17 @@ class _SiteHandler(_Handler):
         path = unquote(self.request.path)
         new = self.live.preview.page_of(path[len(mount) :]) if path.startswith(mount) else None
         return Redirect(mount + new) if new else None
+
+    def _moved_site(self, mount: str) -> Redirect | None:
+        """Return a redirect to the page that an address under a path the site was served under
+        before (base_url's, since changed) names under the site's path now, if there is one."""
+        path = self.request.path
+        for old in reversed(self.live.preview.mounts[:-1]):
+            if path.startswith(old):
+                moved = mount + path[len(old) :]
+                if locate(self.live.preview.site, mount, moved) is not None:
+                    return Redirect(moved)
+        return None
 
     def _not_found(self, state: BuildState) -> None:
         """Answer with the site's own 404 page, or, outside the site, say where the site is."""

@@ -571,6 +571,25 @@ def test_the_site_is_served_under_the_path_of_base_url(project):
         assert server.request("/plans/alpha.html")[0] == 404
 
 
+def test_a_page_open_when_base_url_changes_is_led_to_its_new_address(project):
+    config = project / "site.yml"
+    config.write_text("base_url: https://example.github.io/portfolio/\n", encoding="utf-8")
+    with ServeProcess(project) as server:
+        state = server.state()
+        assert server.request("/portfolio/plans/alpha.html")[0] == 200
+        config.write_text("title: Plans\n", encoding="utf-8")  # base_url taken out
+        state = server.state(after=state["version"], until=lambda new: new["build"] > state["build"])
+        status, headers, _ = server.request("/portfolio/plans/alpha.html")
+        assert status in (301, 302) and headers["Location"] == "/plans/alpha.html"
+        assert server.request("/plans/alpha.html")[0] == 200
+        config.write_text("base_url: https://example.org/lab/\n", encoding="utf-8")
+        server.state(after=state["version"], until=lambda new: new["build"] > state["build"])
+        for old in ("/portfolio/plans/alpha.html", "/plans/alpha.html"):
+            status, headers, _ = server.request(old)
+            assert status in (301, 302) and headers["Location"] == "/lab/plans/alpha.html", old
+        assert server.request("/portfolio/plans/nothing.html")[0] == 404  # no such page under any
+
+
 def test_serve_refuses_a_missing_plans_folder_or_config(tmp_path):
     result = run_build("serve", "--source", tmp_path / "nowhere", cwd=tmp_path)
     assert (
