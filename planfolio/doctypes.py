@@ -29,9 +29,14 @@ KNOWN_TYPES = (
 )
 #: The types a site holds unless its config says otherwise.
 DEFAULT_TYPES = (LEARNING_PLAN, EXPERIMENT)
+# A line's start and end in a file's bytes, whatever its line breaks (LF, CRLF or CR alone),
+# and its first line's after a byte order mark.
+_START = rb"(?:^|(?<=\r))(?:\xef\xbb\xbf)?"
+_END = rb"(?=[\r\n]|\Z)"
 # The type line, anywhere in the head of a file (before its first `## ` heading).
-_TYPE_LINE = re.compile(rb"^[ \t]*\[\[[ \t]*type[ \t]*:([^\n]*?)\]\][ \t]*\r?$", re.M | re.I)
-_FIRST_HEADING = re.compile(rb"^##(?: |[ \t]*\r?$)", re.M)
+_TYPE_LINE = re.compile(_START + rb"[ \t]*\[\[[ \t]*type[ \t]*:([^\r\n]*?)\]\][ \t]*" + _END, re.M | re.I)
+_FIRST_HEADING = re.compile(_START + rb"##(?: |[ \t]*" + _END + rb")", re.M)
+_LINE_BREAK = re.compile(rb"\r\n?|\n")
 
 
 def type_name(value: str) -> str:
@@ -51,7 +56,7 @@ def peek_type(data: bytes) -> str:
 def type_line_number(data: bytes) -> int | None:
     """Return the number of a file's first type line, if it has one."""
     match = _TYPE_LINE.search(data)
-    return None if match is None else data.count(b"\n", 0, match.start()) + 1
+    return None if match is None else len(_LINE_BREAK.findall(data, 0, match.start())) + 1
 
 
 def left_out_line(types: Iterable[str]) -> str:
@@ -69,9 +74,12 @@ def left_out_line(types: Iterable[str]) -> str:
 
 def other_types_hint(left_out: Collection[str], types: Collection[str]) -> str:
     """Return how to include the documents of other types, for a folder that holds no others."""
-    if not left_out:
+    known = sorted(set(left_out) & set(KNOWN_TYPES))  # an unknown type is told in its own warning
+    if not known and left_out:
+        return ": it holds only documents of types planfolio does not know (see their warnings)"
+    if not known:
         return ""
-    wanted = ", ".join(dict.fromkeys([*types, *sorted(set(left_out))]))
+    wanted = ", ".join(dict.fromkeys([*types, *known]))
     return (
         ": it holds only documents of other types; to include them, list their types in site.yml:"
         f" types: [{wanted}]"

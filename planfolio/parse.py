@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from .doctypes import DEFAULT_TYPES, EXPERIMENT, KNOWN_TYPES, LEARNING_PLAN, peek_type, type_line_number
 from .languages import LANGUAGE_SAMPLE, detect_language
 from .metadata import clean_text, read_metadata
-from .model import Entry, Partner, Plan, Problem, Section
+from .model import Entry, Partner, Plan, Problem, Section, did_you_mean
 from .sections import (
     BODY_SECTION,
     EXPERIMENT_SECTIONS,
@@ -78,19 +78,28 @@ def parse_plan_bytes(
     """
     type_ = peek_type(data)
     if type_ not in types:
-        problems = []
-        if type_ not in KNOWN_TYPES:  # a typo would leave the document out without a word
-            known = ", ".join(KNOWN_TYPES)
-            message = (
-                f"type: '{type_}' is none of the types planfolio knows ({known}); the document is left out"
-            )
-            problems.append(Problem(source_path, type_line_number(data), message, "warning", "unknown-type"))
-        return Plan(source_path, "", type=type_, digest=digest or "", set_aside=True), problems
+        return _set_aside(data, source_path, type_, digest)
     text, problems = decode_utf8(data, source_path)
     if text is None:
         return None, problems
     plan, more = parse_plan(text, source_path, digest or hashlib.sha1(data).hexdigest())
+    if plan is not None and plan.type not in types:  # a type line the peek could not see
+        return _set_aside(data, source_path, plan.type, digest)
     return plan, problems + more
+
+
+def _set_aside(
+    data: bytes, source_path: str, type_: str, digest: str | None
+) -> tuple[Plan | None, list[Problem]]:
+    """Return a document of a type the site does not hold, set aside, and a warning when its
+    type is none planfolio knows (a typo would leave it out without a word)."""
+    problems = []
+    if type_ not in KNOWN_TYPES:
+        known = ", ".join(KNOWN_TYPES)
+        message = f"type: '{type_}' is none of the types planfolio knows ({known}); the document is left out"
+        message += did_you_mean(type_, KNOWN_TYPES)
+        problems.append(Problem(source_path, type_line_number(data), message, "warning", "unknown-type"))
+    return Plan(source_path, "", type=type_, digest=digest or "", set_aside=True), problems
 
 
 def parse_plan(text: str, source_path: str, digest: str = "") -> tuple[Plan | None, list[Problem]]:

@@ -36,6 +36,9 @@ MIXED = {
         (b"# T\n", "learningplan"),
         (b"# T\r\n[[type:solution]]\r\n## A\r\n", "solution"),
         (b"# T\n[[type:]]\n", "learningplan"),
+        (b"# T\r\r[[type:blog]]\r## A\r\rText.\r", "blog"),  # old Mac line breaks
+        (b"# T\r## A\r[[type:blog]]\r", "learningplan"),
+        (b"\xef\xbb\xbf[[type:blog]]\n# T\n", "blog"),  # on the first line, after a byte order mark
     ],
 )
 def test_the_type_line_of_the_head_decides(data, expected):
@@ -194,6 +197,26 @@ def test_a_type_no_one_knows_is_a_warning_at_its_line(tmp_path):
     ((problem),) = site.problems  # the blog, of a type planfolio knows, is left out without a word
     assert (problem.path, problem.line, problem.severity) == ("typo.md", line, "warning")
     assert "'experiement' is none of the types planfolio knows (learningplan, experiment," in problem.message
+    assert problem.message.endswith("; did you mean 'experiment'?")
+
+
+@pytest.mark.parametrize("newline", ["\r", "\n"])
+def test_a_type_no_one_knows_in_a_file_of_any_line_breaks_is_left_out_and_the_rest_built(tmp_path, newline):
+    typo = "# Typed wrong\n\n[[type:experiement]]\n## Overview\n\n> A question?\n\nAn answer.\n"
+    source = write_plans(
+        tmp_path / "docs", {"typo.md": typo.replace("\n", newline), "plan.md": plan_text("A plan")}
+    )
+    result = run_build("build", "--source", source, "--output", tmp_path / "site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "typo.md:3: warning: type: 'experiement' is none of the types" in result.stderr
+    assert "1 document of other types left out: 1 experiement" in result.stdout
+    assert (tmp_path / "site/plans/a-plan.html").is_file()
+    assert not list((tmp_path / "site").rglob("typed-wrong*"))
+    alone = write_plans(tmp_path / "alone", {"typo.md": typo.replace("\n", newline)})
+    checked = run_build("check", "--source", alone, cwd=tmp_path)
+    assert checked.returncode == 1
+    assert "holds only documents of types planfolio does not know" in checked.stderr
+    assert "types: [" not in checked.stderr  # no advice to list a type no one knows
 
 
 @pytest.mark.parametrize("with_experiment", [False, True])
