@@ -14,6 +14,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .output import MARKER, MARKER_TEXT
+
 #: A file GitHub Pages keeps on the branch for a custom domain; a deploy carries it over.
 KEPT_FILES = ("CNAME",)
 
@@ -90,12 +92,22 @@ def _check_not_the_source(repository: Path, branch: str, parent: str | None) -> 
             f"{branch} is the branch checked out here: publishing the site to it would replace"
             " the project's files with the site's; publish to a branch of its own, such as gh-pages"
         )
-    if parent is not None and _run(repository, "merge-base", "--is-ancestor", parent, "HEAD").returncode == 0:
+    if parent is None or _holds_a_site(repository, parent):
+        return
+    # Commits shared with the one checked out: the project's own history, whichever branch or
+    # older commit is checked out (a branch of sites, made apart, shares none).
+    if _run(repository, "merge-base", parent, "HEAD").returncode == 0:
         raise DeployError(
-            f"{branch} holds the history of the commit checked out here: publishing the site to it"
-            " would replace the project's files with the site's; publish to a branch of its own,"
-            " such as gh-pages"
+            f"{branch} holds the history of this project and no site planfolio published:"
+            " publishing the site to it would replace the project's files with the site's;"
+            " publish to a branch of its own, such as gh-pages"
         )
+
+
+def _holds_a_site(repository: Path, commit: str) -> bool:
+    """Return whether a commit is of a site planfolio published: its tree holds the site's mark."""
+    shown = _run(repository, "cat-file", "blob", f"{commit}:{MARKER}")
+    return shown.returncode == 0 and shown.stdout.encode() == MARKER_TEXT
 
 
 def _remote_tip(repository: Path, remote: str, branch: str) -> str | None:

@@ -197,6 +197,52 @@ def test_a_branch_that_holds_the_project_is_refused_and_left_as_it_was(tmp_path,
     assert state_of(git_env, project) == before
 
 
+@pytest.mark.parametrize("checked_out", ["a branch that forked from it", "an older commit, detached"])
+def test_a_branch_of_the_projects_history_ahead_of_the_checkout_is_refused(
+    tmp_path, git_env, project, checked_out
+):
+    start = git(git_env, project, "rev-parse", "HEAD")
+    git(git_env, project, "switch", "--quiet", "-c", "feature")
+    (project / "feature.txt").write_text("a feature\n", encoding="utf-8")
+    git(git_env, project, "add", "feature.txt")
+    git(git_env, project, "commit", "--quiet", "-m", "Feature")
+    git(git_env, project, "switch", "--quiet", "main")
+    (project / "README.md").write_text("Our plans, revised\n", encoding="utf-8")
+    git(git_env, project, "commit", "--quiet", "-am", "Revise")
+    git(git_env, project, "push", "--quiet", "origin", "main")
+    if checked_out == "an older commit, detached":
+        git(git_env, project, "switch", "--quiet", "--detach", start)
+    else:
+        git(git_env, project, "switch", "--quiet", "feature")
+    remote = tmp_path / "remote.git"
+    tip = git(git_env, remote, "rev-parse", "main")
+    files = branch_files(git_env, remote, "main")
+    result = deploy(
+        git_env, project, "--source", tmp_path / "plans", "--output", tmp_path / "site", "--branch", "main"
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: main holds the history of this project")
+    assert git(git_env, remote, "rev-parse", "main") == tip
+    assert branch_files(git_env, remote, "main") == files
+
+
+def test_a_branch_of_sites_that_forked_from_the_project_is_published_to(tmp_path, git_env, project):
+    # gh-pages made from main by hand long ago, a site published on it since: its history is
+    # the project's, but its tip holds the site's mark.
+    from planfolio.output import MARKER, MARKER_TEXT
+
+    git(git_env, project, "switch", "--quiet", "-c", "gh-pages")
+    git(git_env, project, "rm", "--quiet", "README.md")
+    (project / MARKER).write_bytes(MARKER_TEXT)
+    git(git_env, project, "add", MARKER)
+    git(git_env, project, "commit", "--quiet", "-m", "A site")
+    git(git_env, project, "push", "--quiet", "origin", "gh-pages")
+    git(git_env, project, "switch", "--quiet", "main")
+    result = deploy(git_env, project, "--source", tmp_path / "plans", "--output", tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert "plans/alpha.html" in branch_files(git_env, tmp_path / "remote.git")
+
+
 @pytest.mark.parametrize("branch", ["HEAD", "refs/heads/site"])
 def test_a_ref_that_is_not_a_branch_name_is_refused(tmp_path, git_env, project, branch):
     result = deploy(
