@@ -43,7 +43,7 @@ def make_parser(prog: str | None = None) -> argparse.ArgumentParser:
     _add_build_options(build_parser)
     build_parser.add_argument(
         "--zip",
-        type=Path,
+        type=_path,
         default=None,
         metavar="FILE",
         help="also write the site as one zip, to read offline",
@@ -93,14 +93,14 @@ class _CommandParser(argparse.ArgumentParser):
 
 def _add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--source", type=Path, default=DEFAULT_SOURCE, help="folder of plan files (default: seeds)"
+        "--source", type=_path, default=DEFAULT_SOURCE, help="folder of plan files (default: seeds)"
     )
     parser.add_argument(
-        "--output", type=Path, default=Path("output"), help="folder to build into (default: output)"
+        "--output", type=_path, default=Path("output"), help="folder to build into (default: output)"
     )
     parser.add_argument(
         "--config",
-        type=Path,
+        type=_path,
         default=None,
         help="site configuration file (default: site.yml here, else in the plans folder)",
     )
@@ -129,11 +129,11 @@ def _add_build_options(parser: argparse.ArgumentParser) -> None:
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--source", type=Path, default=DEFAULT_SOURCE, help="folder of plan files (default: seeds)"
+        "--source", type=_path, default=DEFAULT_SOURCE, help="folder of plan files (default: seeds)"
     )
     parser.add_argument(
         "--config",
-        type=Path,
+        type=_path,
         default=None,
         help="site configuration file (default: site.yml here, else in the plans folder)",
     )
@@ -152,8 +152,8 @@ def _add_serve_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--open", action="store_true", help="open the site in the web browser")
     # The theme to build with (default: the project's): tests point these at copies.
-    parser.add_argument("--templates", type=Path, default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--assets", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--templates", type=_path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--assets", type=_path, default=None, help=argparse.SUPPRESS)
 
 
 def _port(text: str) -> int:
@@ -259,6 +259,14 @@ def run_build(args: argparse.Namespace) -> int:
     return DONE
 
 
+def _path(text: str) -> Path:
+    """Return a path given on the command line; an empty one (a variable left unset) is refused,
+    where Path would take it for the current folder."""
+    if not text:
+        raise argparse.ArgumentTypeError("empty: name a file or folder ('.' for this folder)")
+    return Path(text)
+
+
 def _usage_error(args: argparse.Namespace) -> str | None:
     """Return what is wrong with the --source and --config given, if anything."""
     if args.source is DEFAULT_SOURCE and not args.source.exists():
@@ -267,6 +275,11 @@ def _usage_error(args: argparse.Namespace) -> str | None:
         return f"--source {args.source}: a file, not a folder of plans"
     if not args.source.is_dir():
         return f"--source {args.source}: no such folder"
+    from .output import is_site
+
+    if is_site(args.source):
+        where = " (were --source and --output swapped?)" if "output" in vars(args) else ""
+        return f"--source {args.source}: a site planfolio built, not a folder of plans{where}"
     if args.config is not None and args.config.is_dir():
         return f"--config {args.config}: a folder, not a file"
     if args.config is not None and not args.config.exists():

@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable
 
+#: The names of the files a build reads as documents, in any case ("Plan.MD" too).
+PLAN_SUFFIXES = (".md", ".markdown")
 LEARNING_PLAN = "learningplan"
 EXPERIMENT = "experiment"
 #: Every type the collections written with the Accelerator Labs' forms hold.

@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from .doctypes import PLAN_SUFFIXES
 from .model import shown_name
 
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows, where links need privileges
@@ -152,11 +153,22 @@ def check_output_folder(
         )
     if ".git" in output.parts or output.is_dir() and _holds_git(output):
         raise OutputError(f"refusing to build into {output}: it is, is inside or holds a .git folder")
+    if output.is_dir() and not is_site(output) and (documents := _documents_in(output)):
+        # --force or not: a folder of plans given as the output (--source and --output swapped).
+        raise OutputError(
+            f"refusing to build into {output}: it holds {documents} markdown files (plans?) that"
+            " a build would delete; give a new or empty folder"
+        )
     if not force and output.is_dir() and not is_site(output) and any(output.iterdir()):
         raise OutputError(
             f"refusing to build into {output}: it holds files planfolio did not make (it has no {MARKER});"
             " give a new or empty folder, or add --force to replace everything in it"
         )
+
+
+def _documents_in(folder: Path) -> int:
+    """Return how many files below a folder a build would read as documents."""
+    return sum(name.lower().endswith(PLAN_SUFFIXES) for _, _, names in os.walk(folder) for name in names)
 
 
 def is_site(folder: Path) -> bool:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from .cache import Manifest, ParsedPlans
 from .config import Config, ConfigError, config_warnings, load_config
+from .doctypes import PLAN_SUFFIXES
 from .i18n import LOCALE
 from .model import Problem
 from .output import editors_file
@@ -34,7 +35,6 @@ from .pipeline import (
     make_routes,
     reuse_pages,
 )
-from .reading import PLAN_SUFFIXES
 from .routes import Route
 
 #: How long after a build the files it left lagging start being made in the background.

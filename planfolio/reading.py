@@ -13,13 +13,12 @@ from functools import partial
 from pathlib import Path
 
 from .cache import ParsedPlans, entry_key
-from .doctypes import DEFAULT_TYPES
+from .doctypes import DEFAULT_TYPES, PLAN_SUFFIXES
 from .model import Plan, Problem, shown_name
 from .parallel import run_longest_first
 from .parse import parse_plan_bytes
 from .site import Site, build_site
 
-PLAN_SUFFIXES = (".md", ".markdown")
 README = "readme.md"
 #: A plan read: the plan, or None when it cannot be read, and the problems found.
 Read = tuple[Plan | None, list[Problem]]

@@ -80,6 +80,40 @@ def test_a_folder_of_user_files_is_refused_and_kept(tmp_path):
     assert snapshot(tmp_path) == before
 
 
+def test_swapped_source_and_output_never_delete_the_plans_even_with_force(tmp_path):
+    source = small_site(tmp_path)
+    built = run_build("build", "--source", source, "--output", "site", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    before = snapshot(tmp_path)
+    for force in ((), ("--force",)):
+        swapped = run_build("build", "--source", "site", "--output", source, *force, cwd=tmp_path)
+        assert swapped.returncode == 2
+        assert one_line(swapped) == (
+            "error: --source site: a site planfolio built, not a folder of plans"
+            " (were --source and --output swapped?)"
+        )
+        # A folder of plans is never an output to replace, whatever the plans are built from.
+        other = write_plans(tmp_path / "other", {"x.md": plan_text("Other")})
+        into_plans = run_build("build", "--source", other, "--output", source, *force, cwd=tmp_path)
+        assert into_plans.returncode == 2
+        assert "markdown files (plans?) that a build would delete" in one_line(into_plans)
+        shutil.rmtree(other)
+        assert snapshot(tmp_path) == before
+    for command in ("check", "serve", "deploy"):
+        assert run_build(command, "--source", "site", cwd=tmp_path).returncode == 2
+
+
+def test_an_empty_path_is_refused_not_taken_for_the_current_folder(tmp_path):
+    source = small_site(tmp_path)
+    before = snapshot(tmp_path)
+    for option in ("--source", "--output", "--zip", "--config"):
+        arguments = {"--source": source, "--output": "site", option: ""}
+        result = run_build("build", *[part for pair in arguments.items() for part in pair], cwd=tmp_path)
+        assert result.returncode == 2
+        assert f"argument {option}: empty: name a file or folder" in result.stderr
+    assert snapshot(tmp_path) == before
+
+
 def test_force_replaces_a_folder_of_other_files(tmp_path):
     source = small_site(tmp_path)
     write_plans(tmp_path / "old-site", {"index.html": "an older site"})
