@@ -238,25 +238,55 @@ def run_build(args: argparse.Namespace) -> int:
     if usage is not None:
         print(f"error: {usage}", file=sys.stderr)
         return USAGE
-    result = _build(args)
-    if isinstance(result, int):
-        return result
+    partial = None
     if args.zip is not None:
-        from . import urls
-        from .output import OutputError, zip_folder
+        from .output import reserve_zip
 
         try:
-            # The 404 page is for web servers: its links use the public address.
-            count = zip_folder(args.output, args.zip, leave_out=frozenset({urls.NOT_FOUND}))
-        except OutputError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return USAGE
+            partial = reserve_zip(args.zip)
         except OSError as error:
             print(f"error: cannot write the zip {args.zip}: {error.strerror or error}", file=sys.stderr)
-            return PROBLEMS
-        if not args.quiet:
-            print(f"{count} files zipped into {args.zip}")
+            return USAGE
+    try:
+        result = _build(args)
+        if isinstance(result, int) or partial is None:
+            return result if isinstance(result, int) else DONE
+        return _zip(args, partial)
+    finally:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+
+
+def _zip(args: argparse.Namespace, partial: Path) -> int:
+    """Write the site just built as a zip, through the file reserved for it."""
+    from . import urls
+    from .output import OutputError, zip_folder
+
+    try:
+        # The 404 page is for web servers: its links use the public address.
+        count = zip_folder(args.output, args.zip, frozenset({urls.NOT_FOUND}), partial)
+    except OutputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return USAGE
+    except OSError as error:
+        print(f"error: cannot write the zip {args.zip}: {error.strerror or error}", file=sys.stderr)
+        print(f"The site in {args.output} is built; the zip was not written.", file=sys.stderr)
+        return PROBLEMS
+    except KeyboardInterrupt:
+        print(f"Interrupted: the site in {args.output} is built; the zip was not written.", file=sys.stderr)
+        return INTERRUPTED
+    if not args.quiet:
+        print(f"{count} files zipped into {args.zip}")
     return DONE
+
+
+def _loops(path: Path) -> bool:
+    """Return whether a path's symbolic links lead round in a loop."""
+    try:
+        path.resolve()
+    except (RuntimeError, OSError):  # RuntimeError up to Python 3.12, OSError (ELOOP) after
+        return True
+    return False
 
 
 def _path(text: str) -> Path:
@@ -268,7 +298,11 @@ def _path(text: str) -> Path:
 
 
 def _usage_error(args: argparse.Namespace) -> str | None:
-    """Return what is wrong with the --source and --config given, if anything."""
+    """Return what is wrong with the paths given, if anything."""
+    for option in ("source", "output", "zip", "config"):
+        path = getattr(args, option, None)
+        if path is not None and _loops(path):
+            return f"--{option} {path}: its symbolic links make a loop"
     if args.source is DEFAULT_SOURCE and not args.source.exists():
         return _no_plans_folder(args)
     if args.source.is_file():

@@ -132,6 +132,7 @@ def check_output_folder(
         raise OutputError(f"refusing to build into {output}: it is a symbolic link; give the folder it names")
     if output.exists() and not output.is_dir():
         raise OutputError(f"refusing to build into {output}: it is a file, not a folder")
+    _check_parents(output, f"cannot build into {output}")
     output = output.resolve()
     kept = _kept_folders(source, project, theme)
     for name, folder in kept:
@@ -169,6 +170,17 @@ def check_output_folder(
 def _documents_in(folder: Path) -> int:
     """Return how many files below a folder a build would read as documents."""
     return sum(name.lower().endswith(PLAN_SUFFIXES) for _, _, names in os.walk(folder) for name in names)
+
+
+def _check_parents(path: Path, cannot: str) -> None:
+    """Refuse a path below a file, or below a symbolic link that leads nowhere."""
+    for folder in path.parents:
+        if folder.is_symlink() and not folder.exists():
+            raise OutputError(f"{cannot}: {folder} is a symbolic link to nothing")
+        if folder.exists():
+            if not folder.is_dir():
+                raise OutputError(f"{cannot}: {folder} is a file, not a folder")
+            return
 
 
 def is_site(folder: Path) -> bool:
@@ -211,9 +223,7 @@ def check_zip_target(zip_path: Path, output: Path) -> None:
     """Refuse a zip path that is a folder, is inside the output, or is a file planfolio did not make."""
     if zip_path.is_dir():
         raise OutputError(f"refusing to write the zip {zip_path}: it is a folder; name a file (site.zip)")
-    existing = next((folder for folder in zip_path.parents if folder.exists()), None)
-    if existing is not None and not existing.is_dir():
-        raise OutputError(f"cannot write the zip {zip_path}: {existing} is a file, not a folder")
+    _check_parents(zip_path, f"cannot write the zip {zip_path}")
     if zip_path.resolve().is_relative_to(output.resolve()):
         raise OutputError(f"refusing to write the zip {zip_path} inside the folder it archives")
     if (zip_path.exists() or zip_path.is_symlink()) and not is_site_zip(zip_path):
@@ -233,9 +243,27 @@ def is_site_zip(path: Path) -> bool:
         return False
 
 
-def zip_folder(folder: Path, zip_path: Path, leave_out: frozenset[str] = frozenset()) -> int:
+def reserve_zip(zip_path: Path) -> Path:
+    """Make the new, empty file a zip is written into, beside it, before it takes the zip's
+    name: a zip that cannot be written there is found before a build replaces the site.
+
+    Its name is one no other file has (never one already there, a link or not), short
+    whatever the zip's; it is made readable as any new file is.
+    """
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=".planfolio-zip.", suffix=".partial", dir=zip_path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(handle, 0o666 & ~umask)
+    os.close(handle)
+    return Path(name)
+
+
+def zip_folder(
+    folder: Path, zip_path: Path, leave_out: frozenset[str] = frozenset(), partial: Path | None = None
+) -> int:
     """Write every file below folder, but those left out and the marker, into one zip under a
-    folder named after it.
+    folder named after it, through the file `partial` (see reserve_zip) renamed over it.
 
     Entries are sorted and carry one fixed date and mode, so the same site always gives
     the same bytes. Return how many files were written.
@@ -244,15 +272,9 @@ def zip_folder(folder: Path, zip_path: Path, leave_out: frozenset[str] = frozens
     top = shown_name(zip_path.name).removesuffix(".zip") or "site"  # an entry's name is UTF-8
     files = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
     files = [name for name in files if name not in leave_out and name != MARKER]
-    zip_path.parent.mkdir(parents=True, exist_ok=True)
-    # A new file of a name no other has (never one already there, a link or not), made
-    # readable as any new file is, then renamed over the zip.
-    handle, name = tempfile.mkstemp(prefix=f".{zip_path.name}.", suffix=".partial", dir=zip_path.parent)
-    partial = Path(name)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(handle, 0o666 & ~umask)
+    partial = reserve_zip(zip_path) if partial is None else partial
     try:
+        handle = os.open(partial, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.comment = ZIP_COMMENT
             for name in files:

@@ -352,6 +352,59 @@ def test_zip_onto_a_plan_is_refused_before_building(tmp_path):
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs a folder no one may make a file in: /proc")
+def test_a_zip_that_cannot_be_written_there_is_found_before_the_site_is_replaced(tmp_path, built):
+    source, site = built
+    (source / "water.md").write_text(plan_text("Water, changed"), encoding="utf-8")
+    before = snapshot(tmp_path)
+    result = run_build(
+        "build", "--source", source, "--output", "site", "--zip", "/proc/site.zip", cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert one_line(result).startswith("error: cannot write the zip /proc/site.zip: ")
+    assert snapshot(tmp_path) == before
+
+
+def test_zip_paths_that_lead_nowhere_are_refused_before_building(tmp_path, built):
+    source, _ = built
+    os.symlink("nowhere", tmp_path / "gone")
+    os.symlink("loop-b", tmp_path / "loop-a")
+    os.symlink("loop-a", tmp_path / "loop-b")
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    before = snapshot(tmp_path)
+    said = {
+        (
+            "--zip",
+            "gone/site.zip",
+        ): "error: cannot write the zip gone/site.zip: gone is a symbolic link to nothing",
+        (
+            "--zip",
+            "notes.txt/site.zip",
+        ): "error: cannot write the zip notes.txt/site.zip: notes.txt is a file, not a folder",
+        ("--zip", "loop-a/site.zip"): "error: --zip loop-a/site.zip: its symbolic links make a loop",
+        ("--output", "loop-a/site"): "error: --output loop-a/site: its symbolic links make a loop",
+        (
+            "--output",
+            "notes.txt/site",
+        ): "error: cannot build into notes.txt/site: notes.txt is a file, not a folder",
+    }
+    for (option, path), line in said.items():
+        arguments = {"--source": source, "--output": "site", option: path}
+        result = run_build("build", *[part for pair in arguments.items() for part in pair], cwd=tmp_path)
+        assert (result.returncode, one_line(result)) == (2, line)
+    assert snapshot(tmp_path) == before
+
+
+def test_a_zip_of_a_long_name_is_written(tmp_path):
+    # Its file in the making was named after it, and went past the system's 255 bytes.
+    source = small_site(tmp_path)
+    name = "z" * 250 + ".zip"
+    result = run_build("build", "--source", source, "--output", "site", "--zip", name, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert zipfile.ZipFile(tmp_path / name).namelist()
+    assert not list(tmp_path.glob("*.partial"))
+
+
 def test_zip_onto_a_folder_is_a_usage_error(tmp_path):
     source = small_site(tmp_path)
     (tmp_path / "downloads").mkdir()
