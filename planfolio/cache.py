@@ -87,7 +87,7 @@ def load_manifest(cache: Path | None, output: Path) -> Manifest:
             for path, (_, _, _, found) in data["entries"].items()
         }
         return Manifest(data["output"], entries, problems, data.get("site", ""))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # a file damaged in any way
         return Manifest()
 
 

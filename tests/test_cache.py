@@ -131,10 +131,11 @@ def test_a_gathering_file_changed_by_hand_is_made_again_beside_the_others(projec
     assert ((project / "site/search-index.json").stat().st_ino == search) is not edit_a_plan
 
 
-def test_damaged_cache_is_ignored(project):
+@pytest.mark.parametrize("damage", ["{not json", "[1, 2, 3]", '{"format": 1, "output": 3}', "null"])
+def test_damaged_cache_is_ignored(project, damage):
     build_both(project)
     for path in (project / "cache").iterdir():
-        path.write_text("{not json", encoding="utf-8")
+        path.write_text(damage, encoding="utf-8")
     result, cached, clean = build_both(project)
     assert cached == clean and result.pages_reused == 0
 
