@@ -457,9 +457,18 @@ def _without_empty_items(answer: str) -> str:
         found = _EMPTY_ITEMS.search(answer)
     elif end.endswith((".", ")")) and end[end.rfind("\n") + 1 : -1].strip().isdigit():
         found = _EMPTY_NUMBERED.search(answer)
+        if found is not None and not _follows_its_item(answer, found):
+            return answer  # '2023.' ending a sentence cut across lines, not a list's next number
     else:
         return answer
     return answer if found is None else answer[: found.start()].rstrip()
+
+
+def _follows_its_item(answer: str, found: re.Match[str]) -> bool:
+    """Return whether the first of the empty numbered items an answer ends with comes after
+    the item of the number before it ('5.' after a '4. ...' line)."""
+    number = int(re.match(r"\s*(\d+)", found.group())[1])  # type: ignore[index]
+    return re.search(rf"(?m)^[^\S\n]*0*{number - 1}[.)][^\S\n]+\S", answer[: found.start()]) is not None
 
 
 def _clean_question(parts: list[str]) -> str:

@@ -528,7 +528,12 @@ def test_empty_items_after_an_answer_are_dropped_and_the_rest_kept():
     plan, _ = parse_plan("# T\n## End\n> Q\n\n1. First.\n\n2. Second.\n\n3.\n", "x.md")
     assert plan.sections[0].entries[0].answer == "1. First.\n\n2. Second."
     # A rule, a dash inside a line, a list with items and a lone number stay as written.
-    for kept in ("Text\n\n---", "a - b -", "- a\n- b", "2021.", "1. a\n2. b", "Ends with 3."):
+    kept_as_written = (
+        "Text\n\n---", "a - b -", "- a\n- b", "2021.", "1. a\n2. b", "Ends with 3.",
+        "We finish by the end of\n2023.",  # a sentence cut across lines: a year, not an empty item
+        "1. First.\n\nThe fund is USD\n500.",
+    )  # fmt: skip
+    for kept in kept_as_written:
         plan, _ = parse_plan(f"# T\n## End\n> Q\n\n{kept}\n", "x.md")
         assert plan.sections[0].entries[0].answer == kept
 
