@@ -123,6 +123,7 @@ def parse_plan(text: str, source_path: str, digest: str = "") -> tuple[Plan | No
     if first_heading:
         problems += _unread_head_lines(head_lines, title_lines, source_path)
         sections = _read_sections(text, first_heading.start())
+        problems += _questions_under_answers(sections, source_path)
     else:
         sections = _unheaded_text(head_lines, title_lines)
         if sections and meta["type"] in (LEARNING_PLAN, EXPERIMENT):  # forms written in sections
@@ -250,6 +251,26 @@ def _text_lines(head: list[str], title: range) -> list[int]:
         and not text.startswith("[[")
         and not (text.endswith("]]") and "[" not in text)
     ]
+
+
+def _questions_under_answers(sections: tuple[Section, ...], source_path: str) -> list[Problem]:
+    """Report each question with no answer straight under a line of an answer: more of that
+    answer, likely ('>3% expected'), which a reader would not see (a question without an
+    answer is not shown). The forms leave a blank line above every question."""
+    problems = []
+    for section in sections:
+        for above, entry in zip(section.entries, section.entries[1:]):
+            if entry.answer or not above.answer_line:
+                continue
+            if entry.line == above.answer_line + above.answer.count("\n") + 1:
+                shown = entry.question if len(entry.question) <= 40 else entry.question[:39] + "\u2026"
+                message = (
+                    f"'>{shown}' is read as a question, and one without an answer is not shown:"
+                    " a line that starts with '>' is a question; if it belongs to the answer above,"
+                    " write '\\>' for its first mark"
+                )
+                problems.append(Problem(source_path, entry.line, message, "warning", "lone-question"))
+    return problems
 
 
 def _no_sections(body: Section, source_path: str) -> Problem:

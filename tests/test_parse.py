@@ -521,6 +521,16 @@ def test_an_answer_of_empty_list_items_or_dashes_is_no_answer(blank):
     assert entries[0].answer_line == 0 and [e.question for e in plan.sections[0].answered] == ["Next"]
 
 
+def test_a_question_without_an_answer_straight_under_an_answer_is_told():
+    text = "# T\n## A\n> Growth?\n\nGrowth was 5%\n>3% expected\n\n> Unanswered\n\n> Next?\n\nYes\n"
+    plan, problems = parse_plan(text, "x.md")
+    assert [(p.line, p.kind, p.severity) for p in problems] == [(6, "lone-question", "warning")]
+    assert problems[0].message.startswith("'>3% expected' is read as a question")
+    # Escaped, the mark starts a line of the answer.
+    plan, problems = parse_plan(text.replace(">3%", "\\>3%"), "x.md")
+    assert plan.sections[0].entries[0].answer == "Growth was 5%\n\\>3% expected" and problems == []
+
+
 def test_empty_items_after_an_answer_are_dropped_and_the_rest_kept():
     text = "# T\n## End\n> Q\n\nThese partners:\n\n- Ministry\n- \n\n-\n"
     plan, _ = parse_plan(text, "x.md")
