@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
@@ -259,7 +260,7 @@ def _questions_under_answers(sections: tuple[Section, ...], source_path: str) ->
     answer is not shown). The forms leave a blank line above every question."""
     problems = []
     for section in sections:
-        for above, entry in zip(section.entries, section.entries[1:]):
+        for above, entry in itertools.pairwise(section.entries):
             if entry.answer or not above.answer_line:
                 continue
             if entry.line == above.answer_line + above.answer.count("\n") + 1:
