@@ -18,9 +18,12 @@ _INTENT = re.compile(r"what is the specific learning intent", re.I)
 _HYPOTHESIS = re.compile(r"(?:what is your )?hypothesis", re.I)
 #: The questions of a form about the form itself (who filled it in, when): never a summary.
 _ABOUT_THE_FORM = re.compile(r"prepared by|on date\b", re.I)
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_TAG = re.compile(r"<[^>]*>")
+# Each stops at the next mark that would start another: a long answer of '<' or '](' with
+# no end took minutes, each mark's match running to the end of the text.
+_TARGET = r"\((?:[^()]|\([^()]*\))*\)"  # a link's target, which may hold one pair of parentheses
+_IMAGE = re.compile(r"!\[([^\[\]]*)\]" + _TARGET)
+_LINK = re.compile(r"\[([^\[\]]*)\]" + _TARGET)
+_TAG = re.compile(r"<[^<>]*>")
 _URL = re.compile(r"(?:\bhttps?://|\bwww\.)\S+", re.I)
 _EMPHASIS = re.compile(r"\*\*|__|\*|`")
 #: The marks that start a line of markdown: headings, quotes, list items.

@@ -94,3 +94,13 @@ def test_the_exports_placeholder_alt_is_no_word_of_a_summary():
         ["![Missing alt text](https://example.org/a.png) We map ![a river](https://example.org/b.png)."]
     )
     assert plan_summary(site.plans[0]) == "We map a river."
+
+
+def test_links_tags_and_stray_marks_are_read_as_a_reader_sees_them():
+    from planfolio.summary import without_markup
+
+    text = "See [the map](https://x.org/a_(b)) and ![A chart](c.png) of <b>waste</b>: <5% of [bins] [left"
+    assert " ".join(without_markup(text).split()) == "See the map and A chart of waste : <5% of [bins] [left"
+    # Marks that open without closing stay as written, however many (each match once ran to the end).
+    for stray in ("<" * 2000, "[" * 2000 + "](", "[a](" * 500, "![a](" * 500):
+        assert without_markup(stray) == stray
