@@ -65,12 +65,16 @@ def read_metadata(head: str, source_path: str) -> tuple[dict[str, Any], list[Pro
     for match in _META_LINE.finditer(head):
         line += head.count("\n", position, match.start())
         position = match.start()
-        key, value = match.groups()
-        key = key.lower()
-        value = clean_text(value)
-        if key in TERM_KEYS:
-            value = term_name(value) or value  # one with nothing but marks is reported as such
-        _read_line(found, key, value, line)
+        for key, value in _tags(*match.groups()):
+            key = key.lower()
+            value = clean_text(value)
+            if "]]" in value or "[[" in value:
+                message = f"{key}: the value {value!r} holds '[[' or ']]'"
+                message += "; write each [[key:value]] on a line of its own"
+                found.report(line, message, "metadata-line", "warning")
+            if key in TERM_KEYS:
+                value = term_name(value) or value  # one with nothing but marks is reported as such
+            _read_line(found, key, value, line)
     _report_unread(found, head)
     type_ = type_name(found.singles.get("type", ("", 0))[0])
     # planfolio knows the keys of learning plans and experiments alone: the other types
@@ -87,6 +91,26 @@ def read_metadata(head: str, source_path: str) -> tuple[dict[str, Any], list[Pro
     fields["year"] = _year(found)
     fields["latlng"] = _latlng(found)
     return fields, sorted(found.problems, key=lambda problem: problem.line or 0)
+
+
+# Tags one after another on one line ("[[country:Kenya]] [[year:2021]]"), each read as its own.
+_NEXT_TAG = re.compile(r"\]\][\s,;]*\[\[")
+_TAG = re.compile(r"\[\[\s*([A-Za-z_][\w-]*)\s*:(.*?)\]\][\s,;]*")
+
+
+def _tags(key: str, value: str) -> list[tuple[str, str]]:
+    """Return the key and value of each tag of a metadata line read as one from its first key
+    (whose value then holds the others'): one tag, or several on one line."""
+    if "]]" not in value or not _NEXT_TAG.search(value):
+        return [(key, value)]
+    line = f"[[{key}:{value}]]"
+    tags, position = [], 0
+    for match in _TAG.finditer(line):
+        if match.start() != position:
+            return [(key, value)]  # text between them: not tags side by side
+        tags.append((match.group(1), match.group(2)))
+        position = match.end()
+    return tags if position == len(line) else [(key, value)]
 
 
 # The plans share their metadata values, and the forms their questions.

@@ -463,6 +463,17 @@ def test_rules_and_blank_lines_before_the_first_text_of_a_section_are_skipped():
     assert entries == [("", "intro\n****", 6), ("Q", "", 8)]
 
 
+def test_tags_side_by_side_on_one_line_are_each_read():
+    head = "# T\n[[country:Kenya]] [[year:2021]]\n[[methods:A]][[methods:B]]\n[[sdgs:13]], [[sdgs:5]]\n"
+    plan, problems = parse_plan(head + "## S\n", "x.md")
+    assert (plan.country, plan.year, plan.methods, plan.sdgs) == ("Kenya", 2021, ("A", "B"), ("13", "5"))
+    assert problems == []
+    # With text between them they are no tags side by side: the value is kept, and told.
+    plan, problems = parse_plan("# T\n[[methods:A]] and [[methods:B]]\n## S\n", "x.md")
+    assert plan.methods == ("A]] and [[methods:B",)
+    assert [(p.line, p.kind) for p in problems] == [(2, "metadata-line")]
+
+
 def test_metadata_lines_are_numbered_among_other_lines():
     text = "# T\n\n[[year:2023]]\nnot metadata [[year:2024]]\n  [[ year : 2025 ]]  \n"
     _, problems = parse_plan(text, "x.md")
