@@ -142,12 +142,16 @@ def term_name(value: str) -> str:
 
 #: How many Sustainable Development Goals there are, numbered from 1.
 GOALS = 17
-_GOAL_NUMBER = re.compile(r"\s*(?:sdg\s*)?(\d+)\b", re.IGNORECASE)
+# A goal's number, after the word for a goal in English, French or Spanish, if any.
+_GOAL_NUMBER = re.compile(
+    r"\s*(?:(?:sdgs?|goal|objectif|objetivo|objective|ods|odd)\s*(?:n[°o.]?|#)?\s*)?(\d+)\b", re.IGNORECASE
+)
 
 
 def written_goal_number(name: str) -> int | None:
-    """Return the number an SDG value starts with ("13", "SDG 13", "13. Climate action"),
-    in the range of the goals or not, or None when it starts with none."""
+    """Return the number an SDG value starts with ("13", "SDG 13", "13. Climate action",
+    "Goal 13", "Objectif 13", "ODS 13"), in the range of the goals or not, or None when it
+    starts with none."""
     match = _GOAL_NUMBER.match(name)
     return int(match.group(1)) if match else None
 
@@ -168,7 +172,11 @@ def _read_line(found: _Found, key: str, value: str, line: int) -> None:
     elif key in LIST_KEYS:
         if not slugify(value):
             _report_unnamed(found, key, value, line)
-        elif key == "sdgs" and written_goal_number(value) is not None and goal_number(value) is None:
+        elif key == "sdgs" and written_goal_number(value) is None:
+            message = f"sdgs: {value!r} gives no goal's number, which decides the goal"
+            message += ": write it as '13. Climate action'"
+            found.report(line, message, "sdg", "warning")
+        elif key == "sdgs" and goal_number(value) is None:
             message = f"sdgs: {value!r} names no goal: the SDGs are numbered 1 to {GOALS}"
             found.report(line, message, "sdg", "warning")
         found.lists[key][value] = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -110,6 +111,9 @@ class Site:
 # a doubled space, a mark doubled ("co--creation", not "C++"), a mark with no space between
 # it and the next word ("health;education"), and a mark no name holds ("private_sector").
 _FLAWS = re.compile(r" - | -|- |  |([^\w\s+])\1|[,;:](?=[^\W\d])|[_\\*|~•·]")
+
+# A goal written as the official names write it: its number, a full stop and a word.
+_NUMBER_AND_TITLE = re.compile(r"\s*\d{1,2}\.\s+[^\W\d]")
 
 #: The name of every term, per taxonomy key, by slug.
 TermNames = dict[str, dict[str, str]]
@@ -222,11 +226,14 @@ def _gather_terms(
                 continue  # reported with its line when the plan was read
             spellings[group].setdefault(value, []).append(plan.source_path)
             members[group][plan.source_path] = plan
-    # The most used spelling names the term; among those used as often, the tidiest.
-    names = {
-        group: min(users, key=lambda value: (-len(users[value]), untidiness(value), value))
-        for group, users in spellings.items()
-    }
+
+    # The most used spelling names the term; among those used as often, the tidiest. A goal's,
+    # written as its number and title ("5. Gender equality") before any other ("SDG 5", "05").
+    def rank(value: str, users: dict[str, list[str]]) -> tuple[bool, int, tuple[int, int, int], str]:
+        titled = spec.key == "sdgs" and _NUMBER_AND_TITLE.match(value) is not None
+        return (not titled, -len(users[value]), untidiness(value), value)
+
+    names = {group: min(users, key=partial(rank, users=users)) for group, users in spellings.items()}
     bases = {group: slugify(name) for group, name in names.items()}  # each page's name, unless taken
     reserved = urls.reserved_names(spec.folder)
     page_names = unique_slugs(list(bases.items()), reserved)

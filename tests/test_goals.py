@@ -218,3 +218,27 @@ def test_the_spellings_of_one_goal_number_make_one_page_named_by_the_most_used(t
             "13 Climate",
         ]
     )
+
+
+def test_a_goal_is_named_by_its_number_and_title_and_found_in_other_words_and_languages(tmp_path):
+    meta = {"country": "Kenya", "year": "2022"}
+    plans = {
+        "a.md": plan_text("Alpha", {**meta, "sdgs": ["05", "Goal 13: Climate action"]}),
+        "b.md": plan_text("Beta", {**meta, "sdgs": ["SDG 5", "Objectif 13"]}),
+        "c.md": plan_text("Gamma", {**meta, "sdgs": ["5. Gender equality", "ODS 13"]}),
+        "d.md": plan_text("Delta", {**meta, "sdgs": ["Climate action"]}),
+    }
+    source = write_plans(tmp_path / "plans", plans)
+    site = tmp_path / "site"
+    result = run_build("build", "--source", source, "--output", site, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    said = result.stdout + result.stderr
+    # Used once each, the spelling of a number and a title names the page, and is not told.
+    assert (site / "sdgs/5-gender-equality.html").is_file() and not (site / "sdgs/05.html").exists()
+    told = [line for line in said.splitlines() if "is listed under '5. Gender equality'" in line]
+    assert sorted(line.split(":")[0].split()[-1] for line in told) == ["a.md", "b.md"]
+    # Its other words name goal 13 alike: one page, named by the tidiest ("Objectif 13").
+    thirteen = _read(site, "sdgs/objectif-13.html")
+    assert all(f">{title}</a>" in thirteen for title in ("Alpha", "Beta", "Gamma"))
+    line = plans["d.md"].splitlines().index("[[sdgs:Climate action]]") + 1
+    assert f"d.md:{line}: warning: sdgs: 'Climate action' gives no goal's number" in said
