@@ -14,14 +14,22 @@ ALTERNATIVE_NAMES = (
     "Brunei",
     "Burma",
     "Cape Verde",
+    "Congo DR",
+    "Congo-Brazzaville",
+    "Congo-Kinshasa",
     "DR Congo",
+    "DRC",
     "East Timor",
     "Ivory Coast",
     "Kosovo",
+    "Lao PDR",
     "Macedonia",
     "Russia",
     "Swaziland",
     "Turkey",
+    "UK",
+    "US",
+    "USA",
     "Vatican City",
 )
 
@@ -31,6 +39,16 @@ ALTERNATIVE_NAMES = (
 def is_known_country(name: str) -> bool:
     """Return whether a standard list knows this country name, in any case or accents."""
     return _key(name) in _known_keys()
+
+
+def is_alternative_name(name: str) -> bool:
+    """Return whether a country name is one in wide use that ISO 3166 writes another way."""
+    return _key(name) in _alternative_keys()
+
+
+@functools.cache
+def _alternative_keys() -> frozenset[str]:
+    return frozenset(map(_key, ALTERNATIVE_NAMES))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -66,9 +84,14 @@ def _known_keys() -> frozenset[str]:
 
 
 def _key(name: str) -> str:
-    """Return a name's slug without the word 'the': 'The Gambia' is 'Gambia', and
-    'Congo (Democratic Republic of the)' is 'Congo, The Democratic Republic of the'."""
-    return "-".join(word for word in slugify(name).split("-") if word != "the")
+    """Return a name's slug without the word 'the' and with 'St.' as 'Saint': 'The Gambia' is
+    'Gambia', 'Congo (Democratic Republic of the)' is 'Congo, The Democratic Republic of the'."""
+    words = (_SHORT_WORDS.get(word, word) for word in slugify(name).split("-"))
+    return "-".join(word for word in words if word != "the")
+
+
+# Words the names write short: "St. Lucia" is "Saint Lucia".
+_SHORT_WORDS = {"st": "saint"}
 
 
 #: The ISO 3166 alpha-3 codes of the alternative names; Kosovo has none but the user-assigned XK.
@@ -76,13 +99,21 @@ _ALTERNATIVE_CODES = {
     "Brunei": "BRN",
     "Burma": "MMR",
     "Cape Verde": "CPV",
+    "Congo DR": "COD",
+    "Congo-Brazzaville": "COG",
+    "Congo-Kinshasa": "COD",
     "DR Congo": "COD",
+    "DRC": "COD",
     "East Timor": "TLS",
     "Ivory Coast": "CIV",
+    "Lao PDR": "LAO",
     "Macedonia": "MKD",
     "Russia": "RUS",
     "Swaziland": "SWZ",
     "Turkey": "TUR",
+    "UK": "GBR",
+    "US": "USA",
+    "USA": "USA",
     "Vatican City": "VAT",
 }
 #: Codes for places ISO 3166 gives no number, as map outlines name them.

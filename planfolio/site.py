@@ -10,7 +10,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from . import urls
-from .countries import country_code
+from .countries import country_code, is_alternative_name
 from .doctypes import KNOWN_TYPES, LEARNING_PLAN
 from .i18n import N_
 from .metadata import goal_number
@@ -227,11 +227,13 @@ def _gather_terms(
             spellings[group].setdefault(value, []).append(plan.source_path)
             members[group][plan.source_path] = plan
 
-    # The most used spelling names the term; among those used as often, the tidiest. A goal's,
-    # written as its number and title ("5. Gender equality") before any other ("SDG 5", "05").
-    def rank(value: str, users: dict[str, list[str]]) -> tuple[bool, int, tuple[int, int, int], str]:
+    # The most used spelling names the term; among those used as often, a country's standard
+    # name before another in wide use ("North Macedonia", "Macedonia"), then the tidiest. A
+    # goal's, written as its number and title ("5. Gender equality") before any other ("05").
+    def rank(value: str, users: dict[str, list[str]]) -> tuple[bool, int, bool, tuple[int, int, int], str]:
         titled = spec.key == "sdgs" and _NUMBER_AND_TITLE.match(value) is not None
-        return (not titled, -len(users[value]), untidiness(value), value)
+        other_name = spec.key == "country" and is_alternative_name(value)
+        return (not titled, -len(users[value]), other_name, untidiness(value), value)
 
     names = {group: min(users, key=partial(rank, users=users)) for group, users in spellings.items()}
     bases = {group: slugify(name) for group, name in names.items()}  # each page's name, unless taken

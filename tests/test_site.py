@@ -51,6 +51,27 @@ def test_names_of_one_country_share_one_page_and_other_countries_keep_theirs():
     ]
 
 
+def test_a_countrys_standard_name_names_its_page_when_used_as_often_as_another():
+    texts = {
+        "a.md": "# A\n[[country:Macedonia]]\n",
+        "b.md": "# B\n[[country:North Macedonia]]\n",
+        "c.md": "# C\n[[country:Lao PDR]]\n",
+        "d.md": "# D\n[[country:Lao People's Democratic Republic]]\n",
+        "e.md": "# E\n[[country:DRC]]\n",
+        "f.md": "# F\n[[country:St. Lucia]]\n",
+    }
+    plans = [parse_plan(text, path) for path, text in texts.items()]
+    assert [problems for _, problems in plans] == [[]] * len(texts)  # every name is known
+    site = build_site([plan for plan, _ in plans], [])
+    terms = site.taxonomies["country"].terms
+    assert {term.name for term in terms.values()} == {
+        "North Macedonia", "Lao People's Democratic Republic", "DRC", "St. Lucia"
+    }  # fmt: skip
+    told = {problem.path: problem.message for problem in site.problems}
+    assert sorted(told) == ["a.md", "c.md"]
+    assert "'Macedonia' is listed under 'North Macedonia'" in told["a.md"]
+
+
 def test_a_term_without_letters_is_left_out():
     site = build_site(plans_of({"a.md": "# A\n[[methods:?#]]\n[[methods:Co-creation]]\n"}), [])
     assert list(site.taxonomies["methods"].terms) == ["co-creation"]
