@@ -373,6 +373,21 @@ def test_axe_finds_nothing_serious_on_the_search_page_with_its_filters(corpus_si
     assert found == []
 
 
+def test_a_screen_reader_finds_the_maps_countries_as_links_of_a_named_map(corpus_site, browser):
+    # Inside an image they would be its picture's own, which a screen reader may pass over.
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((corpus_site / "index.html").as_uri())
+    title = page.locator("#map svg > title").text_content()
+    tree = page.locator("#map figure").aria_snapshot()
+    countries = page.locator("#map svg a").count()
+    page.close()
+    lines = tree.splitlines()
+    assert lines[0].strip(" -:'") == f'figure "{title}"'
+    assert lines[1].strip(" -:'") == f'group "{title}"'
+    assert sum(line.lstrip().startswith(("- link", "- 'link")) for line in lines) == countries > 50
+    assert not any(line.lstrip().startswith(("- img", "- 'img")) for line in lines)
+
+
 def test_a_keyboard_user_may_step_over_the_maps_countries(corpus_site, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto((corpus_site / "index.html").as_uri())
