@@ -388,6 +388,30 @@ def test_a_screen_reader_finds_the_maps_countries_as_links_of_a_named_map(corpus
     assert not any(line.lstrip().startswith(("- img", "- 'img")) for line in lines)
 
 
+def test_the_bars_and_the_legend_keep_their_colours_in_forced_colours(corpus_site, browser):
+    # A contrast theme paints backgrounds the page's own: the bars and swatches are backgrounds.
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.emulate_media(forced_colors="active")
+    page.goto((corpus_site / "index.html").as_uri())
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll('.bar, .map-legend .swatch')].map(
+            e => getComputedStyle(e).backgroundColor)"""
+    )
+    fills = page.evaluate(
+        "() => [...document.querySelectorAll('.map-legend .swatch:not(.map-none)')].map(e => e.className)"
+    )
+    map_fill = page.evaluate(
+        "cls => getComputedStyle(document.querySelector('#map svg a.' + cls + ' path')).fill", "map-l1"
+    )
+    legend_fill = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.map-legend .map-l1')).backgroundColor"
+    )
+    page.close()
+    assert shown and all(colour not in ("rgba(0, 0, 0, 0)", "transparent") for colour in shown)
+    assert len(set(shown)) > len(fills)  # the swatches differ, and the bars are another colour
+    assert map_fill == legend_fill  # the legend tells the map's colours
+
+
 def test_a_keyboard_user_may_step_over_the_maps_countries(corpus_site, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto((corpus_site / "index.html").as_uri())
