@@ -23,7 +23,7 @@ from .i18n import Interface, count_noun, interface, language_name, primary_langu
 from .markdown import ENGLISH_LABELS, AnswerMarkdown, ImageLabels, Rendered, has_markup, render_answer
 from .model import EXPERIMENT_KEYS, PARTNER_FIELDS, Partner, Plan, Problem
 from .privacy import publish_focal_point, publish_partner, publish_text
-from .sections import BODY_SECTION
+from .sections import BODY_SECTION, form_language
 from .site import TAXONOMIES, Site, TaxonomySpec, Term, counts_by_type, newest_first
 
 CARD_TAXONOMIES = ("country", "year", "methods", "datasources", "sdgs", "thematic_areas")
@@ -75,6 +75,9 @@ class RenderedSection:
     partners: tuple[tuple[Markup, ...], ...]
     lead: str = ""
     partner_columns: tuple[str, ...] = ()
+    #: The language of the form's words (heading, lead, questions) when it is not the site's:
+    #: a Spanish plan written in the English form asks its questions in English.
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -558,7 +561,9 @@ class Renderer:
         partners = tuple(
             tuple(self._cell(plan, partner, column, problems) for column in columns) for partner in published
         )
-        return RenderedSection(heading, tuple(entries), partners, section.lead, columns)
+        form = form_language(section.heading) or plan.language
+        language = form if form and form != primary_language(self.config.language) else ""
+        return RenderedSection(heading, tuple(entries), partners, section.lead, columns, language)
 
     def _cell(self, plan: Plan, partner: Partner, column: str, problems: list[Problem]) -> Markup:
         """Return a field of a partner rendered as an answer is (its entities, links and tags

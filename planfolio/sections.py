@@ -83,6 +83,15 @@ def section_key(heading: str) -> str:
     return SECTION_KEYS.get(heading.strip().lower(), "other")
 
 
+def form_language(heading: str) -> str | None:
+    """Return the language of a form's heading, and so of its questions: "en", "fr" or "es",
+    or None for a heading no form has (or "fin", both French and Spanish)."""
+    name = heading.strip().lower()
+    if name not in SECTION_KEYS or name == "fin":
+        return None
+    return heading_language(name) or "en"
+
+
 def heading_language(heading: str) -> str | None:
     """Return "fr" or "es" when a heading is a translated one, else None."""
     name = heading.strip().lower()

@@ -116,12 +116,12 @@ def test_the_forms_instructions_are_leads_not_answers(built, records):
     site, _ = built
     for path in sorted(EXPERIMENTS.glob("*.md"))[::5]:
         page = (site / records[path.name]["url"]).read_text(encoding="utf-8")
-        leads = [_text(lead) for lead in re.findall(r'<p class="section-lead">(.*?)</p>', page, re.S)]
+        leads = [_text(lead) for lead in re.findall(r'<p class="section-lead"[^>]*>(.*?)</p>', page, re.S)]
         assert leads, path.name
-        answers = " ".join(_text(a) for a in re.findall(r'<div class="answer">(.*?)</div>\n', page, re.S))
+        answers = " ".join(_text(a) for a in re.findall(r'<div class="answer"[^>]*>(.*?)</div>\n', page, re.S))
         for lead in leads:
             assert lead not in answers
-        assert "<h2>Other</h2>" not in page  # the empty '## ' headings hold nothing to show
+        assert re.search(r"<h2[^>]*>Other</h2>", page) is None  # the empty '## ' headings hold nothing to show
 
 
 def test_no_answer_shows_an_empty_bullet(built, records):
@@ -133,7 +133,7 @@ def test_no_answer_shows_an_empty_bullet(built, records):
     for path in sorted(EXPERIMENTS.glob("*.md")):
         left_blank += len(blank.findall(path.read_text(encoding="utf-8")))
         page = (site / records[path.name]["url"]).read_text(encoding="utf-8")
-        answers = re.findall(r'<div class="answer">(.*?)</div>\n', page, re.S)
+        answers = re.findall(r'<div class="answer"[^>]*>(.*?)</div>\n', page, re.S)
         assert not [a for a in answers if re.search(r"<li>\s*</li>", a) or not _text(a)], path.name
     assert left_blank > 100
 

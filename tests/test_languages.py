@@ -53,10 +53,14 @@ def test_a_plan_in_another_language_than_the_site_is_marked_and_badged(tmp_path)
     assert result.returncode == 0, result.stderr
     french = (tmp_path / "site" / "plans" / "semences.html").read_text(encoding="utf-8")
     assert '<h1 lang="fr">Semences</h1>' in french
-    assert '<section class="plan-section" lang="fr">' in french
     assert '<span class="badge language" lang="fr">Français</span>' in french
+    # The answers are the plan's, in French; the English form's heading and question are not.
+    found = _languages(french, "h2", "h3", "div", "td", "th")
+    assert ("h2", "Challenge statement", "en") in found and ("h3", "What is your challenge?", "en") in found
+    answers = [lang for tag, text, lang in found if tag == "div" and text == " ".join(FRENCH_TEXT.split())]
+    assert answers and set(answers) == {"fr"}
     # The partners' table is the plan's, its head the site's words.
-    assert "<td>Mairie de Dakar</td>" in french and '<thead lang="en"><tr><th scope="col">Name</th>' in french
+    assert ("td", "Mairie de Dakar", "fr") in found and ("th", "Name", "en") in found
     plain = (tmp_path / "site" / "plans" / "water.html").read_text(encoding="utf-8")
     assert "lang=" not in plain.replace('<html lang="en">', "")
     assert "badge language" not in plain
@@ -108,3 +112,30 @@ def test_an_experiment_in_another_language_marks_its_words_and_not_the_cards_lab
     labels = [(text, lang) for tag, text, lang in found if tag == "dt"]
     assert {text for text, _ in labels} >= {"Sample size", "Country", "Year", "Language"}
     assert {lang for _, lang in labels} == {"en"}  # the site's words, in the site's language
+
+
+def test_on_a_french_site_an_english_form_and_english_answers_are_marked_english(tmp_path):
+    # A Spanish plan in the English form; an English experiment, whose card values are the export's English.
+    spanish = f"## Challenge statement\n\n> What is your challenge?\n\n{SPANISH_TEXT}\n"
+    english = "## Design\n\n> What is your hypothesis?\n\nOur challenge is water.\n"
+    meta = {"country": "Kenya", "year": "2023", "type": "experiment", "experiment_status": "Design Stage"}
+    documents = {
+        "es.md": plan_text("Semillas", body=spanish),
+        "en.md": plan_text("Water", meta, body=english),
+    }
+    source = write_plans(tmp_path / "plans", documents)
+    (source / "site.yml").write_text("language: fr\n", encoding="utf-8")
+    result = run_build("build", "--source", source, "--output", tmp_path / "site", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    found = _languages((tmp_path / "site/plans/semillas.html").read_text(encoding="utf-8"), "h2", "h3", "div")
+    assert ("h2", "Challenge statement", "en") in found and ("h3", "What is your challenge?", "en") in found
+    assert ("div", " ".join(SPANISH_TEXT.split()), "es") in found
+    found = _languages(
+        (tmp_path / "site/experiments/water.html").read_text(encoding="utf-8"), "h3", "div", "dd"
+    )
+    assert ("h3", "What is your hypothesis?", "en") in found and (
+        "div",
+        "Our challenge is water.",
+        "en",
+    ) in found
+    assert ("dd", "Design Stage", "en") in found

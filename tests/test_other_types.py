@@ -338,7 +338,7 @@ def test_a_post_written_without_headings_shows_its_text_and_is_searched(tmp_path
     article = page[page.index('<article class="plan">') : page.index("</article>")]
     assert "<p>We met the water committee of Abéché.</p>" in article
     assert '<a href="https://example.org/notes" rel="noopener noreferrer">Original article</a>' in article
-    assert "<h2>" not in article and "no text yet" not in article
+    assert "<h2" not in article and "no text yet" not in article
     fulltext = _read(tmp_path / "site", "search-fulltext.js")
     assert "committe" in fulltext and "abech" in fulltext  # stemmed and folded
 
