@@ -37,6 +37,7 @@ class Link:
     label: str
     path: str
     note: str = ""
+    lang: str = ""  # the label's language, when it is a document's title in another than the site's
 
 
 @dataclass(frozen=True)
@@ -344,7 +345,7 @@ class Renderer:
             plan = source.plan
             sections = tuple(self._section(plan, section, problems) for section in plan.sections)
             shown = tuple(section for section in sections if section.entries or section.partners)
-            other = plan.language if plan.language != primary_language(self.config.language) else ""
+            other = self._other_language(plan)
             language = (other, language_name(other) if other else "")
             context = PlanPage(
                 plan, source.card, shown, source.focal_point, source.related, *language, source.facts
@@ -395,6 +396,7 @@ class Renderer:
                 item.plan.title,
                 urls.document_path(item.plan.type, item.plan.slug),
                 item.shared.text(self.interface.gettext),
+                self._other_language(item.plan),
             )
             for item in self.site.related.get(plan.source_path, ())
         )
@@ -505,10 +507,15 @@ class Renderer:
         """Return how a plan shows in a list (made once: a plan is in a dozen lists)."""
         row = self._rows.get(plan.source_path)
         if row is None:
-            link = Link(plan.title, urls.document_path(plan.type, plan.slug))
+            link = Link(plan.title, urls.document_path(plan.type, plan.slug), lang=self._other_language(plan))
             row = PlanRow(link, str(plan.year or ""), plan.country, ", ".join(plan.methods), plan.type)
             self._rows[plan.source_path] = row
         return row
+
+    def _other_language(self, plan: Plan) -> str:
+        """Return a document's language when it is known and not the site's, else ""."""
+        language = plan.language or ""
+        return language if language != primary_language(self.config.language) else ""
 
     def newest_first(self, plans: Iterable[Plan]) -> list[Plan]:
         """Return plans newest first, then by title (see site.newest_first)."""

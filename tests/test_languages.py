@@ -61,8 +61,12 @@ def test_a_plan_in_another_language_than_the_site_is_marked_and_badged(tmp_path)
     assert answers and set(answers) == {"fr"}
     # The partners' table is the plan's, its head the site's words.
     assert ("td", "Mairie de Dakar", "fr") in found and ("th", "Name", "en") in found
+    # Its title is marked wherever it is listed; the English plan's nowhere.
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="plans/semences.html" lang="fr">Semences</a>' in home
+    assert '<a href="plans/water.html">Water</a>' in home
     plain = (tmp_path / "site" / "plans" / "water.html").read_text(encoding="utf-8")
-    assert "lang=" not in plain.replace('<html lang="en">', "")
+    assert "lang=" not in plain.replace('<html lang="en">', "").replace(' lang="fr">Semences', ">Semences")
     assert "badge language" not in plain
 
 

@@ -381,6 +381,14 @@ def test_a_language_filter_takes_the_languages_code_or_its_name(tab):
     assert by_code and tab.chosen() == {"language": ["Français"]}
     tab.open("q=adaptation&language=Fran%C3%A7ais")
     assert tab.result_urls() == by_code
+    # On an English site the French results' own words are marked French, and only theirs.
+    marked = tab.page.evaluate(
+        """() => [...document.querySelectorAll('li.result')].map(li =>
+            [li.querySelector('h2 a').lang, (li.querySelector('.snippet') || {}).lang || 'fr'])"""
+    )
+    assert marked and set(map(tuple, marked)) == {("fr", "fr")}
+    tab.open("q=water&language=en")
+    assert tab.page.locator("li.result h2 a[lang]").count() == 0 < tab.page.locator("li.result").count()
     assert tab.errors == []
 
 

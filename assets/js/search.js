@@ -425,12 +425,17 @@
     return _('Filtered by: %(filters)s', { filters: filters })
   }
 
+  var siteLanguage = (document.documentElement.lang || 'en').split('-')[0].toLowerCase()
+
   function renderResult (ref, terms) {
     var doc = documents[ref]
     var item = element('li', { class: 'result' })
     var heading = element('h2')
     // Result URLs are relative to the site root, where search.html is.
     var link = element('a', { href: doc.url })
+    // A document's own words in its language, when it is not the page's.
+    var other = doc.language && doc.language !== siteLanguage ? doc.language : ''
+    if (other) link.setAttribute('lang', other)
     appendHighlighted(link, doc.title, terms)
     heading.appendChild(link)
     item.appendChild(heading)
@@ -438,6 +443,7 @@
     item.appendChild(element('p', { class: 'result-meta' }, meta.filter(Boolean).join(' \u00b7 ')))
     if (doc.summary) {
       var snippet = element('p', { class: 'snippet' })
+      if (other) snippet.setAttribute('lang', other)
       appendHighlighted(snippet, doc.summary, terms)
       item.appendChild(snippet)
     }
