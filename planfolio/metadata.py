@@ -7,6 +7,7 @@ import html
 import math
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 from .countries import closest_country, is_known_country
@@ -56,6 +57,12 @@ class _Found:
     def report(self, line: int, message: str, kind: str, severity: str = "error") -> None:
         """Add a problem found on one line."""
         self.problems.append(Problem(self.source_path, line, message, severity, kind))
+
+
+def metadata_keys(text: str) -> Iterator[tuple[int, str]]:
+    """Yield the offset and key of each line of a text written as a metadata line."""
+    for match in _META_LINE.finditer(text):
+        yield match.start(), match.group(1).lower()
 
 
 def read_metadata(head: str, source_path: str) -> tuple[dict[str, Any], list[Problem]]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from .doctypes import DEFAULT_TYPES, EXPERIMENT, KNOWN_TYPES, LEARNING_PLAN, peek_type, type_line_number
 from .languages import LANGUAGE_SAMPLE, detect_language
-from .metadata import clean_text, read_metadata
+from .metadata import clean_text, metadata_keys, read_metadata
 from .model import Entry, Partner, Plan, Problem, Section, did_you_mean
 from .sections import (
     BODY_SECTION,
@@ -125,6 +125,7 @@ def parse_plan(text: str, source_path: str, digest: str = "") -> tuple[Plan | No
         problems += _unread_head_lines(head_lines, title_lines, source_path)
         sections = _read_sections(text, first_heading.start())
         problems += _questions_under_answers(sections, source_path)
+        problems += _late_metadata(text, first_heading.start(), source_path)
     else:
         sections = _unheaded_text(head_lines, title_lines)
         if sections and meta["type"] in (LEARNING_PLAN, EXPERIMENT):  # forms written in sections
@@ -252,6 +253,20 @@ def _text_lines(head: list[str], title: range) -> list[int]:
         and not text.startswith("[[")
         and not (text.endswith("]]") and "[" not in text)
     ]
+
+
+def _late_metadata(text: str, body: int, source_path: str) -> list[Problem]:
+    """Report each metadata line below the first '## ' heading: it is read as text of an
+    answer, and the plan goes without its value."""
+    problems = []
+    for offset, key in metadata_keys(text[body:]):
+        line = text.count("\n", 0, body + offset) + 1
+        message = (
+            f"[[{key}:...]] below the first '## ' section is not read as metadata (it is shown as"
+            " text); move it above the first section"
+        )
+        problems.append(Problem(source_path, line, message, "warning", "late-metadata"))
+    return problems
 
 
 def _questions_under_answers(sections: tuple[Section, ...], source_path: str) -> list[Problem]:

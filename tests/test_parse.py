@@ -474,6 +474,14 @@ def test_tags_side_by_side_on_one_line_are_each_read():
     assert [(p.line, p.kind) for p in problems] == [(2, "metadata-line")]
 
 
+def test_metadata_below_the_first_section_is_told_at_its_line():
+    text = "# T\n[[country:Kenya]]\n## A\n> Q\n\nAnswer\n\n[[year:2022]]\n[[ Methods : Late ]]\n"
+    plan, problems = parse_plan(text, "x.md")
+    assert (plan.year, plan.methods) == (None, ())
+    assert [(p.line, p.kind) for p in problems] == [(8, "late-metadata"), (9, "late-metadata")]
+    assert problems[1].message.startswith("[[methods:...]] below the first '## ' section is not read")
+
+
 def test_metadata_lines_are_numbered_among_other_lines():
     text = "# T\n\n[[year:2023]]\nnot metadata [[year:2024]]\n  [[ year : 2025 ]]  \n"
     _, problems = parse_plan(text, "x.md")
