@@ -6,8 +6,8 @@ import functools
 import html
 import math
 import re
-from dataclasses import dataclass, field
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from .countries import closest_country, is_known_country

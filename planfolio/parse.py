@@ -126,6 +126,7 @@ def parse_plan(text: str, source_path: str, digest: str = "") -> tuple[Plan | No
         sections = _read_sections(text, first_heading.start())
         problems += _questions_under_answers(sections, source_path)
         problems += _late_metadata(text, first_heading.start(), source_path)
+        problems += _near_headings(text, first_heading.start(), source_path)
     else:
         sections = _unheaded_text(head_lines, title_lines)
         if sections and meta["type"] in (LEARNING_PLAN, EXPERIMENT):  # forms written in sections
@@ -253,6 +254,25 @@ def _text_lines(head: list[str], title: range) -> list[int]:
         and not text.startswith("[[")
         and not (text.endswith("]]") and "[" not in text)
     ]
+
+
+# A line written as a section's heading but not quite one: one to three spaces before it (four
+# make a block of code), or a tab after it.
+_NEAR_HEADING = re.compile(r"^(?: {1,3}##[ \t]+\S|##\t[ \t]*\S)", re.M)
+
+
+def _near_headings(text: str, body: int, source_path: str) -> list[Problem]:
+    """Report each line of the body that looks like a section's heading but is none
+    ('   ## Partners', '##<tab>Partners'): it and what follows are read into the answer above."""
+    problems = []
+    for match in _NEAR_HEADING.finditer(text, body):
+        line = text.count("\n", 0, match.start()) + 1
+        message = (
+            "a line like a section's heading, but with spaces before its '##' or a tab after it:"
+            " read as text of the answer above; a section starts with '## ' at the line's start"
+        )
+        problems.append(Problem(source_path, line, message, "warning", "heading-line"))
+    return problems
 
 
 def _late_metadata(text: str, body: int, source_path: str) -> list[Problem]:

@@ -118,10 +118,14 @@ def test_the_forms_instructions_are_leads_not_answers(built, records):
         page = (site / records[path.name]["url"]).read_text(encoding="utf-8")
         leads = [_text(lead) for lead in re.findall(r'<p class="section-lead"[^>]*>(.*?)</p>', page, re.S)]
         assert leads, path.name
-        answers = " ".join(_text(a) for a in re.findall(r'<div class="answer"[^>]*>(.*?)</div>\n', page, re.S))
+        answers = " ".join(
+            _text(a) for a in re.findall(r'<div class="answer"[^>]*>(.*?)</div>\n', page, re.S)
+        )
         for lead in leads:
             assert lead not in answers
-        assert re.search(r"<h2[^>]*>Other</h2>", page) is None  # the empty '## ' headings hold nothing to show
+        assert (
+            re.search(r"<h2[^>]*>Other</h2>", page) is None
+        )  # the empty '## ' headings hold nothing to show
 
 
 def test_no_answer_shows_an_empty_bullet(built, records):

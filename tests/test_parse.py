@@ -474,6 +474,15 @@ def test_tags_side_by_side_on_one_line_are_each_read():
     assert [(p.line, p.kind) for p in problems] == [(2, "metadata-line")]
 
 
+def test_a_line_like_a_heading_but_none_is_told_and_a_block_of_code_is_not():
+    text = (
+        "# T\n## A\n> Q\n\nAnswer\n\n   ## Learning questions\n\n##\tPartners\n\n    ## in a block of code\n"
+    )
+    plan, problems = parse_plan(text, "x.md")
+    assert [section.heading for section in plan.sections] == ["A"]
+    assert [(p.line, p.kind) for p in problems] == [(7, "heading-line"), (9, "heading-line")]
+
+
 def test_metadata_below_the_first_section_is_told_at_its_line():
     text = "# T\n[[country:Kenya]]\n## A\n> Q\n\nAnswer\n\n[[year:2022]]\n[[ Methods : Late ]]\n"
     plan, problems = parse_plan(text, "x.md")
