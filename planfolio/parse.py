@@ -114,8 +114,10 @@ def parse_plan(text: str, source_path: str, digest: str = "") -> tuple[Plan | No
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text or text.isspace():
         return None, [Problem(source_path, 1, "empty file: expected a '# Title' line", kind="empty-file")]
-    first_heading = _FIRST_HEADING.search(text)
-    head = text[: first_heading.start() if first_heading else len(text)]
+    # Read for its structure without its HTML comments, which no reader sees; its text keeps them.
+    structure = _COMMENT.sub(_blank, text) if "<!--" in text else text
+    first_heading = _FIRST_HEADING.search(structure)
+    head = structure[: first_heading.start() if first_heading else len(text)]
     head_lines = head.split("\n")
     title, title_line, title_problems, title_lines = _read_title(head_lines, source_path)
     problems += title_problems
@@ -123,11 +125,12 @@ def parse_plan(text: str, source_path: str, digest: str = "") -> tuple[Plan | No
     problems += meta_problems
     if first_heading:
         problems += _unread_head_lines(head_lines, title_lines, source_path)
-        sections = _read_sections(text, first_heading.start())
+        sections = _read_sections(text, first_heading.start(), structure=structure)
         problems += _questions_under_answers(sections, source_path)
-        problems += _late_metadata(text, first_heading.start(), source_path)
-        problems += _near_headings(text, first_heading.start(), source_path)
+        problems += _late_metadata(structure, first_heading.start(), source_path)
+        problems += _near_headings(structure, first_heading.start(), source_path)
     else:
+        head_lines = text[: len(head)].split("\n")  # shown as they are written
         sections = _unheaded_text(head_lines, title_lines)
         if sections and meta["type"] in (LEARNING_PLAN, EXPERIMENT):  # forms written in sections
             problems.append(_no_sections(sections[0], source_path))
@@ -254,6 +257,14 @@ def _text_lines(head: list[str], title: range) -> list[int]:
         and not text.startswith("[[")
         and not (text.endswith("]]") and "[" not in text)
     ]
+
+
+# An HTML comment, and each of its characters but line breaks, blanked to read a text's structure.
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def _blank(comment: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", comment.group())
 
 
 # A line written as a section's heading but not quite one: one to three spaces before it (four
@@ -439,16 +450,19 @@ class _SectionBuilder:
         self.entry_in_group = self.in_group
 
 
-def _read_sections(text: str, first_heading: int, shift: int = 0) -> tuple[Section, ...]:
+def _read_sections(
+    text: str, first_heading: int, shift: int = 0, structure: str | None = None
+) -> tuple[Section, ...]:
     """Read the sections of a plan body, jumping from one structural line to the next
-    (`shift`: what to add to a line's number in text for its number in the file)."""
+    (`shift`: what to add to a line's number in text for its number in the file;
+    `structure`: the text as read for its structure, of the same length, its comments blank)."""
     line = text.count("\n", 0, first_heading) + 1 + shift
     end = text.find("\n", first_heading)
     end = len(text) if end < 0 else end
     builder = _SectionBuilder(text[first_heading + 2 : end].strip(), line)
     sections: list[Section] = []
     position = end + 1
-    for match in _STRUCTURE.finditer(text, end):
+    for match in _STRUCTURE.finditer(text if structure is None else structure, end):
         start = match.start() + 1  # the structural line starts after its newline
         if start > position:
             builder.text_block(text, position, start - 1, line + 1)

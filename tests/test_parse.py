@@ -483,6 +483,21 @@ def test_a_line_like_a_heading_but_none_is_told_and_a_block_of_code_is_not():
     assert [(p.line, p.kind) for p in problems] == [(7, "heading-line"), (9, "heading-line")]
 
 
+def test_html_comments_hold_no_metadata_heading_or_question():
+    text = (
+        "# T\n<!--\n[[country:France]]\n[[methods:Hidden]]\n-->\n[[country:Kenya]]\n## A\n> Q\n\n"
+        "Answer\n<!--\n## Not a section\n[[year:1999]]\n> not a question\n-->\nmore\n\n> Q2\n\nYes\n"
+    )
+    plan, problems = parse_plan(text, "x.md")
+    assert (plan.country, plan.methods, plan.year, problems) == ("Kenya", (), None, [])
+    assert [section.heading for section in plan.sections] == ["A"]
+    entries = [(e.question, e.answer.split("\n")[-1]) for e in plan.sections[0].entries]
+    assert entries == [
+        ("Q", "more"),
+        ("Q2", "Yes"),
+    ]  # the comment stays in its answer, where no page shows it
+
+
 def test_metadata_below_the_first_section_is_told_at_its_line():
     text = "# T\n[[country:Kenya]]\n## A\n> Q\n\nAnswer\n\n[[year:2022]]\n[[ Methods : Late ]]\n"
     plan, problems = parse_plan(text, "x.md")
