@@ -90,7 +90,10 @@ def taken_page_names(plans: Sequence[Plan]) -> list[Problem]:
 
 
 def missing_local_files(plans: Iterable[Plan], source: Path) -> list[Problem]:
-    """Report links in answers to local files that are not in the plans folder."""
+    """Report links in answers to local files: the site publishes none, so each leads nowhere,
+    whether the file is in the plans folder (a plan's, named with its page) or not."""
+    plans = tuple(plans)
+    pages = {plan.source_path: urls.document_path(plan.type, plan.slug) for plan in plans}
     markdown = AnswerMarkdown()
     exists: dict[str, bool] = {}
     problems = []
@@ -98,9 +101,7 @@ def missing_local_files(plans: Iterable[Plan], source: Path) -> list[Problem]:
         for section in plan.sections:
             for entry in section.answered:
                 for link, line in _local_links(entry, markdown):
-                    problem = _check_link(plan, link, line, source, exists)
-                    if problem is not None:
-                        problems.append(problem)
+                    problems.append(_check_link(plan, link, line, source, exists, pages))
     return problems
 
 
@@ -122,21 +123,31 @@ def _local_links(entry: Entry, markdown: AnswerMarkdown) -> list[tuple[str, int]
     return found
 
 
-def _check_link(plan: Plan, link: str, line: int, source: Path, exists: dict[str, bool]) -> Problem | None:
+def _check_link(
+    plan: Plan, link: str, line: int, source: Path, exists: dict[str, bool], pages: dict[str, str]
+) -> Problem:
     path = unquote(urlsplit(link).path)
     # A link from the site root ('/x') means the plans folder's root.
     folder = "" if path.startswith("/") else posixpath.dirname(plan.source_path)
     target = posixpath.normpath(posixpath.join(folder, path.lstrip("/")))
     if target == ".." or target.startswith("../"):
         message = f"link {link!r} names a file outside the plans folder"
+    elif target in pages:
+        message = (
+            f"link {link!r} names the file of a plan, which the site does not publish:"
+            f" link to its page, {pages[target]} in the site"
+        )
     else:
         if target not in exists:
             exists[target] = (source / target).exists()
         if exists[target]:
-            return None
-        message = (
-            f"link {link!r} names a local file that does not exist: expected {target} in the plans folder"
-        )
+            message = (
+                f"link {link!r} names {target}, a file of the plans folder, which the site does not"
+                " publish: link to a web address instead"
+            )
+        else:
+            message = f"link {link!r} names a local file that does not exist: expected {target}"
+            message += " in the plans folder"
     return Problem(plan.source_path, line, message, "warning", "local-link")
 
 

@@ -72,11 +72,23 @@ def test_links_to_missing_local_files_are_reported_with_their_line(tmp_path):
     assert messages(missing_local_files(site.plans, source)) == [
         "sub/plan.md:5: warning: link 'docs/report.pdf' names a local file that does not exist:"
         " expected sub/docs/report.pdf in the plans folder",
+        # There, but not published: its link would lead nowhere on the site.
+        "sub/plan.md:5: warning: link 'docs/notes.txt' names sub/docs/notes.txt, a file of the plans"
+        " folder, which the site does not publish: link to a web address instead",
         "sub/plan.md:7: warning: link 'img/chart%20one.png' names a local file that does not exist:"
         " expected sub/img/chart one.png in the plans folder",
         "sub/plan.md:9: warning: link '/top.txt' names a local file that does not exist:"
         " expected top.txt in the plans folder",
         "sub/plan.md:10: warning: link '../../secret.txt' names a file outside the plans folder",
+    ]
+
+
+def test_a_link_to_a_plans_file_names_its_page(tmp_path):
+    plans = {"a.md": "# Alpha\n## End\n> Q\n\nSee [the closing report](b.md).\n", "b.md": "# Beta closing\n"}
+    site, source = site_of(tmp_path, plans)
+    assert messages(missing_local_files(site.plans, source)) == [
+        "a.md:5: warning: link 'b.md' names the file of a plan, which the site does not publish:"
+        " link to its page, plans/beta-closing.html in the site"
     ]
 
 
