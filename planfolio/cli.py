@@ -452,8 +452,9 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
         print(aborted.reason, file=sys.stderr)
         return PROBLEMS
     except OSError as error:  # a folder that cannot be written: full, read-only, not ours
-        where = f" {error.filename}" if error.filename else ""
-        print(f"error: cannot write{where}: {error.strerror or error}", file=sys.stderr)
+        from .parallel import system_refusal
+
+        print(f"error: {system_refusal(error)}", file=sys.stderr)
         return PROBLEMS
     except Exception as error:
         if _system_failure(error):

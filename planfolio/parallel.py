@@ -194,7 +194,22 @@ def _outcome(function: Callable[[Any], Any], argument: Any) -> tuple[bool, Any]:
     try:
         return True, function(argument)
     except Exception as error:  # the failure, with where it happened, must reach this process
-        return False, (f"{type(error).__name__}: {error}", error_frames(error), isinstance(error, OSError))
+        if isinstance(error, OSError):  # the system's refusal: said as a reader would
+            return False, (system_refusal(error), error_frames(error), True)
+        return False, (f"{type(error).__name__}: {error}", error_frames(error), False)
+
+
+def system_refusal(error: OSError) -> str:
+    """Return what the system refused, and what of: 'cannot write x: No space left on device'.
+
+    A copy names the file written second (filename2), the file read first.
+    """
+    where = error.filename2 or error.filename
+    return (
+        f"cannot write {where}: {error.strerror or error}"
+        if where
+        else f"cannot write: {error.strerror or error}"
+    )
 
 
 class _Process:

@@ -182,7 +182,16 @@ def test_a_failure_says_whether_the_system_refused(monkeypatch, failure, system)
     with pytest.raises(WorkerError) as caught:
         run_longest_first(work, [0, 1, 2], [WORTH_A_PROCESS] * 3)
     assert caught.value.system is system
+    # The system's refusal reads as one, without the name of an exception class.
+    assert str(caught.value) == ("cannot write: No space left on device" if system else "ValueError: no")
     assert no_child_is_left()
+
+
+def test_a_refused_copy_names_the_file_it_wrote_not_the_one_it_read():
+    refused = OSError(28, "No space left on device", "assets/vendor/lunr/lunr.js", None, "site/lunr.js")
+    assert parallel.system_refusal(refused) == "cannot write site/lunr.js: No space left on device"
+    alone = OSError(13, "Permission denied", "site/index.html")
+    assert parallel.system_refusal(alone) == "cannot write site/index.html: Permission denied"
 
 
 @needs_fork
