@@ -341,7 +341,7 @@ def _zip_error(args: argparse.Namespace) -> str | None:
     from .output import OutputError, check_zip_target
 
     try:
-        check_zip_target(args.zip, args.output)
+        check_zip_target(args.zip, args.output, args.source)
     except OutputError as error:
         return str(error)
     return None

@@ -219,13 +219,17 @@ def _holds_git(folder: Path) -> bool:
     return any(".git" in folders or ".git" in files for _, folders, files in os.walk(folder))
 
 
-def check_zip_target(zip_path: Path, output: Path) -> None:
-    """Refuse a zip path that is a folder, is inside the output, or is a file planfolio did not make."""
+def check_zip_target(zip_path: Path, output: Path, source: Path | None = None) -> None:
+    """Refuse a zip path that is a folder, is inside the output or the plans folder (`source`),
+    or is a file planfolio did not make."""
     if zip_path.is_dir():
         raise OutputError(f"refusing to write the zip {zip_path}: it is a folder; name a file (site.zip)")
     _check_parents(zip_path, f"cannot write the zip {zip_path}")
     if zip_path.resolve().is_relative_to(output.resolve()):
         raise OutputError(f"refusing to write the zip {zip_path} inside the folder it archives")
+    if source is not None and zip_path.resolve().is_relative_to(source.resolve()):
+        # The next build would read it there, or a name ending in .md as a plan.
+        raise OutputError(f"refusing to write the zip {zip_path} inside the plans folder; write it beside it")
     if (zip_path.exists() or zip_path.is_symlink()) and not is_site_zip(zip_path):
         raise OutputError(
             f"refusing to replace {zip_path}: it is not a zip planfolio made; give a new file name"

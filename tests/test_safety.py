@@ -341,14 +341,22 @@ def test_a_folder_named_in_latin_1_is_read_and_reported_once(tmp_path, built):
 
 def test_zip_onto_a_plan_is_refused_before_building(tmp_path):
     source = small_site(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     before = snapshot(tmp_path)
-    result = run_build(
-        "build", "--source", source, "--output", "site", "--zip", source / "water.md", cwd=tmp_path
-    )
+    result = run_build("build", "--source", source, "--output", "site", "--zip", "notes.txt", cwd=tmp_path)
     assert result.returncode == 2
     assert one_line(result) == (
-        f"error: refusing to replace {source / 'water.md'}: it is not a zip planfolio made; give a new file name"
+        "error: refusing to replace notes.txt: it is not a zip planfolio made; give a new file name"
     )
+    # In the plans folder, a plan or a new name alike: the next build would read it.
+    for name in ("water.md", "site.zip", "new.md"):
+        result = run_build(
+            "build", "--source", source, "--output", "site", "--zip", source / name, cwd=tmp_path
+        )
+        assert result.returncode == 2
+        assert one_line(result) == (
+            f"error: refusing to write the zip {source / name} inside the plans folder; write it beside it"
+        )
     assert snapshot(tmp_path) == before
 
 
