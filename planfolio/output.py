@@ -333,8 +333,9 @@ def swap_in(staging: Path, output: Path) -> None:
 
 
 def remove_build_folder(folder: Path) -> None:
-    """Remove a folder a build made, if it is there, its marker last: a removal stopped
-    half-way leaves a folder the next build still knows as a build's (see _made_by_a_build)."""
+    """Remove a folder a build made, if it is there, its marker last: a removal stopped or
+    refused half-way leaves a folder the next build still knows as a build's, and removes
+    (see _made_by_a_build)."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -347,6 +348,12 @@ def remove_build_folder(folder: Path) -> None:
         else:
             with contextlib.suppress(OSError):
                 os.unlink(entry.path)
+    try:
+        left = [entry.name for entry in os.scandir(folder) if entry.name != MARKER]
+    except OSError:
+        return
+    if left:
+        return  # a file that would not go: the marker stays, for the next build to try again
     with contextlib.suppress(OSError):
         (folder / MARKER).unlink(missing_ok=True)
         folder.rmdir()

@@ -340,3 +340,27 @@ def test_the_theme_is_copied_without_an_editors_files(tmp_path):
         "assets/js/search.js",
         "assets/style.css",
     ]
+
+
+def test_a_build_folder_whose_file_would_not_go_keeps_its_mark_for_the_next_build(tmp_path, monkeypatch):
+    from planfolio import output as output_module
+    from planfolio.output import MARKER, MARKER_TEXT, remove_build_folder
+
+    folder = tmp_path / ".site.1-old-build"
+    folder.mkdir()
+    (folder / MARKER).write_bytes(MARKER_TEXT)
+    (folder / "kept.csv").write_text("a file the system will not let go", encoding="utf-8")
+    (folder / "other.html").write_text("x", encoding="utf-8")
+    unlink = os.unlink
+
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith("kept.csv"):
+            raise PermissionError(1, "Operation not permitted", str(path))
+        return unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(output_module.os, "unlink", refuse)
+    remove_build_folder(folder)
+    assert sorted(path.name for path in folder.iterdir()) == [MARKER, "kept.csv"]
+    monkeypatch.setattr(output_module.os, "unlink", unlink)
+    remove_build_folder(folder)  # as the next build does with what it finds beside the output
+    assert not folder.exists()
