@@ -88,9 +88,10 @@ def _check_not_the_source(repository: Path, branch: str, parent: str | None) -> 
     and the next `git pull` would delete them from the working tree."""
     current = _run(repository, "symbolic-ref", "--quiet", "--short", "HEAD").stdout.strip()
     if branch == current:
+        other = "another branch" if branch == "gh-pages" else "a branch of its own, such as gh-pages"
         raise DeployError(
             f"{branch} is the branch checked out here: publishing the site to it would replace"
-            " the project's files with the site's; publish to a branch of its own, such as gh-pages"
+            f" the files checked out with the site's; switch to the project's branch, or publish to {other}"
         )
     if parent is None or _holds_a_site(repository, parent):
         return

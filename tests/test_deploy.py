@@ -197,6 +197,16 @@ def test_a_branch_that_holds_the_project_is_refused_and_left_as_it_was(tmp_path,
     assert state_of(git_env, project) == before
 
 
+def test_the_site_branch_checked_out_is_refused_with_what_to_do(tmp_path, git_env, project):
+    git(git_env, project, "switch", "--quiet", "-c", "gh-pages")
+    result = deploy(git_env, project, "--source", tmp_path / "plans", "--output", tmp_path / "site")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "error: gh-pages is the branch checked out here: publishing the site to it would replace the files"
+        " checked out with the site's; switch to the project's branch, or publish to another branch\n"
+    )
+
+
 @pytest.mark.parametrize("checked_out", ["a branch that forked from it", "an older commit, detached"])
 def test_a_branch_of_the_projects_history_ahead_of_the_checkout_is_refused(
     tmp_path, git_env, project, checked_out
