@@ -60,14 +60,31 @@ def decode_utf8(
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         message = f"not UTF-8 but UTF-16 (its first bytes say so); {advice}"
         return None, [Problem(source_path, 1, message, kind="not-utf8")]
+    if _looks_utf16(data):
+        message = f"not UTF-8 but, it seems, UTF-16 (every other byte of its start is 0); {advice}"
+        return None, [Problem(source_path, 1, message, kind="not-utf8")]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        # Lines end at any line break, as the text's are read (a CR alone too); a column counts characters.
+        starts = [match.end() for match in _LINE_BREAK.finditer(data, 0, error.start)]
+        line_start = starts[-1] if starts else 0
+        column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
         message = f"not UTF-8: byte 0x{data[error.start]:02x} in column {column} cannot be decoded; {advice}"
-        return None, [Problem(source_path, line, message, kind="not-utf8")]
+        return None, [Problem(source_path, len(starts) + 1, message, kind="not-utf8")]
     return text, []
+
+
+_LINE_BREAK = re.compile(rb"\r\n?|\n")
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Return whether a file's start is UTF-16 without its byte order mark: text of Latin
+    letters has a 0 for every other byte, in one place or the other."""
+    start = data[:200]
+    if len(start) < 8 or start.count(0) < len(start) // 2 - 1:
+        return False
+    return start[1::2].count(0) >= len(start) // 2 - 1 or start[0::2].count(0) >= len(start) // 2 - 1
 
 
 def parse_plan_bytes(

@@ -317,6 +317,26 @@ def test_not_utf8_names_byte_and_line():
     ]
 
 
+@pytest.mark.parametrize(
+    ("data", "line", "said"),
+    [
+        (b"# Title\r\r[[country:C\xf4te]]\r", 3, "byte 0xf4 in column 12"),  # old Mac line breaks
+        (b"# Title\r\n\r\n[[country:C\xf4te]]\r\n", 3, "byte 0xf4 in column 12"),
+        ("# Título\n[[country:Côte]] é ".encode() + b"\xe9\n", 2, "byte 0xe9 in column 20"),  # characters
+    ],
+)
+def test_not_utf8_names_the_line_and_the_column_a_reader_counts(data, line, said):
+    _, problems = parse_plan_bytes(data, "a.md")
+    assert [(p.line, p.message.split(" cannot")[0]) for p in problems] == [(line, f"not UTF-8: {said}")]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_its_byte_order_mark_is_named(codec):
+    _, problems = parse_plan_bytes("# Title\n[[country:Kenya]]\n".encode(codec), "a.md")
+    assert [(p.line, p.kind) for p in problems] == [(1, "not-utf8")]
+    assert problems[0].message.startswith("not UTF-8 but, it seems, UTF-16")
+
+
 def test_no_title_uses_the_file_name():
     plan, problems = parse_plan("[[country:Kenya]]\n## Partners\n", "plans/no_title.md")
     assert plan.title == "no_title"
