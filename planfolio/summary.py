@@ -25,7 +25,9 @@ _IMAGE = re.compile(r"!\[([^\[\]]*)\]" + _TARGET)
 _LINK = re.compile(r"\[([^\[\]]*)\]" + _TARGET)
 _TAG = re.compile(r"<[^<>]*>")
 _URL = re.compile(r"(?:\bhttps?://|\bwww\.)\S+", re.I)
-_EMPHASIS = re.compile(r"\*\*|__|\*|`")
+# Marks of emphasis open or close a word: one between two letters or digits is the text's
+# own ("7*7", "snake_case").
+_EMPHASIS = re.compile(r"(?<![^\W_])[*_]+|[*_]+(?![^\W_])|`")
 #: The marks that start a line of markdown: headings, quotes, list items.
 LINE_MARK = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|>[ \t]?|[-+][ \t])", re.M)
 

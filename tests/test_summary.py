@@ -104,3 +104,10 @@ def test_links_tags_and_stray_marks_are_read_as_a_reader_sees_them():
     # Marks that open without closing stay as written, however many (each match once ran to the end).
     for stray in ("<" * 2000, "[" * 2000 + "](", "[a](" * 500, "![a](" * 500):
         assert without_markup(stray) == stray
+
+
+def test_marks_of_emphasis_go_and_the_texts_own_stars_and_underscores_stay():
+    from planfolio.summary import without_markup
+
+    text = "**Bold**, *it*, _em_ and `code`: 7*7 cells in file_name.csv"
+    assert without_markup(text) == "Bold, it, em and code: 7*7 cells in file_name.csv"
