@@ -529,3 +529,15 @@ def test_a_long_word_never_widens_a_page_on_a_small_phone(corpus_site, browser):
             wide.append(path.relative_to(corpus_site).as_posix())
     page.close()
     assert wide == []
+
+
+@pytest.mark.parametrize("path", ["methods/collective-intelligence.html", "countries/kenya.html"])
+def test_a_long_list_by_year_opens_with_a_link_to_each_of_its_years(corpus_site, path):
+    page = (corpus_site / path).read_text(encoding="utf-8")
+    jump = re.search(r'<nav class="year-jump"[^>]*>(.*?)</nav>', page, re.S)
+    assert jump is not None, path
+    targets = re.findall(r'href="#(year-[^"]+)"', jump.group(1))
+    headings = re.findall(r'<h3 class="year-heading" id="(year-[^"]+)"', page)
+    assert targets == headings and len(headings) > 1  # every year, newest first, as the list
+    year_page = (corpus_site / "years/2023.html").read_text(encoding="utf-8")
+    assert "year-jump" not in year_page  # a year's list is of one year
