@@ -383,7 +383,7 @@ def test_a_screen_reader_finds_the_maps_countries_as_links_of_a_named_map(corpus
     page.close()
     lines = tree.splitlines()
     assert lines[0].strip(" -:'") == f'figure "{title}"'
-    assert lines[1].strip(" -:'") == f'group "{title}"'
+    assert lines[1].strip(" -:'") == f'document "{title}"'
     assert sum(line.lstrip().startswith(("- link", "- 'link")) for line in lines) == countries > 50
     assert not any(line.lstrip().startswith(("- img", "- 'img")) for line in lines)
 
