@@ -89,7 +89,7 @@ class Gathering:
                 self.site, self.config, {path: part.record for path, part in self.parts.items()}
             )
         if kind == "search-json":
-            return search_json(self.search_corpus(), self.analysed, self.names)
+            return search_json(self.search_corpus(), self.analysed, self.site, self.names)
         return search_scripts(self.search_corpus(), self.analysed, self.site, self.names)
 
     def search_corpus(self) -> SearchCorpus:

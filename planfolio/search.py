@@ -30,8 +30,7 @@ from .lunr_index import (
 )
 from .model import Plan
 from .privacy import publish_text
-from .site import Site, TermNames, build_site, plan_values
-from .slugs import slugify
+from .site import Site, TermNames, build_site
 from .snowball import LANGUAGES, LANGUAGES_LABEL, TermCaches
 from .stemmer import splits_alike
 from .summary import LINE_MARK, plan_summary, without_markup
@@ -97,7 +96,7 @@ def build_search_files(plans: Sequence[Plan], policy: str = "hide") -> dict[str,
     corpus = search_corpus(plans, analysed)
     site = build_site(list(plans), [])
     names = shown_names(site, interface("en").gettext)
-    return search_scripts(corpus, analysed, site, names) | search_json(corpus, analysed, names)
+    return search_scripts(corpus, analysed, site, names) | search_json(corpus, analysed, site, names)
 
 
 def search_scripts(
@@ -109,7 +108,7 @@ def search_scripts(
     pipeline = search_pipeline(ordered)
     brief = {
         "index": packed_index(gathered, BRIEF_FIELDS, pipeline),
-        "documents": _results(ordered, analysed, names),
+        "documents": _results(ordered, analysed, site, names),
         "filters": search_filters(ordered, site, names),
         # The page parses a query's field names against the full index from the start.
         "fulltextFields": [field.name for field in FULL_FIELDS],
@@ -123,13 +122,13 @@ def search_scripts(
 
 
 def search_json(
-    corpus: SearchCorpus, analysed: Mapping[str, PlanSearch], names: TermNames
+    corpus: SearchCorpus, analysed: Mapping[str, PlanSearch], site: Site, names: TermNames
 ) -> dict[str, bytes]:
     """Return lunr.js's serialised full index with the result table, from search_corpus,
-    every plan analysed and the names of the site's terms."""
+    every plan analysed, the site and the names of its terms."""
     ordered, gathered = corpus
     pipeline = search_pipeline(ordered)
-    documents = {"documents": _results(ordered, analysed, names)}
+    documents = {"documents": _results(ordered, analysed, site, names)}
     return {SEARCH_JSON: lunr_index_json(gathered, documents, pipeline)}
 
 
@@ -168,9 +167,9 @@ def search_corpus(plans: Sequence[Plan], analysed: Mapping[str, PlanSearch]) -> 
 
 
 def _results(
-    ordered: list[Plan], analysed: Mapping[str, PlanSearch], names: TermNames
+    ordered: list[Plan], analysed: Mapping[str, PlanSearch], site: Site, names: TermNames
 ) -> list[dict[str, Any]]:
-    results = [result_entry(plan, analysed[plan.source_path].summary, names) for plan in ordered]
+    results = [result_entry(plan, analysed[plan.source_path].summary, site, names) for plan in ordered]
     if search_pipeline(ordered) != SEARCH_PIPELINE:  # a site of several languages: say each one's
         for result, plan in zip(results, ordered, strict=True):
             result["language"] = plan.language
@@ -212,27 +211,22 @@ def answer_words(markdown: str) -> str:
     return text if splits_alike(text) else " ".join(LINE_MARK.sub("", text).split())
 
 
-def result_entry(plan: Plan, summary: str, names: TermNames) -> dict[str, Any]:
+def result_entry(plan: Plan, summary: str, site: Site, names: TermNames) -> dict[str, Any]:
     """Return what the page shows of one search result; its url is relative to the site root.
 
-    Its country and methods are named as the site's pages name them.
+    Its country and methods are the terms the site gives it, named as its pages name them
+    (a plan's 'Türkiye' is the site's 'Turkey' when most plans write that).
     """
-    countries = _named(names["country"], plan_values(plan, "country"))
+    countries = [names["country"][term.slug] for term in site.terms_of(plan, "country")]
     return {
         "title": plan.title,
         "url": document_path(plan.type, plan.slug),
         "country": countries[0] if countries else "",
         "year": plan.year,
-        "methods": _named(names["methods"], plan.methods),
+        "methods": [names["methods"][term.slug] for term in site.terms_of(plan, "methods")],
         "type": plan.type,
         "summary": summary,
     }
-
-
-def _named(names: dict[str, str], values: Sequence[str]) -> list[str]:
-    """Return the site's names of the terms of some values, each once, in their order."""
-    found = (names.get(slugify(value)) for value in values)
-    return list(dict.fromkeys(name for name in found if name))
 
 
 def gzipped_size(data: bytes) -> int:

@@ -227,6 +227,19 @@ def test_result_table_holds_what_a_result_shows() -> None:
     }
 
 
+def test_a_result_names_its_terms_as_their_pages_do_whatever_the_plan_wrote() -> None:
+    # Names of one country by its code, and a method's page named apart from its slug.
+    plans = [
+        make_plan("a", "Alpha", [(CHALLENGE, "Water.")], country="Turkey", methods=("Co-creation",)),
+        make_plan("b", "Beta", [(CHALLENGE, "Water.")], country="Turkey", methods=("co creation",)),
+        make_plan("c", "Gamma", [(CHALLENGE, "Water.")], country="Türkiye", methods=("Index",)),
+    ]
+    _, index = documents_and_json(plans)
+    shown = {d["title"]: (d["country"], d["methods"]) for d in index["documents"]}
+    assert shown["Gamma"] == ("Turkey", ["Index"])  # its country was left out: 'turkiye' names no page
+    assert shown["Alpha"] == shown["Beta"]  # two spellings, one term, one name
+
+
 def test_summary_is_the_tweet_else_the_challenge_else_the_first_answer_as_plain_text() -> None:
     long = "word " * 100
     plans = [
