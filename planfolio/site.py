@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import partial
@@ -112,6 +113,10 @@ class Site:
 # it and the next word ("health;education"), and a mark no name holds ("private_sector").
 _FLAWS = re.compile(r" - | -|- |  |([^\w\s+])\1|[,;:](?=[^\W\d])|[_\\*|~•·]")
 
+# The last letter of the Latin script's blocks (Latin Extended-B): names in other scripts are
+# gathered by their words, not by their slugs.
+_LATIN_END = "\u024f"
+
 # A goal written as the official names write it: its number, a full stop and a word.
 _NUMBER_AND_TITLE = re.compile(r"\s*\d{1,2}\.\s+[^\W\d]")
 
@@ -175,14 +180,19 @@ def term_group(key: str, value: str) -> str:
     goal's number for an SDG that starts with one ("SDG 13" and "13. Climate action" name one
     goal, and the pages name it by its number and title alike), and a country's ISO code for
     a name the standard lists know ("Turkey" and "Türkiye" name one country, which the map
-    draws once)."""
+    draws once); a name written in another script than Latin, by its words."""
     if key == "country":
         code = country_code(value)
         # No slug holds a colon.
         return slugify(value) if code is None else f"iso:{code}"
     number = goal_number(value) if key == "sdgs" else None
-    # No slug of a value that names no goal is a number up to 17.
-    return slugify(value) if number is None else str(number)
+    if number is not None:
+        return str(number)  # no slug of a value that names no goal is a number up to 17
+    if any(letter > _LATIN_END and letter.isalpha() for letter in value):
+        # Written in another script: its slug is a transliteration, which two names may share
+        # (水 and 睡 are both 'shui'). Its words, in one case and form, gather its spellings.
+        return "=" + " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+    return slugify(value)
 
 
 def _assign_plan_slugs(plans: list[Plan]) -> tuple[Plan, ...]:

@@ -72,6 +72,21 @@ def test_a_countrys_standard_name_names_its_page_when_used_as_often_as_another()
     assert "'Macedonia' is listed under 'North Macedonia'" in told["a.md"]
 
 
+def test_names_in_another_script_that_share_a_transliteration_keep_their_own_pages():
+    texts = {
+        "a.md": "# A\n[[methods:水]]\n",  # 'shui', as 睡 is
+        "b.md": "# B\n[[methods:睡]]\n",
+        "c.md": "# C\n[[methods:Москва]]\n",
+        "d.md": "# D\n[[methods:москва]]\n",  # one name, in another case
+    }
+    site = build_site(plans_of(texts), [])
+    terms = site.taxonomies["methods"].terms
+    assert {slug: (term.name, len(term.plans)) for slug, term in terms.items()} == {
+        "shui": ("水", 1), "shui-2": ("睡", 1), "moskva": ("Москва", 2)
+    }  # fmt: skip
+    assert sorted(problem.kind for problem in site.problems) == ["page-name", "spelling"]
+
+
 def test_a_term_without_letters_is_left_out():
     site = build_site(plans_of({"a.md": "# A\n[[methods:?#]]\n[[methods:Co-creation]]\n"}), [])
     assert list(site.taxonomies["methods"].terms) == ["co-creation"]
