@@ -192,6 +192,19 @@ def term_group(key: str, value: str) -> str:
         # Written in another script: its slug is a transliteration, which two names may share
         # (水 and 睡 are both 'shui'). Its words, in one case and form, gather its spellings.
         return "=" + " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+    return term_slug(value)
+
+
+# Marks that end a name and make it another ("C++", "C#", "F#"), which a slug would drop.
+_NAMING_MARKS = re.compile(r"(?<=\w)(\+\+|\+|#)(?!\w)")
+_MARK_WORDS = {"++": " plus plus", "+": " plus", "#": " sharp"}
+
+
+def term_slug(value: str) -> str:
+    """Return the page name of a term's value: its slug, with the marks that end a name as
+    words ("C++" is c-plus-plus, "C#" c-sharp), where the slug alone would make them "c"."""
+    if "+" in value or "#" in value:
+        value = _NAMING_MARKS.sub(lambda mark: _MARK_WORDS[mark.group()], value)
     return slugify(value)
 
 
@@ -246,7 +259,7 @@ def _gather_terms(
         return (not titled, -len(users[value]), other_name, untidiness(value), value)
 
     names = {group: min(users, key=partial(rank, users=users)) for group, users in spellings.items()}
-    bases = {group: slugify(name) for group, name in names.items()}  # each page's name, unless taken
+    bases = {group: term_slug(name) for group, name in names.items()}  # each page's name, unless taken
     reserved = urls.reserved_names(spec.folder)
     page_names = unique_slugs(list(bases.items()), reserved)
     by_value = {}

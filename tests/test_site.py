@@ -87,6 +87,19 @@ def test_names_in_another_script_that_share_a_transliteration_keep_their_own_pag
     assert sorted(problem.kind for problem in site.problems) == ["page-name", "spelling"]
 
 
+def test_marks_that_end_a_name_make_another_term():
+    texts = {
+        "a.md": "# A\n[[methods:C++]]\n",
+        "b.md": "# B\n[[methods:C#]]\n",
+        "c.md": "# C\n[[methods:C]]\n",
+    }
+    site = build_site(plans_of(texts), [])
+    assert {slug: term.name for slug, term in site.taxonomies["methods"].terms.items()} == {
+        "c": "C", "c-plus-plus": "C++", "c-sharp": "C#"
+    }  # fmt: skip
+    assert site.problems == ()
+
+
 def test_a_term_without_letters_is_left_out():
     site = build_site(plans_of({"a.md": "# A\n[[methods:?#]]\n[[methods:Co-creation]]\n"}), [])
     assert list(site.taxonomies["methods"].terms) == ["co-creation"]
