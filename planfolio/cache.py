@@ -23,12 +23,11 @@ from typing import TYPE_CHECKING, Any
 from .config import Config
 from .i18n import LOCALE
 from .model import Plan, Problem
-from .output import is_running
+from .output import CACHE_FOLDER, is_running
 
 if TYPE_CHECKING:  # (the search modules it imports are not the cache's to load: a check needs none)
     from .gathering import PlanParts
 
-CACHE_FOLDER = ".planfolio-cache"
 _MANIFEST = "manifest.json"
 _PARSED = "parsed.pickle"
 _FORMAT = 1

@@ -390,17 +390,10 @@ def load_site_config(args: argparse.Namespace) -> Config:
     return config
 
 
-def _check_cache_folder(cache: Path, output: Path) -> None:
-    """Refuse a cache folder that a file stands in the way of (planfolio never replaces one),
-    and an output folder that is or is in a cache folder (the cache would be published)."""
-    from .cache import CACHE_FOLDER
+def _check_cache_folder(cache: Path) -> None:
+    """Refuse a cache folder that a file stands in the way of (planfolio never replaces one)."""
     from .output import OutputError
 
-    if CACHE_FOLDER in output.absolute().parts:
-        raise OutputError(
-            f"refusing to build into {output}: it is, or is inside, a {CACHE_FOLDER} folder,"
-            " where planfolio keeps what it reuses between builds; name another folder"
-        )
     for folder in (cache.parent, cache):
         if folder.exists() and not folder.is_dir():
             raise OutputError(
@@ -431,7 +424,7 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
     try:
         cache = None if args.no_cache else cache_folder(args.output)
         if cache is not None:
-            _check_cache_folder(cache, args.output)
+            _check_cache_folder(cache)
         config = load_site_config(args)
         with terminal_bar(not args.quiet) as progress:
             result = build(

@@ -36,9 +36,16 @@ DEFAULT_TYPES = (LEARNING_PLAN, EXPERIMENT)
 _START = rb"(?:^|(?<=\r))(?:\xef\xbb\xbf)?"
 _END = rb"(?=[\r\n]|\Z)"
 # The type line, anywhere in the head of a file (before its first `## ` heading).
-_TYPE_LINE = re.compile(_START + rb"[ \t]*\[\[[ \t]*type[ \t]*:([^\r\n]*?)\]\][ \t]*" + _END, re.M | re.I)
+# Its value ends at its ']]': other tags may follow it on the line ("[[type:blog]] [[year:2021]]").
+_TYPE_LINE = re.compile(
+    _START
+    + rb"[ \t]*\[\[[ \t]*type[ \t]*:((?:(?!\]\])[^\r\n])*)\]\](?:[ \t,;]*\[\[[^\r\n]*\]\])?[ \t]*"
+    + _END,
+    re.M | re.I,
+)
 _FIRST_HEADING = re.compile(_START + rb"##(?: |[ \t]*" + _END + rb")", re.M)
-_LINE_BREAK = re.compile(rb"\r\n?|\n")
+#: A line break in a file's bytes: LF, CRLF or CR alone.
+LINE_BREAK = re.compile(rb"\r\n?|\n")
 
 
 def type_name(value: str) -> str:
@@ -58,7 +65,7 @@ def peek_type(data: bytes) -> str:
 def type_line_number(data: bytes) -> int | None:
     """Return the number of a file's first type line, if it has one."""
     match = _TYPE_LINE.search(data)
-    return None if match is None else len(_LINE_BREAK.findall(data, 0, match.start())) + 1
+    return None if match is None else len(LINE_BREAK.findall(data, 0, match.start())) + 1
 
 
 def left_out_line(types: Iterable[str]) -> str:

@@ -21,6 +21,8 @@ _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows, where links need pr
 #: The earliest date a zip entry can hold: a fixed date keeps the zip reproducible.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 #: The file that marks a folder as a site planfolio built, which a build may replace whole.
+#: The folder beside an output folder where planfolio keeps what it reuses between builds.
+CACHE_FOLDER = ".planfolio-cache"
 MARKER = ".planfolio-site"
 #: Its bytes: the same for every site, so that builds stay reproducible.
 MARKER_TEXT = b"This folder is a site built by planfolio: the next build replaces everything in it.\n"
@@ -151,6 +153,11 @@ def check_output_folder(
         raise OutputError(
             f"refusing to build into {output}: it is inside the plans folder {plans};"
             f" build beside it instead, as with --output {_beside(plans)}"
+        )
+    if CACHE_FOLDER in output.parts:  # the cache of the site would be published with it
+        raise OutputError(
+            f"refusing to build into {output}: it is, or is inside, a {CACHE_FOLDER} folder,"
+            " where planfolio keeps what it reuses between builds; name another folder"
         )
     if ".git" in output.parts or output.is_dir() and _holds_git(output):
         raise OutputError(f"refusing to build into {output}: it is, is inside or holds a .git folder")

@@ -8,7 +8,15 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
-from .doctypes import DEFAULT_TYPES, EXPERIMENT, KNOWN_TYPES, LEARNING_PLAN, peek_type, type_line_number
+from .doctypes import (
+    DEFAULT_TYPES,
+    EXPERIMENT,
+    KNOWN_TYPES,
+    LEARNING_PLAN,
+    LINE_BREAK,
+    peek_type,
+    type_line_number,
+)
 from .languages import LANGUAGE_SAMPLE, detect_language
 from .metadata import clean_text, metadata_keys, read_metadata
 from .model import Entry, Partner, Plan, Problem, Section, did_you_mean
@@ -67,15 +75,12 @@ def decode_utf8(
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         # Lines end at any line break, as the text's are read (a CR alone too); a column counts characters.
-        starts = [match.end() for match in _LINE_BREAK.finditer(data, 0, error.start)]
+        starts = [match.end() for match in LINE_BREAK.finditer(data, 0, error.start)]
         line_start = starts[-1] if starts else 0
         column = len(data[line_start : error.start].decode("utf-8", "replace")) + 1
         message = f"not UTF-8: byte 0x{data[error.start]:02x} in column {column} cannot be decoded; {advice}"
         return None, [Problem(source_path, len(starts) + 1, message, kind="not-utf8")]
     return text, []
-
-
-_LINE_BREAK = re.compile(rb"\r\n?|\n")
 
 
 def _looks_utf16(data: bytes) -> bool:
@@ -476,7 +481,9 @@ def _read_sections(
     line = text.count("\n", 0, first_heading) + 1 + shift
     end = text.find("\n", first_heading)
     end = len(text) if end < 0 else end
-    builder = _SectionBuilder(text[first_heading + 2 : end].strip(), line)
+    builder = _SectionBuilder(
+        (text if structure is None else structure)[first_heading + 2 : end].strip(), line
+    )
     sections: list[Section] = []
     position = end + 1
     for match in _STRUCTURE.finditer(text if structure is None else structure, end):
@@ -553,9 +560,11 @@ def _without_empty_items(answer: str) -> str:
 
 
 def _follows_its_item(answer: str, found: re.Match[str]) -> bool:
-    """Return whether the first of the empty numbered items an answer ends with comes after
-    the item of the number before it ('5.' after a '4. ...' line)."""
+    """Return whether the first of the empty numbered items an answer ends with starts a list
+    ('1.') or comes after the item of the number before it ('5.' after a '4. ...' line)."""
     number = int(re.match(r"\s*(\d+)", found.group())[1])  # type: ignore[index]
+    if number <= 1:
+        return True
     return re.search(rf"(?m)^[^\S\n]*0*{number - 1}[.)][^\S\n]+\S", answer[: found.start()]) is not None
 
 

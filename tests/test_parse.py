@@ -511,6 +511,9 @@ def test_html_comments_hold_no_metadata_heading_or_question():
     plan, problems = parse_plan(text, "x.md")
     assert (plan.country, plan.methods, plan.year, problems) == ("Kenya", (), None, [])
     assert [section.heading for section in plan.sections] == ["A"]
+    plan, _ = parse_plan("# T\n## Challenge statement <!-- a note -->\n> Q\n\nA\n", "x.md")
+    assert [(s.heading, s.key) for s in plan.sections] == [("Challenge statement", "challenge_statement")]
+    plan, _ = parse_plan(text, "x.md")
     entries = [(e.question, e.answer.split("\n")[-1]) for e in plan.sections[0].entries]
     assert entries == [
         ("Q", "more"),
@@ -600,6 +603,8 @@ def test_empty_items_after_an_answer_are_dropped_and_the_rest_kept():
     assert plan.sections[0].entries[0].answer == "These partners:\n\n- Ministry"
     plan, _ = parse_plan("# T\n## End\n> Q\n\n1. First.\n\n2. Second.\n\n3.\n", "x.md")
     assert plan.sections[0].entries[0].answer == "1. First.\n\n2. Second."
+    plan, _ = parse_plan("# T\n## End\n> Q\n\nWe will do this:\n\n1.\n2.\n3.\n", "x.md")
+    assert plan.sections[0].entries[0].answer == "We will do this:"  # a list of nothing but its numbers
     # A rule, a dash inside a line, a list with items and a lone number stay as written.
     kept_as_written = (
         "Text\n\n---", "a - b -", "- a\n- b", "2021.", "1. a\n2. b", "Ends with 3.",

@@ -404,13 +404,14 @@ def test_zip_paths_that_lead_nowhere_are_refused_before_building(tmp_path, built
 
 
 @pytest.mark.parametrize("output", [".planfolio-cache", ".planfolio-cache/site"])
-def test_the_cache_folder_is_no_output(tmp_path, output):
+@pytest.mark.parametrize("options", [(), ("--no-cache", "--force")])
+def test_the_cache_folder_is_no_output(tmp_path, output, options):
     source = small_site(tmp_path)
     before = snapshot(tmp_path)
-    result = run_build("build", "--source", source, "--output", output, cwd=tmp_path)
+    result = run_build("build", "--source", source, "--output", output, *options, cwd=tmp_path)
     assert result.returncode == 2
     assert one_line(result) == (
-        f"error: refusing to build into {output}: it is, or is inside, a .planfolio-cache folder,"
+        f"error: refusing to build into {tmp_path / output}: it is, or is inside, a .planfolio-cache folder,"
         " where planfolio keeps what it reuses between builds; name another folder"
     )
     assert snapshot(tmp_path) == before

@@ -39,6 +39,8 @@ MIXED = {
         (b"# T\r\r[[type:blog]]\r## A\r\rText.\r", "blog"),  # old Mac line breaks
         (b"# T\r## A\r[[type:blog]]\r", "learningplan"),
         (b"\xef\xbb\xbf[[type:blog]]\n# T\n", "blog"),  # on the first line, after a byte order mark
+        (b"# T\n[[type:experiment]] [[year:2021]]\n", "experiment"),  # tags side by side
+        (b"# T\n[[type:solution]], [[country:Kenya]]\r\n", "solution"),
     ],
 )
 def test_the_type_line_of_the_head_decides(data, expected):
