@@ -170,8 +170,10 @@ def _results(
     ordered: list[Plan], analysed: Mapping[str, PlanSearch], site: Site, names: TermNames
 ) -> list[dict[str, Any]]:
     results = [result_entry(plan, analysed[plan.source_path].summary, site, names) for plan in ordered]
-    if search_pipeline(ordered) != SEARCH_PIPELINE:  # a site of several languages: say each one's
-        for result, plan in zip(results, ordered, strict=True):
+    # Each one's language, when known: the page marks the words of those not in its own, and,
+    # on a site of several languages, filters by it.
+    for result, plan in zip(results, ordered, strict=True):
+        if plan.language:
             result["language"] = plan.language
     return results
 

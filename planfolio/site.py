@@ -266,9 +266,12 @@ def _gather_terms(
     for group in sorted(members, key=lambda group: (bases[group], group)):
         users, name, base = spellings[group], names[group], bases[group]
         page = urls.term_path(spec.folder, page_names[group])
+        most = max(map(len, users.values()))
         for variant in sorted(set(users) - {name}):
             why = "the tidiest of the spellings most plans use"
-            if len(users[variant]) < len(users[name]):
+            if len(users[name]) < most:  # a goal's number and title, however few write it so
+                why = "the spelling that writes the goal's number and title"
+            elif len(users[variant]) < len(users[name]):
                 why = "the spelling most plans use"
             message = f"{spec.key}: {variant!r} is listed under {name!r}, {why} (page {page})"
             problems += [

@@ -345,6 +345,26 @@ def test_the_search_page_in_chromium_has_no_english(sites, language):
     assert any(interface(language).gettext("Filters") == " ".join(text.split()) for text in texts)
 
 
+def test_the_search_pages_results_in_another_language_are_marked_with_it(tmp_path):
+    english = (
+        "## Challenge statement\n\n> What is your challenge?\n\nPlastic waste piles up in the streets.\n"
+    )
+    plans = {**FRENCH, "en.md": plan_text("Plastic waste in Dakar", {"country": "Sénégal"}, english)}
+    site = build_in_language(tmp_path, plans, "fr")
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto((site / "search.html").as_uri())  # every document, newest first
+        page.wait_for_selector("#search-app[data-index='full']")
+        page.wait_for_function("document.querySelectorAll('li.result').length > 1")
+        marked = page.evaluate(
+            """() => [...document.querySelectorAll('li.result')].map(li =>
+                [li.querySelector('h2 a').textContent, li.querySelector('h2 a').lang])"""
+        )
+    shown = dict(marked)
+    assert shown.pop("Plastic waste in Dakar") == "en"
+    assert shown and set(shown.values()) == {""}  # the French plans, in the page's language
+
+
 @pytest.mark.parametrize("language", ["fr", "es"])
 def test_the_search_page_quotes_and_counts_its_filters_as_the_language_does(sites, language):
     ui = interface(language)

@@ -100,6 +100,19 @@ def test_marks_that_end_a_name_make_another_term():
     assert site.problems == ()
 
 
+def test_a_goal_named_by_its_title_tells_why_when_fewer_plans_write_it_so():
+    texts = {
+        "a.md": "# A\n[[sdgs:13. Climate action]]\n",
+        "b.md": "# B\n[[sdgs:13]]\n",
+        "c.md": "# C\n[[sdgs:13]]\n",
+    }
+    site = build_site(plans_of(texts), [])
+    assert [term.name for term in site.taxonomies["sdgs"].terms.values()] == ["13. Climate action"]
+    assert {str(problem).split(", ", 1)[1] for problem in site.problems} == {
+        "the spelling that writes the goal's number and title (page sdgs/13-climate-action.html)"
+    }
+
+
 def test_a_term_without_letters_is_left_out():
     site = build_site(plans_of({"a.md": "# A\n[[methods:?#]]\n[[methods:Co-creation]]\n"}), [])
     assert list(site.taxonomies["methods"].terms) == ["co-creation"]
