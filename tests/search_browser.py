@@ -27,7 +27,7 @@ SUB_PATH = "/portfolio/"
 FULL_TEXT_TIMEOUT = 20_000
 _SEARCH_LINK = re.compile(r'<a class="search-link" href="([^"]*)">')
 _PLAN_LIST = re.compile(r'<ul class="plan-list">(.*?)</ul>', re.S)
-_LISTED = re.compile(r'<li>\s*<a href="([^"]*)">')
+_LISTED = re.compile(r'<li>\s*<a href="([^"]*)"[^>]*>')
 
 
 @dataclass(frozen=True)

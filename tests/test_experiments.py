@@ -180,7 +180,7 @@ def test_term_pages_home_and_index_hold_both_marked_with_their_type(built, recor
     for record in argentina:
         kind = "Experiment" if record["type"] == "experiment" else "Learning plan"
         assert re.search(
-            rf'href="../{re.escape(record["url"])}">.*?</a>\s*<span class="meta"><span class="doc-type-tag[^"]*">{kind}<',
+            rf'href="../{re.escape(record["url"])}"[^>]*>.*?</a>\s*<span class="meta"><span class="doc-type-tag[^"]*">{kind}<',
             page,
             re.S,
         )
