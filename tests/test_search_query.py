@@ -25,7 +25,7 @@ from conftest import PROJECT_ROOT
 QUERY_JS = PROJECT_ROOT / "assets" / "js" / "search-query.js"
 SYNTAX = re.compile(r"[+\-:*~^\\]")
 LONE_SIGNS = re.compile(r"(?<!\S)[+-]+(?!\S)")
-FIELD_NAME = re.compile(r"(?<![^\s+\-])([A-Za-z_]+)(?=:)")
+FIELD_NAME = re.compile(r"(^|[\s+\-])([A-Za-z_]+)(?=:)")
 MAX_EDIT_DISTANCE = 2
 QUERIES = [
     "waste",
@@ -61,7 +61,7 @@ def page_rules_search(index: Index, text: str) -> list[int] | None:
     """
     multilingual = _multilingual(index)
     folded = LONE_SIGNS.sub(" ", text if multilingual else fold_accents(text))
-    folded = FIELD_NAME.sub(lambda name: _lower_field(index, name[0]), folded)
+    folded = FIELD_NAME.sub(lambda found: found[1] + _lower_field(index, found[2]), folded)
     try:
         clauses = _parse(index, folded)
     except QueryParseError:
@@ -229,3 +229,12 @@ def test_highlighted_words_are_those_whose_index_word_matched_without_their_punc
         [["Nothing here", False]],
         [["No terms", False]],
     ]
+
+
+def test_a_field_name_in_any_case_finds_what_it_finds_in_lower_case():
+    queries = ["title:waste", "TITLE:waste", "Title:waste", "+TITLE:waste -country:kenya"]
+    found, titles = find_in_node(queries)
+    hits = [[titles[int(hit["ref"])] for hit in result["hits"]] for result in found]
+    assert hits[0] and hits[1] == hits[2] == hits[0]
+    assert not found[1]["sanitised"]  # read as a field, not as the plain words 'title' and 'waste'
+    assert set(hits[3]) <= set(hits[0])

@@ -43,7 +43,7 @@
   var MAX_EDIT_DISTANCE = 2
   var SYNTAX = /[+\-:*~^\\]/g
   var LONE_SIGNS = /(^|\s)[+\-]+(?=\s|$)/g
-  var FIELD_NAME = /(?<![^\s+\-])([A-Za-z_]+)(?=:)/g // a word before a colon, as lunr's parser reads one
+  var FIELD_NAME = /(^|[\s+\-])([A-Za-z_]+)(?=:)/g // a word before a colon, as lunr's parser reads one
   var SEPARATOR = /([\s\-]+)/ // lunr.tokenizer.separator, kept in the split
   var REQUIRED = lunr.Query.presence.REQUIRED
   var OPTIONAL = lunr.Query.presence.OPTIONAL
@@ -69,9 +69,9 @@
 
   // Return a query with its field names in lower case, as the index has them (TITLE:waste).
   function lowerFields (text, fields) {
-    return text.replace(FIELD_NAME, function (name) {
+    return text.replace(FIELD_NAME, function (whole, before, name) {
       var lower = name.toLowerCase()
-      return fields.indexOf(lower) === -1 ? name : lower
+      return before + (fields.indexOf(lower) === -1 ? name : lower)
     })
   }
 
