@@ -238,23 +238,25 @@ def run_build(args: argparse.Namespace) -> int:
     if usage is not None:
         print(f"error: {usage}", file=sys.stderr)
         return USAGE
-    partial = None
+    place = None
     if args.zip is not None:
         from .output import reserve_zip
 
         try:
-            partial = reserve_zip(args.zip)
+            place = reserve_zip(args.zip)
         except OSError as error:
             print(f"error: cannot write the zip {args.zip}: {error.strerror or error}", file=sys.stderr)
             return USAGE
     try:
         result = _build(args)
-        if isinstance(result, int) or partial is None:
+        if isinstance(result, int) or place is None:
             return result if isinstance(result, int) else DONE
-        return _zip(args, partial)
+        return _zip(args, place.partial)
     finally:
-        if partial is not None:
-            partial.unlink(missing_ok=True)
+        if place is not None and not args.zip.exists():  # not written: nothing of it is left
+            place.give_back()
+        elif place is not None:
+            place.partial.unlink(missing_ok=True)
 
 
 def _zip(args: argparse.Namespace, partial: Path) -> int:

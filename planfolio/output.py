@@ -12,6 +12,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from .doctypes import PLAN_SUFFIXES
@@ -254,20 +255,60 @@ def is_site_zip(path: Path) -> bool:
         return False
 
 
-def reserve_zip(zip_path: Path) -> Path:
+@dataclass(frozen=True)
+class ZipPlace:
+    """The file a zip is written into before it takes its name, and the folders made for it."""
+
+    partial: Path
+    made: tuple[Path, ...]  # the zip's folders that were not there, outermost first
+
+    def give_back(self) -> None:
+        """Remove the file and the folders made for a zip that was not written."""
+        self.partial.unlink(missing_ok=True)
+        _remove_empty(self.made)
+
+
+def _remove_empty(folders: tuple[Path, ...]) -> None:
+    """Remove folders, innermost first, that are empty."""
+    for folder in reversed(folders):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def reserve_zip(zip_path: Path) -> ZipPlace:
     """Make the new, empty file a zip is written into, beside it, before it takes the zip's
     name: a zip that cannot be written there is found before a build replaces the site.
 
     Its name is one no other file has (never one already there, a link or not), short
-    whatever the zip's; it is made readable as any new file is.
+    whatever the zip's, with the number of the process that writes it, so that those of
+    builds killed before they could finish are removed here; it is made readable as any
+    new file is.
     """
+    made = tuple(folder for folder in reversed(zip_path.absolute().parents) if not folder.exists())
     zip_path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=".planfolio-zip.", suffix=".partial", dir=zip_path.parent)
+    try:
+        _remove_killed_zips(zip_path.parent)
+        prefix = f".planfolio-zip.{os.getpid()}."
+        handle, name = tempfile.mkstemp(prefix=prefix, suffix=".partial", dir=zip_path.parent)
+    except OSError:
+        _remove_empty(made)
+        raise
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(handle, 0o666 & ~umask)
     os.close(handle)
-    return Path(name)
+    return ZipPlace(Path(name), made)
+
+
+def _remove_killed_zips(folder: Path) -> None:
+    """Remove the zips in the making that processes no longer running left in a folder."""
+    partial = re.compile(r"\.planfolio-zip\.(\d+)\.[^/]*\.partial")
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            found = partial.fullmatch(entry.name)
+            if found is not None and entry.is_file(follow_symlinks=False) and not is_running(int(found[1])):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def zip_folder(
@@ -283,7 +324,7 @@ def zip_folder(
     top = shown_name(zip_path.name).removesuffix(".zip") or "site"  # an entry's name is UTF-8
     files = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
     files = [name for name in files if name not in leave_out and name != MARKER]
-    partial = reserve_zip(zip_path) if partial is None else partial
+    partial = reserve_zip(zip_path).partial if partial is None else partial
     try:
         handle = os.open(partial, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -417,6 +417,30 @@ def test_the_cache_folder_is_no_output(tmp_path, output, options):
     assert snapshot(tmp_path) == before
 
 
+def test_a_build_that_fails_leaves_no_folder_made_for_its_zip(tmp_path):
+    (tmp_path / "empty").mkdir()
+    before = snapshot(tmp_path)
+    result = run_build(
+        "build", "--source", "empty", "--output", "site", "--zip", "new/sub/site.zip", cwd=tmp_path
+    )
+    assert result.returncode == 1
+    assert snapshot(tmp_path) == before
+
+
+def test_the_zip_a_killed_build_was_making_is_removed_by_the_next(tmp_path):
+    source = small_site(tmp_path)
+    (tmp_path / "zips").mkdir()
+    left = tmp_path / "zips" / ".planfolio-zip.4194303.x1y2.partial"  # of a process not running
+    left.write_bytes(b"half a zip")
+    mine = tmp_path / "zips" / ".planfolio-zip.notes.partial"  # no process's: someone's own file
+    mine.write_bytes(b"mine")
+    result = run_build(
+        "build", "--source", source, "--output", "site", "--zip", "zips/site.zip", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert sorted(path.name for path in (tmp_path / "zips").iterdir()) == [mine.name, "site.zip"]
+
+
 def test_a_zip_of_a_long_name_is_written(tmp_path):
     # Its file in the making was named after it, and went past the system's 255 bytes.
     source = small_site(tmp_path)
