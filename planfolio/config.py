@@ -222,11 +222,11 @@ def _explain_yaml_error(text: str, error: yaml.MarkedYAMLError) -> tuple[int | N
     if (mark.line >= len(lines) or mark.index >= len(text)) and error.context_mark is not None:
         # At the end of the file, after a '[' or '{' never closed: the line that opened it.
         # A flow node's mark is where its content was looked for: the bracket is the last before it.
-        opened = error.context_mark.index
+        line = text.count("\n", 0, error.context_mark.index)
         if error.context == "while parsing a flow node":
-            opened = max(text.rfind("[", 0, opened), text.rfind("{", 0, opened), 0)
+            line = _last_bracket_line(text.split("\n")[: line + 1])
         problem = f"{error.problem}; the bracket opened on this line is never closed"
-        return text.count("\n", 0, opened) + 1, problem
+        return line + 1, problem
     match = _KEY_AND_VALUE.fullmatch(lines[mark.line] if mark.line < len(lines) else "")
     problem = str(error.problem)
     if "'\\t'" in problem:
@@ -247,6 +247,18 @@ def _explain_yaml_error(text: str, error: yaml.MarkedYAMLError) -> tuple[int | N
     if problem.startswith(_AFTER_QUOTES) and value.startswith(("'", '"')) and in_value:
         return mark.line + 1, _quote_inside_quotes(key, value)
     return mark.line + 1, problem
+
+
+def _last_bracket_line(lines: list[str]) -> int:
+    """Return the index of the last line with a '[' or '{' outside its comment, or 0."""
+    for index in range(len(lines) - 1, -1, -1):
+        if any(mark in _COMMENT.sub("", lines[index]) for mark in "[{"):
+            return index
+    return 0
+
+
+# A comment: from a '#' at a line's start or after white space to its end.
+_COMMENT = re.compile(r"(?:^|(?<=\s))#.*")
 
 
 def _quote_inside_quotes(key: str, value: str) -> str:

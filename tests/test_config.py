@@ -394,6 +394,11 @@ def test_a_yaml_mistake_in_a_value_says_how_to_write_it(tmp_path, written, said,
             ":2: error: not valid YAML: expected the node content, but found '<stream end>';"
             " the bracket opened on this line is never closed",
         ),
+        (  # a bracket in a comment below is none
+            b"title: Plans\nlanguage: [\n# see [the docs\n",
+            ":2: error: not valid YAML: expected the node content, but found '<stream end>';"
+            " the bracket opened on this line is never closed",
+        ),
         (
             b"title: {",
             ":1: error: not valid YAML: expected the node content, but found '<stream end>';"
