@@ -141,8 +141,9 @@ def _check_link(
         if target not in exists:
             exists[target] = (source / target).exists()
         if exists[target]:
+            what = "a folder" if (source / target).is_dir() else "a file"
             message = (
-                f"link {link!r} names {target}, a file of the plans folder, which the site does not"
+                f"link {link!r} names {target}, {what} of the plans folder, which the site does not"
                 " publish: link to a web address instead"
             )
         else:

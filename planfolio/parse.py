@@ -296,16 +296,27 @@ _NEAR_HEADING = re.compile(r"^(?: {1,3}##[ \t]+\S|##\t[ \t]*\S)", re.M)
 
 def _near_headings(text: str, body: int, source_path: str) -> list[Problem]:
     """Report each line of the body that looks like a section's heading but is none
-    ('   ## Partners', '##<tab>Partners'): it and what follows are read into the answer above."""
+    ('   ## Partners', '##<tab>Partners'): it and what follows are read into the answer
+    above. One in a fenced block of code is code ('  ## a comment' of a script)."""
     problems = []
-    for match in _NEAR_HEADING.finditer(text, body):
-        line = text.count("\n", 0, match.start()) + 1
-        message = (
-            "a line like a section's heading, but with spaces before its '##' or a tab after it:"
-            " read as text of the answer above; a section starts with '## ' at the line's start"
-        )
-        problems.append(Problem(source_path, line, message, "warning", "heading-line"))
+    fence = ""
+    line = text.count("\n", 0, body)
+    for written in text[body:].split("\n"):
+        line += 1
+        opening = _FENCE.match(written)
+        if opening is not None and (not fence or opening.group(1).startswith(fence)):
+            fence = "" if fence else opening.group(1)
+        elif not fence and _NEAR_HEADING.match(written):
+            message = (
+                "a line like a section's heading, but with spaces before its '##' or a tab after it:"
+                " read as text of the answer above; a section starts with '## ' at the line's start"
+            )
+            problems.append(Problem(source_path, line, message, "warning", "heading-line"))
     return problems
+
+
+# The line that opens or closes a fenced block of code: three or more backticks or tildes.
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 
 
 def _late_metadata(text: str, body: int, source_path: str) -> list[Problem]:

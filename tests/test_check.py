@@ -90,6 +90,12 @@ def test_a_link_to_a_plans_file_names_its_page(tmp_path):
         "a.md:5: warning: link 'b.md' names the file of a plan, which the site does not publish:"
         " link to its page, plans/beta-closing.html in the site"
     ]
+    plans["a.md"] = "# Alpha\n## End\n> Q\n\nSee [the plans](./).\n"
+    site, source = site_of(tmp_path / "folder", plans)
+    assert messages(missing_local_files(site.plans, source)) == [
+        "a.md:5: warning: link './' names ., a folder of the plans folder, which the site does not publish:"
+        " link to a web address instead"
+    ]
 
 
 def test_a_link_in_code_is_not_a_link(tmp_path):

@@ -501,6 +501,8 @@ def test_a_line_like_a_heading_but_none_is_told_and_a_block_of_code_is_not():
     plan, problems = parse_plan(text, "x.md")
     assert [section.heading for section in plan.sections] == ["A"]
     assert [(p.line, p.kind) for p in problems] == [(7, "heading-line"), (9, "heading-line")]
+    fenced = "# T\n## A\n> Q\n\n~~~bash\n  ## a comment of the script\n~~~\n"
+    assert parse_plan(fenced, "x.md")[1] == []
 
 
 def test_html_comments_hold_no_metadata_heading_or_question():
