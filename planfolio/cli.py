@@ -447,7 +447,7 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
         print(aborted.reason, file=sys.stderr)
         return PROBLEMS
     except OSError as error:  # a folder that cannot be written: full, read-only, not ours
-        from .parallel import system_refusal
+        from .model import system_refusal
 
         print(f"error: {system_refusal(error)}", file=sys.stderr)
         return PROBLEMS

@@ -183,6 +183,19 @@ def counted(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+def system_refusal(error: OSError) -> str:
+    """Return what the system refused, and what of: 'cannot write x: No space left on device'.
+
+    A copy names the file written second (filename2), the file read first.
+    """
+    where = error.filename2 or error.filename
+    return (
+        f"cannot write {where}: {error.strerror or error}"
+        if where
+        else f"cannot write: {error.strerror or error}"
+    )
+
+
 def did_you_mean(written: str, known: Iterable[str]) -> str:
     """Return "; did you mean 'x'?" for the known word closest to one mistyped, or "" when
     none is close, to end a problem's message."""

@@ -23,6 +23,8 @@ from multiprocessing.connection import Connection
 from types import FrameType
 from typing import Any, Generic, TypeVar
 
+from .model import system_refusal
+
 Unit = TypeVar("Unit")
 Result = TypeVar("Result")
 
@@ -197,19 +199,6 @@ def _outcome(function: Callable[[Any], Any], argument: Any) -> tuple[bool, Any]:
         if isinstance(error, OSError):  # the system's refusal: said as a reader would
             return False, (system_refusal(error), error_frames(error), True)
         return False, (f"{type(error).__name__}: {error}", error_frames(error), False)
-
-
-def system_refusal(error: OSError) -> str:
-    """Return what the system refused, and what of: 'cannot write x: No space left on device'.
-
-    A copy names the file written second (filename2), the file read first.
-    """
-    where = error.filename2 or error.filename
-    return (
-        f"cannot write {where}: {error.strerror or error}"
-        if where
-        else f"cannot write: {error.strerror or error}"
-    )
 
 
 class _Process:

@@ -109,6 +109,8 @@ class PlanPage:
     language: str = ""  # the document's language tag when it is not the site's, else ""
     language_name: str = ""  # that language's own name ("Français"), or ""
     facts: tuple[tuple[str, tuple[str, ...]], ...] = ()  # an experiment's own metadata
+    #: The language of the facts' values, the export's English, when it is not the site's, else "".
+    facts_language: str = ""
 
 
 @dataclass(frozen=True)
@@ -347,9 +349,11 @@ class Renderer:
             shown = tuple(section for section in sections if section.entries or section.partners)
             other = self._other_language(plan)
             language = (other, language_name(other) if other else "")
+            english = primary_language(self.config.language) == "en"
             context = PlanPage(
-                plan, source.card, shown, source.focal_point, source.related, *language, source.facts
-            )
+                plan, source.card, shown, source.focal_point, source.related, *language, source.facts,
+                "" if english else "en",
+            )  # fmt: skip
         data = self.page(
             page.template,
             page.path,

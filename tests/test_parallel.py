@@ -188,10 +188,12 @@ def test_a_failure_says_whether_the_system_refused(monkeypatch, failure, system)
 
 
 def test_a_refused_copy_names_the_file_it_wrote_not_the_one_it_read():
+    from planfolio.model import system_refusal
+
     refused = OSError(28, "No space left on device", "assets/vendor/lunr/lunr.js", None, "site/lunr.js")
-    assert parallel.system_refusal(refused) == "cannot write site/lunr.js: No space left on device"
+    assert system_refusal(refused) == "cannot write site/lunr.js: No space left on device"
     alone = OSError(13, "Permission denied", "site/index.html")
-    assert parallel.system_refusal(alone) == "cannot write site/index.html: Permission denied"
+    assert system_refusal(alone) == "cannot write site/index.html: Permission denied"
 
 
 @needs_fork
