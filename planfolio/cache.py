@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .config import Config
 from .i18n import LOCALE
 from .model import Plan, Problem
-from .output import CACHE_FOLDER, is_running
+from .output import CACHE_FOLDER, remove_files_of_ended_processes
 
 if TYPE_CHECKING:  # (the search modules it imports are not the cache's to load: a check needs none)
     from .gathering import PlanParts
@@ -242,12 +242,7 @@ def _remove_killed_drafts(cache: Path) -> None:
     """Remove the drafts of the parsed plans and of the manifest that processes no longer
     running left in the cache (a build killed as it wrote them)."""
     drafts = re.compile(rf"(?:{re.escape(_PARSED)}|{re.escape(_MANIFEST)})\.(\d+)")
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(cache):
-            found = drafts.fullmatch(entry.name)
-            if found is not None and entry.is_file(follow_symlinks=False) and not is_running(int(found[1])):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
+    remove_files_of_ended_processes(cache, drafts)
 
 
 def save_parsed(cache: Path, parsed: ParsedPlans, code: str) -> None:

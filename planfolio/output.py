@@ -302,10 +302,15 @@ def reserve_zip(zip_path: Path) -> ZipPlace:
 
 def _remove_killed_zips(folder: Path) -> None:
     """Remove the zips in the making that processes no longer running left in a folder."""
-    partial = re.compile(r"\.planfolio-zip\.(\d+)\.[^/]*\.partial")
+    remove_files_of_ended_processes(folder, re.compile(r"\.planfolio-zip\.(\d+)\.[^/]*\.partial"))
+
+
+def remove_files_of_ended_processes(folder: Path, named: re.Pattern[str]) -> None:
+    """Remove the files of a folder whose whole name matches `named`, its first group the
+    number of the process that made it, when that process is no longer running."""
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
-            found = partial.fullmatch(entry.name)
+            found = named.fullmatch(entry.name)
             if found is not None and entry.is_file(follow_symlinks=False) and not is_running(int(found[1])):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
