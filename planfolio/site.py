@@ -188,11 +188,12 @@ def term_group(key: str, value: str) -> str:
     number = goal_number(value) if key == "sdgs" else None
     if number is not None:
         return str(number)  # no slug of a value that names no goal is a number up to 17
-    if any(letter > _LATIN_END and letter.isalpha() for letter in value):
+    slug = term_slug(value)
+    if slug and any(letter > _LATIN_END and letter.isalpha() for letter in value):
         # Written in another script: its slug is a transliteration, which two names may share
         # (水 and 睡 are both 'shui'). Its words, in one case and form, gather its spellings.
         return "=" + " ".join(unicodedata.normalize("NFKC", value).casefold().split())
-    return term_slug(value)
+    return slug  # "" for a name with nothing to name a page by: told when the plan was read
 
 
 # Marks that end a name and make it another ("C++", "C#", "F#"), which a slug would drop.
