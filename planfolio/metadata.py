@@ -20,7 +20,7 @@ from .model import (
     Problem,
     did_you_mean,
 )
-from .slugs import slugify
+from .slugs import slugify, term_slug
 
 _LISTS = LIST_KEYS + EXPERIMENT_LIST_KEYS
 _SINGLES = SINGLE_KEYS + EXPERIMENT_SINGLE_KEYS
@@ -177,7 +177,7 @@ def _read_line(found: _Found, key: str, value: str, line: int) -> None:
         found.lists[key][value] = None  # shown as text: no page to name
         found.lines.setdefault((key, value), line)
     elif key in LIST_KEYS:
-        if not slugify(value):
+        if not term_slug(value):  # as the site names its page (site.term_group)
             _report_unnamed(found, key, value, line)
         elif key == "sdgs" and written_goal_number(value) is None:
             message = f"sdgs: {value!r} gives no goal's number, which decides the goal"

@@ -16,7 +16,7 @@ from .doctypes import KNOWN_TYPES, LEARNING_PLAN
 from .i18n import N_
 from .metadata import goal_number
 from .model import Plan, Problem
-from .slugs import slugify, unique_slugs
+from .slugs import slugify, term_slug, unique_slugs
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -194,19 +194,6 @@ def term_group(key: str, value: str) -> str:
         # (水 and 睡 are both 'shui'). Its words, in one case and form, gather its spellings.
         return "=" + " ".join(unicodedata.normalize("NFKC", value).casefold().split())
     return slug  # "" for a name with nothing to name a page by: told when the plan was read
-
-
-# Marks that end a name and make it another ("C++", "C#", "F#"), which a slug would drop.
-_NAMING_MARKS = re.compile(r"(?<=\w)(\+\+|\+|#)(?!\w)")
-_MARK_WORDS = {"++": " plus plus", "+": " plus", "#": " sharp"}
-
-
-def term_slug(value: str) -> str:
-    """Return the page name of a term's value: its slug, with the marks that end a name as
-    words ("C++" is c-plus-plus, "C#" c-sharp), where the slug alone would make them "c"."""
-    if "+" in value or "#" in value:
-        value = _NAMING_MARKS.sub(lambda mark: _MARK_WORDS[mark.group()], value)
-    return slugify(value)
 
 
 def _assign_plan_slugs(plans: list[Plan]) -> tuple[Plan, ...]:

@@ -24,6 +24,19 @@ def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
     return slug.strip("-")
 
 
+# Marks that end a name and make it another ("C++", "C#", "F#"), which a slug would drop.
+_NAMING_MARKS = re.compile(r"(?<=[^\W_])(\+\+|\+|#)(?!\w)")
+_MARK_WORDS = {"++": " plus plus", "+": " plus", "#": " sharp"}
+
+
+def term_slug(value: str) -> str:
+    """Return the page name of a term's value: its slug, with the marks that end a name as
+    words ("C++" is c-plus-plus, "C#" c-sharp), where the slug alone would make them "c"."""
+    if "+" in value or "#" in value:
+        value = _NAMING_MARKS.sub(lambda mark: _MARK_WORDS[mark.group()], value)
+    return slugify(value)
+
+
 def unique_slugs(keys: list[tuple[str, str]], reserved: Collection[str] = ()) -> dict[str, str]:
     """Give each (identity, base slug) pair a slug no other pair has, nor `reserved` holds.
 

@@ -38,3 +38,12 @@ def test_unique_slugs_avoids_a_numbered_slug_that_is_taken():
     keys = [("a", "x"), ("b", "x"), ("c", "x-2")]
     result = unique_slugs(keys)
     assert len(set(result.values())) == 3
+
+
+def test_a_terms_page_name_keeps_the_marks_that_end_a_name_and_reads_no_other_marks():
+    from planfolio.slugs import term_slug
+
+    assert [term_slug(v) for v in ("C++", "C#", "F#.", "a+b", "Co-creation + prototyping")] == [
+        "c-plus-plus", "c-sharp", "f-sharp", "a-b", "co-creation-prototyping"
+    ]  # fmt: skip
+    assert term_slug("_+") == term_slug("+") == ""  # nothing to name a page by, as a reader is told
