@@ -31,7 +31,7 @@ RELATED = {
     "datasources": ("methods",),
     "sdgs": ("methods",),
     "thematic_areas": ("methods",),
-    "year": ("methods",),
+    "year": ("methods", "thematic_areas"),
 }
 _TOP = 10
 _RELATED_TOP = 8
@@ -136,6 +136,7 @@ class Glance:
     related: tuple[Related, ...]
     map: SmallMap | None
     search: str  # the path of the search page filtered to the term
+    countries: Related | None = None  # the countries with most of its plans, beside its map
 
 
 def term_order(key: str, term: Term) -> tuple[int, str, str]:
@@ -291,9 +292,13 @@ def term_glance(
         years.update(str(plan.year) for plan in term.plans if plan.year is not None)
     year_bars = _bars((year, f"#year-{year}", years[year]) for year in sorted(years, reverse=True))
     related = tuple(_related(site, term, _SPECS[key], names[key]) for key in RELATED[spec.key])
-    countries = None if spec.key == "country" else small_map(site, term.plans, places)
+    found = tuple(r for r in related if r.bars)
     search = urls.search_path(spec.key, names[spec.key][term.slug])
-    return Glance(year_bars, tuple(r for r in related if r.bars), countries, search)
+    if spec.key == "country":  # its own page: no map, and no country but itself
+        return Glance(year_bars, found, None, search)
+    countries = _related(site, term, _SPECS["country"], names["country"])
+    drawn = small_map(site, term.plans, places)
+    return Glance(year_bars, found, drawn, search, countries if countries.bars else None)
 
 
 def _related(site: Site, term: Term, other: TaxonomySpec, names: dict[str, str]) -> Related:

@@ -148,9 +148,19 @@ def test_a_term_glance_counts_its_plans_only(tmp_path):
     assert glance.search == "search.html?method=Pilots"
     assert glance.map is not None
     assert sorted((c.name, c.count) for c in glance.map.drawn.countries) == [("Chad", 1), ("Kenya", 1)]
+    assert glance.countries is not None
+    assert [(b.label, b.path, b.count) for b in glance.countries.bars] == [
+        ("Chad", "countries/chad.html", 1),
+        ("Kenya", "countries/kenya.html", 1),
+    ]
+    sensemaking = charts.term_glance(
+        site, taxonomy.spec, taxonomy.terms["sensemaking"], _names(site), _places(site)
+    )
+    assert sensemaking.countries is not None
+    assert [(b.label, b.count) for b in sensemaking.countries.bars] == [("Chad", 1)]
     country = site.taxonomies["country"]
     chad = charts.term_glance(site, country.spec, country.terms["chad"], _names(site), _places(site))
-    assert chad.map is None
+    assert chad.map is None and chad.countries is None
     sdgs = next(r for r in chad.related if r.spec.key == "sdgs")
     assert [b.label for b in sdgs.bars] == ["1. No poverty", "13. Climate action"]  # by number
     assert chad.search == "search.html?country=Chad"

@@ -194,7 +194,9 @@ def test_a_term_page_at_a_glance_counts_its_plans(corpus_site, plans, path):
         assert count == _plans_linked(corpus_site, corpus_site / path, href)
     related = re.findall(r'<table class="bar-chart" id="glance-([a-z-]+)">', text)
     related.remove("years")
-    assert len(related) == (2 if key == "country" else 1)
+    # A country's methods and SDGs; another term's related taxonomy and the countries beside its map.
+    assert len(related) == 2
+    assert ("countries" in related) == (key != "country")
     other_keys = {"countries": "country", "methods": "methods", "sdgs": "sdgs", "themes": "thematic_areas"}
     for folder in related:
         other = other_keys[folder]
