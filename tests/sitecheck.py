@@ -117,8 +117,8 @@ def _the_sites_own(tag: str, attrs: dict[str, str | None]) -> bool:
     scripts loaded from the site's own files (`foreign_scripts` checks that they exist)."""
     if tag == "script":
         return bool(attrs.get("src")) and is_local(attrs.get("src") or "")
-    if tag == "svg":  # the maps the templates draw (templates/_charts.html)
-        return attrs.get("class") == "world-map-svg"
+    if tag == "svg":  # the maps the templates draw (templates/_charts.html), the search button's glass
+        return attrs.get("class") in ("world-map-svg", "search-icon")
     if tag == "form":
         return attrs.get("role") == "search" and (attrs.get("action") or "").endswith("search.html")
     return tag == "meta" and set(attrs) <= {"charset", "name", "content"}

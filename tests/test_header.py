@@ -3,6 +3,8 @@ for every link and the search box whichever page is current."""
 
 import pytest
 
+from planfolio.i18n import interface
+
 from browser import chromium, watch
 from conftest import plan_text, run_build, write_plans
 
@@ -109,3 +111,27 @@ def test_the_search_pages_header_without_a_box_keeps_the_brand_and_links_in_thei
     home, search = found["index.html"], found["search.html"]
     assert len(search["items"]) == len(home["items"]) - 1  # the links, without the box
     assert (search["brand"], search["items"]) == (home["brand"], home["items"][:-1])
+
+
+# The room the search field has for its words, and the width its placeholder needs.
+PLACEHOLDER = """() => {
+  const box = document.getElementById('site-search'), style = getComputedStyle(box)
+  const context = document.createElement('canvas').getContext('2d')
+  context.font = `${style.fontSize} ${style.fontFamily}`
+  const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight)
+  return [box.clientWidth - padding, context.measureText(box.placeholder).width]
+}"""
+
+
+@pytest.mark.parametrize("language", sorted(TITLES))
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_search_field_shows_its_words_whole_and_its_button_is_named(sites, browser, language, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto((sites[language] / "countries" / "index.html").as_uri())
+    room, needed = page.evaluate(PLACEHOLDER)
+    # The button is a magnifying glass, named by the catalogue's word for "Search".
+    name = interface(language).gettext("Search")
+    buttons = page.get_by_role("button", name=name, exact=True).count()
+    page.close()
+    assert needed <= room, (language, width, needed, room)
+    assert buttons == 1

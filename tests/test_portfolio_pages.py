@@ -160,7 +160,8 @@ def test_every_cell_of_methods_over_the_years_counts_its_plans(corpus_site, plan
 def test_the_map_has_a_linked_titled_shape_or_marker_for_every_country(corpus_site, plans):
     counts = _count(plans, "country")
     text = _page(corpus_site, "index.html")
-    svg = text[text.index("<svg") : text.index("</svg>")]
+    start = text.index('<svg class="world-map-svg"')
+    svg = text[start : text.index("</svg>", start)]
     shapes = re.findall(
         r'<a href="([^"]*)"[^>]*>\s*<title>([^<]*): (\d+) plans?</title>\s*<(path|circle) ', svg
     )
@@ -204,9 +205,10 @@ def test_a_term_page_at_a_glance_counts_its_plans(corpus_site, plans, path):
         for _, label, count in _chart(text, f"glance-{folder}"):
             assert count == together[_term_key(other, label)], label
     if key == "country":
-        assert "<svg" not in text
+        assert '<svg class="world-map-svg"' not in text
     else:
-        svg = text[text.index("<svg") : text.index("</svg>")]
+        start = text.index('<svg class="world-map-svg"')
+        svg = text[start : text.index("</svg>", start)]
         shapes = re.findall(r"<title>([^<]*): (\d+) plans?</title>", svg)
         assert {_key(n): int(c) for n, c in shapes} == dict(
             Counter(t for terms in own for t in terms["country"])
