@@ -379,17 +379,19 @@ def run_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
-def load_site_config(args: argparse.Namespace) -> Config:
-    """Return the config from --config (or site.yml, see config_path) and --base-url."""
+def load_site_config(args: argparse.Namespace) -> tuple[Config, tuple[Problem, ...]]:
+    """Return the config from --config (or site.yml, see config_path) and --base-url, and
+    the warnings it gives, printed."""
     from .config import config_path, config_warnings, load_config, with_overrides
 
     path, unread = config_path(args.config, args.source)
     config = load_config(path, required=args.config is not None)
     if args.base_url is not None:
         config = with_overrides(config, "--base-url", base_url=args.base_url)
-    for problem in unread + config_warnings(str(path), config):
+    warnings = unread + config_warnings(str(path), config)
+    for problem in warnings:
         print(problem, file=sys.stderr)
-    return config
+    return config, warnings
 
 
 def _check_cache_folder(cache: Path) -> None:
@@ -418,7 +420,7 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
     """
     from .cache import cache_folder
     from .config import ConfigError
-    from .model import counted_documents
+    from .model import counted, counted_documents
     from .output import OutputError
     from .pipeline import TEMPLATES, BuildAborted, build
     from .progress import terminal_bar
@@ -427,7 +429,14 @@ def _build(args: argparse.Namespace) -> BuildResult | int:
         cache = None if args.no_cache else cache_folder(args.output)
         if cache is not None:
             _check_cache_folder(cache)
-        config = load_site_config(args)
+        config, warnings = load_site_config(args)
+        if args.strict and warnings:  # told before any plan is read: nothing is built
+            print(
+                f"Aborted: {counted(len(warnings), 'warning')} in the configuration in strict mode;"
+                " nothing was changed",
+                file=sys.stderr,
+            )
+            return PROBLEMS
         with terminal_bar(not args.quiet) as progress:
             result = build(
                 args.source, args.output, config, cache,

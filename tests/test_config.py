@@ -6,6 +6,7 @@ from planfolio.config import Config, ConfigError, load_config, with_overrides
 
 from conftest import PROJECT_ROOT, plan_text, write_plans
 from test_build import run_build
+from trees import snapshot
 
 
 def problems_of(tmp_path, text):
@@ -200,6 +201,25 @@ def test_a_language_with_no_catalogue_is_told_beside_the_errors(tmp_path):
         "site.yml:1: error: title: expected text, found the number 3",
         warning,
     ]
+
+
+def test_a_strict_build_counts_the_configurations_warnings_and_changes_nothing(tmp_path):
+    source = write_plans(tmp_path / "plans", {"a.md": plan_text("Alpha")})
+    built = run_build("build", "--source", source, "--output", "site", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    before = snapshot(tmp_path / "site")
+    (tmp_path / "site.yml").write_text("title: Another\nlanguage: de\n", encoding="utf-8")
+    strict = run_build("build", "--strict", "--source", source, "--output", "site", cwd=tmp_path)
+    assert strict.returncode == 1
+    assert strict.stderr.splitlines()[0].startswith("site.yml:2: warning: language: 'de' has no catalogue")
+    assert strict.stderr.splitlines()[-1] == (
+        "Aborted: 1 warning in the configuration in strict mode; nothing was changed"
+    )
+    assert snapshot(tmp_path / "site") == before
+    # check --strict fails on it too, and a build without --strict builds, in English.
+    assert run_build("check", "--strict", "--source", source, cwd=tmp_path).returncode == 1
+    assert run_build("build", "--source", source, "--output", "site", cwd=tmp_path).returncode == 0
+    assert "<title>Another</title>" in (tmp_path / "site/index.html").read_text(encoding="utf-8")
 
 
 def test_config_option_picks_another_file(tmp_path):
