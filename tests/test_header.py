@@ -114,8 +114,8 @@ def test_the_search_pages_header_without_a_box_keeps_the_brand_and_links_in_thei
 
 
 # The room the search field has for its words, and the width its placeholder needs.
-PLACEHOLDER = """() => {
-  const box = document.getElementById('site-search'), style = getComputedStyle(box)
+PLACEHOLDER = """(id) => {
+  const box = document.getElementById(id), style = getComputedStyle(box)
   const context = document.createElement('canvas').getContext('2d')
   context.font = `${style.fontSize} ${style.fontFamily}`
   const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight)
@@ -128,10 +128,28 @@ PLACEHOLDER = """() => {
 def test_the_search_field_shows_its_words_whole_and_its_button_is_named(sites, browser, language, width):
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.goto((sites[language] / "countries" / "index.html").as_uri())
-    room, needed = page.evaluate(PLACEHOLDER)
+    room, needed = page.evaluate(PLACEHOLDER, "site-search")
     # The button is a magnifying glass, named by the catalogue's word for "Search".
     name = interface(language).gettext("Search")
     buttons = page.get_by_role("button", name=name, exact=True).count()
     page.close()
     assert needed <= room, (language, width, needed, room)
     assert buttons == 1
+
+
+@pytest.mark.parametrize("language", sorted(TITLES))
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_large_search_fields_show_their_example_whole(sites, browser, language, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    seen = watch(page)
+    name = interface(language).gettext("Search")
+    found = {}
+    for path, field in (("index.html", "home-search"), ("search.html", "search-query")):
+        page.goto((sites[language] / path).as_uri())
+        page.wait_for_selector(f"#{field}")  # the search page's is made by its script
+        # Its button, a word or a glass, is named by the catalogue's word for "Search".
+        named = page.locator("form.search-large").get_by_role("button", name=name, exact=True).count()
+        found[path] = (*page.evaluate(PLACEHOLDER, field), named)
+    page.close()
+    assert seen.problems == []
+    assert {path: found for path, found in found.items() if found[1] > found[0] or found[2] != 1} == {}
