@@ -105,7 +105,8 @@
     }
     var controller = typeof AbortController === "function" ? new AbortController() : null;
     asking = controller;
-    fetch(waitUrl + "?version=" + version, { cache: "no-store", signal: controller && controller.signal })
+    var plan = script.dataset.plan ? "&plan=" + encodeURIComponent(script.dataset.plan) : "";
+    fetch(waitUrl + "?version=" + version + plan, { cache: "no-store", signal: controller && controller.signal })
       .then(function (response) {
         if (!response.ok) {
           throw new Error("HTTP " + response.status);
@@ -117,7 +118,7 @@
           return;
         }
         if (state.build !== build || (server && state.server !== server) || (lagging && state.complete)) {
-          reload();
+          reload(state.page);
           return;
         }
         show(state);
@@ -136,13 +137,19 @@
       });
   }
 
-  function reload() {
+  // A plan's page goes where its plan's page is now (page, from the server): its address may
+  // be another plan's since the build (it took the title), and the author follows the plan.
+  function reload(page) {
     try {
       sessionStorage.setItem(place, JSON.stringify({ key: key, y: window.scrollY }));
     } catch (error) {
       // Storage refused (a private window, or full): the page reloads at its top.
     }
-    location.reload();
+    if (page && page !== location.pathname) {
+      location.replace(page);
+    } else {
+      location.reload();
+    }
   }
 
   function restore() {

@@ -492,17 +492,23 @@ class _WaitHandler(_Handler):
         if self.closed:
             return
         state = self.live.preview.state
+        answer = {
+            "build": state.build,
+            "server": self.live.server,
+            "version": state.version,
+            "failed": state.failed,
+            "errors": state.errors,
+            "complete": state.complete,
+        }
+        # Asked by a plan's page (?plan=SOURCE): where its plan's page is, where a reload goes,
+        # since its own address may have become another plan's (the first of two of one title,
+        # retitled, leaves its page name to the second).
+        source = self.get_query_argument("plan", None)
+        if source is not None:
+            page = self.live.preview.plan_pages.get(source)
+            answer["page"] = state.mount + page if page else None
         self.set_header("Cache-Control", "no-store")
-        self.finish(
-            {
-                "build": state.build,
-                "server": self.live.server,
-                "version": state.version,
-                "failed": state.failed,
-                "errors": state.errors,
-                "complete": state.complete,
-            }
-        )
+        self.finish(answer)
 
 
 class _ScriptHandler(_Handler):

@@ -177,7 +177,7 @@ def test_a_translators_edit_of_a_catalogue_is_seen_and_shown(tmp_path, monkeypat
     try:
         preview.rebuild()
         page = preview.site / "plans/alpha.html"  # made at once: the lists' pages may lag
-        assert ">Rechercher</button>" in page.read_text(encoding="utf-8")
+        assert ">Rechercher</span></button>" in page.read_text(encoding="utf-8")
         text = catalogue.read_text(encoding="utf-8")
         edited = text.replace('msgid "Search"\nmsgstr "Rechercher"', 'msgid "Search"\nmsgstr "Chercher"')
         assert edited != text
@@ -187,7 +187,7 @@ def test_a_translators_edit_of_a_catalogue_is_seen_and_shown(tmp_path, monkeypat
     finally:
         preview.close()
     shown = page.read_text(encoding="utf-8")
-    assert ">Chercher</button>" in shown and ">Rechercher</button>" not in shown
+    assert ">Chercher</span></button>" in shown and ">Rechercher</span></button>" not in shown
 
 
 def test_watcher_ignores_what_a_build_does_not_read(tmp_path):

@@ -125,3 +125,32 @@ def test_the_browser_follows_the_plan_through_a_rename_a_broken_save_and_a_resto
             expect(problems).to_have_count(0)
         finally:
             browser.close()
+
+
+@browser_test
+def test_the_browser_follows_the_plan_when_another_takes_its_address(tmp_path):
+    # Two plans of one title: a.md's page is alpha.html, b.md's alpha-2.html. Retitled, a.md
+    # leaves alpha.html to b.md: the tab on it follows a.md, whose author saved it.
+    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright")
+    expect = sync_api.expect
+    copy_theme(tmp_path)
+    first = "## Challenge statement\n\n> What is your challenge?\n\nThe first plan's answer.\n"
+    second = "## Challenge statement\n\n> What is your challenge?\n\nThe second plan's answer.\n"
+    plans = write_plans(
+        tmp_path / "plans",
+        {"a.md": plan_text("Alpha", META, first), "b.md": plan_text("Alpha", META, second)},
+    )
+    with ServeProcess(tmp_path) as server, sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(server.url + "plans/alpha.html")
+            expect(page.locator(".answer")).to_have_text("The first plan's answer.")
+            write_plans(plans, {"a.md": plan_text("Zeta", META, first)})
+            expect(page.locator("h1")).to_have_text("Zeta", timeout=5_000)
+            assert page.url == server.url + "plans/zeta.html"
+            expect(page.locator(".answer")).to_have_text("The first plan's answer.")
+            # The address it left is the other plan's now.
+            assert b"The second plan's answer." in server.request("/plans/alpha.html")[2]
+        finally:
+            browser.close()
