@@ -3,7 +3,11 @@ with the site's own 404 page, whose links work at any depth."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -91,6 +95,22 @@ def test_old_addresses_lead_to_the_plan_after_a_broken_save_and_a_restore(tmp_pa
         assert status == 302 and headers["Location"] == "/plans/alpha.html"
 
 
+@contextlib.contextmanager
+def browsing(folder: Path, address: str) -> Iterator[tuple[ServeProcess, Any, Any]]:
+    """Serve the plans of a folder, with the site's theme, and open a page of it in Chromium;
+    yield the server, the page and Playwright's expect."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright")
+    copy_theme(folder)
+    with ServeProcess(folder) as server, sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(server.url + address)
+            yield server, page, sync_api.expect
+        finally:
+            browser.close()
+
+
 browser_test = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="browser tests need Debian's chromium at /usr/bin/chromium"
 )
@@ -98,59 +118,41 @@ browser_test = pytest.mark.skipif(
 
 @browser_test
 def test_the_browser_follows_the_plan_through_a_rename_a_broken_save_and_a_restore(tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright")
-    expect = sync_api.expect
-    copy_theme(tmp_path)
     plans = write_plans(
         tmp_path / "plans", {"a.md": plan_text("Alpha", META), "b.md": plan_text("Beta", META)}
     )
     (tmp_path / "site.yml").write_text("base_url: https://example.github.io/portfolio/\n", encoding="utf-8")
-    with ServeProcess(tmp_path) as server, sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(server.url + "plans/alpha.html")
-            expect(page.locator("h1")).to_have_text("Alpha")
-            write_plans(plans, {"a.md": plan_text("Alpha, retitled", META)})
-            expect(page.locator("h1")).to_have_text("Alpha, retitled", timeout=5_000)
-            assert page.url == server.url + "plans/alpha-retitled.html"
-            write_plans(plans, {"a.md": b""})  # saved broken: the plan cannot be read
-            problems = page.locator("#planfolio-problems")
-            expect(problems).to_contain_text("a.md:1: error: empty file", timeout=5_000)
-            expect(page.locator("h1")).to_have_text("Page not found")  # the site's own, styled
-            expect(page.get_by_role("link", name="Go to the home page")).to_be_visible()
-            write_plans(plans, {"a.md": plan_text("Alpha", META)})  # the original, restored
-            expect(page.locator("h1")).to_have_text("Alpha", timeout=5_000)
-            assert page.url == server.url + "plans/alpha.html"
-            expect(problems).to_have_count(0)
-        finally:
-            browser.close()
+    with browsing(tmp_path, "plans/alpha.html") as (server, page, expect):
+        expect(page.locator("h1")).to_have_text("Alpha")
+        write_plans(plans, {"a.md": plan_text("Alpha, retitled", META)})
+        expect(page.locator("h1")).to_have_text("Alpha, retitled", timeout=5_000)
+        assert page.url == server.url + "plans/alpha-retitled.html"
+        write_plans(plans, {"a.md": b""})  # saved broken: the plan cannot be read
+        problems = page.locator("#planfolio-problems")
+        expect(problems).to_contain_text("a.md:1: error: empty file", timeout=5_000)
+        expect(page.locator("h1")).to_have_text("Page not found")  # the site's own, styled
+        expect(page.get_by_role("link", name="Go to the home page")).to_be_visible()
+        write_plans(plans, {"a.md": plan_text("Alpha", META)})  # the original, restored
+        expect(page.locator("h1")).to_have_text("Alpha", timeout=5_000)
+        assert page.url == server.url + "plans/alpha.html"
+        expect(problems).to_have_count(0)
 
 
 @browser_test
 def test_the_browser_follows_the_plan_when_another_takes_its_address(tmp_path):
     # Two plans of one title: a.md's page is alpha.html, b.md's alpha-2.html. Retitled, a.md
     # leaves alpha.html to b.md: the tab on it follows a.md, whose author saved it.
-    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright")
-    expect = sync_api.expect
-    copy_theme(tmp_path)
     first = "## Challenge statement\n\n> What is your challenge?\n\nThe first plan's answer.\n"
     second = "## Challenge statement\n\n> What is your challenge?\n\nThe second plan's answer.\n"
     plans = write_plans(
         tmp_path / "plans",
         {"a.md": plan_text("Alpha", META, first), "b.md": plan_text("Alpha", META, second)},
     )
-    with ServeProcess(tmp_path) as server, sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(server.url + "plans/alpha.html")
-            expect(page.locator(".answer")).to_have_text("The first plan's answer.")
-            write_plans(plans, {"a.md": plan_text("Zeta", META, first)})
-            expect(page.locator("h1")).to_have_text("Zeta", timeout=5_000)
-            assert page.url == server.url + "plans/zeta.html"
-            expect(page.locator(".answer")).to_have_text("The first plan's answer.")
-            # The address it left is the other plan's now.
-            assert b"The second plan's answer." in server.request("/plans/alpha.html")[2]
-        finally:
-            browser.close()
+    with browsing(tmp_path, "plans/alpha.html") as (server, page, expect):
+        expect(page.locator(".answer")).to_have_text("The first plan's answer.")
+        write_plans(plans, {"a.md": plan_text("Zeta", META, first)})
+        expect(page.locator("h1")).to_have_text("Zeta", timeout=5_000)
+        assert page.url == server.url + "plans/zeta.html"
+        expect(page.locator(".answer")).to_have_text("The first plan's answer.")
+        # The address it left is the other plan's now.
+        assert b"The second plan's answer." in server.request("/plans/alpha.html")[2]
