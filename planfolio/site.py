@@ -189,7 +189,7 @@ def term_group(key: str, value: str) -> str:
     if number is not None:
         return str(number)  # no slug of a value that names no goal is a number up to 17
     slug = term_slug(value)
-    if slug and any(letter > _LATIN_END and letter.isalpha() for letter in value):
+    if slug and not value.isascii() and any(letter > _LATIN_END and letter.isalpha() for letter in value):
         # Written in another script: its slug is a transliteration, which two names may share
         # (水 and 睡 are both 'shui'). Its words, in one case and form, gather its spellings.
         return "=" + " ".join(unicodedata.normalize("NFKC", value).casefold().split())
