@@ -102,9 +102,11 @@ def search_of_type(doctype: str) -> str:
 def own_files() -> tuple[str, ...]:
     """Return every file the site writes for itself at a fixed path: each path constant above.
 
-    They are read from the module, so a page given a constant here is reserved with the rest.
+    They are read from the module, so a page given a constant here is reserved with the rest,
+    from a copy of its names: the module's own dictionary, read as it changed, raised once.
     """
-    constants = (value for name, value in globals().items() if name.isupper() and isinstance(value, str))
+    names = globals().copy()
+    constants = (value for name, value in names.items() if name.isupper() and isinstance(value, str))
     return tuple(sorted(value for value in constants if "." in value.rpartition("/")[2]))
 
 
