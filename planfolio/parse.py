@@ -298,6 +298,8 @@ def _near_headings(text: str, body: int, source_path: str) -> list[Problem]:
     """Report each line of the body that looks like a section's heading but is none
     ('   ## Partners', '##<tab>Partners'): it and what follows are read into the answer
     above. One in a fenced block of code is code ('  ## a comment' of a script)."""
+    if text.find(" ##", body) < 0 and text.find("##\t", body) < 0:
+        return []  # no line of the body can be one: most plans, told apart without reading each line
     problems = []
     fence = ""
     line = text.count("\n", 0, body)
@@ -322,6 +324,8 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 def _late_metadata(text: str, body: int, source_path: str) -> list[Problem]:
     """Report each metadata line below the first '## ' heading: it is read as text of an
     answer, and the plan goes without its value."""
+    if text.find("[[", body) < 0:
+        return []  # no metadata line below: most plans, told apart without reading each line
     problems = []
     for offset, key in metadata_keys(text[body:]):
         line = text.count("\n", 0, body + offset) + 1
@@ -489,15 +493,14 @@ def _read_sections(
     """Read the sections of a plan body, jumping from one structural line to the next
     (`shift`: what to add to a line's number in text for its number in the file;
     `structure`: the text as read for its structure, of the same length, its comments blank)."""
+    structure = text if structure is None else structure
     line = text.count("\n", 0, first_heading) + 1 + shift
     end = text.find("\n", first_heading)
     end = len(text) if end < 0 else end
-    builder = _SectionBuilder(
-        (text if structure is None else structure)[first_heading + 2 : end].strip(), line
-    )
+    builder = _SectionBuilder(structure[first_heading + 2 : end].strip(), line)
     sections: list[Section] = []
     position = end + 1
-    for match in _STRUCTURE.finditer(text if structure is None else structure, end):
+    for match in _STRUCTURE.finditer(structure, end):
         start = match.start() + 1  # the structural line starts after its newline
         if start > position:
             builder.text_block(text, position, start - 1, line + 1)
