@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -175,6 +175,9 @@ def _carried_terms(plan: Plan, by_value: dict[str, dict[str, Term]]) -> dict[str
     return carried
 
 
+# A build asks for each value's group twice (gathering the terms, then each plan's), the
+# preview's builds again: a few thousand values in all.
+@lru_cache(maxsize=16384)
 def term_group(key: str, value: str) -> str:
     """Return what gathers the values of a taxonomy into one term: the value's slug, but a
     goal's number for an SDG that starts with one ("SDG 13" and "13. Climate action" name one
