@@ -21,9 +21,9 @@ from .model import shown_name
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows, where links need privileges
 #: The earliest date a zip entry can hold: a fixed date keeps the zip reproducible.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-#: The file that marks a folder as a site planfolio built, which a build may replace whole.
 #: The folder beside an output folder where planfolio keeps what it reuses between builds.
 CACHE_FOLDER = ".planfolio-cache"
+#: The file that marks a folder as a site planfolio built, which a build may replace whole.
 MARKER = ".planfolio-site"
 #: Its bytes: the same for every site, so that builds stay reproducible.
 MARKER_TEXT = b"This folder is a site built by planfolio: the next build replaces everything in it.\n"
@@ -331,7 +331,7 @@ def zip_folder(
     files = [name for name in files if name not in leave_out and name != MARKER]
     partial = reserve_zip(zip_path).partial if partial is None else partial
     try:
-        handle = os.open(partial, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0))
+        handle = os.open(partial, os.O_WRONLY | os.O_TRUNC | _NO_FOLLOW)
         with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.comment = ZIP_COMMENT
             for name in files:
