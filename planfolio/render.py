@@ -349,10 +349,9 @@ class Renderer:
             shown = tuple(section for section in sections if section.entries or section.partners)
             other = self._other_language(plan)
             language = (other, language_name(other) if other else "")
-            english = primary_language(self.config.language) == "en"
             context = PlanPage(
                 plan, source.card, shown, source.focal_point, source.related, *language, source.facts,
-                "" if english else "en",
+                self._unless_the_sites("en"),  # the facts' values are the export's English
             )  # fmt: skip
         data = self.page(
             page.template,
@@ -518,8 +517,11 @@ class Renderer:
 
     def _other_language(self, plan: Plan) -> str:
         """Return a document's language when it is known and not the site's, else ""."""
-        language = plan.language or ""
-        return language if language != primary_language(self.config.language) else ""
+        return self._unless_the_sites(plan.language)
+
+    def _unless_the_sites(self, language: str | None) -> str:
+        """Return a language, for a `lang` attribute, unless it is unknown or the site's ("")."""
+        return language if language and language != primary_language(self.config.language) else ""
 
     def newest_first(self, plans: Iterable[Plan]) -> list[Plan]:
         """Return plans newest first, then by title (see site.newest_first)."""
@@ -572,8 +574,7 @@ class Renderer:
         partners = tuple(
             tuple(self._cell(plan, partner, column, problems) for column in columns) for partner in published
         )
-        form = form_language(section.heading) or plan.language
-        language = form if form and form != primary_language(self.config.language) else ""
+        language = self._unless_the_sites(form_language(section.heading) or plan.language)
         return RenderedSection(heading, tuple(entries), partners, section.lead, columns, language)
 
     def _cell(self, plan: Plan, partner: Partner, column: str, problems: list[Problem]) -> Markup:
