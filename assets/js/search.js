@@ -312,22 +312,6 @@
   var baseTitle = document.title
   var timer = null
 
-  function searchIcon () {
-    var ns = 'http://www.w3.org/2000/svg'
-    var svg = document.createElementNS(ns, 'svg')
-    var attributes = { class: 'search-icon', viewBox: '0 0 24 24', width: '20', height: '20', 'aria-hidden': 'true', focusable: 'false' }
-    Object.keys(attributes).forEach(function (name) { svg.setAttribute(name, attributes[name]) })
-    var circle = document.createElementNS(ns, 'circle')
-    circle.setAttribute('cx', '10.5')
-    circle.setAttribute('cy', '10.5')
-    circle.setAttribute('r', '6.5')
-    var path = document.createElementNS(ns, 'path')
-    path.setAttribute('d', 'm15.5 15.5 5.5 5.5')
-    svg.appendChild(circle)
-    svg.appendChild(path)
-    return svg
-  }
-
   function element (tag, attributes, text) {
     var node = document.createElement(tag)
     Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]) })
@@ -340,9 +324,10 @@
   var otherTypes = documents.some(function (doc) { return doc.type !== 'learningplan' && doc.type !== 'experiment' })
   var label = element('label', { for: 'search-query' }, otherTypes ? _('Search every document') : mixedTypes ? _('Search every plan and experiment') : _('Search every plan'))
   var input = element('input', { id: 'search-query', type: 'search', name: 'q', autocomplete: 'off', placeholder: _('e.g. plastic waste') })
-  // Its word on a wide screen; on a phone, a glass (as templates/_search_icon.html draws it).
+  // Its word on a wide screen; on a phone, the glass the page holds (templates/search.html).
   var submit = element('button', { type: 'submit' })
-  submit.appendChild(searchIcon())
+  var icon = document.getElementById('search-icon')
+  if (icon) submit.appendChild(icon.content.firstElementChild.cloneNode(true))
   submit.appendChild(element('span', { class: 'button-word' }, _('Search')))
   // A link over the filters (a stop of Tab each) to the results, shown when it has the focus.
   var skip = element('a', { class: 'skip-link visually-hidden', href: '#search-results' }, _('Skip to the results'))
