@@ -61,21 +61,22 @@ def _shown(language, number):
     return "Poverty" if number is None else _official(number, language)
 
 
-def _build(tmp_path, language):
-    source = write_plans(tmp_path / "plans", PLANS)
+def _build(tmp_path, language="en", plans=PLANS):
+    """Build plans into a site in a language; return its folder and what the build printed."""
+    source = write_plans(tmp_path / "plans", plans)
     (tmp_path / "site.yml").write_text(f"language: {language}\n", encoding="utf-8")
     site = tmp_path / "site"
     result = run_build(
         "build", "--source", source, "--output", site, "--config", tmp_path / "site.yml", cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
-    return site
+    return site, result.stdout + result.stderr
 
 
 @pytest.fixture(scope="module", params=["en", "fr", "es"])
 def built(request, tmp_path_factory):
     """Return the language and the site built from PLANS in it."""
-    return request.param, _build(tmp_path_factory.mktemp(request.param), request.param)
+    return request.param, _build(tmp_path_factory.mktemp(request.param), request.param)[0]
 
 
 def _read(site, path):
@@ -188,10 +189,7 @@ def test_the_spellings_of_one_goal_number_make_one_page_named_by_the_most_used(t
         "c.md": plan_text("Gamma", {**meta, "sdgs": ["SDG 13", "18. Space"]}),
         "d.md": plan_text("Delta", {**meta, "sdgs": ["13 Climate"]}),
     }
-    source = write_plans(tmp_path / "plans", plans)
-    site = tmp_path / "site"
-    result = run_build("build", "--source", source, "--output", site, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    site, said = _build(tmp_path, plans=plans)
     pages = sorted(path.name for path in (site / "sdgs").glob("*.html"))
     assert pages == sorted(
         ["13-climate-action.html", "5-gender-equality.html", "18-space.html", "index.html", "by-count.html"]
@@ -203,10 +201,7 @@ def test_the_spellings_of_one_goal_number_make_one_page_named_by_the_most_used(t
     # Each file of another spelling is told where its goal went, on the line that gives it.
     for name, written in (("c.md", "SDG 13"), ("d.md", "13 Climate")):
         line = plans[name].splitlines().index(f"[[sdgs:{written}]]") + 1
-        assert (
-            f"{name}:{line}: warning: sdgs: '{written}' is listed under '13. Climate action'"
-            in result.stdout + result.stderr
-        )
+        assert f"{name}:{line}: warning: sdgs: '{written}' is listed under '13. Climate action'" in said
     records = json.loads((site / "plans.json").read_text(encoding="utf-8"))["plans"]
     assert sorted(value for record in records for value in record["sdgs"]) == sorted(
         [
@@ -228,11 +223,7 @@ def test_a_goal_is_named_by_its_number_and_title_and_found_in_other_words_and_la
         "c.md": plan_text("Gamma", {**meta, "sdgs": ["5. Gender equality", "ODS 13"]}),
         "d.md": plan_text("Delta", {**meta, "sdgs": ["Climate action"]}),
     }
-    source = write_plans(tmp_path / "plans", plans)
-    site = tmp_path / "site"
-    result = run_build("build", "--source", source, "--output", site, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    said = result.stdout + result.stderr
+    site, said = _build(tmp_path, plans=plans)
     # Used once each, the spelling of a number and a title names the page, and is not told.
     assert (site / "sdgs/5-gender-equality.html").is_file() and not (site / "sdgs/05.html").exists()
     told = [line for line in said.splitlines() if "is listed under '5. Gender equality'" in line]

@@ -73,6 +73,12 @@ def _page(site, path):
     return (site / path).read_text(encoding="utf-8")
 
 
+def _map_svg(text):
+    """Return the map's svg of a page (not the search button's glass), or "" when it has none."""
+    start = text.find('<svg class="world-map-svg"')
+    return "" if start < 0 else text[start : text.index("</svg>", start)]
+
+
 def _chart(text, chart_id):
     """Return the (link, label, count) of every bar of a chart of a page."""
     start = text.index(f'id="{chart_id}"')
@@ -160,8 +166,7 @@ def test_every_cell_of_methods_over_the_years_counts_its_plans(corpus_site, plan
 def test_the_map_has_a_linked_titled_shape_or_marker_for_every_country(corpus_site, plans):
     counts = _count(plans, "country")
     text = _page(corpus_site, "index.html")
-    start = text.index('<svg class="world-map-svg"')
-    svg = text[start : text.index("</svg>", start)]
+    svg = _map_svg(text)
     shapes = re.findall(
         r'<a href="([^"]*)"[^>]*>\s*<title>([^<]*): (\d+) plans?</title>\s*<(path|circle) ', svg
     )
@@ -205,10 +210,9 @@ def test_a_term_page_at_a_glance_counts_its_plans(corpus_site, plans, path):
         for _, label, count in _chart(text, f"glance-{folder}"):
             assert count == together[_term_key(other, label)], label
     if key == "country":
-        assert '<svg class="world-map-svg"' not in text
+        assert _map_svg(text) == ""
     else:
-        start = text.index('<svg class="world-map-svg"')
-        svg = text[start : text.index("</svg>", start)]
+        svg = _map_svg(text)
         shapes = re.findall(r"<title>([^<]*): (\d+) plans?</title>", svg)
         assert {_key(n): int(c) for n, c in shapes} == dict(
             Counter(t for terms in own for t in terms["country"])
