@@ -142,7 +142,7 @@ class ParsedPlans:
 
     A process that builds again and again (the preview server) keeps one, so that a
     rebuild parses only the files whose bytes changed; a build with a cache folder
-    reads one saved by the last build (see load_parsed and save_parsed).
+    reads one saved by the last build (see load_parsed and write_parsed).
     """
 
     def __init__(self, files: dict[str, bytes] | None = None, derived: dict[str, Any] | None = None) -> None:
@@ -245,23 +245,20 @@ def _remove_killed_drafts(cache: Path) -> None:
     remove_files_of_ended_processes(cache, drafts)
 
 
-def save_parsed(cache: Path, parsed: ParsedPlans, code: str) -> None:
-    """Save the parsed plans for the next build, replacing the file in one step."""
-    if parsed.changed:
-        draft = parsed_draft(cache)
-        write_parsed(parsed, code, draft)
-        keep_parsed(draft)
-
-
 def parsed_draft(cache: Path) -> Path:
     """Return where this process writes the parsed plans before they replace the last
     build's (see keep_parsed): beside them, under a name of its own."""
     return cache / f"{_PARSED}.{os.getpid()}"
 
 
-def write_parsed(parsed: ParsedPlans, code: str, draft: Path) -> None:
-    """Write the parsed plans to a draft, which keep_parsed puts in the place of the last
-    build's, or which is removed when the build fails (any process may write it)."""
+def write_parsed(
+    parsed: ParsedPlans, code: str, draft: Path, parts: Mapping[str, PlanParts] | None = None
+) -> None:
+    """Write the parsed plans, with parts newly made for them, to a draft, which keep_parsed
+    puts in the place of the last build's, or which is removed when the build fails (any
+    process may write it)."""
+    if parts:
+        parsed.add_parts(parts)
     draft.parent.mkdir(parents=True, exist_ok=True)
     with open(draft, "wb") as file:
         pickle.dump((code, parsed.pickled(), parsed.derived), file, protocol=pickle.HIGHEST_PROTOCOL)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -25,7 +25,6 @@ from .cache import (
     load_parsed,
     parsed_draft,
     save_manifest,
-    save_parsed,
     write_parsed,
 )
 from .check import check_site
@@ -37,6 +36,7 @@ from .gathering import (
     Gathering,
     PlanParts,
     make_all_parts,
+    make_parts_until,
     missing_parts,
     parts_cost,
 )
@@ -52,10 +52,18 @@ from .output import (
     swap_in,
     write_file,
 )
-from .parallel import WORTH_A_PROCESS, Stops, WorkerError, error_frames, run_longest_first, stopped_once
+from .parallel import (
+    WORTH_A_PROCESS,
+    Apart,
+    Stops,
+    WorkerError,
+    error_frames,
+    run_longest_first,
+    stopped_once,
+)
 from .progress import Progress, RouteCounter, watching
 from .reading import read_documents, read_site
-from .related import with_related
+from .related import found_apart, with_found, with_related
 from .render import Renderer, template_problems
 from .routes import PAGE_KINDS, PageKeys, Route, site_key, site_routes
 from .site import Site
@@ -248,13 +256,14 @@ def _build(
     keys = PageKeys(fingerprint(config, code, templates))
     key = site_key(site, keys.fingerprint)
     whole = _complete_parts(site, config, parsed)
-    # The parsed plans, when whole before the pages are made, are saved beside them.
-    draft = parsed_draft(cache) if whole and saved is not None and cache is not None else None
+    # The parsed plans are saved as the pages are made: those made whole here on their own,
+    # else with their parts, by the process that makes the parts (see render_pages).
+    draft = parsed_draft(cache) if saved is not None and cache is not None else None
     # The cache folders the draft is the first to make go with it if the build fails.
     unmade = [path for path in (draft.parent, draft.parent.parent) if not path.exists()] if draft else []
     staging = staging_folder(output)
     try:  # a build that fails leaves no staging folder and no draft of the cache
-        site = with_related(site, parsed)
+        site = _related_documents(site, config, parsed, whole)
         renderer = Renderer(templates, config, site)
         # With no last build, no page can be kept: each page's key is worked out as it is made;
         # with the last build's site key, every page's is the last build's.
@@ -264,7 +273,8 @@ def _build(
         kept = keep(routes, manifest, output, staging)
         fresh = [route for route in routes if route.path not in kept.paths]
         checks = partial(check_site, site, source)
-        saving = partial(write_parsed, parsed, code, draft) if draft is not None and parsed.changed else None
+        changed = parsed.changed or not whole
+        saving = partial(write_parsed, parsed, code, draft) if draft is not None and changed else None
         work = Work(kept.made, parsed.parts, output, checks, keys, manifest, saving)
         rendered = render_pages(renderer, fresh, staging, work, progress)
         kept = kept.also(rendered.reused)
@@ -286,8 +296,6 @@ def _build(
     parsed.add_parts(rendered.parts)
     if draft is not None and work.save is not None:
         keep_parsed(draft)
-    elif saved is not None and cache is not None:
-        save_parsed(cache, saved, code)
     plan_pages = tuple((plan.source_path, urls.document_path(plan.type, plan.slug)) for plan in site.plans)
     reused = len(kept.paths) - len(kept.deferred)
     made = [route for route in fresh if route.path not in rendered.reused]
@@ -307,6 +315,26 @@ def _complete_parts(site: Site, config: Config, parsed: ParsedPlans) -> bool:
         return False
     parsed.add_parts(make_all_parts(config.focal_points, missing))
     return True
+
+
+def _related_documents(site: Site, config: Config, parsed: ParsedPlans, whole: bool) -> Site:
+    """Return the site with the related documents of every document.
+
+    In a first build (the plans' parts not whole: see _complete_parts), they are found in
+    a process of their own, while this one makes the parts of as many plans as it can
+    meanwhile, and the pages' processes the rest: else a core would wait for them,
+    a tenth of the first build of the real corpus (see bench/README.md).
+    """
+    if whole:
+        return with_related(site, parsed)
+    apart = Apart(partial(found_apart, site, parsed))
+    try:
+        missing = missing_parts(site.plans, config.focal_points, parsed.parts)
+        parsed.add_parts(make_parts_until(apart.done, config.focal_points, missing))
+        found = apart.result()
+    finally:
+        apart.stop()
+    return with_found(site, parsed, found)
 
 
 @dataclass(frozen=True)
@@ -389,7 +417,8 @@ class Work:
     checks: Checks | None = None  # the site's checks, to run beside the pages
     keys: PageKeys | None = None  # for the pages whose routes have no key yet
     manifest: Manifest | None = None  # the last build's, in `previous`: a page of the same key is kept
-    save: Callable[[], None] | None = None  # saves the parsed plans (see cache.write_parsed)
+    # Saves the parsed plans, with the parts made for them (see cache.write_parsed).
+    save: Callable[[Mapping[str, PlanParts]], None] | None = None
 
 
 def render_pages(
@@ -419,7 +448,11 @@ def render_pages(
     if work.checks is not None:
         units.append(partial(_run_checks, work.checks))
         costs.append(len(site.plans) // 5)  # about as long as checking takes
-    if work.save is not None:
+    # The parsed plans are saved by the unit that makes their missing parts, once it has
+    # made them, else in a unit of their own: not after the pages, where they would take
+    # a tenth of a second of a first build on one core.
+    saved_with_parts = bool(gathering) and bool(missing)
+    if work.save is not None and not saved_with_parts:
         units.append(partial(_run_save, work.save))
         costs.append(len(site.plans) // 10)  # about as long as pickling and writing them takes
     counter = RouteCounter()
@@ -434,6 +467,8 @@ def render_pages(
         gathered = None  # the plans' terms gathered once for the unit's gathering files
         if unit[0] in gathering:  # the one unit of every gathering route (see _units_of_work)
             new = make_all_parts(policy, missing)
+            if saved_with_parts and work.save is not None:
+                work.save(new)
             gathered = Gathering(site, config, {**work.known, **new})
         for route in unit:
             if not route.key and work.keys is not None:
@@ -479,8 +514,8 @@ def _run_checks(checks: Checks) -> Rendered:
     return Rendered({}, {}, checks())
 
 
-def _run_save(save: Callable[[], None]) -> Rendered:
-    save()
+def _run_save(save: Callable[[Mapping[str, PlanParts]], None]) -> Rendered:
+    save({})
     return Rendered({}, {}, [])
 
 

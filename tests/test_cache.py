@@ -378,7 +378,9 @@ def test_a_file_that_can_no_longer_be_read_is_reported_and_forgotten(tmp_path):
 def test_saved_parsed_plans_repickle_only_what_changed(tmp_path):
     parsed = ParsedPlans()
     parse_files([(plan_text("Alpha").encode(), "a.md"), (plan_text("Beta").encode(), "b.md")], parsed)
-    cache_module.save_parsed(tmp_path, parsed, "code")
+    draft = cache_module.parsed_draft(tmp_path)
+    cache_module.write_parsed(parsed, "code", draft)
+    cache_module.keep_parsed(draft)
     loaded = cache_module.load_parsed(tmp_path, "code")
     before = loaded.pickled()
     parse_files([(plan_text("Beta, edited").encode(), "b.md")], loaded)
