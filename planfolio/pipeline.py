@@ -322,8 +322,8 @@ def _related_documents(site: Site, config: Config, parsed: ParsedPlans, whole: b
 
     In a first build (the plans' parts not whole: see _complete_parts), they are found in
     a process of their own, while this one makes the parts of as many plans as it can
-    meanwhile, and the pages' processes the rest: else a core would wait for them,
-    a tenth of the first build of the real corpus (see bench/README.md).
+    meanwhile, and the pages' processes the rest: else a core would wait for them (0.3 s
+    of a 3.3 s first build of the real corpus, on a loaded machine: see bench/README.md).
     """
     if whole:
         return with_related(site, parsed)
