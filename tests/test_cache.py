@@ -9,6 +9,7 @@ from planfolio import cache as cache_module
 from planfolio import parallel, reading
 from planfolio.cache import ParsedPlans
 from planfolio.config import Config
+from planfolio.gathering import missing_parts
 from planfolio.model import Problem
 from planfolio.output import MARKER
 from planfolio.pipeline import GATHERING_KINDS, build, make_routes
@@ -460,6 +461,19 @@ def test_a_first_build_records_the_keys_a_later_build_works_out(project, plans):
     assert _manifest_keys(project) == _keys_worked_out_now(project, config)
     result, cached, clean = build_both(project, config)
     assert result.pages_written == 0 and cached == clean
+
+
+@pytest.mark.parametrize("plans", [2, 150])  # on one core, and on every core
+def test_a_first_build_saves_every_plan_with_its_parts_and_related_lists(project, plans):
+    # With many plans, the related lists are found in a process of their own while this one
+    # makes some plans' parts; a process of the pages makes the rest, and saves them all.
+    write_numbered_plans(project, plans)
+    build_both(project)
+    parsed = cache_module.load_parsed(project / "cache", cache_module.code_fingerprint())
+    site = reading.read_documents(project / "plans", parsed)
+    assert len(site.plans) == plans + 2 and not parsed.changed  # every file known, none parsed again
+    assert missing_parts(site.plans, Config().focal_points, parsed.parts) == []
+    assert {"related", "related-words"} <= parsed.derived.keys()
 
 
 @pytest.mark.parametrize("plans", [2, 150])  # on one core, and on every core

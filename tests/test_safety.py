@@ -252,6 +252,17 @@ def test_a_failing_strict_build_keeps_the_last_site(tmp_path, built):
     assert sorted(path.name for path in tmp_path.iterdir()) == [".planfolio-cache", "plans", "site"]
 
 
+def test_a_failing_strict_first_build_of_many_plans_leaves_no_cache_and_no_site(tmp_path):
+    # Many plans: their related lists are found in a process of their own, and the process
+    # that makes the last of their parts writes the parsed plans before the pages are done.
+    source = many_plans(tmp_path / "plans", 150)
+    write_plans(source, {"odd.md": plan_text("Odd", {"colour": "blue"})})
+    before = snapshot(tmp_path)
+    result = run_build("build", "--source", source, "--output", "site", "--strict", cwd=tmp_path)
+    assert (result.returncode, result.stderr.splitlines()[-1]) == (1, "Aborted: 1 warning in strict mode")
+    assert snapshot(tmp_path) == before
+
+
 def test_the_strict_line_counts_warnings_alone(tmp_path, built):
     source, site = built
     write_plans(source, {"odd.md": plan_text("Odd", {"colour": "blue", "shade": "red"})})
