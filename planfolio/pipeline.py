@@ -60,6 +60,7 @@ from .parallel import (
     error_frames,
     run_longest_first,
     stopped_once,
+    worker_count,
 )
 from .progress import Progress, RouteCounter, watching
 from .reading import read_documents, read_site
@@ -320,12 +321,13 @@ def _complete_parts(site: Site, config: Config, parsed: ParsedPlans) -> bool:
 def _related_documents(site: Site, config: Config, parsed: ParsedPlans, whole: bool) -> Site:
     """Return the site with the related documents of every document.
 
-    In a first build (the plans' parts not whole: see _complete_parts), they are found in
-    a process of their own, while this one makes the parts of as many plans as it can
-    meanwhile, and the pages' processes the rest: else a core would wait for them (0.3 s
-    of a 3.3 s first build of the real corpus, on a loaded machine: see bench/README.md).
+    In a first build (the plans' parts not whole: see _complete_parts) on more than one
+    core, they are found in a process of their own, while this one makes the parts of as
+    many plans as it can meanwhile, and the pages' processes the rest: else a core would
+    wait for them (0.3 s of a 3.3 s first build of the real corpus, on a loaded machine:
+    see bench/README.md).
     """
-    if whole:
+    if whole or worker_count() < 2:
         return with_related(site, parsed)
     apart = Apart(partial(found_apart, site, parsed))
     try:
