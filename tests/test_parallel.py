@@ -211,7 +211,12 @@ def test_a_process_the_system_kills_fails_the_work_instead_of_waiting_for_it(mon
     assert no_child_is_left()
 
 
+# What a lost stop raised is reported by pytest as a warning: here it is the point.
+dropped = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
+
 @needs_fork
+@dropped  # a Ctrl+C as the processes start may land in a clean-up of multiprocessing's, and be lost there
 @pytest.mark.parametrize("delay", [0.001, 0.005, 0.02, 0.05])
 def test_ctrl_c_ends_every_process_at_once_and_waits_for_them(monkeypatch, delay):
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
@@ -225,10 +230,6 @@ def test_ctrl_c_ends_every_process_at_once_and_waits_for_them(monkeypatch, delay
     finally:
         ctrl_c.join()
     assert no_child_is_left()
-
-
-# What a lost stop raised is reported by pytest as a warning: here it is the point.
-dropped = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
 
 def lose_a_stop(number=signal.SIGINT):
