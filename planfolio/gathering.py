@@ -8,7 +8,7 @@ after an edit these files are put together from the parts instead of made from n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .config import Config
@@ -57,18 +57,6 @@ def make_all_parts(policy: str, plans: Sequence[Plan]) -> dict[str, PlanParts]:
     """Make the parts of every plan given, by source path."""
     cache = TermCaches()  # the words of one process's plans, stemmed once
     return {plan.source_path: make_parts(plan, policy, cache) for plan in plans}
-
-
-def make_parts_until(done: Callable[[], bool], policy: str, plans: Sequence[Plan]) -> dict[str, PlanParts]:
-    """Make the parts of the plans given, in order, until done() says to stop; return
-    those made, by source path."""
-    cache = TermCaches()
-    made = {}
-    for plan in plans:
-        if done():
-            break
-        made[plan.source_path] = make_parts(plan, policy, cache)
-    return made
 
 
 def every_part(plans: Sequence[Plan], policy: str, known: Mapping[str, PlanParts]) -> dict[str, PlanParts]:

@@ -36,7 +36,6 @@ from .gathering import (
     Gathering,
     PlanParts,
     make_all_parts,
-    make_parts_until,
     missing_parts,
     parts_cost,
 )
@@ -52,19 +51,10 @@ from .output import (
     swap_in,
     write_file,
 )
-from .parallel import (
-    WORTH_A_PROCESS,
-    Apart,
-    Stops,
-    WorkerError,
-    error_frames,
-    run_longest_first,
-    stopped_once,
-    worker_count,
-)
+from .parallel import WORTH_A_PROCESS, Stops, WorkerError, error_frames, run_longest_first, stopped_once
 from .progress import Progress, RouteCounter, watching
 from .reading import read_documents, read_site
-from .related import found_apart, with_found, with_related
+from .related import with_related
 from .render import Renderer, template_problems
 from .routes import PAGE_KINDS, PageKeys, Route, site_key, site_routes
 from .site import Site
@@ -264,7 +254,7 @@ def _build(
     unmade = [path for path in (draft.parent, draft.parent.parent) if not path.exists()] if draft else []
     staging = staging_folder(output)
     try:  # a build that fails leaves no staging folder and no draft of the cache
-        site = _related_documents(site, config, parsed, whole)
+        site = with_related(site, parsed)
         renderer = Renderer(templates, config, site)
         # With no last build, no page can be kept: each page's key is worked out as it is made;
         # with the last build's site key, every page's is the last build's.
@@ -316,27 +306,6 @@ def _complete_parts(site: Site, config: Config, parsed: ParsedPlans) -> bool:
         return False
     parsed.add_parts(make_all_parts(config.focal_points, missing))
     return True
-
-
-def _related_documents(site: Site, config: Config, parsed: ParsedPlans, whole: bool) -> Site:
-    """Return the site with the related documents of every document.
-
-    In a first build (the plans' parts not whole: see _complete_parts) on more than one
-    core, they are found in a process of their own, while this one makes the parts of as
-    many plans as it can meanwhile, and the pages' processes the rest: else a core would
-    wait for them (0.3 s of a 3.3 s first build of the real corpus, on a loaded machine:
-    see bench/README.md).
-    """
-    if whole or worker_count() < 2:
-        return with_related(site, parsed)
-    apart = Apart(partial(found_apart, site, parsed))
-    try:
-        missing = missing_parts(site.plans, config.focal_points, parsed.parts)
-        parsed.add_parts(make_parts_until(apart.done, config.focal_points, missing))
-        found = apart.result()
-    finally:
-        apart.stop()
-    return with_found(site, parsed, found)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from operator import itemgetter
-from typing import Any
 
 from .cache import ParsedPlans
 from .model import Plan
@@ -117,21 +116,6 @@ def with_related(site: Site, parsed: ParsedPlans | None = None) -> Site:
     parsed.keep_derived(_RELATED, (documents, key, lists))
     parsed.keep_derived(_WORDS, counted)
     return replace(site, related=related)
-
-
-def found_apart(site: Site, parsed: ParsedPlans) -> dict[str, Any]:
-    """Find the related documents as with_related does, in a process of their own; return
-    what it keeps in the parsed plans, which names documents by path: the lists, and each
-    document's words counted. with_found gives the site its lists from them."""
-    with_related(site, parsed)
-    return {name: parsed.derived[name] for name in (_RELATED, _WORDS)}
-
-
-def with_found(site: Site, parsed: ParsedPlans, found: dict[str, Any]) -> Site:
-    """Return the site with the related documents that found_apart found for it."""
-    for name, value in found.items():
-        parsed.keep_derived(name, value)
-    return with_related(site, parsed)  # the lists kept, for the same documents
 
 
 def _lists_of(site: Site, lists: _KeptLists) -> dict[str, tuple[RelatedDocument, ...]]:

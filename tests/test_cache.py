@@ -465,8 +465,8 @@ def test_a_first_build_records_the_keys_a_later_build_works_out(project, plans):
 
 @pytest.mark.parametrize("plans", [2, 150])  # on one core, and on every core
 def test_a_first_build_saves_every_plan_with_its_parts_and_related_lists(project, plans):
-    # With many plans, the related lists are found in a process of their own while this one
-    # makes some plans' parts; a process of the pages makes the rest, and saves them all.
+    # With many plans, a process of the pages makes their parts and saves them all, with
+    # the related lists, while the others make the pages.
     write_numbered_plans(project, plans)
     build_both(project)
     parsed = cache_module.load_parsed(project / "cache", cache_module.code_fingerprint())

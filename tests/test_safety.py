@@ -253,8 +253,8 @@ def test_a_failing_strict_build_keeps_the_last_site(tmp_path, built):
 
 
 def test_a_failing_strict_first_build_of_many_plans_leaves_no_cache_and_no_site(tmp_path):
-    # Many plans: their related lists are found in a process of their own, and the process
-    # that makes the last of their parts writes the parsed plans before the pages are done.
+    # Many plans: the process that makes their parts writes the parsed plans before the
+    # pages are done.
     source = many_plans(tmp_path / "plans", 150)
     write_plans(source, {"odd.md": plan_text("Odd", {"colour": "blue"})})
     before = snapshot(tmp_path)
