@@ -304,9 +304,8 @@ def term_glance(
 def _related(site: Site, term: Term, other: TaxonomySpec, names: dict[str, str]) -> Related:
     """Return the terms of another taxonomy found most often on a term's plans, by the names given."""
     carried, key = site.carried, other.key
-    counts: Counter[str] = Counter()
-    for plan in term.plans:  # a plan that lists two spellings of a term counts once
-        counts.update({found.slug for found in carried[plan.source_path][key]})
+    # A plan counts once for each term it carries: two spellings of one term are one (Site.carried).
+    counts = Counter(found.slug for plan in term.plans for found in carried[plan.source_path][key])
     terms = site.taxonomies[other.key].terms
     if other.key == "sdgs":  # every goal found, in the order of their numbers
         chosen = sorted((terms[slug] for slug in counts), key=lambda t: term_order("sdgs", t))
