@@ -249,7 +249,10 @@ def _gather_terms(
         other_name = spec.key == "country" and is_alternative_name(value)
         return (not titled, -len(users[value]), other_name, untidiness(value), value)
 
-    names = {group: min(users, key=partial(rank, users=users)) for group, users in spellings.items()}
+    names = {  # most terms are spelt one way: nothing to rank
+        group: min(users, key=partial(rank, users=users)) if len(users) > 1 else next(iter(users))
+        for group, users in spellings.items()
+    }
     bases = {group: term_slug(name) for group, name in names.items()}  # each page's name, unless taken
     reserved = urls.reserved_names(spec.folder)
     page_names = unique_slugs(list(bases.items()), reserved)
