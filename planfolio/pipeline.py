@@ -423,9 +423,12 @@ def render_pages(
     # made them, else in a unit of their own: not after the pages, where they would take
     # a tenth of a second of a first build on one core.
     saved_with_parts = bool(gathering) and bool(missing)
-    if work.save is not None and not saved_with_parts:
+    saving = len(site.plans) // 10  # about as long as pickling and writing them takes
+    if work.save is not None and saved_with_parts:
+        costs[units.index(gathering)] += saving
+    elif work.save is not None:
         units.append(partial(_run_save, work.save))
-        costs.append(len(site.plans) // 10)  # about as long as pickling and writing them takes
+        costs.append(saving)
     counter = RouteCounter()
     folders: set[Path] = set()  # the staging folders this process has made and checked
     # The last build's files, which a page of the same key takes: (manifest, output, staging).
