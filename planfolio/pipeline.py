@@ -415,18 +415,16 @@ def render_pages(
     policy = config.focal_points
     gathering = [r for r in routes if r.kind in GATHERING_KINDS and (r.path, r.key) not in made]
     missing = missing_parts(site.plans, policy, work.known) if gathering else []
-    units, costs = _units_of_work(routes, gathering, missing)
-    if work.checks is not None:
-        units.append(partial(_run_checks, work.checks))
-        costs.append(len(site.plans) // 5)  # about as long as checking takes
     # The parsed plans are saved by the unit that makes their missing parts, once it has
     # made them, else in a unit of their own: not after the pages, where they would take
     # a tenth of a second of a first build on one core.
-    saved_with_parts = bool(gathering) and bool(missing)
+    save_with_parts = work.save if missing else None
     saving = len(site.plans) // 10  # about as long as pickling and writing them takes
-    if work.save is not None and saved_with_parts:
-        costs[units.index(gathering)] += saving
-    elif work.save is not None:
+    units, costs = _units_of_work(routes, gathering, missing, saving if save_with_parts else 0)
+    if work.checks is not None:
+        units.append(partial(_run_checks, work.checks))
+        costs.append(len(site.plans) // 5)  # about as long as checking takes
+    if work.save is not None and save_with_parts is None:
         units.append(partial(_run_save, work.save))
         costs.append(saving)
     counter = RouteCounter()
@@ -441,8 +439,8 @@ def render_pages(
         gathered = None  # the plans' terms gathered once for the unit's gathering files
         if unit[0] in gathering:  # the one unit of every gathering route (see _units_of_work)
             new = make_all_parts(policy, missing)
-            if saved_with_parts and work.save is not None:
-                work.save(new)
+            if save_with_parts is not None:
+                save_with_parts(new)
             gathered = Gathering(site, config, {**work.known, **new})
         for route in unit:
             if not route.key and work.keys is not None:
@@ -494,13 +492,14 @@ def _run_save(save: Callable[[Mapping[str, PlanParts]], None]) -> Rendered:
 
 
 def _units_of_work(
-    routes: list[Route], gathering: list[Route], missing: list[Plan]
+    routes: list[Route], gathering: list[Route], missing: list[Plan], also: int = 0
 ) -> tuple[list[list[Route] | Callable[[], Rendered]], list[int]]:
     """Return the units of work with their costs: each route on its own, but the gathering
     routes one unit together, which first makes the plans' parts that are missing: each
     gathering file needs every plan's, and the two search files gather every plan's terms
     (see Gathering.search_corpus), which, done once for both, takes a tenth off the
-    rebuild after an edit of the real corpus."""
+    rebuild after an edit of the real corpus. `also`: the cost of what else that unit
+    does (saving the parsed plans)."""
     bundled = {route.path for route in gathering}
     units: list[list[Route] | Callable[[], Rendered]] = [
         [route] for route in routes if route.path not in bundled
@@ -508,7 +507,7 @@ def _units_of_work(
     costs = [route.cost for route in routes if route.path not in bundled]
     if bundled:
         units.append(gathering)
-        costs.append(sum(route.cost for route in gathering) + sum(map(parts_cost, missing)))
+        costs.append(sum(route.cost for route in gathering) + sum(map(parts_cost, missing)) + also)
     return units, costs
 
 
